@@ -1,0 +1,28 @@
+"""godnaravard: the allocation rules of the agreement God och nära vård 2024, exact to the krona.
+
+Public API:
+
+- ``allocate(scenario=None, overrides=None)``: every budget line allocated; ``.to_frame()``
+- ``load_scenario(ref)``, ``Scenario``: scenario files and the shipped 2024 baseline
+- ``core``: the pure rules (no I/O), for building inputs in code
+"""
+
+from __future__ import annotations
+
+from .api import Allocation, allocate
+from .core import AllocationError, Parameters
+from .errors import InputError
+from .scenario import Scenario, load_scenario
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Allocation",
+    "AllocationError",
+    "InputError",
+    "Parameters",
+    "Scenario",
+    "__version__",
+    "allocate",
+    "load_scenario",
+]

@@ -1,0 +1,5 @@
+"""``python -m godnaravard``: the same as the ``godnaravard`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""The ``godnaravard`` command line: a thin layer over the API.
+
+Subcommands live in their own modules and are imported only when called, so that a fast
+command (``allocate --format csv``) does not pay for the imports of a heavy one (``export``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from .. import __version__
+
+__all__ = ["main", "COMMANDS"]
+
+#: command name → (module, attribute, one-line help). Help is listed here so that
+#: ``godnaravard --help`` does not import every command.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "allocate": ("godnaravard.cli.allocate", "allocate_cmd", "Allocate bilaga 2–4 and print the table."),
+    "check": ("godnaravard.cli.check", "check_cmd", "Reconcile every cell with the official 2024 tables."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[cmd_name]
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, _, help_) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="godnaravard")
+def main(**_: Any) -> None:
+    """God och nära vård 2024: the state grant's allocation rules, exact to the krona.
+
+    Exit codes: 0 success, 1 a check that found deviations, 2 bad input or usage.
+    """

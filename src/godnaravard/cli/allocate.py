@@ -1,0 +1,41 @@
+"""``godnaravard allocate``: bilaga 2–4 per region, as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..api import allocate
+from .common import handle_errors, overrides_from, scenario_options
+
+__all__ = ["allocate_cmd"]
+
+
+@click.command("allocate")
+@scenario_options
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table: for reading; csv: one row per län, integer kronor; json: with parameters and sources.")
+@handle_errors
+def allocate_cmd(scenario: str | None, assignments: tuple[str, ...], population: Path | None,
+                 landsbygd: Path | None, fmt: str) -> None:
+    """Allocate every budget line and print the per-region amounts (bilaga 2, 3 and 4).
+
+    Columns (kronor): nara_vard = bilaga 3 Nära vård (rural part included), landsbygd =
+    bilaga 4, ambulans = bilaga 3 Ambulans, kommuner = bilaga 2 (paid per län via RSS).
+    """
+    alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd)
+    if fmt == "csv":
+        from ..render import allocation_csv
+
+        click.echo(allocation_csv(alloc), nl=False)
+    elif fmt == "json":
+        from ..render import allocation_json
+
+        click.echo(allocation_json(alloc), nl=False)
+    else:
+        from rich.console import Console
+
+        from ..render import allocation_table
+
+        Console().print(allocation_table(alloc))

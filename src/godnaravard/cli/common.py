@@ -1,0 +1,71 @@
+"""Options and error handling shared by the subcommands."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..core import AllocationError
+from ..errors import InputError
+
+__all__ = ["scenario_options", "handle_errors", "fail", "overrides_from"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str) -> None:
+    """Print a clear error (no traceback) and exit with code 2."""
+    click.echo(f"godnaravard: error: {message}", err=True)
+    sys.exit(2)
+
+
+def handle_errors(func: F) -> F:
+    """Turn bad input into a one-line-per-problem message and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            lines = [str(p) for p in exc.problems]
+            if len(lines) == 1:
+                fail(lines[0])
+            fail(f"{len(lines)} problems:\n  " + "\n  ".join(lines))
+        except AllocationError as exc:
+            fail(str(exc))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def overrides_from(assignments: tuple[str, ...]) -> dict[str, str]:
+    """``--set KEY=VALUE`` options into a dict (parsed and validated by the scenario layer)."""
+    out: dict[str, str] = {}
+    for text in assignments:
+        if "=" not in text:
+            raise click.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--set")
+        key, _, value = text.partition("=")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def scenario_options(func: F) -> F:
+    """``--scenario``, ``--set``, ``--population``, ``--landsbygd``."""
+    options = [
+        click.option("--scenario", "scenario", metavar="FILE|NAME", default=None,
+                     help="Scenario TOML file, or the name of a shipped scenario (2024, the default)."),
+        click.option("--set", "assignments", metavar="KEY=VALUE", multiple=True,
+                     help="Override a parameter, e.g. --set ambulans.grundbelopp=1000000 (repeatable)."),
+        click.option("--population", type=click.Path(path_type=Path), default=None,
+                     help="Population and HSL insatser per län (columns as data/population_2023.csv)."),
+        click.option("--landsbygd", type=click.Path(path_type=Path), default=None,
+                     help="Rural key: per region (as data/landsbygd_weights.csv) or per kommun "
+                          "(kommun_code, kategori, population)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

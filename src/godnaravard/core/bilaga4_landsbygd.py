@@ -1,0 +1,138 @@
+"""Bilaga 4: the rural part of nära vård, shared by the weighted rural population.
+
+Avsnitt 12 (Beräkningsmodell): the money for primärvård i landsbygd (300 000 000 kr in 2024,
+avsnitt 1.2) is shared by "antal invånare i regionen som bor på landsbygd", where inhabitants of
+glesa landsbygdskommuner weigh four times and of mycket glesa landsbygdskommuner six times as
+much as inhabitants of tätortsnära landsbygd:
+
+    W(region) = w_t · tätortsnära + w_g · glesa + w_m · mycket glesa inhabitants
+    amount(region) = total · W(region) / Σ W            (rounded: see ``rounding``)
+
+Where a region's inhabitants per category are unknown and only W at the reference weights is
+known (the shipped 2024 key, decoded from bilaga 4), W can be used only with weights
+proportional to the reference weights; anything else is refused, never estimated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .column import Column
+from .model import Inputs, Parameters, RuralKey
+from .rounding import ROUNDING_RULE, AllocationError, apportion
+
+__all__ = [
+    "CATEGORIES",
+    "MissingCategoriesError",
+    "KommunRow",
+    "weighted_rural_population",
+    "rural_weights",
+    "key_from_kommuner",
+    "landsbygd",
+]
+
+#: The three categories of landsbygdskommuner that carry a weight (avsnitt 12).
+CATEGORIES: tuple[str, ...] = ("tatortsnara", "gles", "mycket_gles")
+#: Categories of kommuner that carry no weight in the key.
+UNWEIGHTED_CATEGORIES: tuple[str, ...] = ("ovrig",)
+
+
+class MissingCategoriesError(AllocationError):
+    """The weights differ from the reference weights, but some regions lack categories."""
+
+    def __init__(self, codes: Iterable[str], weights: tuple[Fraction, ...], reference: tuple[Fraction, ...]):
+        self.codes = tuple(codes)
+        shown = "/".join(str(w) for w in weights)
+        ref = "/".join(str(w) for w in reference)
+        super().__init__(
+            f"rural weights {shown} need inhabitants per category (tätortsnära, gles, mycket gles), "
+            f"which are unknown for {len(self.codes)} region(s): {', '.join(self.codes)}; "
+            f"only their weighted sum at the weights {ref} is known. Supply a per-kommun rural key "
+            f"(kommun code, category, population) or keep weights proportional to {ref}."
+        )
+
+
+def _proportional(a: tuple[Fraction, ...], b: tuple[Fraction, ...]) -> bool:
+    """True when ``a = c · b`` for some c > 0 (same shares of W for every region)."""
+    return any(a) and all(x * sum(b) == y * sum(a) for x, y in zip(a, b, strict=True))
+
+
+def weighted_rural_population(
+    key: RuralKey, weights: tuple[Fraction, Fraction, Fraction], reference: tuple[Fraction, Fraction, Fraction]
+) -> Fraction:
+    """W for one region under ``weights`` (avsnitt 12), exactly.
+
+    From the categories where known; otherwise from ``vagd_summa``, scaled when ``weights``
+    are proportional to ``reference``. Raises ``MissingCategoriesError`` when neither works.
+    """
+    if key.categories_known:
+        counts = (key.tatortsnara, key.gles, key.mycket_gles)
+        return sum((w * n for w, n in zip(weights, counts, strict=True)), Fraction(0))  # type: ignore[operator]
+    if key.vagd_summa is None:
+        raise AllocationError(f"rural key for {key.lan_code} has neither categories nor a weighted sum")
+    if weights == reference:
+        return Fraction(key.vagd_summa)
+    if _proportional(weights, reference):
+        return key.vagd_summa * sum(weights) / sum(reference)
+    raise MissingCategoriesError([key.lan_code], weights, reference)
+
+
+def rural_weights(inputs: Inputs, params: Parameters) -> dict[str, Fraction]:
+    """W per län code under the scenario's weights, naming every region that cannot be keyed."""
+    weights = params.weights
+    out: dict[str, Fraction] = {}
+    lacking: list[str] = []
+    by_code = {k.lan_code: k for k in inputs.rural_key}
+    for region in inputs.regions:
+        try:
+            out[region.lan_code] = weighted_rural_population(
+                by_code[region.lan_code], weights, inputs.reference_weights
+            )
+        except MissingCategoriesError:
+            lacking.append(f"{region.lan_code} {region.lan}")
+    if lacking:
+        raise MissingCategoriesError(lacking, weights, inputs.reference_weights)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class KommunRow:
+    """One kommun of a per-kommun rural key: its code, category and population."""
+
+    kommun_code: str
+    kategori: str
+    population: int
+
+    @property
+    def lan_code(self) -> str:
+        """SCB's län code is the first two digits of the kommun code."""
+        return self.kommun_code[:2]
+
+
+def key_from_kommuner(rows: Iterable[KommunRow], lan_codes: Iterable[str]) -> tuple[RuralKey, ...]:
+    """Sum kommun populations per region and category into a rural key with known categories.
+
+    Every region in ``lan_codes`` gets a key (zero inhabitants where it has no rural kommun);
+    a kommun whose län is not among ``lan_codes`` or whose category is unknown is refused.
+    """
+    codes = list(lan_codes)
+    totals = {c: dict.fromkeys(CATEGORIES, 0) for c in codes}
+    for row in rows:
+        if row.lan_code not in totals:
+            raise AllocationError(f"kommun {row.kommun_code} belongs to no known län")
+        if row.kategori in CATEGORIES:
+            totals[row.lan_code][row.kategori] += row.population
+        elif row.kategori not in UNWEIGHTED_CATEGORIES:
+            raise AllocationError(f"kommun {row.kommun_code} has unknown category {row.kategori!r}")
+    return tuple(
+        RuralKey(lan_code=c, tatortsnara=t["tatortsnara"], gles=t["gles"], mycket_gles=t["mycket_gles"])
+        for c, t in totals.items()
+    )
+
+
+def landsbygd(inputs: Inputs, params: Parameters, rule: str = ROUNDING_RULE) -> Column:
+    """Bilaga 4: ``regioner.landsbygd_total`` shared by W (avsnitt 12)."""
+    total = params.amount("regioner.landsbygd_total")
+    return Column(name="landsbygd", total=total, parts={"landsbygd": apportion(total, rural_weights(inputs, params), rule)})

@@ -1,0 +1,47 @@
+"""Where the shipped data lives, and its provenance (``data/sources.toml``).
+
+In an installed package the data is ``godnaravard/data`` (the repository's ``data/`` folder,
+copied into the wheel at build time). In an editable install from a checkout, it is the
+checkout's ``data/`` folder itself.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["data_dir", "data_file", "sources", "source_of"]
+
+
+@cache
+def data_dir() -> Path:
+    """The folder holding ``population_2023.csv``, ``sources.toml`` and the rest."""
+    packaged = Path(__file__).resolve().parent / "data"
+    if (packaged / "sources.toml").is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "data"
+    if (checkout / "sources.toml").is_file():
+        return checkout
+    raise FileNotFoundError(f"godnaravard's data is missing: neither {packaged} nor {checkout} exists")
+
+
+def data_file(name: str) -> Path:
+    """A shipped data file by its name relative to ``data/`` (e.g. ``population_2023.csv``)."""
+    return data_dir() / name
+
+
+@cache
+def sources() -> dict[str, Any]:
+    """The parsed ``data/sources.toml``: provenance of every shipped file."""
+    with data_file("sources.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def source_of(name: str) -> dict[str, Any]:
+    """The provenance entry of one shipped file; a file without one is an error."""
+    try:
+        return sources()["files"][name]
+    except KeyError:
+        raise KeyError(f"data/{name} has no provenance entry in data/sources.toml") from None

@@ -1,0 +1,45 @@
+"""Shared fixtures: the shipped inputs and parameters, and the official tables as reference data."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from godnaravard import core
+from godnaravard.inputs import load_inputs
+from godnaravard.reference import official_cells
+from godnaravard.scenario import baseline
+
+# Hypothesis profiles: "dev" (default, quick), "ci" (selected by .ci/run: 10 000 cases per
+# invariant of the core). Select with GODNARAVARD_HYPOTHESIS_PROFILE.
+settings.register_profile("dev", max_examples=200, deadline=None)
+settings.register_profile(
+    "ci", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("GODNARAVARD_HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(scope="session")
+def inputs() -> core.Inputs:
+    """The shipped 2023 population, HSL insatser and 2024 rural key."""
+    return load_inputs()
+
+
+@pytest.fixture(scope="session")
+def params() -> core.Parameters:
+    """The 2024 parameters from the shipped scenario file."""
+    return baseline().parameters
+
+
+@pytest.fixture(scope="session")
+def result(inputs: core.Inputs, params: core.Parameters) -> core.Result:
+    """The 2024 allocation."""
+    return core.allocate(inputs, params)
+
+
+@pytest.fixture(scope="session")
+def official() -> dict[tuple[str, str], int]:
+    """The 84 official amount cells by (column, län code)."""
+    return {(c.column, c.lan_code): c.amount for c in official_cells()}
