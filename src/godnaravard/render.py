@@ -17,12 +17,20 @@ if TYPE_CHECKING:
     from .api import Allocation
     from .check import Reconciliation
 
-__all__ = ["kr", "allocation_csv", "allocation_json", "allocation_table", "check_text", "check_json"]
+__all__ = ["console", "kr", "allocation_csv", "allocation_json", "allocation_table", "check_text", "check_json"]
 
 
 def kr(value: int) -> str:
     """Whole kronor with spaces as thousands separators, as in the agreement: ``2 420 000 000``."""
     return f"{value:,}".replace(",", " ")
+
+
+def console() -> Any:
+    """A rich console; when output is not a terminal (a pipe, a file), wide enough for every table."""
+    from rich.console import Console
+
+    c = Console()
+    return c if c.is_terminal else Console(width=200)
 
 
 def _fraction_json(value: Fraction | int) -> str:
@@ -85,7 +93,7 @@ def allocation_table(alloc: Allocation) -> Any:
         ("Kommuner via RSS\n(bilaga 2)", "kommuner", "right", kr(totals["kommuner"])),
     ]
     for header, _, justify, footer in cols:
-        table.add_column(header, justify=justify, footer=footer)  # type: ignore[arg-type]
+        table.add_column(header, justify=justify, footer=footer, no_wrap=True)  # type: ignore[arg-type]
     for row in alloc.rows:
         table.add_row(*[kr(v) if isinstance(v := getattr(row, key), int) else str(v) for _, key, _, _ in cols])
     return table

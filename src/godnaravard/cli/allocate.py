@@ -34,8 +34,6 @@ def allocate_cmd(scenario: str | None, assignments: tuple[str, ...], population:
 
         click.echo(allocation_json(alloc), nl=False)
     else:
-        from rich.console import Console
+        from ..render import allocation_table, console
 
-        from ..render import allocation_table
-
-        Console().print(allocation_table(alloc))
+        console().print(allocation_table(alloc))

@@ -24,7 +24,7 @@ def ambulans(inputs: Inputs, params: Parameters, rule: str = ROUNDING_RULE) -> C
     rest = total - n * base
     if rest < 0:
         raise AllocationError(
-            f"ambulans.grundbelopp × {n} regions = {n * base} kr is more than ambulans.total = {total} kr"
+            f"ambulans.grundbelopp {base} kr × {n} regions = {n * base} kr is more than ambulans.total {total} kr"
         )
     befolkning = apportion(rest, {r.lan_code: r.population for r in inputs.regions}, rule)
     return Column(name="ambulans", total=total, parts={"befolkning": befolkning}, base_per_region=base)

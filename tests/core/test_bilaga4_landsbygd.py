@@ -1,0 +1,80 @@
+"""Bilaga 4: the rural key (avsnitt 12), known categories vs weighted sums only."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from godnaravard.core import Inputs, KommunRow, MissingCategoriesError, Parameters, RuralKey, key_from_kommuner
+from godnaravard.core.bilaga4_landsbygd import landsbygd, rural_weights, weighted_rural_population
+
+from .helpers import make_inputs
+
+REF = (Fraction(1), Fraction(4), Fraction(6))
+
+
+def test_weighted_sum_from_categories_follows_the_weights() -> None:
+    key = RuralKey("09", tatortsnara=10, gles=100, mycket_gles=1000)
+    assert weighted_rural_population(key, REF, REF) == 10 + 400 + 6000
+    assert weighted_rural_population(key, (Fraction(1), Fraction(5), Fraction(6)), REF) == 10 + 500 + 6000
+
+
+def test_weighted_sum_only_works_with_reference_or_proportional_weights() -> None:
+    key = RuralKey("01", vagd_summa=124_964)
+    assert weighted_rural_population(key, REF, REF) == 124_964
+    assert weighted_rural_population(key, (Fraction(2), Fraction(8), Fraction(12)), REF) == 2 * 124_964
+    with pytest.raises(MissingCategoriesError, match="01"):
+        weighted_rural_population(key, (Fraction(1), Fraction(5), Fraction(6)), REF)
+
+
+def test_shipped_key_gotland_is_four_times_its_population(inputs: Inputs) -> None:
+    gotland = next(k for k in inputs.rural_key if k.lan_code == "09")
+    assert gotland.categories_known
+    assert gotland.vagd_summa == 4 * inputs.region("09").population
+
+
+def test_changing_a_weight_with_the_shipped_key_names_the_regions_lacking_categories(
+    inputs: Inputs, params: Parameters
+) -> None:
+    p = params.with_values({"landsbygd.vikt.gles": Fraction(5)})
+    with pytest.raises(MissingCategoriesError) as err:
+        rural_weights(inputs, p)
+    assert len(err.value.codes) == 20
+    assert "01 Stockholm" in str(err.value) and "09" not in " ".join(err.value.codes)
+
+
+def test_proportional_weights_give_the_same_bilaga4(inputs: Inputs, params: Parameters) -> None:
+    doubled = params.with_values(
+        {"landsbygd.vikt.tatortsnara": Fraction(2), "landsbygd.vikt.gles": Fraction(8),
+         "landsbygd.vikt.mycket_gles": Fraction(12)}
+    )
+    assert landsbygd(inputs, doubled).amounts == landsbygd(inputs, params).amounts
+
+
+def test_per_kommun_key_allows_any_weights(params: Parameters) -> None:
+    inputs = make_inputs([1000, 2000, 3000])
+    p = params.with_values({"landsbygd.vikt.gles": Fraction(5), "regioner.landsbygd_total": 1000})
+    col = landsbygd(inputs, p)
+    assert sum(col.amounts.values()) == 1000
+    w = rural_weights(inputs, p)
+    assert w["01"] == 100 + 5 * 50 + 6 * 20
+
+
+def test_key_from_kommuner_sums_per_region_and_category() -> None:
+    rows = [
+        KommunRow("0980", "gles", 61_093),
+        KommunRow("0114", "ovrig", 50_000),
+        KommunRow("0117", "tatortsnara", 10),
+        KommunRow("0120", "tatortsnara", 5),
+    ]
+    keys = {k.lan_code: k for k in key_from_kommuner(rows, ["01", "09"])}
+    assert (keys["09"].tatortsnara, keys["09"].gles, keys["09"].mycket_gles) == (0, 61_093, 0)
+    assert (keys["01"].tatortsnara, keys["01"].gles, keys["01"].mycket_gles) == (15, 0, 0)
+
+
+def test_key_from_kommuner_refuses_unknown_category_and_lan() -> None:
+    with pytest.raises(ValueError, match="unknown category 'okand'"):
+        key_from_kommuner([KommunRow("0114", "okand", 1)], ["01"])
+    with pytest.raises(ValueError, match="belongs to no known län"):
+        key_from_kommuner([KommunRow("9999", "gles", 1)], ["01"])

@@ -1,0 +1,40 @@
+"""Shipped data: every file has provenance, and the sidecar matches the file's columns."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from godnaravard.resources import data_dir, data_file, sources
+
+FILES = sorted(sources()["files"])
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_listed_file_exists_and_has_a_source(name: str) -> None:
+    entry = sources()["files"][name]
+    assert data_file(name).is_file()
+    for key in ("title", "document", "table", "date"):
+        assert entry.get(key), f"{name}: {key} missing"
+
+
+@pytest.mark.parametrize("name", [n for n in FILES if "columns" in sources()["files"][n]])
+def test_documented_columns_match_the_header(name: str) -> None:
+    with data_file(name).open(encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert header == list(sources()["files"][name]["columns"])
+
+
+def test_every_csv_in_data_is_listed() -> None:
+    listed = set(FILES)
+    on_disk = {str(p.relative_to(data_dir())) for p in data_dir().rglob("*.csv")}
+    assert on_disk <= listed, on_disk - listed
+
+
+def test_every_scenario_parameter_has_a_source() -> None:
+    import tomllib
+
+    with data_file("scenarios/2024.toml").open("rb") as fh:
+        doc = tomllib.load(fh)
+    assert all(entry["source"] for entry in doc["parameters"].values())
