@@ -130,7 +130,7 @@ class Reconciliation:
         )
 
 
-def _explain(result: Result, column: str, code: str, official: int) -> str:
+def _explain(result: Result, column: str, code: str, official: int, alternatives: dict[str, Result]) -> str:
     """Why a cell differs: the exact share of each part, its remainder and its rank."""
     col = result.columns[column]
     lines = []
@@ -148,10 +148,13 @@ def _explain(result: Result, column: str, code: str, official: int) -> str:
     diff = official - col.amount(code)
     direction = "one more krona" if diff > 0 else "one krona less"
     lines.append(
-        f"The official table gives {direction} than largest remainders; the column's exact share is "
-        f"{_kr(col.exact(code))} kr, so both {col.amount(code)} and {official} are within 1 kr of it."
+        f"the official table gives {direction} than largest remainders; the column's exact share is "
+        f"{_kr(col.exact(code))} kr, so both {col.amount(code)} and {official} are within 1 kr of it"
     )
-    return "; ".join(lines)
+    for rule, alt in alternatives.items():
+        if alt.columns[column].amount(code) == official:
+            lines.append(f"the {rule} rule would give the official amount here")
+    return "; ".join(lines) + "."
 
 
 _WORDS = {"two": 2, "three": 3, "four": 4}
@@ -196,11 +199,22 @@ def _audit_avsnitt11(result: Result) -> tuple[TotalCheck, ...]:
     return tuple(checks)
 
 
-def _score_rules(result: Result, official: dict[tuple[str, str], int]) -> tuple[RuleScore, ...]:
-    """Recompute every column under each candidate rounding rule and count exact official cells."""
+def _alternatives(result: Result) -> dict[str, Result]:
+    """The same allocation under every other rounding rule of ``rounding.RULES``."""
+    return {
+        rule: core.allocate(result.inputs, result.parameters, rule=rule)
+        for rule in RULES
+        if rule != core.ROUNDING_RULE
+    }
+
+
+def _score_rules(
+    result: Result, official: dict[tuple[str, str], int], alternatives: dict[str, Result]
+) -> tuple[RuleScore, ...]:
+    """Count, per column, the official cells each candidate rounding rule reproduces exactly."""
     scores = []
     for rule in RULES:
-        alt = core.allocate(result.inputs, result.parameters, rule=rule)
+        alt = result if rule == core.ROUNDING_RULE else alternatives[rule]
         counts = {
             col: sum(alt.columns[col].amount(code) == official[(col, code)] for (c, code) in official if c == col)
             for col in _COLUMN_LABELS
@@ -223,13 +237,14 @@ def _score_rules(result: Result, official: dict[tuple[str, str], int]) -> tuple[
 def reconcile(result: Result, is_baseline: bool = True) -> Reconciliation:
     """Compare ``result`` with the official 2024 tables and audit the agreement's stated totals."""
     official = {(c.column, c.lan_code): c.amount for c in official_cells()}
+    alternatives = _alternatives(result)
     rows = {r.lan_code: r for r in result.rows}
     cells = []
     for cell in official_cells():
         if cell.lan_code not in rows:
             continue
         computed = getattr(rows[cell.lan_code], cell.column)
-        reason = "" if computed == cell.amount else _explain(result, cell.column, cell.lan_code, cell.amount)
+        reason = "" if computed == cell.amount else _explain(result, cell.column, cell.lan_code, cell.amount, alternatives)
         cells.append(
             CellCheck(cell.bilaga, cell.column, cell.lan_code, cell.name, cell.amount, computed,
                       result.exact(cell.column, cell.lan_code), reason)
@@ -272,7 +287,7 @@ def reconcile(result: Result, is_baseline: bool = True) -> Reconciliation:
         totals=totals,
         column_sums=column_sums,
         input_mismatches=tuple(mismatches),
-        rules=_score_rules(result, official),
+        rules=_score_rules(result, official, alternatives),
         is_baseline=is_baseline,
         notes=tuple(notes),
     )

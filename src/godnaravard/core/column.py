@@ -20,7 +20,8 @@ class Column:
     vård: the rural part and the population part; kommuner: the HSL insatser half and the
     population half). Each part sums exactly to its own total, so the column sums exactly to
     ``total``. The official tables were evidently built this way: rounding the column's exact
-    sum instead misses 8 of the 42 official cells of bilaga 2 and bilaga 3 Nära vård.
+    sum once instead misses 10 of the 42 official cells of bilaga 2 and bilaga 3 Nära vård
+    (``godnaravard check`` recomputes that comparison).
 
     Attributes:
         name: column key, as in ``allocate --format csv``.
