@@ -38,3 +38,17 @@ def test_every_scenario_parameter_has_a_source() -> None:
     with data_file("scenarios/2024.toml").open("rb") as fh:
         doc = tomllib.load(fh)
     assert all(entry["source"] for entry in doc["parameters"].values())
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_entry_validates(name: str) -> None:
+    from godnaravard.resources import source_of
+
+    assert source_of(name)["document"]
+
+
+def test_a_file_without_provenance_is_refused() -> None:
+    from godnaravard.resources import source_of
+
+    with pytest.raises(KeyError, match="no provenance entry"):
+        source_of("no_such_file.csv")

@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 __all__ = ["data_dir", "data_file", "sources", "source_of"]
 
 
@@ -39,9 +41,28 @@ def sources() -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+class SourceEntry(BaseModel):
+    """The provenance every shipped data file must carry (an entry of ``data/sources.toml``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    title: str = Field(min_length=1)
+    document: str = Field(min_length=1)
+    table: str = Field(min_length=1)
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    transcribed: str = Field(min_length=1)
+    columns: dict[str, str] | None = None
+    reference: bool = False
+
+
 def source_of(name: str) -> dict[str, Any]:
-    """The provenance entry of one shipped file; a file without one is an error."""
+    """The provenance entry of one shipped file, validated; a file without one is an error."""
     try:
-        return sources()["files"][name]
+        entry = sources()["files"][name]
     except KeyError:
         raise KeyError(f"data/{name} has no provenance entry in data/sources.toml") from None
+    try:
+        SourceEntry.model_validate(entry)
+    except ValidationError as exc:
+        raise ValueError(f"data/sources.toml, entry {name!r}: {exc}") from None
+    return entry
