@@ -1,0 +1,57 @@
+"""``godnaravard export``: the allocation as an Excel workbook (bilaga 2–4, avsnitt 11, sources, check)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..api import allocate
+from .common import fail, handle_errors, overrides_from, scenario_options
+
+__all__ = ["export_cmd"]
+
+
+@click.command("export")
+@scenario_options
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    metavar="FILE.xlsx",
+    help="The workbook to write.",
+)
+@click.option("--force", is_flag=True, help="Replace FILE.xlsx if it exists.")
+@handle_errors
+def export_cmd(
+    scenario: str | None,
+    assignments: tuple[str, ...],
+    population: Path | None,
+    landsbygd: Path | None,
+    output: Path,
+    force: bool,
+) -> None:
+    """Write the allocation as an Excel workbook with Swedish headings as in the agreement.
+
+    Sheets: Översikt, Bilaga 2, Bilaga 3, Bilaga 4, Avsnitt 11, Per invånare (chart), Delbelopp,
+    Parametrar, Underlag, Avstämning. Amounts are numbers; totals are live formulas that carry
+    their values. The file is written atomically; an existing file is replaced only with --force.
+    """
+    if output.suffix.lower() != ".xlsx":
+        fail(f"{output}: the output must be an .xlsx file")
+    alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd)
+
+    from ..atomic import OutputExistsError
+    from ..excel import SHEETS, ExportError, export_workbook
+
+    try:
+        export_workbook(alloc, output, force=force)
+    except OutputExistsError:
+        fail(f"{output} already exists; use --force to replace it (the file was left unchanged)")
+    except ExportError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        where = exc.filename or output
+        fail(f"cannot write {output}: {where}: {exc.strerror or exc} (nothing was written)")
+    click.echo(f"wrote {output} ({len(SHEETS)} sheets: {', '.join(SHEETS)})")

@@ -1,0 +1,708 @@
+"""The Excel workbook (``godnaravard export``): every amount and total read back equals the tool's.
+
+Read back three ways: openpyxl with the cached values (``data_only=True``) and with the formulas,
+pandas, and LibreOffice (which recalculates every formula and exports each sheet as CSV).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")  # in the test extra: never skipped there
+pd = pytest.importorskip("pandas")
+
+import godnaravard  # noqa: E402
+from godnaravard import core  # noqa: E402
+from godnaravard.check import reconcile  # noqa: E402
+from godnaravard.excel import AGREEMENT, HEADER_ROW, SHEETS, export_workbook  # noqa: E402
+from godnaravard.resources import data_file, source_of  # noqa: E402
+
+HEAD = HEADER_ROW + 1  # 1-based row of the column headings, as openpyxl counts
+FIRST = HEAD + 1
+SOFFICE = shutil.which("soffice")
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m godnaravard ARGS`` in a subprocess; never a traceback."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "godnaravard", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def table(ws: Any, head: int = HEAD) -> tuple[list[str], list[list[Any]], list[Any]]:
+    """Headings, data rows and the total row of the table whose headings are on row ``head``."""
+    headings = [c.value for c in ws[head]]
+    rows: list[list[Any]] = []
+    for values in ws.iter_rows(min_row=head + 1, values_only=True):
+        if values[0] in ("Totalt", "Riket"):
+            return headings, rows, list(values)
+        if values[0] is None:
+            break
+        rows.append(list(values))
+    raise AssertionError(f"{ws.title}: no total row below row {head}")
+
+
+def col(headings: list[str], name: str) -> int:
+    return headings.index(name)
+
+
+def cells(ws: Any) -> Iterator[Any]:
+    for row in ws.iter_rows():
+        yield from row
+
+
+def is_heading(cell: Any) -> bool:
+    """A column heading: the workbook's heading fill."""
+    return isinstance(cell.value, str) and str(cell.fill.fgColor.rgb).upper().endswith("DCE6F1")
+
+
+def _wb(path: Path, data_only: bool) -> Any:
+    return openpyxl.load_workbook(path, data_only=data_only)
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures: the 2024 workbook, exported once
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def alloc() -> godnaravard.Allocation:
+    return godnaravard.allocate()
+
+
+@pytest.fixture(scope="module")
+def xlsx(alloc: godnaravard.Allocation, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("export") / "godnaravard_2024.xlsx"
+    assert export_workbook(alloc, path) == path
+    return path
+
+
+@pytest.fixture(scope="module")
+def values(xlsx: Path) -> Any:
+    """The workbook with each formula's cached value (what pandas and data pipelines see)."""
+    return _wb(xlsx, data_only=True)
+
+
+@pytest.fixture(scope="module")
+def formulas(xlsx: Path) -> Any:
+    """The workbook with the formulas themselves."""
+    return _wb(xlsx, data_only=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Structure and formatting
+# --------------------------------------------------------------------------------------------
+
+
+def test_export_workbook_is_public_and_documented() -> None:
+    import godnaravard.excel as excel
+
+    assert excel.export_workbook is export_workbook
+    assert "force" in (export_workbook.__doc__ or "")
+    assert "export_workbook" in (excel.__doc__ or "")
+
+
+def test_sheets_in_order(values: Any) -> None:
+    assert values.sheetnames == list(SHEETS)
+    assert values.sheetnames[:5] == ["Översikt", "Bilaga 2", "Bilaga 3", "Bilaga 4", "Avsnitt 11"]
+    assert {"Parametrar", "Underlag", "Avstämning"} <= set(values.sheetnames)
+
+
+def test_every_formula_carries_its_computed_value(values: Any, formulas: Any) -> None:
+    n = 0
+    for name in SHEETS:
+        for cell in cells(formulas[name]):
+            if cell.data_type == "f":
+                n += 1
+                cached = values[name][cell.coordinate].value
+                assert cached is not None, f"{name}!{cell.coordinate} {cell.value} has no cached value"
+                assert isinstance(cached, (int, float)), f"{name}!{cell.coordinate}: {cached!r}"
+    assert n > 100
+
+
+def test_totals_are_live_sum_formulas(formulas: Any) -> None:
+    for name, columns in (("Bilaga 2", "BCDEF"), ("Bilaga 3", "BCDE"), ("Bilaga 4", "BCD")):
+        ws = formulas[name]
+        headings, rows, total = table(ws)
+        total_row = FIRST + len(rows)
+        for letter in columns:
+            cell = ws[f"{letter}{total_row}"]
+            assert cell.value == f"=SUM({letter}{FIRST}:{letter}{total_row - 1})", (name, letter)
+
+
+def test_amounts_are_numbers_with_a_thousands_format(formulas: Any) -> None:
+    ws = formulas["Bilaga 3"]
+    headings, rows, total = table(ws)
+    for r in range(FIRST, FIRST + len(rows) + 1):
+        for letter in "CDE":
+            cell = ws[f"{letter}{r}"]
+            assert cell.data_type in ("n", "f")
+            assert cell.number_format == "#,##0"
+    for r in range(FIRST, FIRST + len(rows)):
+        assert isinstance(ws[f"C{r}"].value, int)
+    shares = formulas["Bilaga 2"]
+    assert shares[f"C{FIRST}"].number_format == "0.0%"
+    assert shares[f"E{FIRST}"].number_format == "0.0%"
+
+
+def test_no_amount_anywhere_is_text(values: Any) -> None:
+    """Every cell in a column whose heading says kronor is a number, down to the next gap."""
+    checked = 0
+    for name in SHEETS:
+        ws = values[name]
+        for head_row in ws.iter_rows():
+            for cell in head_row:
+                if is_heading(cell) and "(kronor" in cell.value:
+                    checked += 1
+                    for below in ws.iter_rows(min_row=cell.row + 1, min_col=cell.column, max_col=cell.column):
+                        v = below[0].value
+                        if v is None or is_heading(below[0]):
+                            break
+                        assert isinstance(v, (int, float)), f"{name}!{below[0].coordinate}: {v!r}"
+    assert checked > 20
+
+
+def test_header_rows_are_frozen_and_columns_sized(formulas: Any) -> None:
+    for name in ("Bilaga 2", "Bilaga 3", "Bilaga 4", "Avsnitt 11", "Parametrar", "Underlag", "Delbelopp"):
+        ws = formulas[name]
+        pane = ws.freeze_panes
+        assert pane is not None and int(re.sub(r"[A-Z]", "", pane)) == FIRST, (name, pane)
+        assert ws.column_dimensions["A"].width > 8
+    assert formulas["Avstämning"].freeze_panes is not None
+    assert formulas["Bilaga 3"].column_dimensions["A"].width >= len("Region Jämtland Härjedalen")
+
+
+def test_native_chart_on_per_capita_sheet(xlsx: Path, alloc: godnaravard.Allocation, values: Any) -> None:
+    with zipfile.ZipFile(xlsx) as zf:
+        charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
+        assert charts, "no chart in the workbook"
+        xml = zf.read(charts[0]).decode("utf-8")
+    assert "<c:barChart>" in xml
+    assert "'Per invånare'!$A$5:$A$25" in xml
+    ws = values["Per invånare"]
+    headings, rows, total = table(ws)
+    for got, r in zip(rows, alloc.rows, strict=True):
+        assert got[0] == r.region
+        assert got[col(headings, "Totalt (kronor per invånare)")] == pytest.approx(
+            r.regioner_totalt / r.population
+        )
+    t = alloc.totals()
+    assert total[col(headings, "Totalt (kronor per invånare)")] == pytest.approx(
+        t["regioner_totalt"] / t["population"]
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Round trip: every amount and total equals allocate()
+# --------------------------------------------------------------------------------------------
+
+
+def test_bilaga2_round_trip(values: Any, alloc: godnaravard.Allocation) -> None:
+    headings, rows, total = table(values["Bilaga 2"])
+    assert headings == [
+        "Län",
+        "Befolkning nov 2023",
+        "andel",
+        "Antal individer med insatser (HSL)",
+        "andel",
+        "Belopp (kronor)",
+    ]
+    t = alloc.totals()
+    assert len(rows) == len(alloc.rows) == 21
+    for got, r in zip(rows, alloc.rows, strict=True):
+        assert got[0] == r.lan
+        assert got[1] == r.population
+        assert got[2] == pytest.approx(r.population / t["population"])
+        assert got[3] == r.hsl_insatser
+        assert got[4] == pytest.approx(r.hsl_insatser / t["hsl_insatser"])
+        assert got[5] == r.kommuner and isinstance(got[5], int)
+    assert total[1:] == [t["population"], 1, t["hsl_insatser"], 1, t["kommuner"]]
+    assert t["kommuner"] == alloc.scenario.parameters.amount("kommuner.total") == 750_000_000
+
+
+def test_bilaga3_round_trip(values: Any, alloc: godnaravard.Allocation) -> None:
+    headings, rows, total = table(values["Bilaga 3"])
+    assert headings == [
+        "Region",
+        "Befolkning november 2023",
+        "Nära vård (kronor)",
+        "Ambulans (kronor)",
+        "Totalt (kronor)",
+    ]
+    for got, r in zip(rows, alloc.rows, strict=True):
+        assert got == [r.region, r.population, r.nara_vard, r.ambulans, r.regioner_totalt]
+    t = alloc.totals()
+    assert total[1:] == [t["population"], t["nara_vard"], t["ambulans"], t["regioner_totalt"]]
+    assert total[1:] == [10_557_682, 2_420_000_000, 46_000_000, 2_466_000_000]
+
+
+def test_bilaga4_round_trip(values: Any, alloc: godnaravard.Allocation) -> None:
+    headings, rows, total = table(values["Bilaga 4"])
+    assert headings[:4] == [
+        "Region",
+        "Utfall fördelningsnyckel (kronor)",
+        "Viktad landsbygdsbefolkning W",
+        "andel av ΣW",
+    ]
+    w = alloc.result.landsbygd.parts["landsbygd"].weights
+    for got, r in zip(rows, alloc.rows, strict=True):
+        assert got[0] == r.lan
+        assert got[1] == r.landsbygd
+        assert got[2] == w[r.lan_code]
+    assert total[1] == alloc.totals()["landsbygd"] == 300_000_000
+    assert total[2] == sum(w.values()) == 4_902_449
+    assert total[3] == pytest.approx(1)
+
+
+def test_avsnitt11_round_trip(values: Any, alloc: godnaravard.Allocation) -> None:
+    ws = values["Avsnitt 11"]
+    headings = [c.value for c in ws[HEAD]]
+    assert headings[:6] == ["Avsnitt", "Insats", "Mottagare", "Betalas av", "Belopp (kronor)", "Fördelas i"]
+    lines = alloc.result.budget
+    for i, ln in enumerate(lines):
+        got = [c.value for c in ws[FIRST + i]]
+        assert got[:5] == [
+            ln.chapter,
+            ln.item,
+            ln.recipient,
+            {"staten": "Staten", "regionerna": "Regionerna"}[ln.payer],
+            ln.amount,
+        ]
+        assert got[5] == (ln.allocated_in or "–")
+    labelled = {
+        row[1]: row[4] for row in ws.iter_rows(min_row=FIRST + len(lines), values_only=True) if row[1]
+    }
+    derived = core.derived_totals(alloc.scenario.parameters)
+    assert labelled["Totalt – Statens andel av överenskommelsen"] == derived["s11_1_statens_andel"]
+    assert (
+        labelled["Totalt – Regionernas andel av överenskommelsesatsningen"]
+        == derived["s11_1_regionernas_andel"]
+    )
+    assert labelled["Totalt"] == derived["s11_1_total"] == 3_430_250_000
+    assert labelled["till regionerna"] == derived["s13_1_regionerna"]
+    assert labelled["till kommunerna"] == derived["s13_1_kommunerna"]
+    assert labelled["till SKR"] == derived["s13_1_skr"]
+
+
+def test_parts_round_trip(values: Any, alloc: godnaravard.Allocation) -> None:
+    ws = values["Delbelopp"]
+    headings = [c.value for c in ws[HEAD]]
+    by_part: dict[str, dict[str, int]] = {}
+    sums: dict[str, int] = {}
+    for row in ws.iter_rows(min_row=FIRST, values_only=True):
+        if row[0] is None:
+            continue
+        if row[0].startswith("Summa: "):
+            sums[row[0].removeprefix("Summa: ")] = row[col(headings, "Avrundat (kronor)")]
+        else:
+            by_part.setdefault(row[0], {})[row[1]] = row[col(headings, "Avrundat (kronor)")]
+    res = alloc.result
+    expected = {
+        "Bilaga 2: efter antal individer med insatser (HSL)": res.kommuner.parts["insatser"],
+        "Bilaga 2: efter befolkning": res.kommuner.parts["befolkning"],
+        "Bilaga 3 Nära vård: primärvård i landsbygd (bilaga 4)": res.nara_vard.parts["landsbygd"],
+        "Bilaga 3 Nära vård: efter befolkning": res.nara_vard.parts["befolkning"],
+        "Bilaga 3 Ambulans: efter befolkning (utöver grundbeloppet)": res.ambulans.parts["befolkning"],
+    }
+    assert set(by_part) == set(expected)
+    for label, part in expected.items():
+        assert by_part[label] == dict(part.amounts)
+        assert sums[label] == part.total
+
+
+def test_parameters_sheet(values: Any, alloc: godnaravard.Allocation) -> None:
+    ws = values["Parametrar"]
+    headings = [c.value for c in ws[HEAD]]
+    params = alloc.scenario.parameters.as_dict()
+    rows = {r[0]: r for r in ws.iter_rows(min_row=FIRST, values_only=True) if r[0]}
+    assert list(rows) == list(params)
+    for key, value in params.items():
+        row = rows[key]
+        assert row[col(headings, "Värde")] == pytest.approx(float(value))
+        assert row[col(headings, "Källa")] == alloc.scenario.sources[key]
+        assert row[col(headings, "Ändrad")] is None
+        if key in core.AMOUNT_KEYS:
+            assert row[col(headings, "Värde")] == value and isinstance(row[col(headings, "Värde")], int)
+        else:
+            assert Fraction(row[col(headings, "Exakt värde")]) == value
+    assert rows["kommuner.andel_insatser"][col(headings, "Exakt värde")] == "1/2"
+
+
+def test_inputs_sheet_with_sources(values: Any, alloc: godnaravard.Allocation) -> None:
+    ws = values["Underlag"]
+    headings, rows, total = table(ws)
+    keys = {k.lan_code: k for k in alloc.result.inputs.rural_key}
+    for got, r in zip(rows, alloc.rows, strict=True):
+        assert got[:5] == [r.lan_code, r.lan, r.region, r.population, r.hsl_insatser]
+        assert got[col(headings, "Viktad summa (referensvikter)")] == keys[r.lan_code].vagd_summa
+        status = got[col(headings, "Landsbygdsnyckel: status")]
+        assert status == ("kategorier kända" if keys[r.lan_code].categories_known else "endast viktad summa")
+    assert total[3] == 10_557_682 and total[4] == 416_151
+    text = [c.value for c in cells(ws) if isinstance(c.value, str)]
+    for name in ("population_2023.csv", "landsbygd_weights.csv"):
+        assert source_of(name)["title"] in text
+        assert f"data/{name} (levereras med verktyget)" in text
+
+
+def test_reconciliation_sheet(values: Any, alloc: godnaravard.Allocation) -> None:
+    rec = reconcile(alloc.result, is_baseline=True)
+    ws = values["Avstämning"]
+    head = next(c.row for c in ws["A"] if c.value == "Bilaga" and c.font.bold)
+    headings, rows, total = table(ws, head)
+    assert len(rows) == len(rec.cells) == 84
+    for got, c in zip(rows, rec.cells, strict=True):
+        assert got[2] == c.lan_code
+        assert got[col(headings, "Officiellt (kronor)")] == c.official
+        assert got[col(headings, "Beräknat (kronor)")] == c.computed
+        assert got[col(headings, "Avvikelse (kronor)")] == c.deviation
+        assert (got[col(headings, "Förklaring")] or "") == c.reason
+    summary = {r[0]: r[4] for r in ws.iter_rows(min_row=4, max_row=9, values_only=True)}
+    assert summary["Jämförda belopp"] == 84
+    assert summary["Exakt lika"] == rec.exact == 82
+    assert summary["Inom 1 kr"] == rec.within_tolerance == 84
+    assert abs(summary["Största avvikelse (kronor)"]) == 1
+    assert summary["Angivna totaler som följer av posterna"] == f"{len(rec.totals)} av {len(rec.totals)}"
+    ids = {r[1]: r for r in ws.iter_rows(values_only=True) if r[1] in {t.id for t in rec.totals}}
+    assert set(ids) == {t.id for t in rec.totals}
+    for t in rec.totals:
+        assert ids[t.id][4:7] == (t.stated, t.derived, 0)
+        assert ids[t.id][2] == "ja"
+
+
+def test_cover_sheet(values: Any) -> None:
+    ws = values["Översikt"]
+    pairs = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0]}
+    assert pairs["Överenskommelse"] == AGREEMENT
+    assert "15 december 2023" in pairs["Undertecknad"] and "20 december 2023" in pairs["Undertecknad"]
+    assert pairs["Verktyg"] == f"godnaravard {godnaravard.__version__}"
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", pairs["Skapad"])
+    assert pairs["Scenario"].startswith("2024")
+    assert pairs["Ändringar mot 2024"].startswith("Inga")
+    for name, line in SHEETS.items():
+        assert pairs[name] == line
+    # the contents entries link to their sheets
+    links = {c.value: c.hyperlink.location for c in cells(ws) if c.hyperlink is not None}
+    assert links == {name: f"'{name}'!A1" for name in SHEETS}
+
+
+def test_pandas_reads_every_bilaga_as_integers(xlsx: Path, alloc: godnaravard.Allocation) -> None:
+    frames = pd.read_excel(xlsx, sheet_name=None, header=HEADER_ROW)
+    assert list(frames) == list(SHEETS)
+    t = alloc.totals()
+    expected = {
+        "Bilaga 2": {
+            "Belopp (kronor)": ("kommuner", t["kommuner"]),
+            "Befolkning nov 2023": ("population", None),
+        },
+        "Bilaga 3": {
+            "Nära vård (kronor)": ("nara_vard", None),
+            "Ambulans (kronor)": ("ambulans", None),
+            "Totalt (kronor)": ("regioner_totalt", None),
+        },
+        "Bilaga 4": {"Utfall fördelningsnyckel (kronor)": ("landsbygd", None)},
+    }
+    for sheet, columns in expected.items():
+        frame = frames[sheet]
+        data, total = frame.iloc[:-1], frame.iloc[-1]
+        assert total.iloc[0] == "Totalt"
+        for heading, (attr, _) in columns.items():
+            assert str(frame[heading].dtype) == "int64", (sheet, heading)
+            assert data[heading].tolist() == [getattr(r, attr) for r in alloc.rows]
+            assert total[heading] == t[attr]
+    assert frames["Bilaga 3"]["Region"].iloc[:-1].tolist() == [r.region for r in alloc.rows]
+
+
+def test_inputs_sheet_reads_back_as_input(xlsx: Path, alloc: godnaravard.Allocation) -> None:
+    """The sheet Underlag is a valid population file and rural key: the same allocation again."""
+    again = godnaravard.allocate(population=f"{xlsx}#Underlag", landsbygd=f"{xlsx}#Underlag")
+    assert again.rows == alloc.rows
+
+
+# --------------------------------------------------------------------------------------------
+# LibreOffice: recalculates every formula and exports every sheet
+# --------------------------------------------------------------------------------------------
+
+_RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def _blank_cached_values(src: Path, dst: Path) -> int:
+    """Copy the workbook with every formula's cached value set to 0 (so only a recalculation is right)."""
+    n = 0
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text, k = re.subn(r"(<f>[^<]*</f>)<v>[^<]*</v>", r"\1<v>0</v>", data.decode("utf-8"))
+                n += k
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+    return n
+
+
+def _soffice_csv(xlsx: Path, outdir: Path, home: Path) -> dict[str, list[list[str]]]:
+    """Every sheet of ``xlsx`` as CSV rows, via LibreOffice headless with a private profile."""
+    profile = home / "lo-profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_PROFILE, encoding="utf-8")
+    filter_ = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    proc = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            filter_,
+            "--outdir",
+            str(outdir),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=180,
+        env={"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = {}
+    for name in SHEETS:
+        path = outdir / f"{xlsx.stem}-{name}.csv"
+        assert path.exists(), f"LibreOffice did not export sheet {name}: {proc.stdout} {proc.stderr}"
+        with path.open(encoding="utf-8", newline="") as fh:
+            out[name] = list(csv.reader(fh))
+    return out
+
+
+def _lo_table(rows: list[list[str]]) -> tuple[list[str], list[list[str]], list[str]]:
+    headings = rows[HEADER_ROW]
+    data = []
+    for row in rows[HEADER_ROW + 1 :]:
+        if row[0] == "Totalt":
+            return headings, data, row
+        data.append(row)
+    raise AssertionError("no total row")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_recalculates_to_the_same_figures(
+    xlsx: Path, alloc: godnaravard.Allocation, tmp_path: Path
+) -> None:
+    blank = tmp_path / "blank.xlsx"
+    assert _blank_cached_values(xlsx, blank) > 100
+    # Without recalculation the totals now read 0:
+    assert _wb(blank, data_only=True)["Bilaga 3"][f"C{FIRST + 21}"].value == 0
+
+    sheets = _soffice_csv(blank, tmp_path / "csv", tmp_path)
+    t = alloc.totals()
+
+    headings, rows, total = _lo_table(sheets["Bilaga 2"])
+    assert [int(r[5]) for r in rows] == [r.kommuner for r in alloc.rows]
+    assert [int(r[1]) for r in rows] == [r.population for r in alloc.rows]
+    assert [int(total[i]) for i in (1, 3, 5)] == [t["population"], t["hsl_insatser"], t["kommuner"]]
+    assert float(rows[0][2].rstrip("%")) / 100 == pytest.approx(alloc.rows[0].population / t["population"])
+
+    headings, rows, total = _lo_table(sheets["Bilaga 3"])
+    assert [[r[0], *map(int, r[1:5])] for r in rows] == [
+        [r.region, r.population, r.nara_vard, r.ambulans, r.regioner_totalt] for r in alloc.rows
+    ]
+    assert [int(x) for x in total[1:5]] == [
+        t["population"],
+        t["nara_vard"],
+        t["ambulans"],
+        t["regioner_totalt"],
+    ]
+
+    headings, rows, total = _lo_table(sheets["Bilaga 4"])
+    assert [int(r[1]) for r in rows] == [r.landsbygd for r in alloc.rows]
+    assert int(total[1]) == t["landsbygd"] and int(total[2]) == 4_902_449
+
+    a11 = {r[1]: r[4] for r in sheets["Avsnitt 11"] if len(r) > 4 and r[1]}
+    derived = core.derived_totals(alloc.scenario.parameters)
+    assert int(a11["Totalt – Statens andel av överenskommelsen"]) == derived["s11_1_statens_andel"]
+    assert int(a11["Totalt"]) == derived["s11_1_total"]
+    assert int(a11["till regionerna"]) == derived["s13_1_regionerna"]
+
+    summary = {r[0]: r[4] for r in sheets["Avstämning"][3:9]}
+    assert int(summary["Exakt lika"]) == 82 and int(summary["Inom 1 kr"]) == 84
+
+    per = {r[0]: r for r in sheets["Per invånare"]}
+    assert float(per["Riket"][4].replace(",", ".")) == pytest.approx(t["regioner_totalt"] / t["population"])
+
+
+# --------------------------------------------------------------------------------------------
+# The command line
+# --------------------------------------------------------------------------------------------
+
+
+def test_cli_export_what_if(tmp_path: Path) -> None:
+    out = tmp_path / "whatif.xlsx"
+    proc = run_cli("export", "--set", "ambulans.grundbelopp=1000000", "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote" in proc.stdout
+    expected = godnaravard.allocate(overrides={"ambulans.grundbelopp": 1_000_000})
+    wb = _wb(out, data_only=True)
+
+    cover = [c.value for c in cells(wb["Översikt"]) if isinstance(c.value, str)]
+    pairs = {r[0]: r[1] for r in wb["Översikt"].iter_rows(values_only=True) if r[0]}
+    assert pairs["Ändringar mot 2024"].startswith("1 parameter")
+    assert "ambulans.grundbelopp" in cover
+    assert "500 000 kr" in cover and "1 000 000 kr" in cover
+    note = "ambulans.grundbelopp 500 000 kr → 1 000 000 kr"
+    for sheet in ("Bilaga 2", "Bilaga 3", "Bilaga 4", "Avsnitt 11", "Parametrar"):
+        assert note in wb[sheet]["A2"].value, sheet
+
+    ws = wb["Parametrar"]
+    headings = [c.value for c in ws[HEAD]]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=FIRST, values_only=True) if r[0]}
+    row = rows["ambulans.grundbelopp"]
+    assert row[col(headings, "Värde")] == 1_000_000
+    assert row[col(headings, "Värde 2024")] == 500_000
+    assert row[col(headings, "Ändrad")] == "ja"
+    assert "--set" in row[col(headings, "Källa")]
+    assert [r[col(headings, "Ändrad")] for k, r in rows.items() if k != "ambulans.grundbelopp"] == [None] * 18
+
+    headings, got, total = table(wb["Bilaga 3"])
+    assert [g[3] for g in got] == [r.ambulans for r in expected.rows]
+    assert total[3] == 46_000_000
+    assert wb["Avstämning"]["A2"].value != "Scenariot är överenskommelsen som undertecknad."
+
+
+EVIL = '=HYPERLINK("evil.example","klicka")'
+
+
+def test_formula_injection_is_written_as_text(tmp_path: Path) -> None:
+    """Text from input data that looks like a formula stays text, wherever it appears.
+
+    Input validation lets such text through in: län and region names that still name their län
+    ("-Stockholm"), file names (given relative to the working directory, so the path shown
+    starts with "="), and a scenario file's name, description and parameter sources.
+    """
+    with data_file("population_2023.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows[0]["lan"] = "-Stockholm"
+    rows[1]["region"] = "-Region Uppsala"
+    pop_name = EVIL + ".csv"
+    with (tmp_path / pop_name).open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    scenario = tmp_path / "evil.toml"
+    scenario.write_text(
+        "name = '=1+1'\n"
+        "description = '+SUM(1,2)'\n"
+        "base = '2024'\n"
+        "[parameters]\n"
+        "'ambulans.grundbelopp' = { value = 600000, source = '@SUM(A1:A2)' }\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "evil.xlsx"
+    proc = run_cli(
+        "export", "--scenario", "evil.toml", "--population", pop_name, "--output", "evil.xlsx", cwd=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+
+    wb = _wb(out, data_only=False)
+    exact = {"-Stockholm", "-Region Uppsala", pop_name, "@SUM(A1:A2)"}
+    found: dict[str, int] = {}
+    n_formulas = 0
+    for ws in wb.worksheets:
+        for cell in cells(ws):
+            if cell.data_type == "f":
+                n_formulas += 1
+                for bad in ("HYPERLINK", "evil", "1+1", "SUM(1,2)", "A1:A2", "Stockholm", "Uppsala"):
+                    assert bad not in cell.value, f"{ws.title}!{cell.coordinate}: {cell.value}"
+            elif isinstance(cell.value, str):
+                assert cell.data_type == "s"
+                if cell.value in exact:
+                    found[cell.value] = found.get(cell.value, 0) + 1
+    assert n_formulas > 100
+    assert set(found) == exact, found
+    assert found["-Stockholm"] >= 3  # Bilaga 2, Bilaga 4, Underlag, Delbelopp
+    assert found["-Region Uppsala"] >= 3  # Bilaga 3, Per invånare, Underlag
+    pairs = {r[0]: r[1] for r in _wb(out, data_only=True)["Översikt"].iter_rows(values_only=True) if r[0]}
+    assert pairs["Befolkning och HSL-insatser"] == pop_name
+    assert pairs["Scenario"] == "=1+1 – +SUM(1,2)"
+    with zipfile.ZipFile(out) as zf:
+        sheets_xml = "".join(zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/"))
+        strings = zf.read("xl/sharedStrings.xml").decode()
+    assert "HYPERLINK" not in sheets_xml  # only in the shared strings, as text
+    assert '<t>=HYPERLINK("evil.example","klicka").csv</t>' in strings
+
+
+def test_cli_refuses_to_clobber_and_replaces_with_force(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"precious")
+    proc = run_cli("export", "--output", str(out))
+    assert proc.returncode == 2
+    assert "already exists" in proc.stderr and "--force" in proc.stderr
+    assert out.read_bytes() == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+
+    proc = run_cli("export", "--output", str(out), "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert zipfile.is_zipfile(out)
+    assert _wb(out, data_only=True)["Bilaga 3"][f"E{FIRST + 21}"].value == 2_466_000_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+
+
+def test_cli_failed_write_leaves_nothing(tmp_path: Path) -> None:
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    for target in (blocker / "out.xlsx", tmp_path / "missing_dir" / "out.xlsx"):
+        proc = run_cli("export", "--output", str(target), "--force")
+        assert proc.returncode == 2
+        assert proc.stderr.startswith("godnaravard: error: cannot write")
+        assert "nothing was written" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+    assert blocker.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_cli_bad_input_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "pop.csv"
+    bad.write_text(
+        "lan_code,lan,region,population,hsl_insatser\n01,Stockholm,Region Stockholm,many,1\n",
+        encoding="utf-8",
+    )
+    proc = run_cli("export", "--population", str(bad), "--output", str(tmp_path / "out.xlsx"))
+    assert proc.returncode == 2
+    assert "pop.csv" in proc.stderr
+    assert not (tmp_path / "out.xlsx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pop.csv"]
+
+
+def test_cli_requires_xlsx_suffix(tmp_path: Path) -> None:
+    proc = run_cli("export", "--output", str(tmp_path / "out.csv"))
+    assert proc.returncode == 2
+    assert ".xlsx" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_help_lists_export() -> None:
+    proc = run_cli("--help")
+    assert proc.returncode == 0
+    assert "export" in proc.stdout
