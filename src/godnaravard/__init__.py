@@ -3,6 +3,8 @@
 Public API:
 
 - ``allocate(scenario=None, overrides=None)``: every budget line allocated; ``.to_frame()``
+- ``compare(a, b)``: two scenarios per region and column, a pandas DataFrame
+- ``scenario_from(base="2024", parameters={...}, name=...)``: a scenario built in code
 - ``load_scenario(ref)``, ``Scenario``: scenario files and the shipped 2024 baseline
 - ``core``: the pure rules (no I/O), for building inputs in code
 """
@@ -10,9 +12,10 @@ Public API:
 from __future__ import annotations
 
 from .api import Allocation, allocate
+from .comparison import compare  # light: pandas is imported only when compare() is called
 from .core import AllocationError, Parameters
 from .errors import InputError
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, load_scenario, scenario_from
 
 __version__ = "0.1.0"
 
@@ -24,5 +27,7 @@ __all__ = [
     "Scenario",
     "__version__",
     "allocate",
+    "compare",
     "load_scenario",
+    "scenario_from",
 ]

@@ -146,6 +146,12 @@ def _explain(result: Result, column: str, code: str, official: int, alternatives
             f"rank {rank} of {len(ranked)} among remainders with {left} balancing krona(s) to give: {got}"
         )
     diff = official - col.amount(code)
+    if abs(diff) > 1:
+        lines.append(
+            f"the official table differs by {diff:+d} kr, more than a balancing krona can move a cell: "
+            "the parameters or the data differ from those of the official table, not the rounding"
+        )
+        return "; ".join(lines) + "."
     direction = "one more krona" if diff > 0 else "one krona less"
     lines.append(
         f"the official table gives {direction} than largest remainders; the column's exact share is "
@@ -278,9 +284,16 @@ def reconcile(result: Result, is_baseline: bool = True) -> Reconciliation:
 
     notes = []
     if not is_baseline:
+        from .scenario import baseline
+
+        changed = result.parameters.changed(baseline().parameters)
+        what = ", ".join(f"{k} {a} → {b}" for k, (a, b) in changed.items()) or "none"
         notes.append(
-            "This scenario differs from the 2024 agreement; it is compared with the official 2024 tables, "
-            "so deviations show the effect of the changes, not errors."
+            f"This scenario differs from the 2024 agreement as signed (parameters changed: {what}; changed input "
+            "files show under 'Input data differing' below). It is still compared with the official 2024 "
+            "tables, so deviating cells and totals show the effect of the changes, not errors, and the "
+            "result is DEVIATIONS (exit code 1) whenever a change moves an amount. What must hold for every "
+            "scenario is that each column sums exactly to its budget line."
         )
     return Reconciliation(
         cells=tuple(cells),

@@ -20,6 +20,8 @@ names a base (``base = "2024"`` or a path) and states only what differs::
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -41,6 +43,7 @@ __all__ = [
     "load_scenario",
     "parse_value",
     "parse_assignment",
+    "scenario_from",
     "with_overrides",
 ]
 
@@ -94,6 +97,7 @@ def parse_value(key: str, value: Any) -> int | Fraction:
     """
     if key not in PARAMETER_KEYS:
         near = [k for k in PARAMETER_KEYS if k.split(".")[-1] == key.split(".")[-1]]
+        near = near or difflib.get_close_matches(key, PARAMETER_KEYS, n=1, cutoff=0.8)
         hint = f" (did you mean {near[0]}?)" if near else ""
         raise ValueError(f"unknown parameter {key!r}{hint}; known: {', '.join(PARAMETER_KEYS)}")
     if isinstance(value, bool):
@@ -150,8 +154,28 @@ class _ScenarioFile(BaseModel):
     description: str = ""
     date: str = ""
     base: str | None = None
-    parameters: dict[str, _ParameterEntry | int | float | str] = Field(default_factory=dict)
+    # Entries are checked one by one in ``_parameter_entry`` so that an error names its key.
+    parameters: dict[str, Any] = Field(default_factory=dict)
     data: _DataSection = Field(default_factory=_DataSection)
+
+
+def _parameter_entry(label: str, key: str, entry: Any) -> tuple[Any, str]:
+    """The raw value and source of one ``[parameters]`` entry: a bare value or ``{value, source}``."""
+    if isinstance(entry, dict):
+        try:
+            spec = _ParameterEntry.model_validate(entry)
+        except ValidationError as exc:
+            problems = [
+                Problem(label, err["msg"], column=".".join(["parameters", key, *map(str, err["loc"])]))
+                for err in exc.errors()
+            ]
+            raise InputError(problems) from None
+        return spec.value, spec.source or f"scenario {label}"
+    return entry, f"scenario {label}"
+
+
+def _shipped_names() -> str:
+    return ", ".join(sorted(_SHIPPED))
 
 
 def _read_toml(path: Path, label: str) -> dict[str, Any]:
@@ -159,7 +183,10 @@ def _read_toml(path: Path, label: str) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise InputError(Problem(label, "the scenario file does not exist")) from None
+        hint = "" if path.suffix else f" (shipped scenarios: {_shipped_names()})"
+        raise InputError(Problem(label, f"the scenario file does not exist{hint}")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(label, "this is a folder, not a scenario file")) from None
     except OSError as exc:
         raise InputError(Problem(label, f"the scenario file cannot be read: {exc.strerror}")) from None
     except UnicodeDecodeError:
@@ -168,14 +195,26 @@ def _read_toml(path: Path, label: str) -> dict[str, Any]:
         raise InputError(Problem(label, f"not valid TOML: {exc}")) from None
 
 
-def _load(ref: str | Path, seen: tuple[str, ...] = ()) -> Scenario:
+def _identity(path: Path) -> str:
+    """A file's identity for loop detection: its resolved path, however it was written."""
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path.absolute())
+
+
+def _load(ref: str | Path, seen: tuple[tuple[str, str], ...] = ()) -> Scenario:
+    """Read, validate and resolve one scenario file; ``seen`` holds (identity, label) of the files
+    that named it as their base, to refuse loops."""
     if str(ref) in _SHIPPED:
         path, label = data_file(_SHIPPED[str(ref)]), str(ref)
     else:
         path = Path(ref)
         label = str(ref)
-    if label in seen:
-        raise InputError(Problem(label, f"scenario bases form a loop: {' → '.join((*seen, label))}"))
+    ident = _identity(path)
+    if ident in (i for i, _ in seen):
+        chain = " → ".join((*(lbl for _, lbl in seen), label))
+        raise InputError(Problem(seen[-1][1], f"scenario bases form a loop: {chain}", column="base"))
     raw = _read_toml(path, label)
     try:
         spec = _ScenarioFile.model_validate(raw)
@@ -193,7 +232,11 @@ def _load(ref: str | Path, seen: tuple[str, ...] = ()) -> Scenario:
         base_ref: str | Path = spec.base
         if spec.base not in _SHIPPED:
             base_ref = (path.parent / spec.base) if not Path(spec.base).is_absolute() else Path(spec.base)
-        base = _load(base_ref, (*seen, label))
+        if not isinstance(base_ref, str) and not base_ref.is_file():
+            raise InputError(Problem(label, f"the base scenario {spec.base!r} does not exist "
+                                            f"(looked for {base_ref}; shipped: {_shipped_names()})",
+                                     column="base"))
+        base = _load(base_ref, (*seen, (ident, label)))
         base_values = dict(base.parameters.as_dict())
         base_sources = dict(base.sources)
         base_pop, base_land = base.population, base.landsbygd
@@ -202,8 +245,11 @@ def _load(ref: str | Path, seen: tuple[str, ...] = ()) -> Scenario:
     values = dict(base_values)
     sources = dict(base_sources)
     for key, entry in spec.parameters.items():
-        raw_value = entry.value if isinstance(entry, _ParameterEntry) else entry
-        source = entry.source if isinstance(entry, _ParameterEntry) and entry.source else f"scenario {label}"
+        try:
+            raw_value, source = _parameter_entry(label, key, entry)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
         try:
             values[key] = parse_value(key, raw_value)
             sources[key] = source
@@ -219,19 +265,28 @@ def _load(ref: str | Path, seen: tuple[str, ...] = ()) -> Scenario:
     except AllocationError as exc:
         raise InputError(Problem(label, str(exc), column="parameters")) from None
 
-    def data_path(value: str | None, inherited: Path | None) -> Path | None:
+    def data_path(which: str, value: str | None, inherited: Path | None) -> Path | None:
         if value is None:
             return inherited
         p = Path(value)
-        return p if p.is_absolute() else path.parent / p
+        p = p if p.is_absolute() else Path(os.path.normpath(path.parent / p))
+        if not p.is_file():
+            what = "is a folder, not a file" if p.is_dir() else "does not exist"
+            problems.append(Problem(label, f"the data file {value!r} {what} (looked for {p})",
+                                    column=f"data.{which}"))
+        return p
 
+    population = data_path("population", spec.data.population, base_pop)
+    landsbygd = data_path("landsbygd", spec.data.landsbygd, base_land)
+    if problems:
+        raise InputError(problems)
     return Scenario(
         name=spec.name,
         description=spec.description,
         parameters=params,
         sources=sources,
-        population=data_path(spec.data.population, base_pop),
-        landsbygd=data_path(spec.data.landsbygd, base_land),
+        population=population,
+        landsbygd=landsbygd,
         origin=label,
     )
 
@@ -274,3 +329,45 @@ def with_overrides(
         raise InputError(Problem(origin, str(exc))) from None
     sources = dict(scenario.sources) | {k: f"{origin} {k}={v}" for k, v in parsed.items()}
     return replace(scenario, parameters=params, sources=sources, overrides={**scenario.overrides, **parsed})
+
+
+def scenario_from(
+    base: Scenario | str | Path | None = BASELINE,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    name: str | None = None,
+    description: str = "",
+    population: str | Path | None = None,
+    landsbygd: str | Path | None = None,
+) -> Scenario:
+    """A scenario built in code: ``base`` with some parameters and data files replaced.
+
+    The same thing a scenario file with ``base = ...`` says, without a file::
+
+        >>> sc = scenario_from(parameters={"ambulans.grundbelopp": 1_000_000}, name="grundbelopp 1 Mkr")
+        >>> sc.changes()
+        {'ambulans.grundbelopp': (500000, 1000000)}
+
+    Args:
+        base: the scenario to start from: a ``Scenario``, a shipped name (``"2024"``, the
+            default) or the path of a scenario file.
+        parameters: changed parameters by dotted key, values as in a scenario file or ``--set``
+            (``1_000_000``, ``"1/4"``, ``"25%"``, ``Fraction(1, 4)``).
+        name, description: what the scenario is (default name: the base's name and the changes).
+        population, landsbygd: data files replacing the base's (checked when allocating).
+
+    Raises:
+        InputError: an unknown key or an invalid value (all problems at once).
+    """
+    start = base if isinstance(base, Scenario) else load_scenario(base)
+    values = {k: str(v) if isinstance(v, Fraction) else v for k, v in (parameters or {}).items()}
+    label = name or start.name + "".join(f", {k}={v}" for k, v in values.items())
+    sc = with_overrides(start, values, origin=f"scenario {label!r} (built in code)")
+    return replace(
+        sc,
+        name=label,
+        description=description or start.description,
+        population=Path(population) if population is not None else sc.population,
+        landsbygd=Path(landsbygd) if landsbygd is not None else sc.landsbygd,
+        origin=f"scenario_from(base={start.origin!r})",
+    )

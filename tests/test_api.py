@@ -1,0 +1,73 @@
+"""The Python API: allocate, scenario_from, compare, and the README's example, run as a doctest."""
+
+from __future__ import annotations
+
+import doctest
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+import godnaravard
+from godnaravard import Allocation, InputError, Scenario, allocate, load_scenario, scenario_from
+from godnaravard.core import OUTPUT_COLUMNS
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_public_names() -> None:
+    for name in ("allocate", "compare", "scenario_from", "load_scenario", "Scenario", "Allocation",
+                 "InputError", "AllocationError", "Parameters"):
+        assert name in godnaravard.__all__ and hasattr(godnaravard, name), name
+    assert callable(godnaravard.compare)
+
+
+def test_allocate_returns_rows_totals_and_a_frame() -> None:
+    alloc = allocate()
+    assert isinstance(alloc, Allocation) and alloc.scenario.is_baseline
+    assert len(alloc.rows) == 21
+    totals = alloc.totals()
+    assert (totals["nara_vard"], totals["landsbygd"], totals["ambulans"], totals["kommuner"]) == (
+        2_420_000_000, 300_000_000, 46_000_000, 750_000_000)
+    frame = alloc.to_frame()
+    assert list(frame.columns) == list(OUTPUT_COLUMNS)
+    assert frame["kommuner"].sum() == 750_000_000 and str(frame["kommuner"].dtype) == "int64"
+    assert alloc.to_records()[0]["lan_code"] == "01"
+
+
+def test_overrides_scenarios_and_paths_agree(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text('name = "s"\nbase = "2024"\n[parameters]\n"kommuner.andel_insatser" = "1/4"\n', encoding="utf-8")
+    by_override = allocate(overrides={"kommuner.andel_insatser": Fraction(1, 4)})
+    by_path = allocate(path)
+    by_code = allocate(scenario_from(parameters={"kommuner.andel_insatser": "25%"}))
+    by_loaded = allocate(load_scenario(path))
+    assert by_override.rows == by_path.rows == by_code.rows == by_loaded.rows
+    assert by_override.rows != allocate().rows
+    assert isinstance(by_code.scenario, Scenario)
+
+
+def test_api_errors_are_input_errors() -> None:
+    with pytest.raises(InputError, match="ambulans.grundbelopp"):
+        allocate(overrides={"ambulans.grundbelopp": "lots"})
+    with pytest.raises(godnaravard.AllocationError, match="ambulans.grundbelopp"):
+        allocate(overrides={"ambulans.grundbelopp": 3_000_000})
+
+
+def readme_section(name: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    match = re.search(rf"<!-- SECTION:{name} -->(.*?)<!-- /SECTION:{name} -->", text, re.S)
+    assert match, name
+    return match.group(1)
+
+
+def test_readme_api_example_runs_as_shown() -> None:
+    """Every ``>>>`` line in the README's API section runs and prints what the README shows."""
+    # Code fences end an example's expected output, as a blank line would.
+    section = re.sub(r"^```.*$", "", readme_section("api"), flags=re.M)
+    test = doctest.DocTestParser().get_doctest(section, {}, "README api", str(README), 0)
+    assert len(test.examples) >= 8
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
