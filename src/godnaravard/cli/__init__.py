@@ -20,6 +20,10 @@ __all__ = ["main", "COMMANDS"]
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "allocate": ("godnaravard.cli.allocate", "allocate_cmd", "Allocate bilaga 2–4 and print the table."),
     "check": ("godnaravard.cli.check", "check_cmd", "Reconcile every cell with the official 2024 tables."),
+    "export": ("godnaravard.cli.export", "export_cmd", "Write the allocation as an Excel workbook (.xlsx)."),
+    "diff": ("godnaravard.cli.diff", "diff_cmd", "Compare two scenarios per region and column."),
+    "explain": ("godnaravard.cli.explain", "explain_cmd", "How one region's amounts arise, step by step."),
+    "sweep": ("godnaravard.cli.sweep", "sweep_cmd", "Allocate a grid or file of scenarios at once (CSV/Parquet)."),
 }
 
 
