@@ -1,204 +1,628 @@
 """Loading and validating the input data: population and HSL insatser per län, and the rural key.
 
-Each file is read by ``tables.read_table`` and every row validated with a pydantic model; every
-problem found is reported at once, naming the file, the row as the user sees it and the column.
-The result is the core's plain ``Inputs``.
+Each file is read by ``tables.read_table`` (CSV or ``.xlsx``), its header is matched against
+the expected columns, and every cell is parsed by the parser of its column. Every problem
+found is reported at once, as an ``InputError`` whose problems name the file, the row as the
+user sees it (CSV line, spreadsheet row; the header is row 1), the column, what was found and
+what was expected. The result is the core's plain ``Inputs``.
+
+Formats (the shipped files are the examples):
+
+- population: ``lan_code, lan, region, population, hsl_insatser`` (``data/population_2023.csv``);
+- rural key per region: ``lan_code`` and optionally ``region, tatortsnara_inv, gles_inv,
+  mycket_gles_inv, vagd_summa, status`` (``data/landsbygd_weights.csv``);
+- rural key per kommun: ``kommun_code, kategori, population`` (other columns, such as the
+  kommun's name, are ignored; a ``lan_code`` column, if present, must agree with the code).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import math
 import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
 
-from .core import CATEGORIES, Inputs, KommunRow, Region, RuralKey, key_from_kommuner
+from .core import Inputs, KommunRow, Region, RuralKey, key_from_kommuner
 from .errors import InputError, Problem
-from .lan import LAN, lookup
+from .lan import LAN, REGION_NAMES, lookup
 from .resources import data_file, source_of
-from .tables import Table, read_table
+from .tables import MAX_BYTES, Formula, Table, read_table
 
 __all__ = [
-    "POPULATION_FILE",
+    "CATEGORY_NAMES",
+    "KOMMUNER_FILE",
+    "KOMMUN_KEY_COLUMNS",
     "LANDSBYGD_FILE",
     "MAX_POPULATION",
-    "parse_count",
-    "load_population",
-    "load_landsbygd",
+    "MAX_PROBLEMS",
+    "POPULATION_COLUMNS",
+    "POPULATION_FILE",
+    "REGION_KEY_COLUMNS",
     "load_inputs",
+    "load_landsbygd",
+    "load_population",
+    "parse_count",
 ]
 
 POPULATION_FILE = "population_2023.csv"
 LANDSBYGD_FILE = "landsbygd_weights.csv"
+KOMMUNER_FILE = "kommuner.csv"
 #: No län has ever had 100 million inhabitants; a larger count is a typing error.
 MAX_POPULATION = 100_000_000
+#: At most this many problems are listed; the rest are counted.
+MAX_PROBLEMS = 100
 
-_THOUSANDS = re.compile(r"^\d{1,3}([ \u00a0\u202f.]\d{3})+$")
+POPULATION_COLUMNS: tuple[str, ...] = ("lan_code", "lan", "region", "population", "hsl_insatser")
+REGION_KEY_COLUMNS: tuple[str, ...] = (
+    "lan_code",
+    "region",
+    "tatortsnara_inv",
+    "gles_inv",
+    "mycket_gles_inv",
+    "vagd_summa",
+    "status",
+)
+KOMMUN_KEY_COLUMNS: tuple[str, ...] = ("kommun_code", "kategori", "population")
+_KOMMUN_KEY_OPTIONAL: tuple[str, ...] = ("lan_code",)
+_CATEGORY_COLUMNS: tuple[str, ...] = ("tatortsnara_inv", "gles_inv", "mycket_gles_inv")
+_STATUSES: tuple[str, ...] = ("kategorier_kanda", "endast_vagd_summa")
+
+#: Swedish headings accepted for a column (those of the sheet Underlag of ``godnaravard export``,
+#: and the agreement's own); case is ignored. A heading ending in "…" also matches when followed
+#: by more words or a parenthesis ("Befolkning 1 nov 2023").
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "lan_code": ("länskod", "lanskod"),
+    "lan": ("län",),
+    "region": ("region",),
+    "population": ("befolkning…",),
+    "hsl_insatser": ("antal individer med insatser…",),
+    "tatortsnara_inv": ("landsbygd: tätortsnära…",),
+    "gles_inv": ("landsbygd: glesa…",),
+    "mycket_gles_inv": ("landsbygd: mycket glesa…",),
+    "vagd_summa": ("viktad summa…",),
+    "status": ("landsbygdsnyckel: status",),
+    "kommun_code": ("kommunkod",),
+}
+
+#: Spellings accepted in the ``kategori`` column of a per-kommun key → the category.
+CATEGORY_NAMES: dict[str, str] = {
+    "tatortsnara": "tatortsnara",
+    "tätortsnära": "tatortsnara",
+    "tätortsnära landsbygdskommun": "tatortsnara",
+    "tatortsnara landsbygdskommun": "tatortsnara",
+    "gles": "gles",
+    "glesa": "gles",
+    "gles landsbygdskommun": "gles",
+    "mycket_gles": "mycket_gles",
+    "mycket gles": "mycket_gles",
+    "mycket glesa": "mycket_gles",
+    "mycket gles landsbygdskommun": "mycket_gles",
+    "ovrig": "ovrig",
+    "övrig": "ovrig",
+    "ovriga": "ovrig",
+    "övriga": "ovrig",
+}
+
+# --------------------------------------------------------------------------------------------
+# Cell parsers: each takes one cell and returns the value, or raises ValueError with a message
+# that says what was found and what was expected.
+
+_DIGITS = re.compile(r"[0-9]+")
+_THOUSANDS = re.compile(r"[0-9]{1,3}(?:([ \u00a0\u2009\u202f.])[0-9]{3})(?:\1[0-9]{3})*")
+_NEGATIVE = re.compile(r"[-\u2212]\s*[0-9][0-9 \u00a0\u2009\u202f.,]*")
+_DECIMAL = re.compile(r"[0-9][0-9 \u00a0\u2009\u202f]*[.,][0-9]+")
+_EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 
 
-def parse_count(value: Any) -> int:
-    """A whole number ≥ 0 from a cell: ``12345``, ``12 345``, ``12\u00a0345`` or ``12.345``."""
+def _formula(value: Formula) -> ValueError:
+    return ValueError(
+        f"the cell holds the formula {value.text} but no calculated value; open the workbook in Excel or "
+        f"LibreOffice and save it, so that the value is stored"
+    )
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def parse_count(value: Any, maximum: int = MAX_POPULATION) -> int:
+    """A whole number from 0 to ``maximum`` from a cell.
+
+    Accepted: ``12345``, ``12 345`` (space, no-break space or thin space), ``12.345`` (dot as
+    the Swedish thousands separator), and from a workbook an integer or an integral float.
+    Refused with a message: empty, negative, decimal, non-numeric, NaN, too large.
+    """
+    if isinstance(value, Formula):
+        raise _formula(value)
     if isinstance(value, bool):
-        raise ValueError("expected a whole number")
+        raise ValueError(f"expected a whole number, got the truth value {str(value).upper()}")
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise ValueError(f"expected a whole number, got {value!r} (not a number)")
+        if not value.is_integer():
+            raise ValueError(f"a decimal count ({value!r}); a count of people is a whole number")
+        value = int(value)
     if isinstance(value, int):
         n = value
+    elif isinstance(value, str):
+        n = _count_from_text(value.strip())
     else:
-        text = str(value).strip()
-        if text == "":
-            raise ValueError("the cell is empty; expected a whole number")
-        if text.isdigit():
-            n = int(text)
-        elif _THOUSANDS.match(text):
-            n = int(re.sub(r"[ \u00a0\u202f.]", "", text))
-        else:
-            raise ValueError(f"expected a whole number ≥ 0, got {text!r}")
+        shown = value.date() if isinstance(value, dt.datetime) and value.time() == dt.time() else value
+        kind = "date" if isinstance(value, dt.date) else type(value).__name__
+        raise ValueError(f"expected a whole number, got a {kind} ({shown})")
     if n < 0:
-        raise ValueError(f"expected a whole number ≥ 0, got {n}")
-    if n > MAX_POPULATION:
-        raise ValueError(f"{n} is too large to be a count of people in one län (max {MAX_POPULATION})")
+        raise ValueError(f"a negative count ({n}); expected a whole number ≥ 0")
+    if n > maximum:
+        raise ValueError(
+            f"{n:,} is too large to be a count of people here (at most {maximum:,})".replace(",", " ")
+        )
     return n
 
 
+def _count_from_text(text: str) -> int:
+    if text == "":
+        raise ValueError("the cell is empty; expected a whole number")
+    if _DIGITS.fullmatch(text):
+        return int(text)
+    if _THOUSANDS.fullmatch(text):
+        return int(re.sub(r"[^0-9]", "", text))
+    if _NEGATIVE.fullmatch(text):
+        raise ValueError(f"a negative count ({text}); expected a whole number ≥ 0")
+    if _DECIMAL.fullmatch(text):
+        raise ValueError(f"a decimal count ({text}); a count of people is a whole number")
+    if text.casefold() in ("nan", "na", "n/a", "null", "none", "inf", "-inf", "infinity"):
+        raise ValueError(f"expected a whole number, got {text!r} (not a number)")
+    if text.upper() in _EXCEL_ERRORS:
+        raise ValueError(f"the cell holds the spreadsheet error {text.upper()}; expected a whole number")
+    raise ValueError(f"expected a whole number, got {_shown(text)}")
+
+
+def _code(width: int, what: str, example: str) -> Callable[[Any], str]:
+    """A parser for a code of ``width`` digits (leading zeros may have been lost in a spreadsheet)."""
+
+    def parse(value: Any) -> str:
+        if isinstance(value, Formula):
+            raise _formula(value)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip() if not isinstance(value, bool) else "?"
+        if text == "":
+            raise ValueError(f"the cell is empty; expected {what} such as {example}")
+        if not (_DIGITS.fullmatch(text) and len(text) <= width):
+            raise ValueError(f"expected {what} of {width} digits such as {example}, got {_shown(value)}")
+        return text.zfill(width)
+
+    return parse
+
+
+def _text(what: str) -> Callable[[Any], str]:
+    """A parser for a non-empty text cell (a name)."""
+
+    def parse(value: Any) -> str:
+        if isinstance(value, Formula):
+            raise _formula(value)
+        if not isinstance(value, str):
+            raise ValueError(f"expected {what}, got the number or date {_shown(value)}")
+        if value.strip() == "":
+            raise ValueError(f"the cell is empty; expected {what}")
+        return value.strip()
+
+    return parse
+
+
+def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The parser, but an empty cell gives ``None``."""
+
+    def parse_optional(value: Any) -> Any:
+        if isinstance(value, str) and value.strip() == "":
+            return None
+        return parse(value)
+
+    return parse_optional
+
+
+def _category(value: Any) -> str:
+    """The ``kategori`` of a kommun (avsnitt 12: tätortsnära, glesa, mycket glesa; or övrig)."""
+    if isinstance(value, Formula):
+        raise _formula(value)
+    text = " ".join(str(value).replace("_", " ").split()).casefold()
+    for spelling in (text, text.replace(" ", "_")):
+        if spelling in CATEGORY_NAMES:
+            return CATEGORY_NAMES[spelling]
+    if text == "":
+        raise ValueError("the cell is empty; expected a category: tatortsnara, gles, mycket_gles or ovrig")
+    near = difflib.get_close_matches(text, list(CATEGORY_NAMES), n=1, cutoff=0.7)
+    hint = f" (did you mean '{CATEGORY_NAMES[near[0]]}'?)" if near else ""
+    raise ValueError(
+        f"no such category {_shown(value)}{hint}; expected tatortsnara, gles or mycket_gles (the weighted "
+        f"landsbygdskommuner of avsnitt 12) or ovrig (any other kommun)"
+    )
+
+
+_STATUS_NAMES = {"kategorier kända": "kategorier_kanda", "endast viktad summa": "endast_vagd_summa"}
+
+
+def _status(value: Any) -> str:
+    text = str(value).strip()
+    text = _STATUS_NAMES.get(text.casefold(), text)
+    if text in ("", *_STATUSES):
+        return text
+    raise ValueError(f"unknown status {_shown(value)}; expected {' or '.join(_STATUSES)} (or an empty cell)")
+
+
+_LAN_CODE = _code(2, "a län code", "01 or 25")
+_KOMMUN_CODE = _code(4, "a kommun code", "0114 or 2584")
+
+
+def _weighted_sum(value: Any) -> int:
+    """A weighted rural population W: a count, at most MAX_POPULATION × the largest reference weight."""
+    return parse_count(value, math.ceil(MAX_POPULATION * max(_reference_weights())))
+
+
+# --------------------------------------------------------------------------------------------
+# Row schemas: pydantic models whose fields are parsed by the cell parsers above. Each cell is
+# validated on its own (so that every bad cell is reported, not only the first of a row).
+
+LanCode = Annotated[str, BeforeValidator(_LAN_CODE)]
 Count = Annotated[int, BeforeValidator(parse_count)]
-OptionalCount = Annotated[int | None, BeforeValidator(lambda v: None if str(v).strip() == "" else parse_count(v))]
-LanCode = Annotated[str, Field(pattern=r"^\d{2}$"), BeforeValidator(lambda v: str(v).strip())]
+OptionalCount = Annotated[int | None, BeforeValidator(_optional(parse_count))]
 
 
 class PopulationRecord(BaseModel):
-    """One row of a population file (columns of ``data/population_2023.csv``)."""
+    """One row of a population file (bilaga 2 and 3): a län and its two counts."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     lan_code: LanCode
-    lan: str = Field(min_length=1)
-    region: str = Field(min_length=1)
+    lan: Annotated[str, BeforeValidator(_text("the län name, such as Stockholm"))]
+    region: Annotated[str, BeforeValidator(_text("the region name, such as Region Stockholm"))]
     population: Count
     hsl_insatser: Count
 
 
-class RuralKeyRecord(BaseModel):
-    """One row of a per-region rural key (columns of ``data/landsbygd_weights.csv``)."""
+class KommunKeyRecord(BaseModel):
+    """One row of a per-kommun rural key (avsnitt 12): kommun, category, population."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kommun_code: Annotated[str, BeforeValidator(_KOMMUN_CODE)]
+    kategori: Annotated[str, BeforeValidator(_category)]
+    population: Count
+    lan_code: Annotated[str | None, BeforeValidator(_optional(_LAN_CODE))] = None
+
+
+class RegionKeyRecord(BaseModel):
+    """One row of a per-region rural key (bilaga 4): categories, or the weighted sum, or both."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     lan_code: LanCode
-    region: str = ""
+    region: Annotated[str | None, BeforeValidator(_optional(_text("the region name")))] = None
     tatortsnara_inv: OptionalCount = None
     gles_inv: OptionalCount = None
     mycket_gles_inv: OptionalCount = None
-    vagd_summa: OptionalCount = None
-    status: str = ""
+    vagd_summa: Annotated[int | None, BeforeValidator(_optional(_weighted_sum))] = None
+    status: Annotated[str, BeforeValidator(_status)] = ""
 
 
-_CATEGORY_NAMES = {
-    "tatortsnara": "tatortsnara", "tätortsnära": "tatortsnara",
-    "tätortsnära landsbygdskommun": "tatortsnara",
-    "gles": "gles", "glesa": "gles", "gles landsbygdskommun": "gles",
-    "mycket_gles": "mycket_gles", "mycket gles": "mycket_gles", "mycket glesa": "mycket_gles",
-    "mycket gles landsbygdskommun": "mycket_gles",
-    "ovrig": "ovrig", "övrig": "ovrig", "ovriga": "ovrig", "övriga": "ovrig",
-}
+@cache
+def _cell_validator(model: type[BaseModel], column: str) -> TypeAdapter[Any]:
+    """A pydantic validator for one column of ``model`` (its type with its parser)."""
+    info = model.model_fields[column]
+    return TypeAdapter(Annotated[info.annotation, *info.metadata])  # type: ignore[valid-type]
 
 
-def _category(value: Any) -> str:
-    text = str(value).strip().casefold()
-    if text in _CATEGORY_NAMES:
-        return _CATEGORY_NAMES[text]
-    raise ValueError(f"unknown category {value!r}; expected one of tatortsnara, gles, mycket_gles, ovrig")
+# --------------------------------------------------------------------------------------------
+# Collecting problems
 
 
-class KommunRecord(BaseModel):
-    """One row of a per-kommun rural key: kommun code, category, population."""
+@dataclass
+class _Report:
+    """The problems found in one table, each located by row and column."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    table: Table
+    problems: list[Problem] = field(default_factory=list)
 
-    kommun_code: Annotated[str, Field(pattern=r"^\d{4}$"), BeforeValidator(lambda v: str(v).strip())]
-    kategori: Annotated[str, BeforeValidator(_category)]
-    population: Count
+    def add(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        ref = self.table.cell_ref(row, column)
+        self.problems.append(
+            Problem(self.table.file, f"{message} (cell {ref})" if ref else message, row, column)
+        )
+
+    def sorted(self) -> list[Problem]:
+        """Problems in file order (header first, rows in order, whole-file problems last), capped."""
+        order = sorted(self.problems, key=lambda p: (p.row is None, p.row or 0))
+        if len(order) > MAX_PROBLEMS:
+            rest = len(order) - MAX_PROBLEMS
+            order = [
+                *order[:MAX_PROBLEMS],
+                Problem(self.table.file, f"... and {rest} more problems not shown"),
+            ]
+        return order
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.sorted())
 
 
-def _check_columns(table: Table, model: type[BaseModel], optional: set[str] = frozenset()) -> None:
-    expected = list(model.model_fields)
-    problems = []
-    for col in table.header:
-        if col not in expected and model.model_config.get("extra") == "forbid":
-            near = difflib.get_close_matches(col, expected, n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else f"; expected columns: {', '.join(expected)}"
-            problems.append(Problem(table.file, f"unknown column{hint}", row=1, column=col))
-    for col in expected:
-        if col not in table.header and col not in optional:
-            problems.append(Problem(table.file, "this column is missing", row=1, column=col))
-    if problems:
-        raise InputError(problems)
+def _canonical(label: str, expected: Sequence[str]) -> str | None:
+    """The expected column a header label names: its own name or a Swedish heading (``HEADINGS``)."""
+    key = " ".join(label.split()).casefold()
+    for column in expected:
+        if key == column:
+            return column
+        for heading in HEADINGS.get(column, ()):
+            stem = heading.removesuffix("…")
+            if key == stem or (stem != heading and key.startswith((stem + " ", stem + "("))):
+                return column
+    return None
 
 
-def _validate_rows(table: Table, model: type[BaseModel]) -> list[tuple[int, Any]]:
-    problems: list[Problem] = []
-    records = []
-    for line_no, cells in table.rows:
+def _columns(
+    report: _Report,
+    expected: Sequence[str],
+    required: Sequence[str],
+    strict: bool,
+    describe: str,
+    ignored: Sequence[str] = (),
+) -> dict[str, str]:
+    """Match the header to ``expected``; report missing, unknown and misspelt columns.
+
+    Columns named in ``ignored`` (those of the other input, in a sheet that holds both, such as
+    the sheet Underlag of ``godnaravard export``) are skipped. Returns ``{expected column:
+    header label}`` for the columns present.
+    """
+    table = report.table
+    present: dict[str, str] = {}
+    unknown: list[str] = []
+    for label in table.header:
+        column = _canonical(label, expected)
+        if column is not None and column not in present:
+            present[column] = label
+        elif column is not None:
+            report.add(
+                f"a second column for {column} (the first is {present[column]!r})",
+                row=table.header_row,
+                column=label,
+            )
+        elif _canonical(label, ignored) is None:
+            unknown.append(label)
+    # Suggest only columns that could be meant: in a lenient format, extra columns (a kommun's
+    # name, say) are normal, so only a missing required column is worth a suggestion there.
+    absent = [c for c in expected if c not in present and (strict or c in required)]
+    explained: set[str] = set()
+    row = table.header_row
+    near_any = False
+    for label in unknown:
+        near = difflib.get_close_matches(label.casefold(), absent, n=1, cutoff=0.6)
+        if near:
+            near_any = True
+            explained.add(near[0])
+            missing_note = " (that column is missing)" if near[0] in required else ""
+            report.add(f"unknown column; did you mean '{near[0]}'?{missing_note}", row=row, column=label)
+        elif strict:
+            report.add(
+                f"unknown column; {describe} has the columns {', '.join(expected)}", row=row, column=label
+            )
+    for col in required:
+        if col not in present and col not in explained:
+            report.add(
+                f"this column is missing; {describe} has the columns {', '.join(expected)}",
+                row=row,
+                column=col,
+            )
+    if not present and not near_any:
+        shown = ", ".join(repr(h) for h in table.header[:6])
+        report.problems.clear()
+        sheets = ""
+        if len(table.sheets) > 1:
+            sheets = (
+                f"; the workbook has the sheets {', '.join(table.sheets)}: name the one with the table as "
+                f"FILE.xlsx#Sheet"
+            )
+        report.add(
+            f"no header row: row {row} holds {shown}, but {describe} starts with a row naming the "
+            f"columns {', '.join(expected)}{sheets}",
+            row=row,
+        )
+    return present
+
+
+def _header_names(*columns: str) -> tuple[str, ...]:
+    """Names that mark the header row: the columns and their Swedish headings."""
+    return (*columns, *(h.removesuffix("…") for c in columns for h in HEADINGS.get(c, ())))
+
+
+def _check_totals(
+    report: _Report,
+    rows: list[tuple[int, dict[str, Any]]],
+    present: Mapping[str, str],
+    columns: Sequence[str],
+) -> None:
+    """A total row, where the table has one, must agree with the sum of the rows above it."""
+    if report.table.total is None:
+        return
+    line_no, cells = report.table.total
+    for column in columns:
+        label = present.get(column)
+        if label is None or any(column not in v for _, v in rows):
+            continue
+        cell = cells.get(label, "")
         try:
-            records.append((line_no, model.model_validate(cells)))
-        except ValidationError as exc:
-            for err in exc.errors():
-                col = str(err["loc"][0]) if err["loc"] else None
-                msg = err["msg"].removeprefix("Value error, ")
-                if err["type"] == "string_pattern_mismatch":
-                    msg = f"expected {'two' if col == 'lan_code' else 'four'} digits, got {cells.get(col or '', '')!r}"
-                problems.append(Problem(table.file, msg, row=line_no, column=col))
-    if problems:
-        raise InputError(problems)
-    return records
+            stated = parse_count(cell, maximum=10**15)
+        except ValueError:
+            continue  # an empty or textual cell in a total row states nothing
+        computed = sum(v[column] or 0 for _, v in rows)
+        if stated != computed:
+            report.add(
+                f"the total row says {stated}, but the rows above it sum to {computed}",
+                row=line_no,
+                column=label,
+            )
 
 
-def _check_lan(file: str, coded: list[tuple[int, str, str | None]]) -> None:
-    """Every län exactly once; codes known; names (when given) agree with codes."""
-    problems = []
+def _parse_rows(
+    report: _Report, present: Mapping[str, str], model: type[BaseModel]
+) -> list[tuple[int, dict[str, Any]]]:
+    """Every row validated against ``model``, cell by cell; a cell that fails is reported and left
+    out of its row, so that the checks across rows still see the rest."""
+    out = []
+    for line_no, cells in report.table.rows:
+        values: dict[str, Any] = {}
+        for column in model.model_fields:
+            label = present.get(column)
+            if label is None:
+                continue
+            try:
+                values[column] = _cell_validator(model, column).validate_python(cells[label])
+            except ValidationError as exc:
+                message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                report.add(message, row=line_no, column=label)
+        out.append((line_no, values))
+    return out
+
+
+def _check_lan(
+    report: _Report,
+    rows: list[tuple[int, dict[str, Any]]],
+    present: Mapping[str, str],
+    names: Mapping[str, Mapping[str, str]],
+) -> None:
+    """Every län exactly once, each code known, and each name (where given) naming the same län."""
+    code_col = present.get("lan_code", "lan_code")
     seen: dict[str, int] = {}
-    for line_no, code, name in coded:
+    for line_no, values in rows:
+        code = values.get("lan_code")
+        if code is None:
+            continue
         if code not in LAN:
-            problems.append(Problem(file, f"unknown län code {code!r}", row=line_no, column="lan_code"))
+            report.add(
+                f"unknown län code {code!r}; the 21 län codes are {', '.join(LAN)}",
+                row=line_no,
+                column=code_col,
+            )
             continue
         if code in seen:
-            problems.append(
-                Problem(file, f"län {code} ({LAN[code]}) appears again (first on row {seen[code]})",
-                        row=line_no, column="lan_code")
+            report.add(
+                f"län {code} ({LAN[code]}) appears again; it is first on row {seen[code]}",
+                row=line_no,
+                column=code_col,
             )
-        seen.setdefault(code, line_no)
-        if name and lookup(name) not in (None, code):
-            problems.append(
-                Problem(file, f"name {name!r} is län {lookup(name)}, but the code says {code} ({LAN[code]})",
-                        row=line_no, column="lan_code")
-            )
+            continue
+        seen[code] = line_no
+        for column, expected in names.items():
+            name = values.get(column)
+            if name is None:
+                continue
+            named = lookup(name)
+            if named is None:
+                report.add(
+                    f"unknown län name {_shown(name)}; lan_code {code} on this row is {expected[code]!r}",
+                    row=line_no,
+                    column=present[column],
+                )
+            elif named != code:
+                report.add(
+                    f"{name!r} is län {named} ({LAN[named]}), but lan_code on this row is {code} "
+                    f"({LAN[code]}): the code and the name disagree",
+                    row=line_no,
+                    column=present[column],
+                )
     missing = [f"{c} {n}" for c, n in LAN.items() if c not in seen]
-    if missing:
-        problems.append(Problem(file, f"missing län: {', '.join(missing)}"))
-    if problems:
-        raise InputError(problems)
+    if missing and "lan_code" in present:
+        report.add(
+            f"no row for {len(missing)} län: {', '.join(missing)}; every län must appear once",
+            column=code_col,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Population
 
 
 def load_population(path: str | Path | None = None) -> tuple[Region, ...]:
-    """Population and HSL insatser per län from ``path`` (default: the shipped 2023 file)."""
+    """Population and HSL insatser per län from ``path`` (default: the shipped 2023 file).
+
+    Bilaga 2 and 3 distribute by these two counts; every län must appear once.
+    """
     if path is None:
         source_of(POPULATION_FILE)
         path = data_file(POPULATION_FILE)
-    table = read_table(path)
-    _check_columns(table, PopulationRecord)
-    records = _validate_rows(table, PopulationRecord)
-    _check_lan(table.file, [(n, r.lan_code, r.lan) for n, r in records])
-    problems = []
-    for column in ("population", "hsl_insatser"):
-        if sum(getattr(r, column) for _, r in records) == 0:
-            problems.append(Problem(table.file, "the column sums to zero: nothing to share by", column=column))
-    if problems:
-        raise InputError(problems)
-    return tuple(
-        Region(lan_code=r.lan_code, lan=r.lan, region=r.region, population=r.population,
-               hsl_insatser=r.hsl_insatser)
-        for _, r in records
+    report = _Report(
+        read_table(path, _header_names(*POPULATION_COLUMNS), total_rows=True, max_bytes=MAX_BYTES)
     )
+    present = _columns(
+        report,
+        POPULATION_COLUMNS,
+        POPULATION_COLUMNS,
+        strict=True,
+        describe="a population file",
+        ignored=REGION_KEY_COLUMNS,
+    )
+    if any(c not in present for c in POPULATION_COLUMNS):
+        _hint_other_format(
+            report,
+            {"vagd_summa", "kommun_code", "kategori", "gles_inv"},
+            "a rural key (--landsbygd)",
+            f"a population file with the columns {', '.join(POPULATION_COLUMNS)}",
+        )
+    rows = _parse_rows(report, present, PopulationRecord)
+    _check_lan(report, rows, present, {"lan": LAN, "region": REGION_NAMES})
+    _check_totals(report, rows, present, ("population", "hsl_insatser"))
+    zero = set()
+    for column in ("population", "hsl_insatser"):
+        values = [v.get(column) for _, v in rows]
+        if column in present and None not in values and sum(values) == 0:
+            zero.add(column)
+            report.add(
+                "every row is zero: there is nothing to share by (the column must not sum to zero)",
+                column=present[column],
+            )
+    for line_no, v in rows:
+        insatser, population = v.get("hsl_insatser"), v.get("population")
+        if not zero and insatser is not None and population is not None and insatser > population:
+            report.add(
+                f"{insatser} people with HSL insatser, but the population is only {population}: "
+                f"the two counts are in the wrong columns, or one of them is mistyped",
+                row=line_no,
+                column=present["hsl_insatser"],
+            )
+    report.raise_if_any()
+    return tuple(
+        Region(
+            lan_code=v["lan_code"],
+            lan=v["lan"],
+            region=v["region"],
+            population=v["population"],
+            hsl_insatser=v["hsl_insatser"],
+        )
+        for _, v in rows
+    )
+
+
+def _hint_other_format(report: _Report, markers: set[str], other: str, expects: str) -> None:
+    """When the header is another input's, say only that (the file was given to the wrong option)."""
+    header = {h.casefold() for h in report.table.header}
+    if header & markers:
+        report.problems = [p for p in report.problems if p.row != report.table.header_row]
+        report.add(
+            f"this looks like {other}, with the columns {', '.join(report.table.header)}; this option "
+            f"expects {expects}",
+            row=report.table.header_row,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Rural key
 
 
 def _reference_weights() -> tuple[Fraction, Fraction, Fraction]:
@@ -206,72 +630,233 @@ def _reference_weights() -> tuple[Fraction, Fraction, Fraction]:
     return (Fraction(ref["tatortsnara"]), Fraction(ref["gles"]), Fraction(ref["mycket_gles"]))
 
 
-def load_landsbygd(path: str | Path | None = None) -> tuple[tuple[RuralKey, ...], tuple[Fraction, Fraction, Fraction]]:
+@cache
+def _kommun_codes() -> frozenset[str]:
+    """The 290 kommun codes of the shipped ``data/kommuner.csv`` (SCB kommunkoder)."""
+    source_of(KOMMUNER_FILE)
+    table = read_table(data_file(KOMMUNER_FILE), ("kommun_code", "kommun"))
+    return frozenset(str(cells["kommun_code"]) for _, cells in table.rows)
+
+
+def load_landsbygd(
+    path: str | Path | None = None,
+) -> tuple[tuple[RuralKey, ...], tuple[Fraction, Fraction, Fraction]]:
     """The rural key per region, and the weights its weighted sums were computed at.
 
     ``path`` is either a per-region key (the format of ``data/landsbygd_weights.csv``) or a
-    per-kommun list (``kommun_code``, ``kategori``, ``population``); the format is told by the
-    header. Default: the shipped 2024 key.
+    per-kommun list (``kommun_code``, ``kategori``, ``population``); the header tells which.
+    Default: the shipped 2024 key.
     """
     reference = _reference_weights()
     if path is None:
         path = data_file(LANDSBYGD_FILE)
-    table = read_table(path)
-    if "kommun_code" in table.header:
-        _check_columns(table, KommunRecord, optional=set())
-        records = _validate_rows(table, KommunRecord)
-        problems = []
-        seen: dict[str, int] = {}
-        for line_no, r in records:
-            if r.kommun_code[:2] not in LAN:
-                problems.append(Problem(table.file, f"kommun code {r.kommun_code} is in no known län",
-                                        row=line_no, column="kommun_code"))
-            if r.kommun_code in seen:
-                problems.append(Problem(table.file, f"kommun {r.kommun_code} appears again (first on row "
-                                        f"{seen[r.kommun_code]})", row=line_no, column="kommun_code"))
-            seen.setdefault(r.kommun_code, line_no)
-        if problems:
-            raise InputError(problems)
-        rows = [KommunRow(kommun_code=r.kommun_code, kategori=r.kategori, population=r.population)
-                for _, r in records]
-        return key_from_kommuner(rows, LAN), reference
-    _check_columns(table, RuralKeyRecord, optional={"region", "status", "vagd_summa", "tatortsnara_inv",
-                                                     "gles_inv", "mycket_gles_inv"})
-    records = _validate_rows(table, RuralKeyRecord)
-    _check_lan(table.file, [(n, r.lan_code, r.region or None) for n, r in records])
-    problems = []
-    keys = []
-    for line_no, r in records:
-        cats = (r.tatortsnara_inv, r.gles_inv, r.mycket_gles_inv)
-        known = [c is not None for c in cats]
-        if any(known) and not all(known):
-            col = ("tatortsnara_inv", "gles_inv", "mycket_gles_inv")[known.index(False)]
-            problems.append(Problem(table.file, "give all three categories or none", row=line_no, column=col))
+    table = read_table(
+        path, _header_names(*REGION_KEY_COLUMNS, *KOMMUN_KEY_COLUMNS), total_rows=True, max_bytes=MAX_BYTES
+    )
+    header = {h.casefold() for h in table.header}
+    per_kommun = bool(header & {"kommun_code", "kategori", "kommunkod"}) or (
+        "lan_code" not in header
+        and any(difflib.get_close_matches(h, ["kommun_code", "kategori"], n=1, cutoff=0.6) for h in header)
+    )
+    if per_kommun:
+        return _per_kommun(_Report(table)), reference
+    return _per_region(_Report(table), reference), reference
+
+
+def _per_kommun(report: _Report) -> tuple[RuralKey, ...]:
+    """A per-kommun rural key, summed per län into inhabitants per category."""
+    present = _columns(
+        report,
+        (*KOMMUN_KEY_COLUMNS, *_KOMMUN_KEY_OPTIONAL),
+        KOMMUN_KEY_COLUMNS,
+        strict=False,
+        describe="a rural key per kommun",
+    )
+    rows = _parse_rows(report, present, KommunKeyRecord)
+    _check_totals(report, rows, present, ("population",))
+    known = _kommun_codes()
+    seen: dict[str, int] = {}
+    weighted = 0
+    for line_no, v in rows:
+        code = v.get("kommun_code")
+        if v.get("kategori") in ("tatortsnara", "gles", "mycket_gles"):
+            weighted += v.get("population") or 0
+        if code is None:
             continue
-        if not all(known) and r.vagd_summa is None:
-            problems.append(Problem(table.file, "neither the categories nor the weighted sum is given",
-                                    row=line_no, column="vagd_summa"))
+        column = present["kommun_code"]
+        if code not in known:
+            in_lan = (
+                f"län {code[:2]} has no such kommun" if code[:2] in LAN else f"there is no län {code[:2]}"
+            )
+            report.add(
+                f"unknown kommun code {code} ({in_lan}; see SCB's kommunkoder)", row=line_no, column=column
+            )
+        elif code in seen:
+            report.add(
+                f"kommun {code} appears again; it is first on row {seen[code]}", row=line_no, column=column
+            )
+        else:
+            seen[code] = line_no
+        lan_code = v.get("lan_code")
+        if lan_code is not None and lan_code != code[:2]:
+            report.add(
+                f"lan_code {lan_code} disagrees with kommun code {code}, which is in län {code[:2]}",
+                row=line_no,
+                column=present["lan_code"],
+            )
+    if not report.problems and weighted == 0:
+        report.add(
+            "no kommun in a weighted category (tatortsnara, gles, mycket_gles) has inhabitants: the "
+            "rural part cannot be shared by this key",
+            column=present.get("population", "population"),
+        )
+    report.raise_if_any()
+    return key_from_kommuner(
+        [
+            KommunRow(kommun_code=v["kommun_code"], kategori=v["kategori"], population=v["population"])
+            for _, v in rows
+        ],
+        LAN,
+    )
+
+
+def _per_region(report: _Report, reference: tuple[Fraction, ...]) -> tuple[RuralKey, ...]:
+    """A per-region rural key: categories, or the weighted sum at the reference weights, or both."""
+    present = _columns(
+        report,
+        REGION_KEY_COLUMNS,
+        ("lan_code",),
+        strict=True,
+        describe="a rural key per region",
+        ignored=POPULATION_COLUMNS,
+    )
+    if not report.problems and not (set(present) & {*_CATEGORY_COLUMNS, "vagd_summa"}):
+        report.add(
+            "neither the inhabitants per category (tatortsnara_inv, gles_inv, mycket_gles_inv) nor the "
+            "weighted sum (vagd_summa) has a column",
+            row=report.table.header_row,
+        )
+        _hint_other_format(
+            report,
+            {"hsl_insatser"},
+            "a population file (--population)",
+            "a rural key: lan_code with vagd_summa or tatortsnara_inv, gles_inv, mycket_gles_inv "
+            "(per region), or kommun_code, kategori, population (per kommun)",
+        )
+        report.raise_if_any()
+    rows = _parse_rows(report, present, RegionKeyRecord)
+    _check_lan(report, rows, present, {"region": LAN})
+    _check_totals(report, rows, present, (*_CATEGORY_COLUMNS, "vagd_summa"))
+    keys: list[RuralKey] = []
+    total = Fraction(0)
+    complete = True
+    for line_no, v in rows:
+        key = _region_key(report, line_no, v, present, reference)
+        if key is None:
+            complete = False
             continue
-        if all(known) and r.vagd_summa is not None:
-            w = sum((f * c for f, c in zip(reference, cats, strict=True)), Fraction(0))  # type: ignore[misc]
-            if w != r.vagd_summa:
-                problems.append(Problem(
-                    table.file,
-                    f"the categories give a weighted sum of {w} at weights "
-                    f"{'/'.join(str(x) for x in reference)}, not {r.vagd_summa}",
-                    row=line_no, column="vagd_summa"))
-                continue
-        keys.append(RuralKey(lan_code=r.lan_code, tatortsnara=cats[0], gles=cats[1], mycket_gles=cats[2],
-                             vagd_summa=r.vagd_summa))
-    if problems:
-        raise InputError(problems)
-    return tuple(keys), reference
+        keys.append(key)
+        total += (
+            key.vagd_summa
+            if key.vagd_summa is not None
+            else sum(
+                (w * n for w, n in zip(reference, (key.tatortsnara, key.gles, key.mycket_gles), strict=True)),
+                Fraction(0),
+            )
+        )
+    if complete and not report.problems and total == 0:
+        report.add(
+            "every region's weighted rural population is zero: the rural part cannot be shared by this key",
+            column=present.get("vagd_summa", "vagd_summa"),
+        )
+    report.raise_if_any()
+    return tuple(keys)
+
+
+def _region_key(
+    report: _Report,
+    line_no: int,
+    v: Mapping[str, Any],
+    present: Mapping[str, str],
+    reference: tuple[Fraction, ...],
+) -> RuralKey | None:
+    """One row of a per-region key, checked for consistency; ``None`` (and a problem) if it is not."""
+    if "lan_code" not in v or any(c in present and c not in v for c in (*_CATEGORY_COLUMNS, "vagd_summa")):
+        return None  # a cell of this row already failed
+    cats = tuple(v.get(c) for c in _CATEGORY_COLUMNS)
+    given = [c is not None for c in cats]
+    vagd = v.get("vagd_summa")
+    status = v.get("status", "")
+
+    def col(name: str) -> str:
+        return present.get(name, name)
+
+    if any(given) and not all(given):
+        missing = _CATEGORY_COLUMNS[given.index(False)]
+        report.add(
+            "give the inhabitants of all three categories (tatortsnara_inv, gles_inv, mycket_gles_inv) "
+            "or of none",
+            row=line_no,
+            column=col(missing),
+        )
+        return None
+    if not all(given) and vagd is None:
+        report.add(
+            "neither the inhabitants per category nor the weighted sum vagd_summa is given",
+            row=line_no,
+            column=col("vagd_summa"),
+        )
+        return None
+    if all(given) and vagd is not None:
+        w = sum((f * c for f, c in zip(reference, cats, strict=True)), Fraction(0))
+        if w != vagd:
+            ref = "/".join(str(x) for x in reference)
+            report.add(
+                f"the categories give a weighted sum of {w} at the weights {ref} (avsnitt 12), not {vagd}",
+                row=line_no,
+                column=col("vagd_summa"),
+            )
+            return None
+    if status == "kategorier_kanda" and not all(given):
+        report.add(
+            "status kategorier_kanda, but the inhabitants per category are not given",
+            row=line_no,
+            column=col("status"),
+        )
+        return None
+    if status == "endast_vagd_summa" and all(given):
+        report.add(
+            "status endast_vagd_summa, but the inhabitants per category are given; use kategorier_kanda",
+            row=line_no,
+            column=col("status"),
+        )
+        return None
+    return RuralKey(
+        lan_code=v["lan_code"], tatortsnara=cats[0], gles=cats[1], mycket_gles=cats[2], vagd_summa=vagd
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Both
 
 
 def load_inputs(population: str | Path | None = None, landsbygd: str | Path | None = None) -> Inputs:
-    """Both inputs, validated, as the core's ``Inputs`` (defaults: the shipped 2023/2024 data)."""
-    regions = load_population(population)
-    key, reference = load_landsbygd(landsbygd)
+    """Both inputs, validated, as the core's ``Inputs`` (defaults: the shipped 2023/2024 data).
+
+    When both files have problems, all of them are reported together.
+    """
+    problems: list[Problem] = []
+    regions: tuple[Region, ...] = ()
+    try:
+        regions = load_population(population)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        key, reference = load_landsbygd(landsbygd)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
     order = {r.lan_code: i for i, r in enumerate(regions)}
     key = tuple(sorted(key, key=lambda k: order[k.lan_code]))
     return Inputs(regions=regions, rural_key=key, reference_weights=reference)

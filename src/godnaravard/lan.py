@@ -1,7 +1,9 @@
 """Sweden's 21 län: SCB's two-digit codes and names (Länsindelning, SCB; unchanged since 2007).
 
 Used to validate input files (every län once, code and name agreeing). The names accepted for a
-län are its short name as in bilaga 2 and the region's name as in bilaga 3 of the agreement.
+län are its short name as in bilaga 2, the region's name as in bilaga 3 of the agreement, SCB's
+full name ("Södermanlands län") and a few other common forms; case, hyphens, the genitive s and
+the marks on å/ä/ö/é are ignored (see ``_norm``).
 """
 
 from __future__ import annotations
@@ -39,33 +41,45 @@ REGION_NAMES: dict[str, str] = {
 }
 
 
+#: Other names in use for a län: SCB's full names (``Stockholms län``) are handled by the
+#: normalisation below; these are the forms it cannot derive.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "04": ("Södermanland",),
+    "06": ("Jönköping",),
+    "08": ("Kalmar",),
+    "18": ("Örebro",),
+    "23": ("Jämtland", "Härjedalen"),
+}
+
+_FOLD = str.maketrans("åäöéèüæø", "aaoeeuao")
+
+
 def _norm(text: str) -> str:
-    text = text.casefold().replace("-", " ").strip()
-    for prefix in ("region ",):
-        if text.startswith(prefix):
-            text = text[len(prefix):]
-    for suffix in (" län", "s län", "regionen"):
+    """A län or region name reduced to a lookup key.
+
+    Case, hyphens, the words 'Region', 'län' and '-regionen', a genitive 's', and the marks on
+    å, ä, ö and é are ignored: 'Västra Götalandsregionen', 'Västra Götalands län' and
+    'vastra gotaland' give the same key.
+    """
+    text = " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+    text = text.removeprefix("region ")
+    for suffix in (" län", " lan", "regionen"):
         if text.endswith(suffix):
-            text = text[: -len(suffix)]
-    return " ".join(text.split())
+            text = text[: -len(suffix)].strip()
+    text = text.translate(_FOLD)
+    return text.removesuffix("s")
 
 
 _BY_NAME: dict[str, str] = {}
 for _code, _name in LAN.items():
-    for _variant in (_name, REGION_NAMES[_code], _code):
-        _BY_NAME[_norm(_variant)] = _code
-_BY_NAME[_norm("Jönköping")] = "06"
-_BY_NAME[_norm("Kalmar")] = "08"
-_BY_NAME[_norm("Örebro")] = "18"
-_BY_NAME[_norm("Jämtland")] = "23"
-_BY_NAME[_norm("Södermanland")] = "04"
-_BY_NAME[_norm("Västra Götalands")] = "14"
+    for _variant in (_name, REGION_NAMES[_code], *_ALIASES.get(_code, ())):
+        assert _BY_NAME.setdefault(_norm(_variant), _code) == _code, _variant
 
 
 def lookup(text: str) -> str | None:
-    """The län code for a code, a län name or a region name (case and 'Region'/'län' ignored)."""
+    """The län code for a code, a län name or a region name (see ``_norm``), or ``None``."""
     text = text.strip()
-    if text.isdigit() and len(text) <= 2:
+    if text.isascii() and text.isdigit() and len(text) <= 2:
         code = text.zfill(2)
         return code if code in LAN else None
     return _BY_NAME.get(_norm(text))

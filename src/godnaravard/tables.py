@@ -1,91 +1,572 @@
-"""Reading a table file into rows of text, remembering where each row stood in the file.
+"""Reading a table file into rows of cells, remembering where each cell stood in the file.
 
-This layer only turns bytes into cells; ``inputs`` validates them. Row numbers are the line
-numbers a user sees in an editor or spreadsheet (the header is row 1).
+This layer only turns bytes into cells; ``inputs`` validates them. It accepts:
+
+- CSV separated by ``,``, ``;`` or tab (detected from the first lines, or set by a first line
+  ``sep=;`` as Excel writes it), in UTF-8 with or without a byte-order mark, or in
+  Windows-1252 when the text then reads as Swedish (only letters such as å, ä, ö, é and the
+  no-break space outside ASCII). Anything that would come out as mojibake is refused instead:
+  C0/C1 control characters, the replacement character, text converted to UTF-8 twice (``Ã¶``
+  for ``ö``), DOS and Mac code pages, UTF-16.
+- Excel workbooks (``.xlsx``): the first sheet with cells, or ``FILE.xlsx#Sheet`` for a named
+  one. Cells keep their type (``int``, ``float``, ``str``, dates); a formula gives its last
+  calculated value, and a formula that was never calculated is marked as such (``Formula``).
+  Old ``.xls``, ``.ods`` and damaged or truncated workbooks are refused by name.
+
+The header row is found among the first rows (title rows above it are skipped); optionally a
+total row (``Totalt``, ``Summa``, ``Riket`` …) ends the table. Row numbers are those a user
+sees: the line number in an editor (the first line is row 1; a quoted cell spanning lines counts
+from its first line), or the row number in the spreadsheet. Every failure is an ``InputError``
+naming the file (and the row, where there is one); nothing else escapes.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from dataclasses import dataclass
+import re
+import stat
+import warnings
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from .errors import InputError, Problem
 
-__all__ = ["Table", "read_table"]
+__all__ = ["MAX_BYTES", "MAX_ROWS", "TOTAL_LABELS", "Cell", "Formula", "Table", "read_table", "split_sheet"]
+
+#: An input table is a few hundred rows; anything larger than this is not one.
+MAX_BYTES = 20 * 1024 * 1024
+#: At most this many rows are read from a workbook sheet (when ``max_bytes`` is given).
+MAX_ROWS = 100_000
+#: How many leading rows are searched for the header row.
+_HEADER_SEARCH = 20
+#: First cells that mark a total row, which ends a table (as in the agreement's bilagor).
+TOTAL_LABELS: frozenset[str] = frozenset(
+    {"totalt", "total", "summa", "sum", "riket", "hela riket", "samtliga"}
+)
+_CODE = re.compile(r"[0-9]{1,4}")
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A workbook cell holding a formula whose value was never calculated (no cached value)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+#: One cell: text from CSV; from a workbook also numbers, booleans, dates, or a ``Formula``.
+Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | Formula
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A table read from a file: its header and its rows, each with its row number in the file."""
+    """A table read from a file: its header and its rows, each with its row number in the file.
+
+    Attributes:
+        file: the file's name for messages (as given; ``#Sheet`` added for a workbook).
+        header: the column names, stripped, in file order (empty names dropped).
+        rows: ``(row number, {column name: cell})`` for every non-blank row after the header.
+        header_row: the row number of the header.
+        kind: ``"csv"`` or ``"xlsx"``.
+        letters: for a workbook, each column's spreadsheet letter (``"D"``), for messages.
+        sheets: for a workbook, the names of all its sheets (for messages).
+        total: the total row, if the table has one (first cell ``Totalt``, ``Summa``, ``Riket`` …):
+            it ends the table (later rows are ignored, unless they look like data); the caller
+            may check its sums.
+    """
 
     file: str
     header: tuple[str, ...]
-    rows: tuple[tuple[int, dict[str, str]], ...]
+    rows: tuple[tuple[int, dict[str, Cell]], ...]
+    header_row: int = 1
+    kind: Literal["csv", "xlsx"] = "csv"
+    letters: Mapping[str, str] = field(default_factory=dict)
+    total: tuple[int, dict[str, Cell]] | None = None
+    sheets: tuple[str, ...] = ()
+
+    def cell_ref(self, row: int | None, column: str | None) -> str | None:
+        """The spreadsheet reference (``"D5"``) of a cell in a workbook, else ``None``."""
+        if self.kind != "xlsx" or row is None or column is None or column not in self.letters:
+            return None
+        return f"{self.letters[column]}{row}"
+
+
+# --------------------------------------------------------------------------------------------
+# Opening the file
+
+
+def split_sheet(name: str) -> tuple[str, str | None]:
+    """``"book.xlsx#Underlag"`` → ``("book.xlsx", "Underlag")``; other names are unchanged.
+
+    A file that exists under the full name (``#`` included) is always taken as it is.
+    """
+    try:
+        if Path(name).exists():
+            return name, None
+    except (OSError, ValueError):  # a name too long, or with a NUL byte: reported when it is read
+        pass
+    lowered = name.lower()
+    for ext in (".xlsx#", ".xlsm#"):
+        at = lowered.find(ext)
+        if at >= 0:
+            return name[: at + len(ext) - 1], name[at + len(ext) :]
+    return name, None
+
+
+def _read_bytes(path: Path, label: str, max_bytes: int | None) -> bytes:
+    """The file's bytes, or an ``InputError`` saying why it cannot be read."""
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(Problem(label, "this is a folder, not a file"))
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(Problem(label, "this is not a regular file (a device, pipe or socket)"))
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise InputError(
+                Problem(
+                    label,
+                    f"the file is {info.st_size:,} bytes; an input table of this kind is at most "
+                    f"{max_bytes:,} bytes",
+                )
+            )
+        return path.read_bytes()
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(Problem(label, "the file does not exist")) from None
+    except PermissionError:
+        raise InputError(Problem(label, "the file cannot be read: permission denied")) from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(Problem(label, f"the file cannot be read: {reason}")) from None
+
+
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_table(
+    path: str | Path,
+    columns: Collection[str] = (),
+    *,
+    total_rows: bool = False,
+    max_bytes: int | None = None,
+) -> Table:
+    """Read a CSV file or an ``.xlsx`` sheet into a ``Table``.
+
+    Args:
+        path: the file; ``FILE.xlsx#Sheet`` names a sheet of a workbook.
+        columns: the column names the caller expects. The header is the first row (of the first
+            20 non-blank rows) that names at least two of them, so title rows above the header
+            are skipped. Without such a row, or without ``columns``, the header is the first
+            non-blank row that is not a ``# comment``.
+        total_rows: recognise a total row (first cell ``Totalt``, ``Summa``, ``Riket`` …) as
+            the end of the table (``Table.total``) instead of reading it as data.
+        max_bytes: refuse a larger file (``MAX_BYTES`` suits a table of regions or kommuner).
+    """
+    given = str(path)
+    name, sheet = split_sheet(given)
+    p = Path(name)
+    raw = _read_bytes(p, given, max_bytes)
+    suffix = p.suffix.lower()
+    if raw.startswith(_OLE2) or suffix == ".xls":
+        raise InputError(
+            Problem(
+                given,
+                "this is an old Excel 97–2003 workbook (.xls) or an encrypted "
+                "workbook; save it as .xlsx (unprotected) or as CSV UTF-8",
+            )
+        )
+    if suffix == ".ods":
+        raise InputError(
+            Problem(
+                given,
+                "OpenDocument spreadsheets (.ods) are not read; save the sheet as .xlsx or as CSV UTF-8",
+            )
+        )
+    if raw.startswith(_ZIP) or suffix in (".xlsx", ".xlsm"):
+        lines, label, letters, sheets = _xlsx_rows(p, raw, given, sheet, MAX_ROWS if max_bytes else None)
+        return _build(
+            lines, label, columns, kind="xlsx", letters=letters, sheets=sheets, total_rows=total_rows
+        )
+    if sheet is not None:
+        raise InputError(Problem(given, "a sheet can only be named for an .xlsx workbook"))
+    text = _decode(raw, given)
+    return _build(_csv_rows(text, given), given, columns, kind="csv", letters=None, total_rows=total_rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Text: decoding and CSV
+
+#: Non-ASCII characters a Windows-1252 input may contain: letters of Latin-1 (å ä ö é ü …,
+#: but not × ÷) and the no-break space used as a thousands separator.
+_LATIN1_LETTERS = re.compile(r"[\u00a0\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
+#: UTF-8 that was decoded as Latin-1/Windows-1252 and encoded again ("Ã¶" for "ö").
+_DOUBLE_ENCODED = re.compile(
+    r"[\u00c2\u00c3][\u0080-\u00bf\u2013-\u203a\u0152\u0153\u0160\u0161\u0178"
+    r"\u017d\u017e\u0192\u02c6\u02dc\u20ac\u2122]"
+)
+#: Characters no table of counts and names contains: C0 controls but tab and line breaks,
+#: DEL, C1 controls, and the replacement character left behind by a failed conversion.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _line_of(text: str, index: int) -> int:
+    """The line number (1-based) of the character at ``index``."""
+    return len(_NEWLINE.findall(text, 0, index)) + 1
 
 
 def _decode(raw: bytes, name: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
+    """Bytes to text: UTF-8 (BOM optional), else Windows-1252 when it reads as Swedish text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            Problem(
+                name,
+                "the file is UTF-16 text (Excel's 'Unicode text'); save it as "
+                "'CSV UTF-8 (comma delimited)' instead",
+            )
+        )
+    while raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    if b"\x00" in raw[:4096]:
-        raise InputError(Problem(name, "this is not a text (CSV) file: it contains binary data"))
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise InputError(
+            Problem(name, "this is not a text (CSV) file: it contains binary data (a NUL byte)", row=line)
+        )
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
+        text = _decode_cp1252(raw, name, exc)
+    else:
+        bad = _DOUBLE_ENCODED.search(text)
+        if bad:
             raise InputError(
-                Problem(name, f"the file is neither UTF-8 nor Windows-1252 text (byte {exc.start})", row=line)
-            ) from None
-        return text
+                Problem(
+                    name,
+                    f"the text {bad.group()!r} is a Swedish letter converted to UTF-8 twice (mojibake, "
+                    f"e.g. 'Ã¶' for 'ö'); export the file again as CSV UTF-8",
+                    row=_line_of(text, bad.start()),
+                )
+            )
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        raise InputError(
+            Problem(
+                name,
+                f"the file contains the control character U+{ord(bad.group()):04X}, which no table of "
+                f"names and counts contains: it is not a CSV text file, or it was converted with the wrong "
+                f"encoding",
+                row=_line_of(text, bad.start()),
+            )
+        )
+    return text
 
 
-def _dialect(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    return ";" if first.count(";") > first.count(",") else ","
-
-
-def read_table(path: str | Path) -> Table:
-    """Read a CSV file (``,`` or ``;`` separated, UTF-8 with or without BOM, or Windows-1252)."""
-    p = Path(path)
-    name = str(path)
+def _decode_cp1252(raw: bytes, name: str, utf8_error: UnicodeDecodeError) -> str:
+    """Windows-1252 (the superset of Latin-1 Excel writes on Swedish Windows), if it reads right."""
+    line = raw[: utf8_error.start].count(b"\n") + 1
+    byte = raw[utf8_error.start]
     try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(Problem(name, "the file does not exist")) from None
-    except IsADirectoryError:
-        raise InputError(Problem(name, "this is a folder, not a file")) from None
-    except OSError as exc:
-        raise InputError(Problem(name, f"the file cannot be read: {exc.strerror}")) from None
-    text = _decode(raw, name)
-    if not text.strip():
-        raise InputError(Problem(name, "the file is empty"))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
-    lines = [(reader.line_num, row) for row in reader]
-    # Skip leading comment lines ('# ...') before the header.
-    while lines and (not any(c.strip() for c in lines[0][1]) or lines[0][1][0].lstrip().startswith("#")):
-        lines.pop(0)
-    if not lines:
-        raise InputError(Problem(name, "the file is empty"))
-    header_line, header = lines[0]
-    header_t = tuple(h.strip() for h in header)
-    problems = []
-    rows: list[tuple[int, dict[str, str]]] = []
-    for line_no, cells in lines[1:]:
-        if not any(c.strip() for c in cells):
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            Problem(
+                name,
+                f"the file is neither UTF-8 nor Windows-1252 text (byte 0x{raw[exc.start]:02X} is undefined "
+                f"in both); save it as CSV UTF-8",
+                row=bad_line,
+            )
+        ) from None
+    for match in re.finditer(r"[^\x00-\x7f]", text):
+        if not _LATIN1_LETTERS.fullmatch(match.group()):
+            raise InputError(
+                Problem(
+                    name,
+                    f"the file is not UTF-8 (byte 0x{byte:02X} on row {line}), and read as Windows-1252 it "
+                    f"would contain {match.group()!r}, which is not a Swedish letter: the encoding cannot "
+                    f"be told for sure; save the file as CSV UTF-8",
+                    row=_line_of(text, match.start()),
+                )
+            )
+    return text
+
+
+def _separator(text: str) -> str:
+    """``,``, ``;`` or tab: whichever occurs most in the first lines (ties: ``,``)."""
+    lines = [ln for ln in _NEWLINE.split(text[:65536]) if ln.strip() and not ln.lstrip().startswith("#")][:20]
+    sample = "\n".join(lines)
+    counts = {sep: sample.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda s: (counts[s], s == ","))
+
+
+_SEP_LINE = re.compile(r"sep=([,;\t|])[ \t]*(?:\r\n|\r|\n|$)")
+
+
+def _csv_rows(text: str, name: str) -> list[tuple[int, list[Cell]]]:
+    """Every record of the CSV text with the line it starts on.
+
+    A first line ``sep=;`` (which Excel writes and reads) sets the separator and is skipped.
+    """
+    hint = _SEP_LINE.match(text)
+    sep = hint.group(1) if hint else _separator(text)
+    offset = 1 if hint else 0
+    if hint:
+        text = text[hint.end() :]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    rows: list[tuple[int, list[Cell]]] = []
+    start = 1 + offset
+    try:
+        for record in reader:
+            rows.append((start, list(record)))
+            start = reader.line_num + 1 + offset
+    except csv.Error as exc:
+        detail = str(exc)
+        if "field larger than field limit" in detail:
+            detail = "a cell is longer than any name or count could be"
+        elif "unexpected end of data" in detail or "newline inside string" in detail:
+            detail = 'a quoted cell is never closed (a " is missing)'
+        raise InputError(Problem(name, f"not a valid CSV file: {detail}", row=start)) from None
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Workbooks
+
+
+def _letter(index: int) -> str:
+    """Spreadsheet column letters for a 1-based column index (1 → A, 27 → AA)."""
+    out = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _open_workbook(path: Path, label: str, data_only: bool) -> object:
+    import openpyxl  # only when a workbook is read
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, read_only=False, data_only=data_only)
+    except Exception as exc:  # noqa: BLE001 - a damaged zip/XML raises anything from zipfile to lxml
+        kind = type(exc).__name__
+        raise InputError(
+            Problem(
+                label,
+                f"not a readable Excel workbook (.xlsx): the file is damaged, truncated or not a workbook "
+                f"({kind})",
+            )
+        ) from None
+
+
+def _xlsx_rows(
+    path: Path, raw: bytes, label: str, sheet: str | None, max_rows: int | None
+) -> tuple[list[tuple[int, list[Cell]]], str, dict[int, str], tuple[str, ...]]:
+    """The rows of one sheet: ``(row number, cells)``, the label for messages, column letters, sheets."""
+    if not raw.startswith(_ZIP):
+        raise InputError(
+            Problem(
+                label,
+                "not a valid Excel workbook (.xlsx): the file is damaged, truncated or "
+                "not a workbook (it does not start like one)",
+            )
+        )
+    values = _open_workbook(path, label, data_only=True)
+    try:
+        return _sheet_rows(values, path, label, sheet, max_rows)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook can fail anywhere while it is read
+        raise InputError(Problem(label, f"the workbook cannot be read: it is damaged ({type(exc).__name__})"))
+
+
+def _sheet_rows(
+    values: Any, path: Path, label: str, sheet: str | None, max_rows: int | None
+) -> tuple[list[tuple[int, list[Cell]]], str, dict[int, str], tuple[str, ...]]:
+    """``_xlsx_rows`` once the workbook is open: pick the sheet, read its cells."""
+    names: list[str] = list(values.sheetnames)
+    tables = [ws.title for ws in values.worksheets]  # sheets with cells (not chart sheets)
+    if not tables:
+        raise InputError(Problem(label, "the workbook has no sheet with cells (only charts)"))
+    if sheet is None:
+        title = tables[0]
+        label = f"{label}#{title}"
+    elif sheet in tables:
+        title = sheet
+    elif sheet in names:
+        raise InputError(
+            Problem(
+                label, f"the sheet {sheet!r} is a chart, not a table (sheets with cells: {', '.join(tables)})"
+            )
+        )
+    else:
+        import difflib
+
+        near = difflib.get_close_matches(sheet, names, n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else ""
+        raise InputError(
+            Problem(label, f"the workbook has no sheet {sheet!r}{hint} (sheets: {', '.join(names)})")
+        )
+    ws = values[title]
+    if max_rows is not None and ws.max_row > max_rows:
+        raise InputError(
+            Problem(
+                label,
+                f"the sheet has {ws.max_row:,} rows; an input table of this kind has at most {max_rows:,}",
+            )
+        )
+    formulas = None
+    rows: list[tuple[int, list[Cell]]] = []
+    for cells in ws.iter_rows():
+        row: list[Cell] = []
+        for cell in cells:
+            value = cell.value
+            if value is None:
+                if formulas is None:
+                    formulas = _open_workbook(path, label, data_only=False)[title]  # type: ignore[index]
+                raw_value = formulas.cell(row=cell.row, column=cell.column).value
+                row.append(Formula(str(raw_value)) if raw_value is not None else "")
+            elif isinstance(value, (str, int, float, dt.datetime, dt.date, dt.time, dt.timedelta)):
+                row.append(value)
+            else:
+                row.append(str(value))
+        if cells:
+            rows.append((cells[0].row, row))
+    width = max((len(r) for _, r in rows), default=0)
+    return rows, label, {i: _letter(i + 1) for i in range(width)}, tuple(names)
+
+
+# --------------------------------------------------------------------------------------------
+# From rows of cells to a Table
+
+
+def _where(pos: int, kind: str) -> str:
+    """A column position as the user sees it: a letter in a workbook, a number in CSV."""
+    return _letter(pos + 1) if kind == "xlsx" else str(pos + 1)
+
+
+def _blank(cell: Cell) -> bool:
+    return isinstance(cell, str) and not cell.strip()
+
+
+def _clean(cell: Cell) -> Cell:
+    return cell.strip() if isinstance(cell, str) else cell
+
+
+def _find_header(lines: list[tuple[int, list[Cell]]], columns: Collection[str]) -> tuple[int, bool]:
+    """Index into ``lines`` of the header row (see ``read_table``), and whether it names columns."""
+    wanted = {c.casefold() for c in columns}
+    candidates = [
+        i
+        for i, (_, cells) in enumerate(lines)
+        if not all(_blank(c) for c in cells)
+        and not (isinstance(cells[0], str) and cells[0].lstrip().startswith("#"))
+    ][:_HEADER_SEARCH]
+    if not candidates:
+        return -1, False
+    if wanted:
+        for i in candidates:
+            named = {str(c).strip().casefold() for c in lines[i][1] if isinstance(c, str)}
+            if len(named & wanted) >= min(2, len(wanted)):
+                return i, True
+    return candidates[0], not wanted
+
+
+def _build(
+    lines: list[tuple[int, list[Cell]]],
+    name: str,
+    columns: Collection[str],
+    kind: Literal["csv", "xlsx"],
+    letters: Mapping[int, str] | None,
+    sheets: tuple[str, ...] = (),
+    total_rows: bool = False,
+) -> Table:
+    """Find the header, pair every later row's cells with it, and check the shape of each row."""
+    at, found = _find_header(lines, columns)
+    if at < 0:
+        raise InputError(Problem(name, "the file is empty" if kind == "csv" else "the sheet is empty"))
+    header_row, header_cells = lines[at]
+    problems: list[Problem] = []
+    header: list[tuple[int, str]] = []  # (position, name)
+    seen: dict[str, int] = {}
+    for pos, cell in enumerate(header_cells):
+        label = str(_clean(cell))
+        if label == "":
             continue
-        if len(cells) > len(header_t):
+        key = label.casefold()
+        if key in seen:
             problems.append(
-                Problem(name, f"{len(cells)} cells but the header has {len(header_t)} columns", row=line_no)
+                Problem(
+                    name,
+                    f"the column name appears twice (columns {_where(seen[key], kind)} and "
+                    f"{_where(pos, kind)})",
+                    row=header_row,
+                    column=label,
+                )
             )
             continue
-        cells = cells + [""] * (len(header_t) - len(cells))
-        rows.append((line_no, {h: c.strip() for h, c in zip(header_t, cells, strict=True)}))
+        seen[key] = pos
+        header.append((pos, label))
+    named_positions = {pos for pos, _ in header}
+    rows: list[tuple[int, dict[str, Cell]]] = []
+    total: tuple[int, dict[str, Cell]] | None = None
+    for line_no, cells in lines[at + 1 :]:
+        if all(_blank(c) for c in cells):
+            continue
+        if total is not None:
+            first = next(c for c in cells if not _blank(c))
+            if isinstance(first, int) or _CODE.fullmatch(str(first).strip()):
+                problems.append(
+                    Problem(
+                        name,
+                        f"a data row after the total row (row {total[0]}); the total row must come last",
+                        row=line_no,
+                    )
+                )
+            continue
+        if total_rows and isinstance(cells[0], str) and cells[0].strip().casefold() in TOTAL_LABELS:
+            total = (
+                line_no,
+                {label: _clean(cells[pos]) if pos < len(cells) else "" for pos, label in header},
+            )
+            continue
+        stray = [pos for pos, c in enumerate(cells) if not _blank(c) and pos not in named_positions]
+        if stray and found:  # (without a recognised header, the caller reports that instead)
+            where = f"column {_where(stray[0], kind)}" if kind == "xlsx" else f"cell {stray[0] + 1}"
+            problems.append(
+                Problem(
+                    name,
+                    f"{where} holds {str(cells[stray[0]])[:40]!r}, but the header row (row {header_row}) "
+                    f"has no column there",
+                    row=line_no,
+                )
+            )
+            continue
+        rows.append(
+            (line_no, {label: _clean(cells[pos]) if pos < len(cells) else "" for pos, label in header})
+        )
     if problems:
         raise InputError(problems)
+    if not header:
+        raise InputError(Problem(name, "the header row is empty", row=header_row))
     if not rows:
-        raise InputError(Problem(name, "the file has a header but no data rows", row=header_line))
-    return Table(file=name, header=header_t, rows=tuple(rows))
+        raise InputError(Problem(name, "the file has a header but no data rows", row=header_row))
+    return Table(
+        file=name,
+        header=tuple(label for _, label in header),
+        rows=tuple(rows),
+        header_row=header_row,
+        kind=kind,
+        letters={label: letters[pos] for pos, label in header} if letters else {},
+        total=total,
+        sheets=sheets,
+    )

@@ -1,0 +1,325 @@
+"""Invariants of the whole allocation on generated data and parameters, at scale.
+
+Every test draws a complete what-if: 1 to 21 regions (real län codes, in random order), their
+populations, HSL insatser and rural keys (categories known, or only the weighted sum), and every
+parameter of the scenario, then checks one property of ``core.allocate``. The number of cases
+comes from the hypothesis profile: 200 by default, 10 000 per test with the profile "ci"
+(``GODNARAVARD_HYPOTHESIS_PROFILE=ci``, as ``.ci/run`` sets it).
+
+On monotonicity. The largest-remainder rule is *not* monotone in the budget line (the Alabama
+paradox: raising a total can lower a share; ``test_alabama_paradox_exists`` shows a case), but it
+*is* monotone in one recipient's weight when the total and the other weights stay fixed. Proof:
+let region i's weight rise. Its exact share q_i rises and every other exact share q_j shrinks by
+the same factor. If floor(q_i) rises, i gets at least floor(q_i) + 1 ≥ its old amount. Otherwise
+i's remainder rises, and so i's old amount can only fall if i had a balancing krona and lost it.
+A region j whose floor did not change has a smaller remainder than before (or the same, at 0),
+so if it ranked below i before, it still does. A region whose floor dropped by m may now rank
+above i, but it also adds m kronor to the number of balancing kronor. So the number of regions
+ranked above i grows by at most as much as the number of balancing kronor, and i keeps its
+krona. Ties are broken by the larger exact share, then the key, which moves with the same
+inequalities. Hence raising one region's population never lowers any of its population parts
+(nära vård, ambulans, kommuner), and raising its rural weight never lowers its bilaga 4 amount;
+``test_raising_one_population_*`` and ``test_raising_one_rural_weight_*`` test exactly that.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import replace
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from godnaravard.core import (
+    AMOUNT_KEYS,
+    Inputs,
+    Parameters,
+    Region,
+    Result,
+    RuralKey,
+    allocate,
+    apportion,
+)
+from godnaravard.core.allocate import AMOUNT_COLUMNS
+from godnaravard.lan import LAN
+
+REFERENCE = (Fraction(1), Fraction(4), Fraction(6))
+MAX_COUNT = 10**7
+MAX_AMOUNT = 10**11
+#: Bytes per generated case: enough for 21 regions and every parameter (unused bytes are ignored;
+#: reading past the end gives zeros).
+CASE_BYTES = 768
+
+
+class Source:
+    """Numbers read from one block of bytes that hypothesis draws per case.
+
+    One draw per case instead of a hundred keeps 10 000 cases per test within seconds, not
+    minutes. The reading is biased towards the edges (zero, small, the maximum) so that empty
+    regions, tiny counts and exact boundaries (base amount × regions = total) come up often;
+    shrinking the bytes towards zero shrinks every number towards zero.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def take(self, k: int) -> int:
+        """The next ``k`` bytes as an unsigned integer."""
+        chunk = self.data[self.pos : self.pos + k]
+        self.pos += k
+        return int.from_bytes(chunk, "big")
+
+    def number(self, maximum: int, width: int) -> int:
+        """0 … maximum: zero about 1 time in 5, a small number 1 in 8, the maximum 1 in 32."""
+        kind = self.take(1)
+        if kind < 52:
+            return 0
+        if kind < 84:
+            return min(maximum, self.take(1) % 16)
+        if kind < 92:
+            return maximum
+        return self.take(width) % (maximum + 1)
+
+    def count(self, maximum: int = MAX_COUNT) -> int:
+        return self.number(maximum, 4)
+
+    def amount(self, maximum: int = MAX_AMOUNT) -> int:
+        return self.number(maximum, 5)
+
+    def fraction(self) -> Fraction:
+        """A weight ≥ 0 such as 0, 4, 9/2 or 333/7."""
+        return Fraction(self.count(1000), 1 + self.take(1) % 100)
+
+    def choice(self, n: int) -> int:
+        return self.take(2) % n
+
+
+def weighted(key: RuralKey, weights: tuple[Fraction, ...]) -> Fraction:
+    """W of one region under ``weights`` (where the key allows them), avsnitt 12."""
+    if key.categories_known:
+        return sum(
+            (w * c for w, c in zip(weights, (key.tatortsnara, key.gles, key.mycket_gles), strict=True)),
+            Fraction(0),
+        )
+    assert key.vagd_summa is not None
+    return key.vagd_summa * sum(weights) / sum(REFERENCE)
+
+
+def build_inputs(n: int, src: Source) -> Inputs:
+    """``n`` regions with real län codes in a random order, counts and rural keys."""
+    codes = list(LAN)
+    for i in range(len(codes) - 1, 0, -1):  # Fisher–Yates
+        j = src.choice(i + 1)
+        codes[i], codes[j] = codes[j], codes[i]
+    codes = codes[:n]
+    pops = [src.count() for _ in codes]
+    hsl = [src.count(10**6) for _ in codes]
+    pops[0] = pops[0] or 1 + src.count()  # the counts must not all be zero
+    hsl[0] = hsl[0] or 1 + src.count(10**6)
+    regions = tuple(
+        Region(lan_code=c, lan=LAN[c], region=f"Region {LAN[c]}", population=p, hsl_insatser=h)
+        for c, p, h in zip(codes, pops, hsl, strict=True)
+    )
+    mode = src.take(1) % 3  # 0: every region's categories known (any weights), 1: none, 2: mixed
+    key = tuple(
+        RuralKey(lan_code=c, tatortsnara=src.count(), gles=src.count(), mycket_gles=src.count())
+        if mode == 0 or (mode == 2 and src.take(1) % 2)
+        else RuralKey(lan_code=c, vagd_summa=src.count())
+        for c in codes
+    )
+    return Inputs(regions=regions, rural_key=key, reference_weights=REFERENCE)
+
+
+def build_parameters(inputs: Inputs, src: Source) -> Parameters:
+    """Every parameter, within what the agreement's rules can apply to ``inputs``."""
+    n = len(inputs.regions)
+    if all(k.categories_known for k in inputs.rural_key) and src.take(1) % 2:
+        weights = (src.fraction(), src.fraction(), src.fraction())  # any weights: categories are known
+    else:
+        c = Fraction(1 + src.count(1000), 1 + src.take(1) % 100)  # proportional to the reference weights
+        weights = tuple(c * w for w in REFERENCE)
+    values: dict[str, int | Fraction] = {k: src.amount() for k in AMOUNT_KEYS}
+    values["regioner.landsbygd_total"] = src.amount(values["regioner.nara_vard_total"])  # type: ignore[arg-type]
+    values["ambulans.grundbelopp"] = src.amount(values["ambulans.total"] // n)  # type: ignore[operator]
+    if not any(weights) or sum(weighted(k, weights) for k in inputs.rural_key) == 0:
+        values["regioner.landsbygd_total"] = 0  # nothing to share the rural part by
+    denominator = 1 + src.take(2) % 1000
+    values["kommuner.andel_insatser"] = Fraction(src.number(denominator, 2), denominator)
+    for name, w in zip(("tatortsnara", "gles", "mycket_gles"), weights, strict=True):
+        values[f"landsbygd.vikt.{name}"] = w
+    return Parameters(values)
+
+
+def build(n: int, data: bytes) -> tuple[Inputs, Parameters]:
+    src = Source(data)
+    inputs = build_inputs(n, src)
+    return inputs, build_parameters(inputs, src)
+
+
+#: Inputs for 1–21 regions and parameters that can be applied to them.
+scenarios = st.builds(build, st.integers(1, 21), st.binary(min_size=CASE_BYTES, max_size=CASE_BYTES))
+
+
+def by_code(result: Result) -> dict[str, dict[str, int]]:
+    """Every amount column per län code."""
+    return {r.lan_code: {c: getattr(r, c) for c in AMOUNT_COLUMNS} for r in result.rows}
+
+
+@given(scenarios)
+def test_every_budget_line_is_exact(case: tuple[Inputs, Parameters]) -> None:
+    """Each column sums to its budget line; each separately rounded part to its own total."""
+    inputs, params = case
+    result = allocate(inputs, params)
+    totals = result.totals()
+    for column, line in result.budget_lines_by_column().items():
+        assert totals[column] == line, column
+    assert totals["nara_vard"] == params["regioner.nara_vard_total"]
+    assert totals["ambulans"] == params["ambulans.total"]
+    assert totals["kommuner"] == params["kommuner.total"]
+    assert totals["landsbygd"] == params["regioner.landsbygd_total"]
+    for column in result.columns.values():
+        for part in column.parts.values():
+            assert sum(part.amounts.values()) == part.total
+        assert sum(column.amounts.values()) == column.total
+    assert {b.parameter: b.amount for b in result.budget} == {
+        b.parameter: params[b.parameter] for b in result.budget
+    }
+
+
+@given(scenarios)
+def test_every_rounded_part_is_the_floor_or_ceiling_of_its_exact_share(
+    case: tuple[Inputs, Parameters],
+) -> None:
+    """Each part: amount ∈ {⌊share⌋, ⌈share⌉}, share = total × weight / Σ weight recomputed here.
+
+    A column adds separately rounded parts, so it is only within (number of parts) kronor of its
+    exact sum; the parts are what is rounded, and what is tested.
+    """
+    inputs, params = case
+    result = allocate(inputs, params)
+    pop = {r.lan_code: r.population for r in inputs.regions}
+    hsl = {r.lan_code: r.hsl_insatser for r in inputs.regions}
+    rural = {k.lan_code: weighted(k, params.weights) for k in inputs.rural_key}
+    split = result.kommuner.split
+    assert split is not None
+    expected_weights = {
+        ("landsbygd", "landsbygd"): rural,
+        ("nara_vard", "landsbygd"): rural,
+        ("nara_vard", "befolkning"): pop,
+        ("ambulans", "befolkning"): pop,
+        ("kommuner", "insatser"): hsl,
+        ("kommuner", "befolkning"): pop,
+    }
+    for name, column in result.columns.items():
+        for part_name, part in column.parts.items():
+            weights = expected_weights[(name, part_name)]
+            total_weight = sum(weights.values())
+            for code, amount in part.amounts.items():
+                exact = part.total * Fraction(weights[code]) / total_weight if total_weight else Fraction(0)
+                assert part.exact[code] == exact
+                assert amount in (math.floor(exact), math.ceil(exact)), (name, part_name, code)
+        for code in column.codes:
+            assert abs(column.amount(code) - column.exact(code)) < len(column.parts)
+    for half, amount in split.amounts.items():
+        assert amount in (math.floor(split.exact[half]), math.ceil(split.exact[half]))
+
+
+@given(scenarios, st.integers(0, 2**32))
+def test_region_order_changes_no_krona(case: tuple[Inputs, Parameters], seed: int) -> None:
+    """Shuffling the regions (and, separately, the rural key) gives every län the same amounts."""
+    inputs, params = case
+    rnd = random.Random(seed)
+    regions, key = list(inputs.regions), list(inputs.rural_key)
+    rnd.shuffle(regions)
+    rnd.shuffle(key)
+    shuffled = replace(inputs, regions=tuple(regions), rural_key=tuple(key))
+    assert by_code(allocate(shuffled, params)) == by_code(allocate(inputs, params))
+
+
+@given(scenarios, st.integers(2, 10**6), st.integers(2, 10**6), st.integers(2, 10**6))
+def test_scaling_the_counts_changes_no_krona(case: tuple[Inputs, Parameters], a: int, b: int, c: int) -> None:
+    """Populations × a, HSL insatser × b, rural counts and weighted sums × c: same amounts.
+
+    (Each part depends on one kind of count only, so even three different constants change
+    nothing; one common constant is the special case a = b = c.)
+    """
+    inputs, params = case
+    regions = tuple(
+        replace(r, population=r.population * a, hsl_insatser=r.hsl_insatser * b) for r in inputs.regions
+    )
+    key = tuple(
+        replace(k, tatortsnara=k.tatortsnara * c, gles=k.gles * c, mycket_gles=k.mycket_gles * c)
+        if k.categories_known
+        else replace(k, vagd_summa=k.vagd_summa * c)  # type: ignore[operator]
+        for k in inputs.rural_key
+    )
+    scaled = replace(inputs, regions=regions, rural_key=key)
+    assert by_code(allocate(scaled, params)) == by_code(allocate(inputs, params))
+
+
+POPULATION_PARTS = (("nara_vard", "befolkning"), ("ambulans", "befolkning"), ("kommuner", "befolkning"))
+
+
+@given(scenarios, st.data())
+def test_raising_one_population_never_lowers_that_regions_population_parts(
+    case: tuple[Inputs, Parameters], data: st.DataObject
+) -> None:
+    """Region i's population rises, nothing else changes: its exact shares rise, no amount of it falls.
+
+    Holds for largest remainders (see the module docstring); the others' amounts may move
+    either way (only their sum is fixed).
+    """
+    inputs, params = case
+    i = data.draw(st.integers(0, len(inputs.regions) - 1))
+    bump = data.draw(st.one_of(st.integers(1, 10), st.integers(1, MAX_COUNT)))
+    region = inputs.regions[i]
+    raised = replace(
+        inputs,
+        regions=tuple(
+            replace(r, population=r.population + bump) if j == i else r for j, r in enumerate(inputs.regions)
+        ),
+    )
+    before, after = allocate(inputs, params), allocate(raised, params)
+    code = region.lan_code
+    others = sum(r.population for r in inputs.regions) - region.population
+    for column, part in POPULATION_PARTS:
+        old, new = before.columns[column].parts[part], after.columns[column].parts[part]
+        assert new.exact[code] >= old.exact[code]
+        if others > 0 and old.total > 0:
+            assert new.exact[code] > old.exact[code]
+        assert new.amounts[code] >= old.amounts[code], (column, part)
+    for column in ("nara_vard", "ambulans", "kommuner"):
+        assert after.columns[column].amount(code) >= before.columns[column].amount(code)
+
+
+@given(scenarios, st.data())
+def test_raising_one_rural_weight_never_lowers_that_regions_bilaga4_amount(
+    case: tuple[Inputs, Parameters], data: st.DataObject
+) -> None:
+    """More people in one region's weighted categories (or a larger W): its bilaga 4 amount never falls."""
+    inputs, params = case
+    i = data.draw(st.integers(0, len(inputs.rural_key) - 1))
+    bump = data.draw(st.integers(1, MAX_COUNT))
+    key = inputs.rural_key[i]
+    if key.categories_known:
+        new_key = replace(key, gles=key.gles + bump)  # type: ignore[operator]
+    else:
+        new_key = replace(key, vagd_summa=key.vagd_summa + bump)  # type: ignore[operator]
+    raised = replace(
+        inputs, rural_key=tuple(new_key if j == i else k for j, k in enumerate(inputs.rural_key))
+    )
+    before, after = allocate(inputs, params), allocate(raised, params)
+    code = key.lan_code
+    assert after.landsbygd.amount(code) >= before.landsbygd.amount(code)
+    assert after.nara_vard.amount(code) >= before.nara_vard.amount(code)
+    assert after.landsbygd.exact(code) >= before.landsbygd.exact(code)
+
+
+def test_alabama_paradox_exists() -> None:
+    """Monotonicity is in the weights, not in the total: one more krona to share can cost a recipient one."""
+    weights = {"a": 1, "b": 16, "c": 27}
+    assert apportion(20, weights).amounts == {"a": 1, "b": 7, "c": 12}
+    assert apportion(21, weights).amounts == {"a": 0, "b": 8, "c": 13}
