@@ -33,8 +33,9 @@ _COLUMN_LABELS = {
 def _kr(value: Fraction | int) -> str:
     if isinstance(value, int) or value.denominator == 1:
         return f"{int(value):,}".replace(",", " ")
-    whole = math.floor(value)
-    return f"{whole:,}".replace(",", " ") + f"{float(value - whole):.4f}"[1:]
+    sign = "-" if value < 0 else ""
+    whole, ten_thousandths = divmod(round(abs(value) * 10_000), 10_000)  # exact, half to even
+    return sign + f"{whole:,}".replace(",", " ") + f".{ten_thousandths:04d}"
 
 
 @dataclass(frozen=True, slots=True)
