@@ -11,13 +11,24 @@ Public API:
 
 from __future__ import annotations
 
+from typing import Any
+
 from .api import Allocation, allocate
-from .comparison import compare  # light: pandas is imported only when compare() is called
 from .core import AllocationError, Parameters
 from .errors import InputError
 from .scenario import Scenario, load_scenario, scenario_from
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """``compare`` is imported on first use, keeping ``import godnaravard`` (and the CLI) light."""
+    if name == "compare":
+        from .comparison import compare
+
+        return compare
+    raise AttributeError(f"module 'godnaravard' has no attribute {name!r}")
+
 
 __all__ = [
     "Allocation",

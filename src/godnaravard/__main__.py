@@ -1,5 +1,5 @@
 """``python -m godnaravard``: the same as the ``godnaravard`` command."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

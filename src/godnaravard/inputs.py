@@ -270,7 +270,9 @@ def _weighted_sum(value: Any) -> int:
 
 # --------------------------------------------------------------------------------------------
 # Row schemas: pydantic models whose fields are parsed by the cell parsers above. Each cell is
-# validated on its own (so that every bad cell is reported, not only the first of a row).
+# validated on its own (so that every bad cell is reported, not only the first of a row), by a
+# validator built from the field's type; the models' own schemas are built only if a whole row
+# is validated (defer_build), which keeps the command line's start-up short.
 
 LanCode = Annotated[str, BeforeValidator(_LAN_CODE)]
 Count = Annotated[int, BeforeValidator(parse_count)]
@@ -280,7 +282,7 @@ OptionalCount = Annotated[int | None, BeforeValidator(_optional(parse_count))]
 class PopulationRecord(BaseModel):
     """One row of a population file (bilaga 2 and 3): a län and its two counts."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     lan_code: LanCode
     lan: Annotated[str, BeforeValidator(_text("the län name, such as Stockholm"))]
@@ -292,7 +294,7 @@ class PopulationRecord(BaseModel):
 class KommunKeyRecord(BaseModel):
     """One row of a per-kommun rural key (avsnitt 12): kommun, category, population."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     kommun_code: Annotated[str, BeforeValidator(_KOMMUN_CODE)]
     kategori: Annotated[str, BeforeValidator(_category)]
@@ -303,7 +305,7 @@ class KommunKeyRecord(BaseModel):
 class RegionKeyRecord(BaseModel):
     """One row of a per-region rural key (bilaga 4): categories, or the weighted sum, or both."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     lan_code: LanCode
     region: Annotated[str | None, BeforeValidator(_optional(_text("the region name")))] = None
