@@ -6,6 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from _workbooks import save_workbook
 
 import godnaravard
 from godnaravard import core
@@ -144,17 +145,6 @@ def population_rows(as_numbers: bool = False) -> list[list[object]]:
     return rows
 
 
-def save_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
 
 
 @pytest.mark.parametrize("as_numbers", [False, True])

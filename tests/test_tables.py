@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from _workbooks import save_workbook as workbook
 
 from godnaravard.errors import InputError
 from godnaravard.tables import Formula, read_table, split_sheet
@@ -188,17 +189,6 @@ def test_split_sheet(tmp_path: Path) -> None:
 # --- Workbooks ---------------------------------------------------------------------------------
 
 
-def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
 
 
 def test_xlsx_first_sheet_and_typed_cells(tmp_path: Path) -> None:

@@ -386,7 +386,9 @@ def _xlsx_rows(
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged workbook can fail anywhere while it is read
-        raise InputError(Problem(label, f"the workbook cannot be read: it is damaged ({type(exc).__name__})"))
+        raise InputError(
+            Problem(label, f"the workbook cannot be read: it is damaged ({type(exc).__name__})")
+        ) from None
 
 
 def _sheet_rows(

@@ -13,7 +13,6 @@ def make_inputs(
     rural: list[tuple[int, int, int]] | None = None,
 ) -> Inputs:
     """Regions "01", "02", … with the given counts; rural categories known for every region."""
-    n = len(populations)
     hsl = hsl if hsl is not None else [max(1, p // 20) for p in populations]
     rural = rural if rural is not None else [(p // 10, p // 20, p // 50) for p in populations]
     regions = tuple(

@@ -20,7 +20,8 @@ def test_every_region_gets_the_base_amount_plus_its_population_share(params: Par
 def test_base_amount_times_regions_above_total_is_refused(params: Parameters) -> None:
     inputs = make_inputs([1] * 21)
     p = params.with_values({"ambulans.grundbelopp": 3_000_000})
-    with pytest.raises(AllocationError, match="3000000 kr × 21 regions = 63000000 kr is more than ambulans.total 46000000 kr"):
+    message = "3000000 kr × 21 regions = 63000000 kr is more than ambulans.total 46000000 kr"
+    with pytest.raises(AllocationError, match=message):
         ambulans(inputs, p)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,7 +14,7 @@ import click
 from ..core import AllocationError
 from ..errors import InputError
 
-__all__ = ["scenario_options", "handle_errors", "fail", "overrides_from"]
+__all__ = ["scenario_options", "handle_errors", "fail", "overrides_from", "writing"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,6 +23,24 @@ def fail(message: str) -> None:
     """Print a clear error (no traceback) and exit with code 2."""
     click.echo(f"godnaravard: error: {message}", err=True)
     sys.exit(2)
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn a failed (atomic) write of ``path`` into one line on stderr and exit code 2.
+
+    The writers in ``godnaravard.atomic`` leave nothing behind when they fail and never replace
+    an existing file without ``force``; this only says so.
+    """
+    from ..atomic import OutputExistsError
+
+    try:
+        yield
+    except OutputExistsError:
+        fail(f"{path} already exists; use --force to replace it (the file was left unchanged)")
+    except OSError as exc:
+        where = exc.filename or path
+        fail(f"cannot write {path}: {where}: {exc.strerror or exc} (nothing was written)")
 
 
 def handle_errors(func: F) -> F:

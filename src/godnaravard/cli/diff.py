@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import fail, handle_errors, overrides_from
+from .common import fail, handle_errors, overrides_from, writing
 
 __all__ = ["diff_cmd"]
 
@@ -53,16 +53,11 @@ def diff_cmd(a: str, b: str | None, assignments: tuple[str, ...], population: Pa
     cmp = diff(alloc_a, alloc_b, columns or None)
 
     if plot is not None:
-        from ..atomic import OutputExistsError
-
-        try:
-            save_plot(cmp, plot, force=force)
-        except OutputExistsError:
-            fail(f"{plot}: the file already exists; use --force to replace it")
-        except ValueError as exc:
-            fail(str(exc))
-        except OSError as exc:
-            fail(f"{plot}: cannot write the plot: {exc.strerror or exc}")
+        with writing(plot):
+            try:
+                save_plot(cmp, plot, force=force)
+            except ValueError as exc:
+                fail(str(exc))
 
     if fmt == "csv":
         click.echo(comparison_csv(cmp), nl=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..api import allocate
-from .common import fail, handle_errors, overrides_from, scenario_options
+from .common import fail, handle_errors, overrides_from, scenario_options, writing
 
 __all__ = ["export_cmd"]
 
@@ -42,16 +42,11 @@ def export_cmd(
         fail(f"{output}: the output must be an .xlsx file")
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd)
 
-    from ..atomic import OutputExistsError
     from ..excel import SHEETS, ExportError, export_workbook
 
-    try:
-        export_workbook(alloc, output, force=force)
-    except OutputExistsError:
-        fail(f"{output} already exists; use --force to replace it (the file was left unchanged)")
-    except ExportError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        where = exc.filename or output
-        fail(f"cannot write {output}: {where}: {exc.strerror or exc} (nothing was written)")
+    with writing(output):
+        try:
+            export_workbook(alloc, output, force=force)
+        except ExportError as exc:
+            fail(str(exc))
     click.echo(f"wrote {output} ({len(SHEETS)} sheets: {', '.join(SHEETS)})")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError, Problem
-from .common import fail, handle_errors, overrides_from, scenario_options
+from .common import fail, handle_errors, overrides_from, scenario_options, writing
 
 __all__ = ["sweep_cmd"]
 
@@ -94,10 +94,9 @@ def sweep_cmd(scenario: str | None, assignments: tuple[str, ...], population: Pa
         write_csv(frame, stdout)
         stdout.flush()
         return
-    from ..atomic import OutputExistsError
     from ..sweep import write_frame
 
-    try:
+    with writing(output):
         if progress:
             from rich.console import Console
 
@@ -105,9 +104,5 @@ def sweep_cmd(scenario: str | None, assignments: tuple[str, ...], population: Pa
                 write_frame(frame, output, force=force)
         else:
             write_frame(frame, output, force=force)
-    except OutputExistsError:
-        fail(f"{output}: the file already exists; use --force to replace it")
-    except OSError as exc:
-        fail(f"{output}: cannot write: {exc.strerror or exc}")
     click.echo(f"{sset.size} scenarios × {len(result.lan_codes)} regions = {len(frame)} rows → {output}",
                err=True)
