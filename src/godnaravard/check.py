@@ -6,7 +6,6 @@ The official tables are reference data (``reference``); the calculation never re
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -137,14 +136,11 @@ def _explain(result: Result, column: str, code: str, official: int, alternatives
     lines = []
     for part_name, part in col.parts.items():
         rem = part.remainder(code)
-        floors = {k: math.floor(v) for k, v in part.exact.items()}
-        left = part.total - sum(floors.values())
-        ranked = sorted(part.exact, key=lambda k: (-(part.exact[k] - floors[k]), -part.exact[k], k))
-        rank = ranked.index(code) + 1
         got = "a balancing krona" if part.adjustment(code) > 0 else "no balancing krona"
         lines.append(
             f"{part_name} part: exact {_kr(part.exact[code])} kr, remainder {float(rem):.4f}, "
-            f"rank {rank} of {len(ranked)} among remainders with {left} balancing krona(s) to give: {got}"
+            f"rank {part.rank(code)} of {len(part.exact)} among remainders with {part.leftover} "
+            f"balancing krona(s) to give: {got}"
         )
     diff = official - col.amount(code)
     if abs(diff) > 1:

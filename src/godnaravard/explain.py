@@ -136,26 +136,18 @@ def _rural_how(key: core.RuralKey, params: core.Parameters, reference: tuple[Fra
 
 # --- Steps ----------------------------------------------------------------------------------
 
-def _rank(part: core.Apportionment, code: str) -> int:
-    """The region's place among the remainders, in the order the rounding rule gives kronor."""
-    floors = {k: math.floor(v) for k, v in part.exact.items()}
-    ranked = sorted(part.exact, key=lambda k: (-(part.exact[k] - floors[k]), -part.exact[k], k))
-    return ranked.index(code) + 1
-
-
 def _part(column: str, name: str, part: core.Apportionment, code: str, formula: str, total_how: str,
           weight_key: str) -> PartStep:
     """The rounding facts of one part for one region, read from the apportionment itself."""
     weight_sum = sum(part.weights.values(), Fraction(0))
-    floors = sum(math.floor(v) for v in part.exact.values())
     exact = part.exact[code]
     floor = math.floor(exact)
     return PartStep(
         column=column, part=name, formula=formula, total=part.total, total_how=total_how,
         weight_key=weight_key, weight=part.weights[code], weight_sum=weight_sum,
         share=part.weights[code] / weight_sum if weight_sum else Fraction(0),
-        exact=exact, floor=floor, remainder=exact - floor, rank=_rank(part, code),
-        recipients=len(part.exact), balancing_kronor=part.total - floors,
+        exact=exact, floor=floor, remainder=exact - floor, rank=part.rank(code),
+        recipients=len(part.exact), balancing_kronor=part.leftover,
         received_balancing_krona=part.adjustment(code) > 0, amount=part.amounts[code],
     )
 

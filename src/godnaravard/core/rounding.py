@@ -83,6 +83,15 @@ class Apportionment:
         share = self.exact[key]
         return share - math.floor(share)
 
+    @property
+    def leftover(self) -> int:
+        """Kronor left after every recipient got the floor of its share (the balancing kronor)."""
+        return self.total - sum(math.floor(v) for v in self.exact.values())
+
+    def rank(self, key: str) -> int:
+        """``key``'s place (1 = first) in the order in which largest remainders gives kronor."""
+        return _ranking(self.exact).index(key) + 1
+
 
 def _exact_shares(total: int, weights: Mapping[str, Number]) -> dict[str, Fraction]:
     if isinstance(total, bool) or not isinstance(total, int):
@@ -101,6 +110,11 @@ def _exact_shares(total: int, weights: Mapping[str, Number]) -> dict[str, Fracti
     return {k: total * w / weight_sum for k, w in fw.items()}
 
 
+def _ranking(exact: Mapping[str, Fraction]) -> list[str]:
+    """Keys by descending remainder; ties to the larger exact share, then the smaller key."""
+    return sorted(exact, key=lambda k: (-(exact[k] - math.floor(exact[k])), -exact[k], k))
+
+
 def largest_remainder(total: int, weights: Mapping[str, Number]) -> dict[str, int]:
     """Hamilton's method: floors, then one krona each to the largest remainders.
 
@@ -109,8 +123,7 @@ def largest_remainder(total: int, weights: Mapping[str, Number]) -> dict[str, in
     exact = _exact_shares(total, weights)
     floors = {k: math.floor(v) for k, v in exact.items()}
     left = total - sum(floors.values())
-    ranked = sorted(exact, key=lambda k: (-(exact[k] - floors[k]), -exact[k], k))
-    for key in ranked[:left]:
+    for key in _ranking(exact)[:left]:
         floors[key] += 1
     return {k: floors[k] for k in weights}
 
