@@ -8,35 +8,48 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import core
+from .agreements import Agreement
 from .inputs import load_inputs
 from .scenario import Scenario, load_scenario, with_overrides
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Allocation", "allocate", "resolve_scenario"]
+__all__ = ["Allocation", "allocate", "load_agreement_inputs", "resolve_scenario"]
 
 
 @dataclass(frozen=True, slots=True)
 class Allocation:
     """The result of one allocation together with the scenario it was computed under.
 
-    ``rows`` has one ``RegionRow`` per län; ``result`` is the core's ``Result`` with every exact
-    share and balancing krona; ``scenario`` says where each parameter came from.
+    ``rows`` has one row (a dict by column name) per recipient; ``result`` is the core's
+    ``Result`` with every exact share and balancing krona; ``scenario`` says where each parameter
+    came from and which agreement it applies.
     """
 
     scenario: Scenario
     result: core.Result
 
     @property
-    def rows(self) -> tuple[core.RegionRow, ...]:
-        """One row per län, in the order of the population file."""
+    def agreement(self) -> Agreement:
+        """The agreement allocated."""
+        return self.scenario.agreement
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The output columns, in order (those of ``allocate --format csv``)."""
+        return self.result.rules.column_names
+
+    @property
+    def rows(self) -> tuple[core.Row, ...]:
+        """One row per recipient, in the order of the data file."""
         return self.result.rows
 
     def totals(self) -> dict[str, int]:
@@ -45,14 +58,15 @@ class Allocation:
 
     def to_records(self) -> list[dict[str, str | int]]:
         """The rows as dicts with the columns of ``allocate --format csv``."""
-        return [r.as_dict() for r in self.rows]
+        return [dict(r) for r in self.rows]
 
     def to_frame(self) -> pd.DataFrame:
-        """A pandas DataFrame: one row per län, the columns of ``allocate --format csv``."""
+        """A pandas DataFrame: one row per recipient, the columns of ``allocate --format csv``."""
         import pandas as pd
 
-        frame = pd.DataFrame.from_records(self.to_records(), columns=list(core.OUTPUT_COLUMNS))
-        for col in core.OUTPUT_COLUMNS[3:]:
+        rules = self.result.rules
+        frame = pd.DataFrame.from_records(self.to_records(), columns=list(rules.column_names))
+        for col in (*rules.count_columns, *rules.amount_columns):
             frame[col] = frame[col].astype("int64")
         return frame
 
@@ -62,9 +76,10 @@ def resolve_scenario(
     overrides: Mapping[str, Any] | None = None,
     population: str | Path | None = None,
     landsbygd: str | Path | None = None,
+    agreement: Agreement | str | Path | None = None,
 ) -> Scenario:
     """A scenario object from a name, a path or an object, with overrides and data files applied."""
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, agreement)
     sc = with_overrides(sc, overrides)
     if population is not None or landsbygd is not None:
         from dataclasses import replace
@@ -77,27 +92,57 @@ def resolve_scenario(
     return sc
 
 
+def load_agreement_inputs(sc: Scenario) -> core.Inputs:
+    """The scenario's inputs: its own files where given, else the agreement's data."""
+    ag = sc.agreement
+    rural = ag.landsbygd
+    return load_inputs(
+        sc.population,
+        sc.landsbygd,
+        counts=ag.recipients.counts,
+        codes=_agreement_codes(ag),
+        default_population=ag.recipients.path,
+        default_landsbygd=rural.path if rural else None,
+        rural=rural is not None,
+    )
+
+
+def _agreement_codes(ag: Agreement) -> tuple[str, ...]:
+    """The recipients of the agreement: the codes of its own data file, in its order."""
+    return _codes(str(ag.recipients.path), ag.recipients.counts)
+
+
+@functools.cache
+def _codes(path: str, counts: tuple[str, ...]) -> tuple[str, ...]:
+    from .inputs import load_population
+
+    return tuple(r.lan_code for r in load_population(Path(path), counts, require_all=False))
+
+
 def allocate(
     scenario: Scenario | str | Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     *,
     population: str | Path | None = None,
     landsbygd: str | Path | None = None,
+    agreement: Agreement | str | Path | None = None,
 ) -> Allocation:
-    """Allocate every budget line of the agreement under a scenario.
+    """Allocate every budget line of an agreement under a scenario.
 
     Args:
-        scenario: ``None`` or ``"2024"`` for the baseline, a path to a scenario TOML file, or a
-            ``Scenario``.
+        scenario: ``None`` for the agreement as signed, an agreement's name or alias, a path to a
+            scenario TOML file, or a ``Scenario``.
         overrides: parameter changes with the same keys as ``--set``, e.g.
             ``{"ambulans.grundbelopp": 1_000_000, "kommuner.andel_insatser": "1/4"}``.
-        population, landsbygd: input files replacing the scenario's (or the shipped) data.
+        population, landsbygd: input files replacing the scenario's (or the agreement's) data.
+        agreement: the agreement by name, alias or path (default: the default agreement), when
+            ``scenario`` does not name one.
 
     Raises:
         InputError: a file, scenario or override is invalid (names the file, row, column).
         AllocationError: the parameters cannot be applied to the data (e.g. base amount × number
             of regions above the ambulance total, or rural weights that need unknown categories).
     """
-    sc = resolve_scenario(scenario, overrides, population, landsbygd)
-    inputs = load_inputs(sc.population, sc.landsbygd)
+    sc = resolve_scenario(scenario, overrides, population, landsbygd, agreement)
+    inputs = load_agreement_inputs(sc)
     return Allocation(scenario=sc, result=core.allocate(inputs, sc.parameters))

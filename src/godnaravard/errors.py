@@ -9,12 +9,13 @@ __all__ = ["Problem", "InputError"]
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with an input: where (file, row, column) and what."""
+    """One thing wrong with an input: where (file, row, column, or key path in a TOML file) and what."""
 
     file: str
     message: str
     row: int | None = None
     column: str | None = None
+    key: str | None = None
 
     def __str__(self) -> str:
         where = self.file
@@ -22,6 +23,8 @@ class Problem:
             where += f", row {self.row}"
         if self.column is not None:
             where += f", column '{self.column}'"
+        if self.key is not None:
+            where += f", key '{self.key}'"
         return f"{where}: {self.message}"
 
 

@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from .core import Inputs, KommunRow, Region, RuralKey, key_from_kommuner
 from .errors import InputError, Problem
@@ -498,17 +498,20 @@ def _check_lan(
     rows: list[tuple[int, dict[str, Any]]],
     present: Mapping[str, str],
     names: Mapping[str, Mapping[str, str]],
+    expected: Sequence[str] = tuple(LAN),
+    require_all: bool = True,
 ) -> None:
-    """Every län exactly once, each code known, and each name (where given) naming the same län."""
+    """Every expected län exactly once, each code known, and each name (where given) naming the same län."""
     code_col = present.get("lan_code", "lan_code")
     seen: dict[str, int] = {}
     for line_no, values in rows:
         code = values.get("lan_code")
         if code is None:
             continue
-        if code not in LAN:
+        if code not in expected:
+            what = f"the {len(expected)} län codes are" if code not in LAN else "this agreement's recipients are"
             report.add(
-                f"unknown län code {code!r}; the 21 län codes are {', '.join(LAN)}",
+                f"unknown län code {code!r}; {what} {', '.join(expected)}",
                 row=line_no,
                 column=code_col,
             )
@@ -521,14 +524,14 @@ def _check_lan(
             )
             continue
         seen[code] = line_no
-        for column, expected in names.items():
+        for column, known in names.items():
             name = values.get(column)
             if name is None:
                 continue
             named = lookup(name)
             if named is None:
                 report.add(
-                    f"unknown län name {_shown(name)}; lan_code {code} on this row is {expected[code]!r}",
+                    f"unknown län name {_shown(name)}; lan_code {code} on this row is {known[code]!r}",
                     row=line_no,
                     column=present[column],
                 )
@@ -539,8 +542,8 @@ def _check_lan(
                     row=line_no,
                     column=present[column],
                 )
-    missing = [f"{c} {n}" for c, n in LAN.items() if c not in seen]
-    if missing and "lan_code" in present:
+    missing = [f"{c} {LAN[c]}" for c in expected if c not in seen]
+    if missing and require_all and "lan_code" in present:
         report.add(
             f"no row for {len(missing)} län: {', '.join(missing)}; every län must appear once",
             column=code_col,
@@ -551,37 +554,68 @@ def _check_lan(
 # Population
 
 
-def load_population(path: str | Path | None = None) -> tuple[Region, ...]:
-    """Population and HSL insatser per län from ``path`` (default: the shipped 2023 file).
+def _record_model(counts: Sequence[str]) -> type[BaseModel]:
+    """The row schema of a recipients file with these count columns (``PopulationRecord`` when they
+    are the 2024 agreement's population and HSL insatser)."""
+    if tuple(counts) == ("population", "hsl_insatser"):
+        return PopulationRecord
+    return _dynamic_record(tuple(counts))
 
-    Bilaga 2 and 3 distribute by these two counts; every län must appear once.
+
+@cache
+def _dynamic_record(counts: tuple[str, ...]) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        "lan_code": (LanCode, ...),
+        "lan": (Annotated[str | None, BeforeValidator(_optional(_text("the län name, such as Stockholm")))], None),
+        "region": (Annotated[str, BeforeValidator(_text("the region name, such as Region Stockholm"))], ...),
+    }
+    fields |= {c: (Count, ...) for c in counts}
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        "RecipientRecord", __config__=ConfigDict(frozen=True, extra="forbid", defer_build=True), **fields
+    )
+
+
+def load_population(
+    path: str | Path | None = None,
+    counts: Sequence[str] = ("population", "hsl_insatser"),
+    codes: Sequence[str] | None = None,
+    default: Path | None = None,
+    require_all: bool = True,
+) -> tuple[Region, ...]:
+    """The recipients and their counts (population, HSL insatser, …) from ``path``.
+
+    ``counts`` are the numeric columns the agreement shares by; ``codes`` are the län codes that
+    must each appear exactly once (default: all 21 län; with ``require_all=False``, any of them,
+    at most once); ``default`` is the agreement's own file, read when ``path`` is None.
     """
     if path is None:
-        source_of(POPULATION_FILE)
-        path = data_file(POPULATION_FILE)
+        path = default if default is not None else data_file(POPULATION_FILE)
+    columns = ("lan_code", "lan", "region", *counts)
+    required = columns if "hsl_insatser" in counts else ("lan_code", "region", *counts)
+    expected_codes = tuple(codes) if codes is not None else tuple(LAN)
     report = _Report(
-        read_table(path, _header_names(*POPULATION_COLUMNS), total_rows=True, max_bytes=MAX_BYTES)
+        read_table(path, _header_names(*columns), total_rows=True, max_bytes=MAX_BYTES)
     )
     present = _columns(
         report,
-        POPULATION_COLUMNS,
-        POPULATION_COLUMNS,
+        columns,
+        required,
         strict=True,
         describe="a population file",
         ignored=REGION_KEY_COLUMNS,
     )
-    if any(c not in present for c in POPULATION_COLUMNS):
+    if any(c not in present for c in required):
         _hint_other_format(
             report,
             {"vagd_summa", "kommun_code", "kategori", "gles_inv"},
             "a rural key (--landsbygd)",
-            f"a population file with the columns {', '.join(POPULATION_COLUMNS)}",
+            f"a population file with the columns {', '.join(columns)}",
         )
-    rows = _parse_rows(report, present, PopulationRecord)
-    _check_lan(report, rows, present, {"lan": LAN, "region": REGION_NAMES})
-    _check_totals(report, rows, present, ("population", "hsl_insatser"))
+    rows = _parse_rows(report, present, _record_model(counts))
+    _check_lan(report, rows, present, {"lan": LAN, "region": REGION_NAMES}, expected_codes, require_all)
+    _check_totals(report, rows, present, counts)
     zero = set()
-    for column in ("population", "hsl_insatser"):
+    for column in counts:
         values = [v.get(column) for _, v in rows]
         if column in present and None not in values and sum(values) == 0:
             zero.add(column)
@@ -589,23 +623,26 @@ def load_population(path: str | Path | None = None) -> tuple[Region, ...]:
                 "every row is zero: there is nothing to share by (the column must not sum to zero)",
                 column=present[column],
             )
-    for line_no, v in rows:
-        insatser, population = v.get("hsl_insatser"), v.get("population")
-        if not zero and insatser is not None and population is not None and insatser > population:
-            report.add(
-                f"{insatser} people with HSL insatser, but the population is only {population}: "
-                f"the two counts are in the wrong columns, or one of them is mistyped",
-                row=line_no,
-                column=present["hsl_insatser"],
-            )
+    if "hsl_insatser" in counts and "population" in counts:
+        for line_no, v in rows:
+            insatser, population = v.get("hsl_insatser"), v.get("population")
+            if not zero and insatser is not None and population is not None and insatser > population:
+                report.add(
+                    f"{insatser} people with HSL insatser, but the population is only {population}: "
+                    f"the two counts are in the wrong columns, or one of them is mistyped",
+                    row=line_no,
+                    column=present["hsl_insatser"],
+                )
     report.raise_if_any()
+    other = [c for c in counts if c not in ("population", "hsl_insatser")]
     return tuple(
         Region(
             lan_code=v["lan_code"],
-            lan=v["lan"],
+            lan=v.get("lan") or LAN[v["lan_code"]],
             region=v["region"],
-            population=v["population"],
-            hsl_insatser=v["hsl_insatser"],
+            population=v.get("population", 0),
+            hsl_insatser=v.get("hsl_insatser", 0),
+            counts={c: v[c] for c in other},
         )
         for _, v in rows
     )
@@ -842,23 +879,38 @@ def _region_key(
 # Both
 
 
-def load_inputs(population: str | Path | None = None, landsbygd: str | Path | None = None) -> Inputs:
-    """Both inputs, validated, as the core's ``Inputs`` (defaults: the shipped 2023/2024 data).
+def load_inputs(
+    population: str | Path | None = None,
+    landsbygd: str | Path | None = None,
+    *,
+    counts: Sequence[str] = ("population", "hsl_insatser"),
+    codes: Sequence[str] | None = None,
+    default_population: Path | None = None,
+    default_landsbygd: Path | None = None,
+    rural: bool = True,
+) -> Inputs:
+    """The inputs of an agreement, validated, as the core's ``Inputs``.
 
-    When both files have problems, all of them are reported together.
+    ``population`` replaces the agreement's recipients file (``default_population``), and
+    ``landsbygd`` its rural key (``default_landsbygd``; read only when ``rural``). When both files
+    have problems, all of them are reported together.
     """
     problems: list[Problem] = []
     regions: tuple[Region, ...] = ()
+    key: tuple[RuralKey, ...] = ()
+    reference: tuple[Fraction, ...] = ()
     try:
-        regions = load_population(population)
+        regions = load_population(population, counts, codes, default_population)
     except InputError as exc:
         problems += exc.problems
-    try:
-        key, reference = load_landsbygd(landsbygd)
-    except InputError as exc:
-        problems += exc.problems
+    if rural:
+        try:
+            key, reference = load_landsbygd(landsbygd if landsbygd is not None else default_landsbygd)
+        except InputError as exc:
+            problems += exc.problems
     if problems:
         raise InputError(problems)
-    order = {r.lan_code: i for i, r in enumerate(regions)}
-    key = tuple(sorted(key, key=lambda k: order[k.lan_code]))
+    if key:
+        order = {r.lan_code: i for i, r in enumerate(regions)}
+        key = tuple(sorted(key, key=lambda k: order.get(k.lan_code, len(order))))
     return Inputs(regions=regions, rural_key=key, reference_weights=reference)

@@ -1,12 +1,13 @@
 """Scenarios: the parameters of one run, where each came from, and which data files it uses.
 
-A scenario is a TOML file. The 2024 baseline (``data/scenarios/2024.toml``) states every
-parameter with its value and the section of the agreement it comes from. Any other scenario
-names a base (``base = "2024"`` or a path) and states only what differs::
+Every agreement's definition (``godnaravard.agreements``) states each parameter with its value
+and the section it comes from: that is the agreement's *baseline* scenario. Any other scenario
+is a TOML file that names a base (an agreement by name or alias, or another scenario file) and
+states only what differs::
 
     name = "grundbelopp 1 Mkr"
     description = "Ambulance base amount doubled"
-    base = "2024"
+    base = "god-och-nara-vard-2024"              # or an alias, or a scenario file
 
     [parameters]
     "ambulans.grundbelopp" = 1_000_000          # or a table {value = ..., source = "..."}
@@ -22,22 +23,22 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .core import AMOUNT_KEYS, PARAMETER_KEYS, SHARE_KEYS, AllocationError, Parameters
+from .agreements import Agreement, load_agreement
+from .agreements import parse_value as _parse_kind
+from .core import AllocationError, Parameters
 from .errors import InputError, Problem
-from .resources import data_file
 
 __all__ = [
-    "BASELINE",
     "Scenario",
     "baseline",
     "load_scenario",
@@ -47,93 +48,72 @@ __all__ = [
     "with_overrides",
 ]
 
-BASELINE = "2024"
-_SHIPPED = {BASELINE: "scenarios/2024.toml"}
-
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """Everything a run needs besides the core: parameters with sources, and data paths.
+    """Everything a run needs besides the core: the agreement, parameters with sources, data paths.
 
     Attributes:
         name, description: what the scenario is.
+        agreement: the agreement it applies (rules, labels, own data and parameters).
         parameters: the validated parameters.
         sources: per parameter key, where its value comes from (a section of the agreement,
             a scenario file, or ``--set``).
-        population, landsbygd: input files replacing the shipped data (None: shipped data).
-        origin: the file the scenario was read from, or ``"2024"`` for the shipped baseline.
+        population, landsbygd: input files replacing the agreement's own data (None: its own).
+        origin: the file the scenario was read from, or the agreement's name for its baseline.
     """
 
     name: str
     description: str
     parameters: Parameters
     sources: Mapping[str, str]
+    agreement: Agreement
     population: Path | None = None
     landsbygd: Path | None = None
-    origin: str = BASELINE
+    origin: str = ""
     overrides: Mapping[str, int | Fraction] = field(default_factory=dict)
 
     @property
     def is_baseline(self) -> bool:
-        """True for the unchanged 2024 scenario with the shipped data."""
-        return (
-            self.parameters == baseline().parameters and self.population is None and self.landsbygd is None
-        )
+        """True for the agreement's own parameters with its own data (the agreement as signed)."""
+        return self.parameters == self.agreement.parameters and self.population is None and self.landsbygd is None
 
     def changes(self) -> dict[str, tuple[int | Fraction, int | Fraction]]:
-        """Parameters that differ from the 2024 baseline: ``{key: (2024 value, this value)}``."""
-        return self.parameters.changed(baseline().parameters)
+        """Parameters that differ from the agreement's: ``{key: (agreement's value, this value)}``."""
+        return self.parameters.changed(self.agreement.parameters)
+
+    def own_files(self) -> dict[str, Path]:
+        """The input files that replace the agreement's own data, by data name."""
+        return {k: v for k, v in (("population", self.population), ("landsbygd", self.landsbygd)) if v is not None}
 
 
-_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
-_FRACTION = re.compile(r"^-?\d+\s*/\s*\d+$")
-
-
-def parse_value(key: str, value: Any) -> int | Fraction:
+def parse_value(key: str, value: Any, agreement: Agreement | None = None) -> int | Fraction:
     """Turn a value from the command line or a TOML file into an exact parameter value.
 
-    Amounts: whole kronor (``1000000``, ``1_000_000``, ``1 000 000``). Shares and weights: an
-    integer, a decimal (``0.5``), a fraction (``1/2``) or a percentage (``50%``).
+    The key must be one of the agreement's parameters (default: the default agreement). Amounts:
+    whole kronor (``1000000``, ``1_000_000``, ``1 000 000``). Shares and weights: an integer, a
+    decimal (``0.5``), a fraction (``1/2``) or a percentage (``50%``).
     """
-    if key not in PARAMETER_KEYS:
-        near = [k for k in PARAMETER_KEYS if k.split(".")[-1] == key.split(".")[-1]]
-        near = near or difflib.get_close_matches(key, PARAMETER_KEYS, n=1, cutoff=0.8)
+    agreement = agreement or load_agreement()
+    kinds = agreement.rules.parameters
+    if key not in kinds:
+        known = list(kinds)
+        near = [k for k in known if k.split(".")[-1] == key.split(".")[-1]]
+        near = near or difflib.get_close_matches(key, known, n=1, cutoff=0.8)
         hint = f" (did you mean {near[0]}?)" if near else ""
-        raise ValueError(f"unknown parameter {key!r}{hint}; known: {', '.join(PARAMETER_KEYS)}")
-    if isinstance(value, bool):
-        raise ValueError(f"{key}: expected a number, got {value!r}")
-    if key in AMOUNT_KEYS:
-        if isinstance(value, int):
-            return value
-        text = str(value).strip().replace("_", "").replace(" ", "").replace("\u00a0", "")
-        if re.fullmatch(r"-?\d+", text):
-            return int(text)
-        raise ValueError(f"{key}: expected whole kronor, got {value!r}")
-    if isinstance(value, int):
-        return Fraction(value)
-    if isinstance(value, float):
-        value = repr(value)  # the decimal as written in the TOML file, exactly
-    text = str(value).strip().replace(",", ".")
-    percent = text.endswith("%")
-    if percent:
-        text = text[:-1].strip()
-    if _DECIMAL.match(text) or _FRACTION.match(text):
-        try:
-            number = Fraction(text.replace(" ", ""))
-        except ZeroDivisionError:
-            raise ValueError(f"{key}: division by zero in {value!r}") from None
-        return number / 100 if percent else number
-    kind = "a share such as 0.5, 1/2 or 50%" if key in SHARE_KEYS else "a weight such as 4, 4.5 or 9/2"
-    raise ValueError(f"{key}: expected {kind}, got {value!r}")
+        raise ValueError(
+            f"unknown parameter {key!r}{hint}; `godnaravard parameters --agreement {agreement.name}` lists the keys"
+        )
+    return _parse_kind(key, value, kinds[key])
 
 
-def parse_assignment(text: str) -> tuple[str, int | Fraction]:
+def parse_assignment(text: str, agreement: Agreement | None = None) -> tuple[str, int | Fraction]:
     """``KEY=VALUE`` from ``--set`` into a key and an exact value."""
     if "=" not in text:
         raise ValueError(f"--set expects KEY=VALUE, got {text!r}")
     key, _, value = text.partition("=")
     key = key.strip()
-    return key, parse_value(key, value)
+    return key, parse_value(key, value, agreement)
 
 
 class _ParameterEntry(BaseModel):
@@ -154,6 +134,7 @@ class _ScenarioFile(BaseModel):
     description: str = ""
     date: str = ""
     base: str | None = None
+    agreement: str | None = None
     # Entries are checked one by one in ``_parameter_entry`` so that an error names its key.
     parameters: dict[str, Any] = Field(default_factory=dict)
     data: _DataSection = Field(default_factory=_DataSection)
@@ -175,7 +156,22 @@ def _parameter_entry(label: str, key: str, entry: Any) -> tuple[Any, str]:
 
 
 def _shipped_names() -> str:
-    return ", ".join(sorted(_SHIPPED))
+    from .agreements import shipped_agreements
+
+    return ", ".join(n for a in shipped_agreements() for n in (a.name, *a.aliases))
+
+
+def _agreement_ref(ref: str, relative_to: Path | None = None) -> Agreement | None:
+    """The agreement named by ``ref`` (a shipped name or alias, or a definition's path), or None."""
+    try:
+        return load_agreement(ref)
+    except InputError:
+        pass
+    if relative_to is not None and not Path(ref).is_absolute():
+        candidate = relative_to / ref
+        if candidate.is_dir() or candidate.name == "agreement.toml":
+            return load_agreement(candidate)
+    return None
 
 
 def _read_toml(path: Path, label: str) -> dict[str, Any]:
@@ -203,14 +199,11 @@ def _identity(path: Path) -> str:
         return str(path.absolute())
 
 
-def _load(ref: str | Path, seen: tuple[tuple[str, str], ...] = ()) -> Scenario:
+def _load(ref: str | Path, seen: tuple[tuple[str, str], ...] = (), agreement: Agreement | None = None) -> Scenario:
     """Read, validate and resolve one scenario file; ``seen`` holds (identity, label) of the files
     that named it as their base, to refuse loops."""
-    if str(ref) in _SHIPPED:
-        path, label = data_file(_SHIPPED[str(ref)]), str(ref)
-    else:
-        path = Path(ref)
-        label = str(ref)
+    path = Path(ref)
+    label = str(ref)
     ident = _identity(path)
     if ident in (i for i, _ in seen):
         chain = " → ".join((*(lbl for _, lbl in seen), label))
@@ -224,26 +217,36 @@ def _load(ref: str | Path, seen: tuple[tuple[str, str], ...] = ()) -> Scenario:
         ]
         raise InputError(problems) from None
 
+    named = None
+    if spec.agreement is not None:
+        named = _agreement_ref(spec.agreement, path.parent)
+        if named is None:
+            raise InputError(Problem(label, f"no such agreement {spec.agreement!r} (shipped: {_shipped_names()})",
+                                     column="agreement"))
     if spec.base is None:
-        base_values: dict[str, int | Fraction] = {}
-        base_sources: dict[str, str] = {}
-        base_pop = base_land = None
+        base = baseline(named or agreement)
     else:
-        base_ref: str | Path = spec.base
-        if spec.base not in _SHIPPED:
-            base_ref = (path.parent / spec.base) if not Path(spec.base).is_absolute() else Path(spec.base)
-        if not isinstance(base_ref, str) and not base_ref.is_file():
-            raise InputError(Problem(label, f"the base scenario {spec.base!r} does not exist "
-                                            f"(looked for {base_ref}; shipped: {_shipped_names()})",
-                                     column="base"))
-        base = _load(base_ref, (*seen, (ident, label)))
-        base_values = dict(base.parameters.as_dict())
-        base_sources = dict(base.sources)
-        base_pop, base_land = base.population, base.landsbygd
+        base_agreement = _agreement_ref(spec.base) if not spec.base.endswith(".toml") else None
+        if base_agreement is not None and base_agreement.path.name == "agreement.toml" and (
+            spec.base in (base_agreement.name, *base_agreement.aliases)
+        ):
+            base = baseline(base_agreement)
+        else:
+            base_path = Path(spec.base)
+            base_path = base_path if base_path.is_absolute() else path.parent / base_path
+            if not base_path.is_file():
+                raise InputError(Problem(label, f"the base scenario {spec.base!r} does not exist "
+                                                f"(looked for {base_path}; shipped agreements: {_shipped_names()})",
+                                         column="base"))
+            base = _load(base_path, (*seen, (ident, label)), named or agreement)
+    if named is not None and named != base.agreement:
+        raise InputError(Problem(label, f"the base is an allocation under {base.agreement.name}, "
+                                        f"but agreement = {spec.agreement!r}", column="agreement"))
+    chosen = base.agreement
 
     problems = []
-    values = dict(base_values)
-    sources = dict(base_sources)
+    values = dict(base.parameters.as_dict())
+    sources = dict(base.sources)
     for key, entry in spec.parameters.items():
         try:
             raw_value, source = _parameter_entry(label, key, entry)
@@ -251,17 +254,14 @@ def _load(ref: str | Path, seen: tuple[tuple[str, str], ...] = ()) -> Scenario:
             problems.extend(exc.problems)
             continue
         try:
-            values[key] = parse_value(key, raw_value)
+            values[key] = parse_value(key, raw_value, chosen)
             sources[key] = source
         except ValueError as exc:
             problems.append(Problem(label, str(exc), column=f"parameters.{key}"))
-    missing = [k for k in PARAMETER_KEYS if k not in values]
-    if missing and not problems:
-        problems.append(Problem(label, f"no value and no base for: {', '.join(missing)}; add base = \"2024\""))
     if problems:
         raise InputError(problems)
     try:
-        params = Parameters(values)
+        params = Parameters(values, chosen.rules)
     except AllocationError as exc:
         raise InputError(Problem(label, str(exc), column="parameters")) from None
 
@@ -276,8 +276,8 @@ def _load(ref: str | Path, seen: tuple[tuple[str, str], ...] = ()) -> Scenario:
                                     column=f"data.{which}"))
         return p
 
-    population = data_path("population", spec.data.population, base_pop)
-    landsbygd = data_path("landsbygd", spec.data.landsbygd, base_land)
+    population = data_path("population", spec.data.population, base.population)
+    landsbygd = data_path("landsbygd", spec.data.landsbygd, base.landsbygd)
     if problems:
         raise InputError(problems)
     return Scenario(
@@ -285,27 +285,47 @@ def _load(ref: str | Path, seen: tuple[tuple[str, str], ...] = ()) -> Scenario:
         description=spec.description,
         parameters=params,
         sources=sources,
+        agreement=chosen,
         population=population,
         landsbygd=landsbygd,
         origin=label,
     )
 
 
-_BASELINE_CACHE: list[Scenario] = []
+def baseline(agreement: Agreement | str | Path | None = None) -> Scenario:
+    """The agreement as signed: its own parameters (with their sources) and its own data."""
+    ag = agreement if isinstance(agreement, Agreement) else load_agreement(agreement)
+    return _baseline(ag)
 
 
-def baseline() -> Scenario:
-    """The shipped 2024 scenario (parameters of the agreement as signed)."""
-    if not _BASELINE_CACHE:
-        _BASELINE_CACHE.append(_load(BASELINE))
-    return _BASELINE_CACHE[0]
+@cache
+def _baseline(ag: Agreement) -> Scenario:
+    return Scenario(
+        name=ag.title,
+        description=ag.description,
+        parameters=ag.parameters,
+        sources={k: info.source for k, info in ag.parameter_info.items()},
+        agreement=ag,
+        origin=ag.name,
+    )
 
 
-def load_scenario(ref: str | Path | None = None) -> Scenario:
-    """A scenario by shipped name (``"2024"``) or TOML path; ``None`` is the 2024 baseline."""
-    if ref is None or str(ref) == BASELINE:
-        return baseline()
-    return _load(ref)
+def load_scenario(ref: str | Path | None = None, agreement: Agreement | str | Path | None = None) -> Scenario:
+    """A scenario by agreement name or alias (its baseline), or by TOML path.
+
+    ``None`` is the baseline of ``agreement`` (default: the default agreement). A scenario file
+    that names no agreement is read under ``agreement``.
+    """
+    ag = agreement if isinstance(agreement, Agreement) or agreement is None else load_agreement(agreement)
+    if ref is None:
+        return baseline(ag)
+    if isinstance(ref, str) and not ref.endswith(".toml"):
+        named = _agreement_ref(ref)
+        if named is not None and ref in (named.name, *named.aliases):
+            if ag is not None and named != ag:
+                raise InputError(Problem(ref, f"this is the agreement {named.name}, but --agreement is {ag.name}"))
+            return baseline(named)
+    return _load(ref, agreement=ag)
 
 
 def with_overrides(
@@ -318,7 +338,7 @@ def with_overrides(
     problems = []
     for key, value in overrides.items():
         try:
-            parsed[key] = parse_value(key, value)
+            parsed[key] = parse_value(key, value, scenario.agreement)
         except ValueError as exc:
             problems.append(Problem(origin, str(exc), column=key))
     if problems:
@@ -332,7 +352,7 @@ def with_overrides(
 
 
 def scenario_from(
-    base: Scenario | str | Path | None = BASELINE,
+    base: Scenario | str | Path | None = None,
     parameters: Mapping[str, Any] | None = None,
     *,
     name: str | None = None,
@@ -349,8 +369,8 @@ def scenario_from(
         {'ambulans.grundbelopp': (500000, 1000000)}
 
     Args:
-        base: the scenario to start from: a ``Scenario``, a shipped name (``"2024"``, the
-            default) or the path of a scenario file.
+        base: the scenario to start from: a ``Scenario``, an agreement's name or alias (its
+            baseline; default: the default agreement) or the path of a scenario file.
         parameters: changed parameters by dotted key, values as in a scenario file or ``--set``
             (``1_000_000``, ``"1/4"``, ``"25%"``, ``Fraction(1, 4)``).
         name, description: what the scenario is (default name: the base's name and the changes).

@@ -17,14 +17,15 @@ __all__ = ["allocate_cmd"]
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="table: for reading; csv: one row per län, integer kronor; json: with parameters and sources.")
 @handle_errors
-def allocate_cmd(scenario: str | None, assignments: tuple[str, ...], population: Path | None,
+def allocate_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
                  landsbygd: Path | None, fmt: str) -> None:
     """Allocate every budget line and print the per-region amounts (bilaga 2, 3 and 4).
 
     Columns (kronor): nara_vard = bilaga 3 Nära vård (rural part included), landsbygd =
     bilaga 4, ambulans = bilaga 3 Ambulans, kommuner = bilaga 2 (paid per län via RSS).
     """
-    alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd)
+    alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
+                     agreement=agreement)
     if fmt == "csv":
         from ..render import allocation_csv
 

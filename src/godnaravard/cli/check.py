@@ -17,7 +17,7 @@ __all__ = ["check_cmd"]
 @scenario_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @handle_errors
-def check_cmd(scenario: str | None, assignments: tuple[str, ...], population: Path | None,
+def check_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
               landsbygd: Path | None, fmt: str) -> None:
     """Compare bilaga 2, 3 and 4 cell by cell with the official tables; audit the stated totals.
 
@@ -27,7 +27,8 @@ def check_cmd(scenario: str | None, assignments: tuple[str, ...], population: Pa
     from ..check import reconcile
     from ..render import check_json, check_text
 
-    alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd)
+    alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
+                     agreement=agreement)
     rec = reconcile(alloc.result, is_baseline=alloc.scenario.is_baseline)
     click.echo(check_json(rec) if fmt == "json" else check_text(rec), nl=False)
     sys.exit(0 if rec.ok else 1)

@@ -14,7 +14,7 @@ import click
 from ..core import AllocationError
 from ..errors import InputError
 
-__all__ = ["scenario_options", "handle_errors", "fail", "overrides_from", "writing"]
+__all__ = ["agreement_option", "scenario_options", "handle_errors", "fail", "overrides_from", "writing"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,15 +72,25 @@ def overrides_from(assignments: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+#: ``--agreement NAME|PATH`` (every command has it).
+agreement_option = click.option(
+    "--agreement", "agreement", metavar="NAME|PATH", default=None,
+    help="A shipped agreement by name (see `godnaravard agreements`), or the folder or agreement.toml of "
+         "your own. Default: the default shipped agreement.",
+)
+
+
 def scenario_options(func: F) -> F:
-    """``--scenario``, ``--set``, ``--population``, ``--landsbygd``."""
+    """``--agreement``, ``--scenario``, ``--set``, ``--population``, ``--landsbygd``."""
     options = [
+        agreement_option,
         click.option("--scenario", "scenario", metavar="FILE|NAME", default=None,
-                     help="Scenario TOML file, or the name of a shipped scenario (2024, the default)."),
+                     help="Scenario TOML file (default: the agreement as signed)."),
         click.option("--set", "assignments", metavar="KEY=VALUE", multiple=True,
                      help="Override a parameter, e.g. --set ambulans.grundbelopp=1000000 (repeatable)."),
         click.option("--population", type=click.Path(path_type=Path), default=None,
-                     help="Population and HSL insatser per län (columns as data/population_2023.csv)."),
+                     help="Your own recipients file (population and other counts per län), replacing the "
+                          "agreement's; its columns as in the agreement's own file."),
         click.option("--landsbygd", type=click.Path(path_type=Path), default=None,
                      help="Rural key: per region (as data/landsbygd_weights.csv) or per kommun "
                           "(kommun_code, kategori, population)."),

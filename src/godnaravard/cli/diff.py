@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import fail, handle_errors, overrides_from, writing
+from .common import agreement_option, fail, handle_errors, overrides_from, writing
 
 __all__ = ["diff_cmd"]
 
@@ -16,6 +16,7 @@ _COLUMNS = ("nara_vard", "landsbygd", "ambulans", "regioner_totalt", "kommuner")
 @click.command("diff")
 @click.argument("a", metavar="A")
 @click.argument("b", metavar="[B]", required=False)
+@agreement_option
 @click.option("--set", "assignments", metavar="KEY=VALUE", multiple=True,
               help="Change a parameter of B, e.g. --set ambulans.grundbelopp=1000000 (repeatable).")
 @click.option("--population", type=click.Path(path_type=Path), default=None,
@@ -31,7 +32,7 @@ _COLUMNS = ("nara_vard", "landsbygd", "ambulans", "regioner_totalt", "kommuner")
               metavar="FILE.png", help="Also draw B − A per region into this file (.png, .svg or .pdf).")
 @click.option("--force", is_flag=True, help="Replace the --plot file if it exists.")
 @handle_errors
-def diff_cmd(a: str, b: str | None, assignments: tuple[str, ...], population: Path | None,
+def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[str, ...], population: Path | None,
              landsbygd: Path | None, columns: tuple[str, ...], fmt: str, plot: Path | None,
              force: bool) -> None:
     """Compare scenario A with scenario B, per region and column, in kronor, percent and per inhabitant.
@@ -47,8 +48,9 @@ def diff_cmd(a: str, b: str | None, assignments: tuple[str, ...], population: Pa
     from ..api import allocate, resolve_scenario
     from ..comparison import comparison_csv, comparison_json, comparison_tables, diff, save_plot
 
-    alloc_a = allocate(a)
-    scenario_b = resolve_scenario(a if b is None else b, overrides_from(assignments), population, landsbygd)
+    alloc_a = allocate(a, agreement=agreement)
+    scenario_b = resolve_scenario(a if b is None else b, overrides_from(assignments), population, landsbygd,
+                                  agreement=agreement)
     alloc_b = alloc_a if scenario_b is alloc_a.scenario else allocate(scenario_b)
     cmp = diff(alloc_a, alloc_b, columns or None)
 

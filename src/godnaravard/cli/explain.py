@@ -17,7 +17,7 @@ __all__ = ["explain_cmd"]
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: for reading; json: every step with exact fractions, for machines.")
 @handle_errors
-def explain_cmd(lan: str, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
+def explain_cmd(lan: str, agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
                 landsbygd: Path | None, fmt: str) -> None:
     """Show step by step how a region's amounts arise: inputs with sources, shares, rounding.
 
@@ -31,6 +31,7 @@ def explain_cmd(lan: str, scenario: str | None, assignments: tuple[str, ...], po
 
     if find_lan(lan) is None:
         fail(f"unknown län {lan!r}; give a code or a name: {known_lan()}")
-    alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd)
+    alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
+                     agreement=agreement)
     e = explain(alloc, lan)
     click.echo(explanation_json(e) if fmt == "json" else explanation_text(e), nl=False)

@@ -25,7 +25,7 @@ __all__ = ["export_cmd"]
 @click.option("--force", is_flag=True, help="Replace FILE.xlsx if it exists.")
 @handle_errors
 def export_cmd(
-    scenario: str | None,
+    agreement: str | None, scenario: str | None,
     assignments: tuple[str, ...],
     population: Path | None,
     landsbygd: Path | None,
@@ -40,7 +40,8 @@ def export_cmd(
     """
     if output.suffix.lower() != ".xlsx":
         fail(f"{output}: the output must be an .xlsx file")
-    alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd)
+    alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
+                     agreement=agreement)
 
     from ..excel import SHEETS, ExportError, export_workbook
 

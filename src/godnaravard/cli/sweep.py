@@ -46,7 +46,7 @@ def _vary(specs: tuple[str, ...]) -> dict[str, str]:
               help="Write to FILE.csv or FILE.parquet (by extension; atomically). Default: CSV on stdout.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @handle_errors
-def sweep_cmd(scenario: str | None, assignments: tuple[str, ...], population: Path | None,
+def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
               landsbygd: Path | None, vary: tuple[str, ...], scenarios_file: Path | None,
               output: Path | None, force: bool) -> None:
     """Allocate many scenarios at once: one row per scenario and region.
@@ -85,7 +85,8 @@ def sweep_cmd(scenario: str | None, assignments: tuple[str, ...], population: Pa
     sset = read_scenarios(scenarios_file) if scenarios_file is not None else grid(_vary(vary))
     progress = sys.stderr.isatty() and sset.size >= PROGRESS_FROM
     result = run(scenarios=sset, scenario=scenario, overrides=overrides_from(assignments),
-                 population=population, landsbygd=landsbygd, progress=progress)
+                 population=population, landsbygd=landsbygd, progress=progress,
+                 agreement=agreement)
     frame = result.to_frame()
     if output is None:
         from ..sweep import write_csv

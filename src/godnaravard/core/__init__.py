@@ -1,45 +1,47 @@
-"""The pure core of godnaravard: the agreement's rules as functions of validated inputs.
+"""The pure core of godnaravard: an agreement's rules as functions of validated inputs.
 
 No I/O, no pandas, no floats: integers and ``fractions.Fraction`` from input to rounded kronor.
 One module per rule:
 
-- ``bilaga2_kommuner``: the kommuner per län (avsnitt 12, bilaga 2)
-- ``bilaga3_nara_vard``: the regions' nära vård, rural part included (avsnitt 12, bilaga 3)
-- ``bilaga3_ambulans``: the regions' ambulance money (avsnitt 12, bilaga 3)
-- ``bilaga4_landsbygd``: the rural key (avsnitt 12, bilaga 4)
-- ``avsnitt11``: the budget lines and totals (avsnitt 1.2, 11, 13.1)
+- ``spec``: the shape of an agreement (budget lines, parts, keys, columns) as plain values
+- ``line``: one budget line: base amount, carved-out parts, shares, the rest
+- ``landsbygd``: the rural key (weighted rural population, avsnitt 12)
+- ``budget``: the budget table and the totals the text states
 - ``rounding``: the one rounding rule, declared and argued
+- ``allocate``: every line of an agreement at once
 """
 
-from .allocate import AMOUNT_COLUMNS, OUTPUT_COLUMNS, RegionRow, Result, allocate
-from .avsnitt11 import BudgetLine, budget_lines, derived_totals
-from .bilaga4_landsbygd import CATEGORIES, KommunRow, MissingCategoriesError, key_from_kommuner
+from .allocate import Result, Row, allocate
+from .budget import BudgetLine, budget_lines, derived_totals
 from .column import Column
-from .model import AMOUNT_KEYS, PARAMETER_KEYS, SHARE_KEYS, WEIGHT_KEYS, Inputs, Parameters, Region, RuralKey
+from .landsbygd import CATEGORIES, KommunRow, MissingCategoriesError, key_from_kommuner
+from .model import Inputs, Parameters, Region, RuralKey
 from .rounding import ROUNDING_RULE, RULES, AllocationError, Apportionment, apportion
+from .spec import BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
 
 __all__ = [
-    "AMOUNT_COLUMNS",
-    "AMOUNT_KEYS",
     "CATEGORIES",
-    "OUTPUT_COLUMNS",
-    "PARAMETER_KEYS",
     "ROUNDING_RULE",
     "RULES",
-    "SHARE_KEYS",
-    "WEIGHT_KEYS",
     "AllocationError",
     "Apportionment",
+    "BudgetItem",
     "BudgetLine",
     "Column",
+    "ColumnSpec",
     "Inputs",
+    "Key",
     "KommunRow",
+    "Line",
     "MissingCategoriesError",
     "Parameters",
+    "Part",
     "Region",
-    "RegionRow",
     "Result",
+    "Row",
+    "Rules",
     "RuralKey",
+    "StatedTotal",
     "allocate",
     "apportion",
     "budget_lines",

@@ -1,67 +1,27 @@
-"""The whole allocation: every rule applied to one set of inputs and parameters.
+"""The whole allocation: every budget line of an agreement applied to one set of inputs.
 
 This is the pure core's entry point. It reads no files and imports nothing heavy: give it
-validated ``Inputs`` and ``Parameters`` and it returns a ``Result`` with every column of bilaga
-2, 3 and 4, the exact shares behind each krona, and the budget lines of avsnitt 11.
+validated ``Inputs`` and ``Parameters`` (which carry the agreement's ``Rules``) and it returns a
+``Result`` with every output column, the exact shares behind each krona, and the budget table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .avsnitt11 import BudgetLine, budget_lines
-from .bilaga2_kommuner import kommuner
-from .bilaga3_ambulans import ambulans
-from .bilaga3_nara_vard import nara_vard
-from .bilaga4_landsbygd import landsbygd
+from .budget import BudgetLine, budget_lines
 from .column import Column
+from .line import allocate_line, key_weights
 from .model import Inputs, Parameters, Region
-from .rounding import ROUNDING_RULE
+from .rounding import ROUNDING_RULE, Apportionment
+from .spec import ColumnSpec, Rules
 
-__all__ = ["RegionRow", "Result", "allocate", "OUTPUT_COLUMNS"]
+__all__ = ["Row", "Result", "allocate"]
 
-#: The columns of ``allocate --format csv``, in order (amounts are whole kronor).
-OUTPUT_COLUMNS: tuple[str, ...] = (
-    "lan_code",
-    "lan",
-    "region",
-    "population",
-    "hsl_insatser",
-    "nara_vard",
-    "landsbygd",
-    "nara_vard_befolkning",
-    "ambulans",
-    "regioner_totalt",
-    "kommuner",
-    "kommuner_insatser",
-    "kommuner_befolkning",
-)
-#: The amount columns of ``OUTPUT_COLUMNS`` (those that sum to a budget line).
-AMOUNT_COLUMNS: tuple[str, ...] = OUTPUT_COLUMNS[5:]
-
-
-@dataclass(frozen=True, slots=True)
-class RegionRow:
-    """One line of the output: a region's inputs and every amount it receives."""
-
-    lan_code: str
-    lan: str
-    region: str
-    population: int
-    hsl_insatser: int
-    nara_vard: int
-    landsbygd: int
-    nara_vard_befolkning: int
-    ambulans: int
-    regioner_totalt: int
-    kommuner: int
-    kommuner_insatser: int
-    kommuner_befolkning: int
-
-    def as_dict(self) -> dict[str, str | int]:
-        """The row as a dict in the order of ``OUTPUT_COLUMNS``."""
-        return {c: getattr(self, c) for c in OUTPUT_COLUMNS}
+#: One output row: column name → value (text columns ``str``, counts and kronor ``int``).
+Row = dict[str, str | int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,100 +29,96 @@ class Result:
     """Everything one allocation produced.
 
     Attributes:
-        inputs, parameters: what it was computed from.
-        landsbygd: bilaga 4.
-        nara_vard: bilaga 3 Nära vård (parts ``landsbygd`` and ``befolkning``).
-        ambulans: bilaga 3 Ambulans (base amount plus part ``befolkning``).
-        kommuner: bilaga 2 (parts ``insatser`` and ``befolkning``).
-        budget: the budget lines of avsnitt 11.
+        inputs, parameters: what it was computed from (``parameters.rules`` is the agreement).
+        columns: one ``Column`` per budget line, by line name, with every part's apportionment.
+        budget: the budget table with the scenario's amounts.
     """
 
     inputs: Inputs
     parameters: Parameters
-    landsbygd: Column
-    nara_vard: Column
-    ambulans: Column
-    kommuner: Column
+    columns: Mapping[str, Column]
     budget: tuple[BudgetLine, ...]
 
     @property
-    def columns(self) -> dict[str, Column]:
-        """The four bilaga columns by name."""
-        return {
-            "nara_vard": self.nara_vard,
-            "landsbygd": self.landsbygd,
-            "ambulans": self.ambulans,
-            "kommuner": self.kommuner,
-        }
+    def rules(self) -> Rules:
+        """The agreement's rules."""
+        return self.parameters.rules
 
-    def row(self, region: Region) -> RegionRow:
-        """The output row of one region."""
-        c = region.lan_code
-        nv = self.nara_vard.amount(c)
-        amb = self.ambulans.amount(c)
-        return RegionRow(
-            lan_code=c,
-            lan=region.lan,
-            region=region.region,
-            population=region.population,
-            hsl_insatser=region.hsl_insatser,
-            nara_vard=nv,
-            landsbygd=self.landsbygd.amount(c),
-            nara_vard_befolkning=self.nara_vard.parts["befolkning"].amounts[c],
-            ambulans=amb,
-            regioner_totalt=nv + amb,
-            kommuner=self.kommuner.amount(c),
-            kommuner_insatser=self.kommuner.parts["insatser"].amounts[c],
-            kommuner_befolkning=self.kommuner.parts["befolkning"].amounts[c],
-        )
+    def part(self, line: str, part: str) -> Apportionment:
+        """One part of a budget line."""
+        return self.columns[line].parts[part]
+
+    def amount(self, column: str, code: str) -> int:
+        """The rounded amount of an output column in kronor for one recipient."""
+        return self._amount(self.rules.column(column), code)
+
+    def _amount(self, spec: ColumnSpec, code: str) -> int:
+        if spec.kind == "line":
+            return self.columns[spec.ref[0]].amount(code)
+        if spec.kind == "part":
+            return self.part(*spec.ref).amounts[code]
+        if spec.kind == "sum":
+            return sum(self.amount(c, code) for c in spec.ref)
+        raise KeyError(f"{spec.name} is not an amount column")
+
+    def exact(self, column: str, code: str) -> Fraction:
+        """The exact (unrounded) amount of an output column for one recipient."""
+        spec = self.rules.column(column)
+        if spec.kind == "line":
+            return self.columns[spec.ref[0]].exact(code)
+        if spec.kind == "part":
+            return self.part(*spec.ref).exact[code]
+        if spec.kind == "sum":
+            return sum((self.exact(c, code) for c in spec.ref), Fraction(0))
+        raise KeyError(f"{column} is not an amount column")
+
+    def row(self, region: Region) -> Row:
+        """The output row of one recipient, in the order of the agreement's columns."""
+        out: Row = {}
+        for spec in self.rules.columns:
+            if spec.kind in ("code", "text"):
+                out[spec.name] = region.text(spec.ref[0] if spec.ref else spec.name)
+            elif spec.kind == "count":
+                out[spec.name] = region.count(spec.ref[0] if spec.ref else spec.name)
+            else:
+                out[spec.name] = self._amount(spec, region.lan_code)
+        return out
 
     @property
-    def rows(self) -> tuple[RegionRow, ...]:
-        """One row per region, in the order of the inputs."""
+    def rows(self) -> tuple[Row, ...]:
+        """One row per recipient, in the order of the inputs."""
         return tuple(self.row(r) for r in self.inputs.regions)
 
     def totals(self) -> dict[str, int]:
-        """The sum of every amount column (each equals its budget line)."""
+        """The sum of every amount and count column (each amount column equals its budget)."""
         rows = self.rows
-        return {c: sum(getattr(r, c) for r in rows) for c in AMOUNT_COLUMNS} | {
-            "population": sum(r.population for r in rows),
-            "hsl_insatser": sum(r.hsl_insatser for r in rows),
-        }
+        names = self.rules.amount_columns + self.rules.count_columns
+        return {c: sum(int(r[c]) for r in rows) for c in names}
+
+    def budget_of(self, column: str) -> int:
+        """The budget an amount column must sum to: the line's total, the part's amount, or a sum."""
+        spec = self.rules.column(column)
+        if spec.kind == "line":
+            return self.columns[spec.ref[0]].total
+        if spec.kind == "part":
+            return self.part(*spec.ref).total
+        if spec.kind == "sum":
+            return sum(self.budget_of(c) for c in spec.ref)
+        raise KeyError(f"{column} is not an amount column")
 
     def budget_lines_by_column(self) -> dict[str, int]:
-        """The budget line each amount column must sum to."""
-        p = self.parameters.amount
-        k = self.kommuner.split
-        assert k is not None
-        return {
-            "nara_vard": p("regioner.nara_vard_total"),
-            "landsbygd": p("regioner.landsbygd_total"),
-            "nara_vard_befolkning": p("regioner.nara_vard_total") - p("regioner.landsbygd_total"),
-            "ambulans": p("ambulans.total"),
-            "regioner_totalt": p("regioner.nara_vard_total") + p("ambulans.total"),
-            "kommuner": p("kommuner.total"),
-            "kommuner_insatser": k.amounts["insatser"],
-            "kommuner_befolkning": k.amounts["befolkning"],
-        }
-
-    def exact(self, column: str, lan_code: str) -> Fraction:
-        """The exact (unrounded) amount of a bilaga column for one region."""
-        return self.columns[column].exact(lan_code)
+        """The budget each amount column must sum to."""
+        return {c: self.budget_of(c) for c in self.rules.amount_columns}
 
 
 def allocate(inputs: Inputs, params: Parameters, rule: str = ROUNDING_RULE) -> Result:
-    """Apply avsnitt 12's rules to ``inputs`` under ``params`` (bilaga 2, 3, 4 and avsnitt 11).
+    """Apply the agreement's rules (``params.rules``) to ``inputs``: every line, every part.
 
     ``rule`` names the rounding rule (``rounding.RULES``); only the reconciliation ever passes
     another one than the package's ``ROUNDING_RULE``, to compare.
     """
-    rural = landsbygd(inputs, params, rule)
-    return Result(
-        inputs=inputs,
-        parameters=params,
-        landsbygd=rural,
-        nara_vard=nara_vard(inputs, params, rural, rule),
-        ambulans=ambulans(inputs, params, rule),
-        kommuner=kommuner(inputs, params, rule),
-        budget=budget_lines(params),
-    )
+    rules = params.rules
+    used = {p.key for line in rules.lines for p in line.parts}
+    weights = {k: key_weights(inputs, params, k) for k in rules.keys if k in used}
+    columns = {line.name: allocate_line(line, inputs, params, rule, weights) for line in rules.lines}
+    return Result(inputs=inputs, parameters=params, columns=columns, budget=budget_lines(params))

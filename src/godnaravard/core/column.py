@@ -13,7 +13,7 @@ __all__ = ["Column"]
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column of bilaga 2, 3 or 4 for every region.
+    """One budget line for every recipient.
 
     A column is a fixed base amount per region (ambulance: grundbelopp) plus one or more
     *parts*, each a budget line of its own that is apportioned and rounded separately (nära

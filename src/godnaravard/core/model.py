@@ -1,8 +1,9 @@
 """The core's inputs and parameters: plain, frozen, validated-elsewhere values.
 
-The core does no I/O and trusts nothing it did not check itself: the loaders (``godnaravard.data``)
-validate files with pydantic and build these objects; ``Parameters.validate`` checks what can be
-checked without the data, and the rules check the rest (e.g. base amount × number of regions).
+The core does no I/O and trusts nothing it did not check itself: the loaders (``godnaravard.inputs``,
+``godnaravard.agreements``) validate files with pydantic and build these objects;
+``Parameters.validate`` checks what can be checked without the data (kinds, and each line's
+parts against its total), and the line rule checks the rest (base amount × number of recipients).
 """
 
 from __future__ import annotations
@@ -13,28 +14,42 @@ from fractions import Fraction
 from types import MappingProxyType
 
 from .rounding import AllocationError
+from .spec import Rules
 
-__all__ = [
-    "Region",
-    "RuralKey",
-    "Parameters",
-    "Inputs",
-    "PARAMETER_KEYS",
-    "AMOUNT_KEYS",
-    "SHARE_KEYS",
-    "WEIGHT_KEYS",
-]
+__all__ = ["Region", "RuralKey", "Parameters", "Inputs"]
+
 
 
 @dataclass(frozen=True, slots=True)
 class Region:
-    """One län/region and the counts the agreement distributes by (bilaga 2 and 3)."""
+    """One recipient and the counts money is shared by.
+
+    ``lan_code`` is the recipient's code: SCB's two-digit län code for regions and län (via RSS),
+    or a four-digit kommun code. ``population`` and ``hsl_insatser`` are the counts the 2024
+    agreement uses; ``counts`` holds any other named numeric column of the data file.
+    """
 
     lan_code: str
     lan: str
     region: str
     population: int
-    hsl_insatser: int
+    hsl_insatser: int = 0
+    counts: Mapping[str, int] = field(default_factory=dict, hash=False)
+
+    def count(self, column: str) -> int:
+        """The value of a numeric data column (``population``, ``hsl_insatser`` or another)."""
+        if column == "population":
+            return self.population
+        if column == "hsl_insatser":
+            return self.hsl_insatser
+        try:
+            return self.counts[column]
+        except KeyError:
+            raise AllocationError(f"{self.lan_code} {self.region} has no value for {column!r}") from None
+
+    def text(self, column: str) -> str:
+        """A text column of the recipient (``lan_code``, ``lan`` or ``region``)."""
+        return {"lan_code": self.lan_code, "lan": self.lan, "region": self.region}[column]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,57 +74,44 @@ class RuralKey:
         return None not in (self.tatortsnara, self.gles, self.mycket_gles)
 
 
-#: The parameters that are amounts in whole kronor, with the same keys as ``--set``.
-AMOUNT_KEYS: tuple[str, ...] = (
-    "regioner.nara_vard_total",
-    "regioner.landsbygd_total",
-    "ambulans.total",
-    "ambulans.grundbelopp",
-    "kommuner.total",
-    "skr.centrala_utvecklingsomraden",
-    "skr.ambulans",
-    "sallsynta.csd",
-    "sallsynta.region_stockholm",
-    "sallsynta.skr",
-    "kvalitetsregister.staten",
-    "kvalitetsregister.regionerna_grundanslag",
-    "kvalitetsregister.regionerna_stodfunktion",
-    "antibiotika.region_uppsala",
-    "lakemedel.skr",
-)
-#: Shares in [0, 1].
-SHARE_KEYS: tuple[str, ...] = ("kommuner.andel_insatser",)
-#: Rural weights, rationals ≥ 0.
-WEIGHT_KEYS: tuple[str, ...] = (
-    "landsbygd.vikt.tatortsnara",
-    "landsbygd.vikt.gles",
-    "landsbygd.vikt.mycket_gles",
-)
-PARAMETER_KEYS: tuple[str, ...] = AMOUNT_KEYS + SHARE_KEYS + WEIGHT_KEYS
+def _wildcard(keys: tuple[str, ...]) -> str:
+    """``landsbygd.vikt.*`` for keys that share the prefix ``landsbygd.vikt.``."""
+    prefix = keys[0].rsplit(".", 1)[0]
+    return f"{prefix}.*" if all(k.rsplit(".", 1)[0] == prefix for k in keys) else ", ".join(keys)
 
 
 @dataclass(frozen=True, slots=True)
 class Parameters:
-    """Every number of the agreement that is not data: totals, base amount, share, weights.
+    """Every number of an agreement that is not data: totals, base amounts, shares, weights.
 
-    Keys are the dotted ``--set`` keys (``PARAMETER_KEYS``); ``params["ambulans.grundbelopp"]``.
-    The 2024 values and their sources live in the scenario file ``data/scenarios/2024.toml``;
+    Keys are the dotted ``--set`` keys that the agreement's definition declares (``rules``);
+    ``params["ambulans.grundbelopp"]``. The values and their sources live in the definition;
     there are no defaults in code, so every run states where its parameters come from.
-    Amounts are ``int`` kronor; the share and the weights are ``Fraction``.
+    Amounts are ``int`` kronor; shares and weights are ``Fraction``.
     """
 
     values: Mapping[str, int | Fraction]
+    rules: Rules
 
     def __post_init__(self) -> None:
-        unknown = sorted(set(self.values) - set(PARAMETER_KEYS))
-        missing = [k for k in PARAMETER_KEYS if k not in self.values]
+        keys = tuple(self.rules.parameters)
+        unknown = sorted(set(self.values) - set(keys))
+        missing = [k for k in keys if k not in self.values]
         if unknown:
             raise AllocationError(f"unknown parameter: {', '.join(unknown)}")
         if missing:
             raise AllocationError(f"missing parameter: {', '.join(missing)}")
-        # Freeze a copy in the canonical key order.
-        object.__setattr__(self, "values", MappingProxyType({k: self.values[k] for k in PARAMETER_KEYS}))
+        # Freeze a copy in the definition's key order.
+        object.__setattr__(self, "values", MappingProxyType({k: self.values[k] for k in keys}))
         self.validate()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Parameters):
+            return NotImplemented
+        return dict(self.values) == dict(other.values) and self.rules == other.rules
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.values.items()))
 
     def __getitem__(self, key: str) -> int | Fraction:
         if key not in self.values:
@@ -126,70 +128,89 @@ class Parameters:
         """A share or weight parameter as an exact fraction."""
         return Fraction(self[key])
 
+    def kind(self, key: str) -> str:
+        """``amount``, ``share`` or ``weight``."""
+        return self.rules.parameters[key]
+
     def as_dict(self) -> dict[str, int | Fraction]:
-        """All parameters by dotted key, in the order of ``PARAMETER_KEYS``."""
+        """All parameters by dotted key, in the definition's order."""
         return dict(self.values)
 
     def with_values(self, changes: Mapping[str, int | Fraction]) -> Parameters:
         """A copy with some parameters changed (a what-if), validated again."""
-        unknown = sorted(set(changes) - set(PARAMETER_KEYS))
+        unknown = sorted(set(changes) - set(self.values))
         if unknown:
             raise AllocationError(f"unknown parameter: {', '.join(unknown)}")
-        return Parameters({**self.values, **changes})
+        return Parameters({**self.values, **changes}, self.rules)
 
     def changed(self, base: Parameters) -> dict[str, tuple[int | Fraction, int | Fraction]]:
         """The keys whose values differ from ``base``: ``{key: (base value, this value)}``."""
-        return {k: (base[k], v) for k, v in self.values.items() if base[k] != v}
+        return {k: (base[k], v) for k, v in self.values.items() if k in base.values and base[k] != v}
 
-    @property
-    def weights(self) -> tuple[Fraction, Fraction, Fraction]:
-        """The rural weights (tätortsnära, gles, mycket gles), avsnitt 12."""
-        return tuple(self.fraction(k) for k in WEIGHT_KEYS)  # type: ignore[return-value]
+    def weights(self, key: str) -> tuple[Fraction, ...]:
+        """The weights of a rural key (tätortsnära, gles, mycket gles), avsnitt 12."""
+        return tuple(self.fraction(k) for k in self.rules.keys[key].weights)
 
     def validate(self) -> None:
-        """Refuse values that make any allocation impossible, whatever the data."""
+        """Refuse values that make an allocation impossible, whatever the data."""
         problems: list[str] = []
         for key, value in self.values.items():
-            if key in AMOUNT_KEYS:
+            kind = self.rules.parameters[key]
+            if kind == "amount":
                 if isinstance(value, bool) or not isinstance(value, int):
                     problems.append(f"{key} must be whole kronor, got {value!r}")
                 elif value < 0:
                     problems.append(f"{key} cannot be negative, got {value}")
-            elif key in SHARE_KEYS:
+            elif kind == "share":
                 if not isinstance(value, Fraction) or not 0 <= value <= 1:
                     problems.append(f"{key} must be a share between 0 and 1, got {value}")
             elif not isinstance(value, (int, Fraction)) or isinstance(value, bool) or value < 0:
                 problems.append(f"{key} must be a weight ≥ 0, got {value}")
         if not problems:
-            landsbygd = self.amount("regioner.landsbygd_total")
-            nara_vard = self.amount("regioner.nara_vard_total")
-            if landsbygd > nara_vard:
-                problems.append(
-                    f"regioner.landsbygd_total ({landsbygd}) is larger than "
-                    f"regioner.nara_vard_total ({nara_vard}), of which it is a part"
-                )
-            if landsbygd > 0 and not any(self.weights):
-                problems.append(
-                    "every landsbygd.vikt.* is zero while regioner.landsbygd_total is positive: "
-                    "the rural part cannot be shared"
-                )
+            problems = self._line_problems()
         if problems:
             raise AllocationError("; ".join(problems))
+
+    def _line_problems(self) -> list[str]:
+        """Each line's carve-outs within its total, shares within 1, rural weights not all zero."""
+        problems = []
+        for line in self.rules.lines:
+            total = self.amount(line.total)
+            carved = [p for p in line.parts if p.amount]
+            for p in carved:
+                value = self.amount(p.amount)  # type: ignore[arg-type]
+                if value > total:
+                    problems.append(f"{p.amount} ({value}) is larger than {line.total} ({total}), of which it is a part")
+            if len(carved) > 1 and sum(self.amount(p.amount) for p in carved) > total:  # type: ignore[arg-type]
+                names = " + ".join(p.amount for p in carved)  # type: ignore[misc]
+                problems.append(f"{names} is larger than {line.total} ({total}), of which they are parts")
+            shares = [p.share for p in line.parts if p.share]
+            if sum((self.fraction(s) for s in shares), Fraction(0)) > 1:
+                problems.append(f"the shares {' + '.join(shares)} of {line.name} add up to more than 1")  # type: ignore[arg-type]
+            for p in line.parts:
+                key = self.rules.keys[p.key]
+                if key.kind == "landsbygd" and not any(self.weights(key.name)):
+                    positive = (self.amount(p.amount) > 0) if p.amount else total > 0
+                    if positive:
+                        what = p.amount or line.total
+                        problems.append(
+                            f"every {_wildcard(key.weights)} is zero while {what} is positive: "
+                            "the rural part cannot be shared"
+                        )
+        return problems
 
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """The data the allocation reads: regions with their counts, and the rural key.
+    """The data the allocation reads: recipients with their counts, and the rural key if any.
 
     ``reference_weights`` are the weights at which the ``vagd_summa`` of the rural key were
-    computed (1, 4, 6 for the shipped 2024 key).
+    computed (1, 4, 6 for the shipped 2024 key); empty when there is no rural key.
     """
 
     regions: tuple[Region, ...]
-    rural_key: tuple[RuralKey, ...]
-    reference_weights: tuple[Fraction, Fraction, Fraction] = field(
-        default=(Fraction(1), Fraction(4), Fraction(6))
-    )
+    rural_key: tuple[RuralKey, ...] = ()
+    reference_weights: tuple[Fraction, ...] = ()
 
     def __post_init__(self) -> None:
         codes = [r.lan_code for r in self.regions]
@@ -197,6 +218,8 @@ class Inputs:
             raise AllocationError("a län code appears twice in the regions")
         if not codes:
             raise AllocationError("there are no regions")
+        if not self.rural_key:
+            return
         key_codes = [k.lan_code for k in self.rural_key]
         if len(set(key_codes)) != len(key_codes):
             raise AllocationError("a län code appears twice in the rural key")

@@ -1,4 +1,4 @@
-"""Bilaga 4: the rural part of nära vård, shared by the weighted rural population.
+"""The rural key (landsbygdsnyckel): the weighted rural population of each region.
 
 Avsnitt 12 (Beräkningsmodell): the money for primärvård i landsbygd (300 000 000 kr in 2024,
 avsnitt 1.2) is shared by "antal invånare i regionen som bor på landsbygd", where inhabitants of
@@ -19,9 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .column import Column
-from .model import Inputs, Parameters, RuralKey
-from .rounding import ROUNDING_RULE, AllocationError, apportion
+from .model import Inputs, RuralKey
+from .rounding import AllocationError
 
 __all__ = [
     "CATEGORIES",
@@ -30,7 +29,6 @@ __all__ = [
     "weighted_rural_population",
     "rural_weights",
     "key_from_kommuner",
-    "landsbygd",
 ]
 
 #: The three categories of landsbygdskommuner that carry a weight (avsnitt 12).
@@ -79,16 +77,17 @@ def weighted_rural_population(
     raise MissingCategoriesError([key.lan_code], weights, reference)
 
 
-def rural_weights(inputs: Inputs, params: Parameters) -> dict[str, Fraction]:
-    """W per län code under the scenario's weights, naming every region that cannot be keyed."""
-    weights = params.weights
+def rural_weights(inputs: Inputs, weights: tuple[Fraction, ...]) -> dict[str, Fraction]:
+    """W per län code under ``weights``, naming every region that cannot be keyed."""
+    if not inputs.rural_key:
+        raise AllocationError("this agreement shares money by the rural key, but no rural key was given")
     out: dict[str, Fraction] = {}
     lacking: list[str] = []
     by_code = {k.lan_code: k for k in inputs.rural_key}
     for region in inputs.regions:
         try:
             out[region.lan_code] = weighted_rural_population(
-                by_code[region.lan_code], weights, inputs.reference_weights
+                by_code[region.lan_code], weights, inputs.reference_weights  # type: ignore[arg-type]
             )
         except MissingCategoriesError:
             lacking.append(f"{region.lan_code} {region.lan}")
@@ -130,9 +129,3 @@ def key_from_kommuner(rows: Iterable[KommunRow], lan_codes: Iterable[str]) -> tu
         RuralKey(lan_code=c, tatortsnara=t["tatortsnara"], gles=t["gles"], mycket_gles=t["mycket_gles"])
         for c, t in totals.items()
     )
-
-
-def landsbygd(inputs: Inputs, params: Parameters, rule: str = ROUNDING_RULE) -> Column:
-    """Bilaga 4: ``regioner.landsbygd_total`` shared by W (avsnitt 12)."""
-    total = params.amount("regioner.landsbygd_total")
-    return Column(name="landsbygd", total=total, parts={"landsbygd": apportion(total, rural_weights(inputs, params), rule)})

@@ -1,0 +1,615 @@
+"""Agreements as data: reading, validating and registering an agreement's definition.
+
+An agreement is a folder with ``agreement.toml`` and its data files (the shipped ones are under
+``data/agreements/``; ``docs/agreements.md`` explains every key). This module validates the
+definition with pydantic, checks every cross-reference (a part's key, a column's line, a
+table's columns, each parameter's kind), and turns it into:
+
+- the core's ``Rules`` and ``Parameters`` (what to compute);
+- the registry the layers read: titles, dates, data files, column labels, tables and the
+  official tables where published (what to call it and where it comes from).
+
+Every problem is reported at once, each naming the file and the key path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .core import AllocationError, BudgetItem, ColumnSpec, Key, Line, Parameters, Part, Rules, StatedTotal
+from .errors import InputError, Problem
+from .resources import data_file
+
+__all__ = [
+    "Agreement",
+    "DataFile",
+    "ParameterInfo",
+    "TableSpec",
+    "default_agreement",
+    "load_agreement",
+    "shipped_agreements",
+    "parse_value",
+]
+
+DEFINITION = "agreement.toml"
+#: A definition file larger than this is not a definition (it is read whole).
+MAX_DEFINITION_BYTES = 1024 * 1024
+_NAME = r"^[a-z0-9][a-z0-9_.-]*$"
+TEXT_COLUMNS = ("lan_code", "lan", "region")
+
+
+# --------------------------------------------------------------------------------------------
+# The file format (pydantic): what a definition may say.
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Signed(_Strict):
+    party: str = Field(min_length=1)
+    date: dt.date
+
+
+class _DataSpec(_Strict):
+    file: str = Field(min_length=1)
+    date: dt.date
+    label: str = Field(min_length=1)
+    title: str = ""
+    source: str = Field(min_length=1)
+    counts: list[str] = Field(default_factory=list)
+
+
+class _KeySpec(_Strict):
+    column: str | None = None
+    landsbygd: list[str] | None = None
+    label: str = ""
+    section: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> _KeySpec:
+        if (self.column is None) == (self.landsbygd is None):
+            raise ValueError("a key names either a data column (column = ...) or the rural weights (landsbygd = [...])")
+        if self.landsbygd is not None and len(self.landsbygd) != 3:
+            raise ValueError("the rural key has three weights: tätortsnära, gles, mycket gles")
+        return self
+
+
+class _PartSpec(_Strict):
+    name: str = Field(pattern=_NAME)
+    key: str
+    amount: str | None = None
+    share: str | None = None
+    label: str = ""
+    section: str = ""
+
+    @model_validator(mode="after")
+    def _amount_or_share(self) -> _PartSpec:
+        if self.amount is not None and self.share is not None:
+            raise ValueError("a part has an amount (carved out) or a share, not both")
+        return self
+
+
+class _LineSpec(_Strict):
+    name: str = Field(pattern=_NAME)
+    label: str = Field(min_length=1)
+    total: str
+    base: str | None = None
+    section: str = Field(min_length=1)
+    parts: list[_PartSpec] = Field(min_length=1)
+
+
+class _ColumnSpec(_Strict):
+    name: str = Field(pattern=_NAME)
+    kind: Literal["code", "text", "count", "line", "part", "sum"]
+    ref: list[str] = Field(default_factory=list)
+    label: str = Field(min_length=1)
+    short: str = ""
+
+
+class _TableSpec(_Strict):
+    name: str = Field(pattern=_NAME)
+    title: str = Field(min_length=1)
+    columns: list[str] = Field(min_length=1)
+    official: str | None = None
+    official_columns: dict[str, str] = Field(default_factory=dict)
+    official_code_column: str = "lan_code"
+
+
+class _BudgetItemSpec(_Strict):
+    chapter: str
+    item: str
+    recipient: str
+    group: str
+    payer: str
+    parameter: str
+    allocated_in: str = ""
+
+
+class _BudgetSpec(_Strict):
+    title: str = Field(min_length=1)
+    by_chapter: str | None = None
+    by_recipient: str | None = None
+    stated_totals: str | None = None
+    items: list[_BudgetItemSpec] = Field(default_factory=list)
+
+
+class _TotalSpec(_Strict):
+    parameters: list[str] = Field(default_factory=list)
+    items: dict[str, str] = Field(default_factory=dict)
+    all_items: bool = False
+    columns: list[str] = Field(default_factory=list)
+
+
+class _ParameterSpec(_Strict):
+    value: int | float | str
+    kind: Literal["amount", "share", "weight"]
+    unit: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class _AgreementFile(_Strict):
+    name: str = Field(pattern=_NAME)
+    aliases: list[str] = Field(default_factory=list)
+    title: str = Field(min_length=1)
+    full_title: str = ""
+    description: str = ""
+    year: int
+    parties: list[str] = Field(min_length=1)
+    signed: list[_Signed] = Field(default_factory=list)
+    document: str = Field(min_length=1)
+    sections: str = Field(min_length=1)
+    recipients: Literal["region", "län", "kommun"] = "region"
+    data: dict[str, _DataSpec]
+    keys: dict[str, _KeySpec]
+    lines: list[_LineSpec] = Field(min_length=1)
+    columns: list[_ColumnSpec] = Field(min_length=1)
+    tables: list[_TableSpec] = Field(min_length=1)
+    budget: _BudgetSpec | None = None
+    totals: dict[str, _TotalSpec] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+    parameters: dict[str, _ParameterSpec] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------------------------
+# What the layers read.
+
+
+@dataclass(frozen=True, slots=True)
+class DataFile:
+    """One data file of an agreement: where it is, its date, what it holds and where it comes from."""
+
+    name: str
+    path: Path
+    date: dt.date
+    label: str
+    title: str
+    source: str
+    counts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterInfo:
+    """A parameter's metadata: kind, unit, Swedish label and the place in the agreement it comes from."""
+
+    key: str
+    kind: str
+    unit: str
+    label: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """A table of the agreement (a bilaga, or the overview) and its published version, if any."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    official: Path | None = None
+    official_columns: Mapping[str, str] = field(default_factory=dict)
+    official_code_column: str = "lan_code"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Agreement:
+    """One agreement: identity, data files, rules, parameters (with sources) and tables.
+
+    ``rules`` and ``parameters`` are what the core computes with; everything else is for the
+    layers (titles, headings, dates, provenance, the official tables for ``check``).
+    """
+
+    name: str
+    title: str
+    full_title: str
+    description: str
+    year: int
+    parties: tuple[str, ...]
+    signed: tuple[tuple[str, dt.date], ...]
+    document: str
+    sections: str
+    path: Path
+    aliases: tuple[str, ...]
+    data: Mapping[str, DataFile]
+    rules: Rules
+    parameters: Parameters
+    parameter_info: Mapping[str, ParameterInfo]
+    tables: tuple[TableSpec, ...]
+    budget_title: str = ""
+    budget_files: Mapping[str, Path] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    shipped: bool = False
+
+    @property
+    def recipients(self) -> DataFile:
+        """The data file that lists the recipients and their counts."""
+        return self.data["population"]
+
+    @property
+    def landsbygd(self) -> DataFile | None:
+        """The rural key's data file, if the agreement shares by the rural key."""
+        return self.data.get("landsbygd") if self.rules.keys_of_kind("landsbygd") else None
+
+    def table(self, name: str) -> TableSpec:
+        """A table by name (``overview``, ``bilaga2`` …)."""
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(f"{self.name} has no table {name!r}")
+
+    def label(self, column: str) -> str:
+        """The Swedish heading of an output column."""
+        return self.rules.column(column).label
+
+    @property
+    def signed_text(self) -> str:
+        """``"SKR 2023-12-15, Staten 2023-12-20"``."""
+        return ", ".join(f"{party} {date.isoformat()}" for party, date in self.signed)
+
+    def describe(self) -> dict[str, Any]:
+        """A summary for ``godnaravard agreements``: name, title, totals, data dates."""
+        p = self.parameters
+        return {
+            "name": self.name,
+            "title": self.title,
+            "aliases": list(self.aliases),
+            "year": self.year,
+            "lines": {ln.name: p.amount(ln.total) for ln in self.rules.lines},
+            "total": sum(p.amount(ln.total) for ln in self.rules.lines),
+            "data": {d.name: d.date.isoformat() for d in self.data.values()},
+            "path": str(self.path),
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Values
+
+
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+_FRACTION = re.compile(r"^-?\d+\s*/\s*\d+$")
+
+
+def parse_value(key: str, value: Any, kind: str) -> int | Fraction:
+    """A parameter value from a file or ``--set`` as an exact value of its kind.
+
+    Amounts: whole kronor (``1000000``, ``1_000_000``, ``1 000 000``). Shares and weights: an
+    integer, a decimal (``0.5``), a fraction (``1/2``) or a percentage (``50%``).
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{key}: expected a number, got {value!r}")
+    if kind == "amount":
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().replace("_", "").replace(" ", "").replace("\u00a0", "")
+        if re.fullmatch(r"-?\d+", text):
+            return int(text)
+        raise ValueError(f"{key}: expected whole kronor, got {value!r}")
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        value = repr(value)  # the decimal as written in the TOML file, exactly
+    text = str(value).strip().replace(",", ".")
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].strip()
+    if _DECIMAL.match(text) or _FRACTION.match(text):
+        try:
+            number = Fraction(text.replace(" ", ""))
+        except ZeroDivisionError:
+            raise ValueError(f"{key}: division by zero in {value!r}") from None
+        return number / 100 if percent else number
+    what = "a share such as 0.5, 1/2 or 50%" if kind == "share" else "a weight such as 4, 4.5 or 9/2"
+    raise ValueError(f"{key}: expected {what}, got {value!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+
+
+@cache
+def _index() -> dict[str, Any]:
+    with data_file("agreements/index.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def default_agreement() -> str:
+    """The name of the agreement used when none is given."""
+    return str(_index()["default"])
+
+
+def shipped_agreements() -> tuple[Agreement, ...]:
+    """Every agreement shipped with the package, the default first."""
+    return tuple(load_agreement(name) for name in _index()["shipped"])
+
+
+def _shipped_path(ref: str) -> Path | None:
+    for name in _index()["shipped"]:
+        path = data_file(f"agreements/{name}/{DEFINITION}")
+        if ref == name:
+            return path
+    for name in _index()["shipped"]:
+        path = data_file(f"agreements/{name}/{DEFINITION}")
+        raw = _read(path, name)
+        if ref in raw.get("aliases", []):
+            return path
+    return None
+
+
+def resolve(ref: str | Path | None) -> tuple[Path, bool]:
+    """The definition file named by ``ref`` (a shipped name or alias, a folder or a TOML file)."""
+    if ref is None:
+        ref = default_agreement()
+    if isinstance(ref, str):
+        shipped = _shipped_path(ref)
+        if shipped is not None:
+            return shipped, True
+    path = Path(ref)
+    if path.is_dir():
+        path = path / DEFINITION
+    if not path.is_file():
+        names = ", ".join(_index()["shipped"])
+        what = "is not a regular file" if path.exists() else "does not exist"
+        raise InputError(Problem(str(ref), f"no such agreement: not a shipped name ({names}), and the path {what}"))
+    return path, False
+
+
+def load_agreement(ref: str | Path | None = None) -> Agreement:
+    """An agreement by shipped name or alias, or by the path of its folder or ``agreement.toml``."""
+    path, shipped = resolve(ref)
+    return _load(str(path.resolve()), shipped)
+
+
+def _read(path: Path, label: str) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > MAX_DEFINITION_BYTES:
+            raise InputError(Problem(label, f"the definition is larger than {MAX_DEFINITION_BYTES} bytes"))
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise InputError(Problem(label, f"the definition cannot be read: {exc.strerror or exc}")) from None
+    except UnicodeDecodeError:
+        raise InputError(Problem(label, "the definition is not UTF-8 text")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(Problem(label, f"not valid TOML: {exc}")) from None
+
+
+def _loc(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:
+    """A pydantic location as a key path a reader finds in the file: ``lines.ambulans.parts[0].key``."""
+    out: list[str] = []
+    node: Any = raw
+    for step in loc:
+        if isinstance(step, int) and isinstance(node, list):
+            item = node[step] if step < len(node) else None
+            name = item.get("name") if isinstance(item, dict) else None
+            out[-1] = f"{out[-1]}.{name}" if name else f"{out[-1]}[{step}]"
+            node = item
+        else:
+            out.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return ".".join(out)
+
+
+@cache
+def _load(path_text: str, shipped: bool) -> Agreement:
+    path = Path(path_text)
+    label = str(path)
+    raw = _read(path, label)
+    try:
+        spec = _AgreementFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(label, err["msg"].removeprefix("Value error, "), key=_loc(tuple(err["loc"]), raw))
+            for err in exc.errors()
+        ]
+        raise InputError(problems) from None
+    return _build(spec, path, shipped)
+
+
+def _build(spec: _AgreementFile, path: Path, shipped: bool) -> Agreement:  # noqa: C901 - one check per rule
+    """Check every cross-reference of a validated definition and build the agreement."""
+    label = str(path)
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(label, message, key=key))
+
+    folder = path.parent
+    kinds = {k: p.kind for k, p in spec.parameters.items()}
+
+    def need(key_path: str, name: str | None, kind: str | None = None) -> None:
+        if name is None:
+            return
+        if name not in kinds:
+            problem(key_path, f"unknown parameter {name!r}; the [parameters] table has {', '.join(kinds)}")
+        elif kind is not None and kinds[name] != kind:
+            problem(key_path, f"{name} is a {kinds[name]}, but this needs a{'n' if kind == 'amount' else ''} {kind}")
+
+    for what, names in (
+        ("budget line", [ln.name for ln in spec.lines]),
+        ("column", [c.name for c in spec.columns]),
+        ("table", [t.name for t in spec.tables]),
+    ):
+        for name, count in Counter(names).items():
+            if count > 1:
+                problem(f"{what.split()[-1]}s.{name}", f"the {what} name {name!r} is used {count} times")
+
+    # Data files
+    data: dict[str, DataFile] = {}
+    if "population" not in spec.data:
+        problem("data", "there is no [data.population]: the file that lists the recipients and their counts")
+    for name, d in spec.data.items():
+        file = (folder / d.file).resolve()
+        if not file.is_file():
+            problem(f"data.{name}.file", f"the data file {d.file!r} does not exist (looked for {file})")
+        data[name] = DataFile(name, file, d.date, d.label, d.title or d.label, d.source, tuple(d.counts))
+    counts = set(spec.data["population"].counts) if "population" in spec.data else set()
+
+    # Keys
+    keys: dict[str, Key] = {}
+    for name, k in spec.keys.items():
+        if k.column is not None:
+            if k.column not in counts:
+                problem(f"keys.{name}.column", f"unknown column {k.column!r}: [data.population] counts has "
+                                               f"{', '.join(sorted(counts)) or 'no columns'}")
+            keys[name] = Key(name, "column", column=k.column, label=k.label, section=k.section)
+        else:
+            for i, w in enumerate(k.landsbygd or ()):
+                need(f"keys.{name}.landsbygd[{i}]", w, "weight")
+            if "landsbygd" not in spec.data:
+                problem(f"keys.{name}", "the rural key needs its data file: add [data.landsbygd]")
+            keys[name] = Key(name, "landsbygd", weights=tuple(k.landsbygd or ()), label=k.label, section=k.section)
+
+    # Lines and parts
+    lines: list[Line] = []
+    for ln in spec.lines:
+        where = f"lines.{ln.name}"
+        need(f"{where}.total", ln.total, "amount")
+        need(f"{where}.base", ln.base, "amount")
+        parts = []
+        for name, count in Counter(p.name for p in ln.parts).items():
+            if count > 1:
+                problem(f"{where}.parts", f"the part name {name!r} is used {count} times")
+        for p in ln.parts:
+            pw = f"{where}.parts.{p.name}"
+            if p.key not in keys and p.key not in spec.keys:
+                problem(f"{pw}.key", f"unknown key {p.key!r}; the [keys] table has {', '.join(spec.keys) or 'none'}")
+            need(f"{pw}.amount", p.amount, "amount")
+            need(f"{pw}.share", p.share, "share")
+            parts.append(Part(p.name, p.key, p.amount, p.share, p.label, p.section))
+        rest = [p.name for p in parts if p.is_rest]
+        if len(rest) != 1:
+            problem(f"{where}.parts", "exactly one part must take the rest (no amount, no share); "
+                                      f"{'none does' if not rest else 'these do: ' + ', '.join(rest)}")
+        lines.append(Line(ln.name, ln.total, tuple(parts), ln.base, ln.label, ln.section))
+    line_parts = {ln.name: {p.name for p in ln.parts} for ln in lines}
+
+    # Columns
+    columns: list[ColumnSpec] = []
+    amount_names: set[str] = set()
+    for c in spec.columns:
+        where = f"columns.{c.name}"
+        ref = tuple(c.ref)
+        if c.kind in ("code", "text") and (ref[0] if ref else c.name) not in TEXT_COLUMNS:
+            problem(where, f"a {c.kind} column is one of {', '.join(TEXT_COLUMNS)}")
+        elif c.kind == "count" and (ref[0] if ref else c.name) not in counts:
+            problem(where, f"no count column {c.name!r} in [data.population] counts ({', '.join(sorted(counts))})")
+        elif c.kind == "line" and (len(ref) != 1 or ref[0] not in line_parts):
+            problem(f"{where}.ref", f"a line column names one budget line: one of {', '.join(line_parts)}")
+        elif c.kind == "part" and (len(ref) != 2 or ref[0] not in line_parts or ref[1] not in line_parts[ref[0]]):
+            problem(f"{where}.ref", "a part column names a budget line and one of its parts: ["
+                                    + "; ".join(f"{ln}, {'|'.join(sorted(ps))}" for ln, ps in line_parts.items()) + "]")
+        elif c.kind == "sum":
+            bad = [r for r in ref if r not in amount_names]
+            if not ref or bad:
+                problem(f"{where}.ref", f"a sum column adds amount columns listed before it; unknown: {', '.join(bad) or '(empty)'}")
+        if c.kind in ("line", "part", "sum"):
+            amount_names.add(c.name)
+        columns.append(ColumnSpec(c.name, c.kind, ref, c.label, c.short))
+    names = {c.name for c in columns}
+
+    # Tables
+    tables = []
+    for t in spec.tables:
+        where = f"tables.{t.name}"
+        unknown = [c for c in t.columns if c not in names]
+        if unknown:
+            problem(f"{where}.columns", f"no column produces {', '.join(unknown)}; the columns are {', '.join(names)}")
+        official = None
+        if t.official is not None:
+            official = (folder / t.official).resolve()
+            if not official.is_file():
+                problem(f"{where}.official", f"the official table {t.official!r} does not exist (looked for {official})")
+        for col in t.official_columns:
+            if col not in t.columns:
+                problem(f"{where}.official_columns.{col}", f"{col} is not a column of this table")
+        tables.append(TableSpec(t.name, t.title, tuple(t.columns), official, dict(t.official_columns),
+                                t.official_code_column))
+
+    # Budget table and stated totals
+    items: list[BudgetItem] = []
+    budget_files: dict[str, Path] = {}
+    if spec.budget is not None:
+        for i, item in enumerate(spec.budget.items):
+            need(f"budget.items[{i}].parameter", item.parameter, "amount")
+            items.append(BudgetItem(item.chapter, item.item, item.recipient, item.group, item.payer,
+                                    item.parameter, item.allocated_in))
+        for what in ("by_chapter", "by_recipient", "stated_totals"):
+            rel = getattr(spec.budget, what)
+            if rel is not None:
+                file = (folder / rel).resolve()
+                if not file.is_file():
+                    problem(f"budget.{what}", f"the file {rel!r} does not exist (looked for {file})")
+                budget_files[what] = file
+    totals = []
+    for tid, t in spec.totals.items():
+        for i, k in enumerate(t.parameters):
+            need(f"totals.{tid}.parameters[{i}]", k, "amount")
+        for c in t.columns:
+            if c not in amount_names and c not in counts:
+                problem(f"totals.{tid}.columns", f"{c!r} is neither an amount column nor a count column")
+        for fld in t.items:
+            if fld not in ("chapter", "item", "recipient", "group", "payer", "parameter"):
+                problem(f"totals.{tid}.items.{fld}", "budget items are matched by chapter, item, recipient, group or payer")
+        if (t.items or t.all_items) and not items:
+            problem(f"totals.{tid}", "adds up budget items, but there is no [budget] with items")
+        totals.append(StatedTotal(tid, tuple(t.parameters), dict(t.items), t.all_items, tuple(t.columns)))
+
+    # Parameter values
+    values: dict[str, int | Fraction] = {}
+    for key, p in spec.parameters.items():
+        try:
+            values[key] = parse_value(key, p.value, p.kind)
+        except ValueError as exc:
+            problem(f"parameters.{key}.value", str(exc))
+    if problems:
+        raise InputError(problems)
+
+    rules = Rules(
+        parameters=kinds, keys=keys, lines=tuple(lines), columns=tuple(columns), budget=tuple(items),
+        stated_totals=tuple(totals), recipient=spec.recipients,
+    )
+    try:
+        params = Parameters(values, rules)
+    except AllocationError as exc:
+        raise InputError([Problem(label, msg, key="parameters") for msg in str(exc).split("; ")]) from None
+    info = {k: ParameterInfo(k, p.kind, p.unit, p.label, p.source) for k, p in spec.parameters.items()}
+    return Agreement(
+        name=spec.name, title=spec.title, full_title=spec.full_title or spec.title, description=spec.description,
+        year=spec.year, parties=tuple(spec.parties), signed=tuple((s.party, s.date) for s in spec.signed),
+        document=spec.document, sections=spec.sections, path=path, aliases=tuple(spec.aliases), data=data,
+        rules=rules, parameters=params, parameter_info=info, tables=tuple(tables),
+        budget_title=spec.budget.title if spec.budget else "", budget_files=budget_files,
+        notes=tuple(spec.notes), shipped=shipped,
+    )

@@ -1,0 +1,204 @@
+"""The rules of one agreement as plain values: budget lines, their parts, keys and output columns.
+
+An agreement is data (``data/agreements/NAME/agreement.toml``, read and validated by
+``godnaravard.agreements``); this module holds the pure shape the core computes with. Nothing here
+names a year, a region or a budget line: those come from the definition.
+
+A *budget line* (``Line``) is a total in kronor (a parameter) that is shared among the
+recipients:
+
+1. an optional *base amount* per recipient comes off the top (avsnitt 12 for the ambulance money:
+   "ett grundbelopp på 500 000 kronor per region");
+2. *carved-out parts* take a fixed amount each (avsnitt 1.2: 300 miljoner of nära vård "för
+   primärvården i landsbygd");
+3. what is left is split between *share parts* (each a share parameter) and the one *rest part*
+   (avsnitt 12 for the kommuner: "hälften ... utifrån antalet individer ... den andra hälften
+   utifrån befolkningsandel");
+4. each part is shared by its *key* and rounded to whole kronor on its own (``rounding``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "BudgetItem",
+    "ColumnSpec",
+    "Key",
+    "Line",
+    "ParameterKind",
+    "Part",
+    "Rules",
+    "StatedTotal",
+]
+
+ParameterKind = Literal["amount", "share", "weight"]
+ColumnKind = Literal["code", "text", "count", "line", "part", "sum"]
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """What a part is shared by.
+
+    ``kind="column"``: a numeric column of the recipients' data file (``column``), e.g. the
+    population or the HSL insatser. ``kind="landsbygd"``: the rural key of avsnitt 12, the
+    weighted rural population under the three weight parameters named in ``weights``
+    (tätortsnära, gles, mycket gles).
+    """
+
+    name: str
+    kind: Literal["column", "landsbygd"]
+    column: str = ""
+    weights: tuple[str, ...] = ()
+    label: str = ""
+    section: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One separately rounded part of a budget line.
+
+    Exactly one of: ``amount`` (a parameter: fixed kronor carved out of the line), ``share`` (a
+    parameter: a share of what is left after the carve-outs), or neither (the rest part).
+    """
+
+    name: str
+    key: str
+    amount: str | None = None
+    share: str | None = None
+    label: str = ""
+    section: str = ""
+
+    @property
+    def is_rest(self) -> bool:
+        """True for the part that receives what the other parts leave."""
+        return self.amount is None and self.share is None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A budget line shared among the recipients: total, optional base amount, parts."""
+
+    name: str
+    total: str
+    parts: tuple[Part, ...]
+    base: str | None = None
+    label: str = ""
+    section: str = ""
+
+    def part(self, name: str) -> Part:
+        """The part called ``name``."""
+        for p in self.parts:
+            if p.name == name:
+                return p
+        raise KeyError(f"line {self.name} has no part {name!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """One column of the output (``allocate --format csv`` and every table).
+
+    ``kind``: ``code`` (the recipient's code), ``text`` or ``count`` (a column of the data file),
+    ``line`` (a budget line's amount, base included), ``part`` (one part of a line: ``ref`` is
+    ``(line, part)``) or ``sum`` (the sum of other amount columns named in ``ref``).
+    """
+
+    name: str
+    kind: ColumnKind
+    ref: tuple[str, ...] = ()
+    label: str = ""
+    short: str = ""
+
+    @property
+    def is_amount(self) -> bool:
+        """True for the columns in kronor that sum to a budget line."""
+        return self.kind in ("line", "part", "sum")
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetItem:
+    """One line of the agreement's budget table (avsnitt 11 for 2024): amount, recipient, payer."""
+
+    chapter: str
+    item: str
+    recipient: str
+    group: str
+    payer: str
+    parameter: str
+    allocated_in: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StatedTotal:
+    """A total the agreement's text states, and how it follows from the items.
+
+    The derived value is the sum of: the ``parameters``, the budget items matching ``items``
+    (``{"chapter": "4", "payer": "staten"}``; an empty filter matches nothing unless
+    ``all_items``), and the totals of the output ``columns``. The figure as printed is reference
+    data (the agreement's official tables), read by ``check`` only, never used to compute.
+    """
+
+    id: str
+    parameters: tuple[str, ...] = ()
+    items: Mapping[str, str] = field(default_factory=dict)
+    all_items: bool = False
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Everything the core needs to know about an agreement, and nothing about files.
+
+    Attributes:
+        parameters: every parameter key with its kind (amounts in whole kronor, shares in [0, 1],
+            weights ≥ 0).
+        keys: the keys parts are shared by, by name.
+        lines: the budget lines shared among the recipients.
+        columns: the output columns, in order.
+        budget: the fixed sums and shared lines of the budget table (may be empty).
+        stated_totals: totals the text states (may be empty).
+        recipient: what the recipients are called in messages ("region", "län", "kommun").
+    """
+
+    parameters: Mapping[str, ParameterKind]
+    keys: Mapping[str, Key]
+    lines: tuple[Line, ...]
+    columns: tuple[ColumnSpec, ...]
+    budget: tuple[BudgetItem, ...] = ()
+    stated_totals: tuple[StatedTotal, ...] = ()
+    recipient: str = "region"
+
+    def line(self, name: str) -> Line:
+        """The budget line called ``name``."""
+        for ln in self.lines:
+            if ln.name == name:
+                return ln
+        raise KeyError(f"no budget line {name!r}")
+
+    def column(self, name: str) -> ColumnSpec:
+        """The output column called ``name``."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"no column {name!r}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Every output column name, in order."""
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def amount_columns(self) -> tuple[str, ...]:
+        """The output columns in kronor, in order."""
+        return tuple(c.name for c in self.columns if c.is_amount)
+
+    @property
+    def count_columns(self) -> tuple[str, ...]:
+        """The data columns that are counts (population, HSL insatser, …), in order."""
+        return tuple(c.name for c in self.columns if c.kind == "count")
+
+    def keys_of_kind(self, kind: str) -> tuple[Key, ...]:
+        """The keys of one kind (``column`` or ``landsbygd``)."""
+        return tuple(k for k in self.keys.values() if k.kind == kind)
