@@ -120,6 +120,7 @@ class _ColumnSpec(_Strict):
 
 class _TableSpec(_Strict):
     name: str = Field(pattern=_NAME)
+    label: str = Field(min_length=1)
     title: str = Field(min_length=1)
     columns: list[str] = Field(min_length=1)
     official: str | None = None
@@ -213,9 +214,13 @@ class ParameterInfo:
 
 @dataclass(frozen=True, slots=True)
 class TableSpec:
-    """A table of the agreement (a bilaga, or the overview) and its published version, if any."""
+    """A table of the agreement (a bilaga, or the overview) and its published version, if any.
+
+    ``label`` is its short name ("Bilaga 3"), ``title`` its full heading.
+    """
 
     name: str
+    label: str
     title: str
     columns: tuple[str, ...]
     official: Path | None = None
@@ -554,7 +559,7 @@ def _build(spec: _AgreementFile, path: Path, shipped: bool) -> Agreement:  # noq
         for col in t.official_columns:
             if col not in t.columns:
                 problem(f"{where}.official_columns.{col}", f"{col} is not a column of this table")
-        tables.append(TableSpec(t.name, t.title, tuple(t.columns), official, dict(t.official_columns),
+        tables.append(TableSpec(t.name, t.label, t.title, tuple(t.columns), official, dict(t.official_columns),
                                 t.official_code_column))
 
     # Budget table and stated totals

@@ -1,7 +1,9 @@
-"""The official 2024 tables (bilaga 2–4, avsnitt 11), as reference data for ``check`` and tests.
+"""An agreement's official tables, as reference data for ``check`` and the tests.
 
 Nothing in the calculation imports this module: the official figures are compared with the
-computed ones, never used to compute them.
+computed ones, never used to compute them. Which files hold them, and which of their columns
+holds which output column, is stated in the agreement's definition (``tables.*.official`` and
+``budget.*``).
 """
 
 from __future__ import annotations
@@ -9,23 +11,17 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from .resources import data_file, source_of
+from .agreements import Agreement, TableSpec
+from .resources import data_dir, source_of
 
-__all__ = ["OfficialCell", "official_cells", "stated_totals", "OFFICIAL_COLUMNS"]
-
-#: (bilaga, our column, official file, official column)
-OFFICIAL_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    ("Bilaga 2", "kommuner", "official_2024/bilaga2_kommuner.csv", "nara_vard_kr"),
-    ("Bilaga 3", "nara_vard", "official_2024/bilaga3_regioner.csv", "nara_vard_kr"),
-    ("Bilaga 3", "ambulans", "official_2024/bilaga3_regioner.csv", "ambulans_kr"),
-    ("Bilaga 4", "landsbygd", "official_2024/bilaga4_landsbygd.csv", "landsbygd_kr"),
-)
+__all__ = ["OfficialCell", "official_cells", "official_inputs", "stated_totals", "budget_tables"]
 
 
 @dataclass(frozen=True, slots=True)
 class OfficialCell:
-    """One amount cell of an official table."""
+    """One amount cell of an official table: the table's short name, the column and the recipient."""
 
     bilaga: str
     column: str
@@ -34,51 +30,63 @@ class OfficialCell:
     amount: int
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    source_of(name)  # reference files must carry provenance too
-    with data_file(name).open(encoding="utf-8", newline="") as fh:
+def _rows(path: Path) -> list[dict[str, str]]:
+    """A reference CSV; a shipped one must carry provenance in ``data/sources.toml``."""
+    try:
+        relative = path.resolve().relative_to(data_dir().resolve())
+    except ValueError:
+        relative = None
+    if relative is not None:
+        source_of(relative.as_posix())
+    return _read(str(path))
+
+
+@cache
+def _read(path: str) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
-@cache
-def official_cells() -> tuple[OfficialCell, ...]:
-    """The 84 official amount cells: bilaga 2 (21), bilaga 3 Nära vård and Ambulans (42), bilaga 4 (21)."""
+def _official_tables(ag: Agreement) -> tuple[TableSpec, ...]:
+    return tuple(t for t in ag.tables if t.official is not None)
+
+
+def official_cells(ag: Agreement) -> tuple[OfficialCell, ...]:
+    """Every published amount cell of the agreement's tables (bilaga 2–4 in 2024: 84 cells)."""
+    amounts = set(ag.rules.amount_columns)
     cells = []
-    for bilaga, column, file, official_column in OFFICIAL_COLUMNS:
-        for row in _rows(file):
+    for t in _official_tables(ag):
+        for row in _rows(t.official):  # type: ignore[arg-type]
             name = row.get("region") or row.get("lan") or ""
-            cells.append(OfficialCell(bilaga, column, row["lan_code"], name, int(row[official_column])))
+            for column, official_column in t.official_columns.items():
+                if column in amounts:
+                    cells.append(OfficialCell(t.label, column, row[t.official_code_column], name,
+                                              int(row[official_column])))
     return tuple(cells)
 
 
-@cache
-def official_inputs() -> dict[str, dict[str, int]]:
-    """The official population and HSL insatser per län code (bilaga 2 and 3)."""
-    b2 = {r["lan_code"]: r for r in _rows("official_2024/bilaga2_kommuner.csv")}
-    b3 = {r["lan_code"]: r for r in _rows("official_2024/bilaga3_regioner.csv")}
-    return {
-        code: {
-            "population_bilaga2": int(b2[code]["population_2023_11_01"]),
-            "population_bilaga3": int(b3[code]["population_2023_11_01"]),
-            "hsl_insatser": int(b2[code]["hsl_insatser"]),
-        }
-        for code in b2
-    }
+def official_inputs(ag: Agreement) -> dict[str, dict[str, dict[str, int]]]:
+    """The published counts per recipient: ``{code: {column: {table label: value}}}``."""
+    counts = set(ag.rules.count_columns)
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for t in _official_tables(ag):
+        for row in _rows(t.official):  # type: ignore[arg-type]
+            for column, official_column in t.official_columns.items():
+                if column in counts:
+                    out.setdefault(row[t.official_code_column], {}).setdefault(column, {})[t.label] = int(
+                        row[official_column]
+                    )
+    return out
 
 
-@cache
-def stated_totals() -> tuple[tuple[str, str, str, int], ...]:
-    """Every total the agreement states: (id, section, statement, amount)."""
-    return tuple(
-        (r["id"], r["section"], r["statement"], int(r["amount_kr"]))
-        for r in _rows("official_2024/stated_totals.csv")
-    )
+def stated_totals(ag: Agreement) -> tuple[tuple[str, str, str, int], ...]:
+    """Every total the agreement states, as printed: (id, section, statement, amount)."""
+    path = ag.budget_files.get("stated_totals")
+    if path is None:
+        return ()
+    return tuple((r["id"], r["section"], r["statement"], int(r["amount_kr"])) for r in _rows(path))
 
 
-@cache
-def avsnitt11_tables() -> dict[str, list[dict[str, str]]]:
-    """The two tables of avsnitt 11 as printed (11.1 per chapter, 11.2 per recipient)."""
-    return {
-        "11.1": _rows("official_2024/avsnitt11_1_total.csv"),
-        "11.2": _rows("official_2024/avsnitt11_2_statens_medel.csv"),
-    }
+def budget_tables(ag: Agreement) -> dict[str, list[dict[str, str]]]:
+    """The budget tables as printed (2024: 11.1 per chapter, 11.2 per recipient), where published."""
+    return {what: _rows(ag.budget_files[what]) for what in ("by_chapter", "by_recipient") if what in ag.budget_files}

@@ -1,4 +1,4 @@
-"""Bilaga 4: the rural key (avsnitt 12), known categories vs weighted sums only."""
+"""The rural key (avsnitt 12, bilaga 4): known categories vs weighted sums only."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ from fractions import Fraction
 import pytest
 
 from godnaravard.core import Inputs, KommunRow, MissingCategoriesError, Parameters, RuralKey, key_from_kommuner
-from godnaravard.core.bilaga4_landsbygd import landsbygd, rural_weights, weighted_rural_population
+from godnaravard.core.landsbygd import rural_weights, weighted_rural_population
+from godnaravard.core.line import allocate_line
 
 from .helpers import make_inputs
 
 REF = (Fraction(1), Fraction(4), Fraction(6))
+
+
+def landsbygd(inputs: Inputs, params: Parameters):  # type: ignore[no-untyped-def]
+    """Bilaga 4: the rural part of the 2024 agreement's nära vård line."""
+    return allocate_line(params.rules.line("nara_vard"), inputs, params).parts["landsbygd"]
 
 
 def test_weighted_sum_from_categories_follows_the_weights() -> None:
@@ -39,7 +45,7 @@ def test_changing_a_weight_with_the_shipped_key_names_the_regions_lacking_catego
 ) -> None:
     p = params.with_values({"landsbygd.vikt.gles": Fraction(5)})
     with pytest.raises(MissingCategoriesError) as err:
-        rural_weights(inputs, p)
+        rural_weights(inputs, p.weights("landsbygd"))
     assert len(err.value.codes) == 20
     assert "01 Stockholm" in str(err.value) and "09" not in " ".join(err.value.codes)
 
@@ -57,7 +63,7 @@ def test_per_kommun_key_allows_any_weights(params: Parameters) -> None:
     p = params.with_values({"landsbygd.vikt.gles": Fraction(5), "regioner.landsbygd_total": 1000})
     col = landsbygd(inputs, p)
     assert sum(col.amounts.values()) == 1000
-    w = rural_weights(inputs, p)
+    w = rural_weights(inputs, p.weights("landsbygd"))
     assert w["01"] == 100 + 5 * 50 + 6 * 20
 
 
