@@ -11,7 +11,6 @@ import pytest
 
 import godnaravard
 from godnaravard import Allocation, InputError, Scenario, allocate, load_scenario, scenario_from
-from godnaravard.core import OUTPUT_COLUMNS
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -31,7 +30,7 @@ def test_allocate_returns_rows_totals_and_a_frame() -> None:
     assert (totals["nara_vard"], totals["landsbygd"], totals["ambulans"], totals["kommuner"]) == (
         2_420_000_000, 300_000_000, 46_000_000, 750_000_000)
     frame = alloc.to_frame()
-    assert list(frame.columns) == list(OUTPUT_COLUMNS)
+    assert list(frame.columns) == list(alloc.columns) == list(alloc.agreement.rules.column_names)
     assert frame["kommuner"].sum() == 750_000_000 and str(frame["kommuner"].dtype) == "int64"
     assert alloc.to_records()[0]["lan_code"] == "01"
 
@@ -46,6 +45,16 @@ def test_overrides_scenarios_and_paths_agree(tmp_path: Path) -> None:
     assert by_override.rows == by_path.rows == by_code.rows == by_loaded.rows
     assert by_override.rows != allocate().rows
     assert isinstance(by_code.scenario, Scenario)
+
+
+def test_allocate_any_shipped_agreement_by_name_or_alias() -> None:
+    svf = allocate(agreement="svf-cancer-2025-2")
+    assert allocate(agreement="svf-2025-2").rows == svf.rows
+    assert len(svf.rows) == 18 and svf.totals()["svf"] == 182_500_000
+    assert {r["lan_code"] for r in svf.rows}.isdisjoint({"13", "21", "24"})
+    assert list(svf.to_frame().columns) == ["lan_code", "lan", "region", "population", "svf"]
+    more = allocate(overrides={"svf.total": 200_000_000}, agreement="svf-cancer-2025-2")
+    assert more.totals()["svf"] == 200_000_000 and not more.scenario.is_baseline
 
 
 def test_api_errors_are_input_errors() -> None:

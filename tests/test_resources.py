@@ -32,12 +32,17 @@ def test_every_csv_in_data_is_listed() -> None:
     assert on_disk <= listed, on_disk - listed
 
 
-def test_every_scenario_parameter_has_a_source() -> None:
-    import tomllib
+def test_every_parameter_of_every_shipped_agreement_has_a_source_unit_and_label() -> None:
+    from godnaravard.agreements import shipped_agreements
 
-    with data_file("scenarios/2024.toml").open("rb") as fh:
-        doc = tomllib.load(fh)
-    assert all(entry["source"] for entry in doc["parameters"].values())
+    for ag in shipped_agreements():
+        assert set(ag.parameter_info) == set(ag.parameters.as_dict()), ag.name
+        for info in ag.parameter_info.values():
+            assert info.source and info.unit and info.label, (ag.name, info.key)
+        for data in ag.data.values():
+            assert data.source and data.date, (ag.name, data.name)
+            # Every shipped data file carries its provenance in data/sources.toml as well.
+            assert sources()["files"][data.path.relative_to(data_dir()).as_posix()]["date"], data.path
 
 
 @pytest.mark.parametrize("name", FILES)

@@ -40,12 +40,14 @@ def test_baseline_states_every_parameter_with_its_section() -> None:
     sc = load_scenario("2024")
     assert sc is load_scenario(None) is baseline()
     assert sc.is_baseline and sc.changes() == {}
-    assert set(sc.sources) == set(core.PARAMETER_KEYS)
-    for key in core.PARAMETER_KEYS:
+    keys = sc.parameters.rules.parameters
+    assert set(sc.sources) == set(keys)
+    for key in keys:
         assert "avsnitt" in sc.sources[key].casefold(), key
     assert sc.parameters["regioner.nara_vard_total"] == 2_420_000_000
     assert sc.parameters["kommuner.andel_insatser"] == Fraction(1, 2)
-    assert sc.parameters.weights == (1, 4, 6)
+    assert sc.parameters.weights("landsbygd") == (1, 4, 6)
+    assert sc.agreement.name == "god-och-nara-vard-2024" and load_scenario("god-och-nara-vard-2024") is sc
 
 
 # --- Valid files ---------------------------------------------------------------------------
@@ -105,11 +107,22 @@ def test_bases_chain_and_data_paths_are_relative_to_the_file_that_names_them(tmp
     assert sc.sources["ambulans.total"] == f"scenario {tmp_path / 'sub' / 'b.toml'}"
 
 
-def test_a_complete_file_needs_no_base(tmp_path: Path) -> None:
-    text = data_file("scenarios/2024.toml").read_text(encoding="utf-8").replace('name = "2024"', 'name = "copy"')
-    sc = load_scenario(write(tmp_path / "full.toml", text))
+def test_a_file_without_base_starts_from_its_agreement(tmp_path: Path) -> None:
+    sc = load_scenario(write(tmp_path / "full.toml", 'name = "copy"\nagreement = "god-och-nara-vard-2024"\n'))
     assert sc.parameters == baseline().parameters and sc.name == "copy"
-    assert sc.is_baseline  # same parameters, shipped data: the check compares like with like
+    assert sc.is_baseline  # same parameters, the agreement's own data: the check compares like with like
+    svf = load_scenario(write(tmp_path / "svf.toml", 'name = "more"\nagreement = "svf-cancer-2025-2"\n'
+                                                     '[parameters]\n"svf.total" = 200_000_000\n'))
+    assert svf.agreement.name == "svf-cancer-2025-2" and svf.changes() == {"svf.total": (182_500_000, 200_000_000)}
+
+
+def test_a_scenario_cannot_mix_agreements(tmp_path: Path) -> None:
+    path = write(tmp_path / "mixed.toml", 'name = "x"\nbase = "2024"\nagreement = "svf-cancer-2025-2"\n')
+    [p] = problems_of(path)
+    assert p.column == "agreement" and "god-och-nara-vard-2024" in p.message
+    path = write(tmp_path / "unknown.toml", 'name = "x"\nagreement = "no-such-agreement"\n')
+    [p] = problems_of(path)
+    assert p.column == "agreement" and "no such agreement" in p.message
 
 
 # --- Errors name the file, the key and what is wrong ----------------------------------------
@@ -139,7 +152,6 @@ BAD = [
      "parameters.ambulans.grundbelopp.sorce", "Extra inputs are not permitted"),
     ('name = "x"\nbase = "2024"\n[parameters]\n"ambulans.grundbelopp" = { source = "no value" }\n',
      "parameters.ambulans.grundbelopp.value", "Field required"),
-    ('name = "x"\n[parameters]\n"ambulans.grundbelopp" = 1\n', None, 'no value and no base for: regioner.nara_vard_total'),
     ('name = "x"\nbase = "missing.toml"\n', "base", "does not exist"),
     ('name = "x"\nbase = "2024"\n[data]\npopulation = "nowhere.csv"\n', "data.population", "does not exist"),
     ('name = "x"\nbase = "2024"\n[data]\nlandsbygd = "."\n', "data.landsbygd", "is a folder"),
@@ -166,8 +178,8 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_missing_file_and_unknown_shipped_name(tmp_path: Path) -> None:
     [p] = problems_of(tmp_path / "nope.toml")
     assert p.file == str(tmp_path / "nope.toml") and "does not exist" in p.message
-    with pytest.raises(InputError, match="shipped scenarios: 2024"):
-        load_scenario("2025")
+    with pytest.raises(InputError, match="shipped agreements: god-och-nara-vard-2024, 2024, svf-cancer-2025-2"):
+        load_scenario("gnv-next-year")
     [p] = problems_of(tmp_path)
     assert "folder" in p.message
 
@@ -213,7 +225,7 @@ def test_with_overrides_records_where_each_value_came_from() -> None:
 def test_scenario_from_builds_a_scenario_in_code(tmp_path: Path) -> None:
     sc = scenario_from(parameters={"ambulans.grundbelopp": 1_000_000, "kommuner.andel_insatser": Fraction(1, 4)},
                        name="code")
-    assert sc.name == "code" and sc.origin == "scenario_from(base='2024')"
+    assert sc.name == "code" and sc.origin == "scenario_from(base='god-och-nara-vard-2024')"
     assert sc.changes() == {"ambulans.grundbelopp": (500_000, 1_000_000),
                             "kommuner.andel_insatser": (Fraction(1, 2), Fraction(1, 4))}
     assert "built in code" in sc.sources["ambulans.grundbelopp"]
@@ -290,7 +302,7 @@ def test_newer_population_runs_end_to_end_with_every_budget_line_exact(tmp_path:
                      '[data]\npopulation = "population_2024.csv"\n')
     alloc = allocate(scenario)
     assert alloc.scenario.population == pop and not alloc.scenario.is_baseline
-    assert [r.population for r in alloc.rows] == [int(r["population"]) for r in csv_rows(pop.read_text())]
+    assert [r["population"] for r in alloc.rows] == [int(r["population"]) for r in csv_rows(pop.read_text())]
     assert_budget_lines_exact(alloc.result)
     assert alloc.rows != allocate().rows
 
@@ -298,7 +310,7 @@ def test_newer_population_runs_end_to_end_with_every_budget_line_exact(tmp_path:
     proc = run("allocate", "--format", "csv", "--scenario", str(scenario), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     rows = csv_rows(proc.stdout)
-    assert [int(r["ambulans"]) for r in rows] == [r.ambulans for r in alloc.rows]
+    assert [int(r["ambulans"]) for r in rows] == [r["ambulans"] for r in alloc.rows]
     for column, budget in alloc.result.budget_lines_by_column().items():
         assert sum(int(r[column]) for r in rows) == budget
     check = run("check", "--scenario", str(scenario))

@@ -15,6 +15,7 @@ Every problem is reported at once, each naming the file and the key path.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from collections import Counter
@@ -34,12 +35,14 @@ from .resources import data_file
 __all__ = [
     "Agreement",
     "DataFile",
+    "copy_agreement",
     "ParameterInfo",
     "TableSpec",
     "default_agreement",
     "load_agreement",
     "shipped_agreements",
     "parse_value",
+    "swedish_date",
 ]
 
 DEFINITION = "agreement.toml"
@@ -392,8 +395,10 @@ def resolve(ref: str | Path | None) -> tuple[Path, bool]:
 
 def load_agreement(ref: str | Path | None = None) -> Agreement:
     """An agreement by shipped name or alias, or by the path of its folder or ``agreement.toml``."""
-    path, shipped = resolve(ref)
-    return _load(str(path.resolve()), shipped)
+    path, _ = resolve(ref)
+    path = path.resolve()
+    shipped = path.parent.parent == data_file("agreements").resolve()
+    return _load(str(path), shipped)
 
 
 def _read(path: Path, label: str) -> dict[str, Any]:
@@ -426,11 +431,65 @@ def _loc(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:
     return ".".join(out)
 
 
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+           "november", "december")
+_PLACEHOLDER = re.compile(r"\{(year|date\.([a-z0-9_]+))(?::(long|iso))?\}")
+
+
+def swedish_date(date: dt.date, style: str = "short") -> str:
+    """``1 nov 2023`` (short), ``1 november 2023`` (long) or ``2023-11-01`` (iso)."""
+    if style == "iso":
+        return date.isoformat()
+    month = _MONTHS[date.month - 1]
+    return f"{date.day} {month if style == 'long' else month[:3]} {date.year}"
+
+
+def _fill(value: Any, year: Any, dates: Mapping[str, Any], where: str, problems: list[Problem], label: str) -> Any:
+    """Replace ``{year}``, ``{date.NAME}`` (``:long``, ``:iso``) in every string of the definition.
+
+    So that a title, a heading or a quoted rule follows the agreement's year and its data dates:
+    a new year's definition changes ``year`` and the dates, not every label.
+    """
+    if isinstance(value, dict):
+        return {k: _fill(v, year, dates, f"{where}.{k}" if where else k, problems, label) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, year, dates, f"{where}[{i}]", problems, label) for i, v in enumerate(value)]
+    if not isinstance(value, str) or "{" not in value:
+        return value
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) == "year":
+            return str(year)
+        date = dates.get(m.group(2))
+        if not isinstance(date, dt.date):
+            problems.append(Problem(label, f"{m.group(0)} names no data file with a date; the data files are "
+                                           f"{', '.join(dates) or 'none'}", key=where))
+            return m.group(0)
+        return swedish_date(date, m.group(3) or "short")
+
+    return _PLACEHOLDER.sub(one, value)
+
+
+def _shown(path: Path) -> str:
+    """A path as a message shows it: relative to the working folder when it lies inside it."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 @cache
 def _load(path_text: str, shipped: bool) -> Agreement:
     path = Path(path_text)
-    label = str(path)
+    label = _shown(path)
     raw = _read(path, label)
+    data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
+    dates = {k: v.get("date") for k, v in data.items() if isinstance(v, dict)}
+    filled: list[Problem] = []
+    raw = {k: v if k in ("name", "aliases", "year") else _fill(v, raw.get("year"), dates, k, filled, label)
+           for k, v in raw.items()}
+    if filled:
+        raise InputError(filled)
     try:
         spec = _AgreementFile.model_validate(raw)
     except ValidationError as exc:
@@ -439,12 +498,11 @@ def _load(path_text: str, shipped: bool) -> Agreement:
             for err in exc.errors()
         ]
         raise InputError(problems) from None
-    return _build(spec, path, shipped)
+    return _build(spec, path, shipped, label)
 
 
-def _build(spec: _AgreementFile, path: Path, shipped: bool) -> Agreement:  # noqa: C901 - one check per rule
+def _build(spec: _AgreementFile, path: Path, shipped: bool, label: str) -> Agreement:  # noqa: C901 - one check per rule
     """Check every cross-reference of a validated definition and build the agreement."""
-    label = str(path)
     problems: list[Problem] = []
 
     def problem(key: str, message: str) -> None:
@@ -542,7 +600,7 @@ def _build(spec: _AgreementFile, path: Path, shipped: bool) -> Agreement:  # noq
         if c.kind in ("line", "part", "sum"):
             amount_names.add(c.name)
         columns.append(ColumnSpec(c.name, c.kind, ref, c.label, c.short))
-    names = {c.name for c in columns}
+    names = [c.name for c in columns]
 
     # Tables
     tables = []
@@ -618,3 +676,61 @@ def _build(spec: _AgreementFile, path: Path, shipped: bool) -> Agreement:  # noq
         budget_title=spec.budget.title if spec.budget else "", budget_files=budget_files,
         notes=tuple(spec.notes), shipped=shipped,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# A new agreement from an existing one
+
+
+def _folder_name(path: Path) -> str:
+    """The agreement name a new folder suggests: its name, lower case, with safe characters only."""
+    name = re.sub(r"[^a-z0-9_.-]+", "-", path.name.casefold()).strip("-._")
+    return name or "new-agreement"
+
+
+def copy_agreement(source: Agreement, target: Path, with_official: bool = False) -> Path:
+    """Copy ``source``'s definition and its data files into the new folder ``target``.
+
+    The copy is self-contained: data files sit beside ``agreement.toml``, the paths in the
+    definition are rewritten to match, the name becomes the folder's name and the aliases are
+    dropped, so that the copy never shadows the original. The official tables are the published
+    figures of *that* agreement, not of the new one: they are left out (and the definition's
+    references to them removed) unless ``with_official``, when they are copied under
+    ``official/``. The folder is built under a temporary name and renamed into place: it appears
+    whole or not at all.
+    """
+    import shutil
+    import tempfile
+
+    if target.exists():
+        raise FileExistsError(f"{target} already exists; choose a new folder")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise FileNotFoundError(f"the folder {parent} does not exist")
+    text = source.path.read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    moves: dict[str, str] = {}
+    for spec in raw.get("data", {}).values():
+        moves[spec["file"]] = Path(spec["file"]).name
+    official = [t["official"] for t in raw.get("tables", []) if t.get("official")]
+    official += [raw["budget"][w] for w in ("by_chapter", "by_recipient", "stated_totals") if raw.get("budget", {}).get(w)]
+    if with_official:
+        moves |= {rel: f"official/{Path(rel).name}" for rel in official}
+    else:
+        text = re.sub(r'(?m)^(official|official_columns|by_chapter|by_recipient|stated_totals) = .*\n', "", text)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    try:
+        (tmp / "official").mkdir()
+        for old, new in moves.items():
+            shutil.copyfile(source.path.parent / old, tmp / new)
+            text = text.replace(f'"{old}"', f'"{new}"')
+        text = re.sub(r'(?m)^name = ".*"$', f'name = "{_folder_name(target)}"', text, count=1)
+        text = re.sub(r"(?m)^aliases = \[.*\]\n", "", text, count=1)
+        (tmp / DEFINITION).write_text(text, encoding="utf-8")
+        if not any((tmp / "official").iterdir()):
+            (tmp / "official").rmdir()
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target / DEFINITION

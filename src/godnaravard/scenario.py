@@ -13,10 +13,12 @@ states only what differs::
     "ambulans.grundbelopp" = 1_000_000          # or a table {value = ..., source = "..."}
 
     [data]                                      # optional; paths relative to this file
-    population = "population_2024.csv"
+    population = "population_new.csv"
     landsbygd = "landsbygd_per_kommun.csv"
 
-``--set KEY=VALUE`` and the API's ``overrides`` apply on top, with the same keys.
+A file may instead name its agreement (``agreement = "svf-cancer-2025-2"``, or a definition's
+path) and no base: it then starts from that agreement as signed (or from the one given with
+``--agreement``). ``--set KEY=VALUE`` and the API's ``overrides`` apply on top, with the same keys.
 """
 
 from __future__ import annotations
@@ -179,7 +181,7 @@ def _read_toml(path: Path, label: str) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        hint = "" if path.suffix else f" (shipped scenarios: {_shipped_names()})"
+        hint = "" if path.suffix else f" (shipped agreements: {_shipped_names()})"
         raise InputError(Problem(label, f"the scenario file does not exist{hint}")) from None
     except IsADirectoryError:
         raise InputError(Problem(label, "this is a folder, not a scenario file")) from None

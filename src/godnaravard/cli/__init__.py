@@ -21,11 +21,14 @@ __all__ = ["main", "run", "COMMANDS"]
 #: ``godnaravard --help`` does not import every command.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "allocate": ("godnaravard.cli.allocate", "allocate_cmd", "Allocate bilaga 2–4 and print the table."),
-    "check": ("godnaravard.cli.check", "check_cmd", "Reconcile every cell with the official 2024 tables."),
+    "check": ("godnaravard.cli.check", "check_cmd", "Reconcile every cell with the agreement's official tables."),
     "export": ("godnaravard.cli.export", "export_cmd", "Write the allocation as an Excel workbook (.xlsx)."),
     "diff": ("godnaravard.cli.diff", "diff_cmd", "Compare two scenarios per region and column."),
     "explain": ("godnaravard.cli.explain", "explain_cmd", "How one region's amounts arise, step by step."),
     "sweep": ("godnaravard.cli.sweep", "sweep_cmd", "Allocate a grid or file of scenarios at once (CSV/Parquet)."),
+    "parameters": ("godnaravard.cli.agreements", "parameters_cmd", "List an agreement's parameter keys (for --set)."),
+    "agreements": ("godnaravard.cli.agreements", "agreements_cmd", "List the shipped agreements."),
+    "agreement": ("godnaravard.cli.agreements", "agreement_group", "Start (new) or validate (show) an agreement."),
 }
 
 
@@ -49,7 +52,7 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="godnaravard")
 def main(**_: Any) -> None:
-    """God och nära vård 2024: the state grant's allocation rules, exact to the krona.
+    """State grants to regions and kommuner (God och nära vård and its sister agreements), exact to the krona.
 
     Exit codes: 0 success, 1 a check that found deviations, 2 bad input or usage.
     """

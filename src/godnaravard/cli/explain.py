@@ -1,7 +1,8 @@
-"""``godnaravard explain LAN``: how one region's amounts arise, step by step, with sources."""
+"""``godnaravard explain REGION``: how one recipient's amounts arise, step by step, with sources."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import click
@@ -10,28 +11,42 @@ from .common import fail, handle_errors, overrides_from, scenario_options
 
 __all__ = ["explain_cmd"]
 
+#: The narrowest width the text is wrapped to, however narrow the terminal.
+MIN_WIDTH = 40
+
+
+def _width() -> int | None:
+    """The terminal's width (``COLUMNS`` first); None when there is no terminal (no wrapping)."""
+    columns = shutil.get_terminal_size((0, 0)).columns
+    return max(columns, MIN_WIDTH) if columns > 0 else None
+
 
 @click.command("explain")
-@click.argument("lan", metavar="LAN")
+@click.argument("region", metavar="REGION")
 @scenario_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: for reading; json: every step with exact fractions, for machines.")
 @handle_errors
-def explain_cmd(lan: str, agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
-                landsbygd: Path | None, fmt: str) -> None:
-    """Show step by step how a region's amounts arise: inputs with sources, shares, rounding.
+def explain_cmd(region: str, agreement: str | None, scenario: str | None, assignments: tuple[str, ...],
+                population: Path | None, landsbygd: Path | None, fmt: str) -> None:
+    """Show step by step how one recipient's amounts arise: data and parameters with sources,
+    shares, rounding.
 
-    LAN is a län code (14) or a name ("Västra Götaland", "Region Skåne"). For every part of
-    bilaga 2, 3 and 4: the part's total, the region's share as an exact fraction and in percent,
-    the exact amount, the floor, the remainder and its rank, and whether the region received a
-    balancing krona. The steps end in the same figures as `godnaravard allocate`.
+    REGION is a code (14) or a name ("Västra Götaland", "Region Skåne") of one of the
+    agreement's recipients. For every budget line of the agreement: its total, the base amount
+    if any, and for every part: its amount, the key it is shared by, the recipient's share as an
+    exact fraction and in percent, the exact amount, the floor, the remainder and its rank, and
+    whether the recipient received a balancing krona. The steps end in the same figures as
+    `godnaravard allocate`. The text is wrapped to the terminal's width (COLUMNS).
     """
     from ..api import allocate
-    from ..explain import explain, explanation_json, explanation_text, find_lan, known_lan
+    from ..explain import UnknownRecipientError, explain, explanation_json, explanation_text
 
-    if find_lan(lan) is None:
-        fail(f"unknown län {lan!r}; give a code or a name: {known_lan()}")
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
                      agreement=agreement)
-    e = explain(alloc, lan)
-    click.echo(explanation_json(e) if fmt == "json" else explanation_text(e), nl=False)
+    try:
+        e = explain(alloc, region)
+    except UnknownRecipientError as exc:
+        fail(exc.message)
+        return
+    click.echo(explanation_json(e) if fmt == "json" else explanation_text(e, _width()), nl=False)

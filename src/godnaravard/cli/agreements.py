@@ -1,0 +1,168 @@
+"""``godnaravard agreements``, ``godnaravard agreement new|show`` and ``godnaravard parameters``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .common import agreement_option, fail, handle_errors
+
+__all__ = ["agreements_cmd", "agreement_group", "parameters_cmd"]
+
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+                       show_default=True, help="table: for reading; csv and json: for programs.")
+
+
+def _kr(value: int) -> str:
+    from ..render import kr
+
+    return kr(value)
+
+
+@click.command("agreements")
+@_FORMAT
+@handle_errors
+def agreements_cmd(fmt: str) -> None:
+    """List the shipped agreements: name, title, budget lines and the dates of their data.
+
+    Use a name with --agreement on any command; `godnaravard agreement new DIR --from NAME`
+    starts a new agreement from one of them.
+    """
+    from ..agreements import default_agreement, shipped_agreements
+
+    found = [a.describe() | {"default": a.name == default_agreement()} for a in shipped_agreements()]
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["name", "title", "total_kr", "data_dates", "default"])
+        for a in found:
+            dates = "; ".join(f"{k} {v}" for k, v in a["data"].items())
+            writer.writerow([a["name"], a["title"], a["total"], dates, "yes" if a["default"] else ""])
+        click.echo(buf.getvalue(), nl=False)
+        return
+    from rich.table import Table
+
+    from ..render import console
+
+    table = Table(title="Avtal som levereras med godnaravard", header_style="bold")
+    for heading, justify in (("Namn", "left"), ("Titel", "left"), ("Fördelas, kr", "right"), ("Data per", "left")):
+        table.add_column(heading, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for a in found:
+        name = a["name"] + (" (standard)" if a["default"] else "")
+        if a["aliases"]:
+            name += "\nalias: " + ", ".join(a["aliases"])
+        table.add_row(name, a["title"], _kr(a["total"]), "\n".join(f"{k} {v}" for k, v in a["data"].items()))
+    console().print(table)
+
+
+@click.group("agreement")
+def agreement_group() -> None:
+    """Start, inspect or validate an agreement's definition (see docs/agreements.md)."""
+
+
+@agreement_group.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--from", "source", metavar="NAME|PATH", default=None,
+              help="The agreement to copy (default: the default shipped agreement).")
+@click.option("--with-official", is_flag=True,
+              help="Also copy its official (published) tables, to reconcile a variant of the same agreement.")
+@handle_errors
+def agreement_new(folder: Path, source: str | None, with_official: bool) -> None:
+    """Copy an agreement's definition and data into FOLDER, ready to edit.
+
+    FOLDER must not exist. The copy holds agreement.toml and every data file it names; its name
+    is FOLDER's name. The published tables belong to the agreement copied, so they are left out
+    unless --with-official. Edit the copy (docs/agreements.md), then run any command with
+    --agreement FOLDER.
+    """
+    from ..agreements import copy_agreement, load_agreement
+
+    ag = load_agreement(source)
+    try:
+        path = copy_agreement(ag, folder, with_official)
+    except OSError as exc:
+        fail(f"{folder}: {exc.strerror or exc}" if isinstance(exc, OSError) and exc.strerror else str(exc))
+    click.echo(f"{path}: a copy of {ag.name}; edit it, then: godnaravard allocate --agreement {folder}")
+
+
+@agreement_group.command("show")
+@click.argument("ref", metavar="NAME|PATH", required=False)
+@handle_errors
+def agreement_show(ref: str | None) -> None:
+    """Validate an agreement's definition and data, allocate it once, and summarise it.
+
+    Every problem of the definition is listed at once, each with the file and the key path.
+    """
+    from ..api import allocate
+
+    alloc = allocate(agreement=ref)
+    ag = alloc.agreement
+    lines = [f"{ag.title} ({ag.name})", f"  definition: {ag.path}", f"  dokument:   {ag.document}"]
+    if ag.signed:
+        lines.append(f"  undertecknat: {ag.signed_text}")
+    for d in ag.data.values():
+        lines.append(f"  data {d.name}: {d.path} ({d.label}, per {d.date.isoformat()})")
+    lines.append(f"  mottagare: {len(alloc.rows)}")
+    totals = alloc.totals()
+    for line in ag.rules.lines:
+        column = next(c.name for c in ag.rules.columns if c.kind == "line" and c.ref == (line.name,))
+        lines.append(f"  {line.label}: {_kr(totals[column])} kr fördelat, "
+                     f"budget {_kr(ag.parameters.amount(line.total))} kr")
+    lines.extend(f"  not: {n}" for n in ag.notes)
+    lines.append("OK: the definition is valid and every line sums exactly to its budget")
+    click.echo("\n".join(lines))
+
+
+@click.command("parameters")
+@agreement_option
+@_FORMAT
+@handle_errors
+def parameters_cmd(agreement: str | None, fmt: str) -> None:
+    """List every parameter key of an agreement with its value, unit and source.
+
+    These are the keys of --set KEY=VALUE, of --vary in sweep and of a scenario file's
+    [parameters] table.
+    """
+    from ..agreements import load_agreement
+
+    ag = load_agreement(agreement)
+    rows = [
+        {"key": k, "value": v if isinstance(v, int) else str(v), "unit": info.unit, "kind": info.kind,
+         "label": info.label, "source": info.source}
+        for k, v in ag.parameters.as_dict().items()
+        for info in (ag.parameter_info[k],)
+    ]
+    if fmt == "json":
+        click.echo(json.dumps({"agreement": ag.name, "parameters": rows}, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+        return
+    from rich.table import Table
+
+    from ..render import console
+
+    table = Table(title=f"Parametrar: {ag.title}", header_style="bold", show_lines=False)
+    table.add_column("Nyckel (--set)", no_wrap=True)
+    table.add_column("Värde", justify="right", no_wrap=True)
+    table.add_column("Enhet")
+    table.add_column("Beskrivning och källa", overflow="fold")
+    for r in rows:
+        value = _kr(r["value"]) if isinstance(r["value"], int) else r["value"]
+        table.add_row(r["key"], value, r["unit"], f"{r['label']}\n[dim]{r['source']}[/dim]")
+    console().print(table)

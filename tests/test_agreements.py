@@ -1,0 +1,187 @@
+"""Agreements as data: the shipped definitions, bad definitions, `agreements`, `agreement new|show`, `parameters`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from godnaravard import allocate
+from godnaravard.agreements import default_agreement, load_agreement, shipped_agreements, swedish_date
+from godnaravard.errors import InputError
+from godnaravard.resources import data_dir
+
+from _cli import invoke
+
+SVF = data_dir() / "agreements" / "svf-cancer-2025-2"
+
+
+# --- The shipped agreements -------------------------------------------------------------------
+
+def test_two_agreements_ship_and_the_default_is_god_och_nara_vard() -> None:
+    names = [a.name for a in shipped_agreements()]
+    assert names == ["god-och-nara-vard-2024", "svf-cancer-2025-2"]
+    assert default_agreement() == names[0]
+    assert load_agreement() is load_agreement("2024") is load_agreement(names[0])
+    assert load_agreement("svf-2025-2") is load_agreement(SVF) is load_agreement(SVF / "agreement.toml")
+
+
+def test_the_definitions_fill_in_year_and_data_dates() -> None:
+    gnv = load_agreement("2024")
+    assert gnv.title == "God och nära vård 2024"
+    assert gnv.label("population") == "Befolkning 1 nov 2023"
+    assert gnv.rules.keys["population"].section == "Avsnitt 12: befolkningsunderlaget den 1 november 2023"
+    assert [d.isoformat() for _, d in gnv.signed] == ["2023-12-15", "2023-12-20"]
+    assert swedish_date(gnv.recipients.date, "iso") == "2023-11-01"
+
+
+def test_svf_reproduces_all_18_published_amounts() -> None:
+    alloc = allocate(agreement="svf-cancer-2025-2")
+    with (SVF / "official" / "utbetalning2.csv").open(encoding="utf-8") as fh:
+        published = {r["lan_code"]: int(r["belopp_kr"]) for r in csv.DictReader(fh)}
+    assert {r["lan_code"]: r["svf"] for r in alloc.rows} == published
+    assert len(published) == 18 and "13" not in published
+
+
+# --- Bad definitions: one clear error per problem, naming the file and the key path ------------
+
+def _definition(tmp_path: Path, edit: tuple[str, str] | None = None, extra: str = "") -> Path:
+    """A copy of the SVF definition in tmp_path with one text replaced (or text appended)."""
+    folder = tmp_path / "a"
+    shutil.copytree(SVF, folder)
+    path = folder / "agreement.toml"
+    text = path.read_text(encoding="utf-8")
+    if edit is not None:
+        assert edit[0] in text, edit[0]
+        text = text.replace(edit[0], edit[1])
+    path.write_text(text + extra, encoding="utf-8")
+    return folder
+
+
+BAD: list[tuple[str, tuple[str, str] | None, str, str, str]] = [
+    # (id, replacement, appended text, key path, message)
+    ("unknown key", ('key = "population", label = "Efter', 'key = "folk", label = "Efter'), "",
+     "lines.svf.parts.befolkning.key", "unknown key 'folk'"),
+    ("unknown column of the key", ('column = "population"\nlabel = "befolkningsandel"',
+                                   'column = "invanare"\nlabel = "befolkningsandel"'), "",
+     "keys.population.column", "unknown column 'invanare'"),
+    ("unknown parameter", ('total = "svf.total"', 'total = "svf.summa"'), "",
+     "lines.svf.total", "unknown parameter 'svf.summa'"),
+    ("a share where an amount is needed", ('kind = "amount"\nunit = "kr"', 'kind = "share"\nunit = "kr"'), "",
+     "lines.svf.total", "svf.total is a share, but this needs an amount"),
+    ("a table column no part produces", ('columns = ["lan_code", "region", "population", "svf"]\nofficial',
+                                         'columns = ["lan_code", "region", "population", "ambulans"]\nofficial'), "",
+     "tables.utbetalning2.columns", "no column produces ambulans"),
+    ("duplicate column names", None, '\n[[columns]]\nname = "svf"\nkind = "line"\nref = ["svf"]\nlabel = "Igen"\n',
+     "columns.svf", "the column name 'svf' is used 2 times"),
+    ("a part carved out beyond its line",
+     ('parts = [\n    { name = "befolkning"', 'parts = [\n    { name = "extra", key = "population", amount = "svf.extra" },'
+                                             '\n    { name = "befolkning"'),
+     '\n[parameters."svf.extra"]\nvalue = 200_000_000\nkind = "amount"\nunit = "kr"\nlabel = "X"\nsource = "test"\n',
+     "parameters", "svf.extra (200000000) is larger than svf.total (182500000), of which it is a part"),
+    ("no rest part", ('{ name = "befolkning", key = "population", label', '{ name = "befolkning", key = "population", '
+                                                                          'amount = "svf.total", label'), "",
+     "lines.svf.parts", "exactly one part must take the rest"),
+    ("a missing data file", ('file = "population_2025_09.csv"', 'file = "nowhere.csv"'), "",
+     "data.population.file", "the data file 'nowhere.csv' does not exist"),
+    ("a misspelt field", ('kind = "amount"', 'knid = "amount"'), "",
+     "parameters.svf.total.kind", "Field required"),
+    ("an unknown placeholder", ('label = "Belopp"\ntotal', 'label = "Belopp {date.befolkning}"\ntotal'), "",
+     "lines[0].label", "{date.befolkning} names no data file with a date"),
+]
+
+
+@pytest.mark.parametrize(("edit", "extra", "key", "message"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_a_bad_definition_names_file_key_and_problem(tmp_path: Path, edit: tuple[str, str] | None, extra: str,
+                                                     key: str, message: str) -> None:
+    folder = _definition(tmp_path, edit, extra)
+    with pytest.raises(InputError) as info:
+        load_agreement(folder)
+    problems = info.value.problems
+    assert any(p.key == key and message in p.message for p in problems), problems
+    assert all(p.file.endswith("agreement.toml") for p in problems)
+    result = invoke("allocate", "--agreement", folder)
+    assert result.exit_code == 2 and result.output.startswith("godnaravard: error: ")
+    assert f"key '{key}'" in result.output and "Traceback" not in result.output
+
+
+def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
+    folder = _definition(tmp_path, ('total = "svf.total"', 'total = "svf.summa"'),
+                         '\n[[columns]]\nname = "x"\nkind = "part"\nref = ["svf", "nope"]\nlabel = "X"\n')
+    with pytest.raises(InputError) as info:
+        load_agreement(folder)
+    assert {p.key for p in info.value.problems} == {"lines.svf.total", "columns.x.ref"}
+
+
+def test_a_data_file_that_lacks_a_recipient_or_sums_to_zero_is_named(tmp_path: Path) -> None:
+    folder = _definition(tmp_path)
+    data = folder / "population_2025_09.csv"
+    rows = data.read_text(encoding="utf-8").splitlines()
+    data.write_text("\n".join(rows[0:1] + [r.rsplit(",", 1)[0] + ",0" for r in rows[1:]]) + "\n", encoding="utf-8")
+    result = invoke("allocate", "--agreement", folder)
+    assert result.exit_code == 2
+    assert "population_2025_09.csv" in result.output and "every row is zero" in result.output
+
+
+def test_base_amount_times_recipients_above_the_line_is_refused(tmp_path: Path) -> None:
+    folder = _definition(tmp_path, ('total = "svf.total"\nsection', 'total = "svf.total"\nbase = "svf.bas"\nsection'),
+                         '\n[parameters."svf.bas"]\nvalue = 20_000_000\nkind = "amount"\nunit = "kr"\nlabel = "Bas"\n'
+                         'source = "test"\n')
+    result = invoke("allocate", "--agreement", folder)
+    assert result.exit_code == 2
+    assert "svf.bas 20000000 kr × 18 regions = 360000000 kr is more than svf.total 182500000 kr" in result.output
+
+
+def test_an_unknown_agreement_lists_the_shipped_ones() -> None:
+    result = invoke("allocate", "--agreement", "gnv-2031")
+    assert result.exit_code == 2
+    assert "no such agreement" in result.output and "god-och-nara-vard-2024" in result.output
+
+
+# --- The commands ----------------------------------------------------------------------------------
+
+def test_agreements_lists_name_title_totals_and_dates() -> None:
+    doc = json.loads(invoke("agreements", "--format", "json").output)
+    assert [(a["name"], a["title"]) for a in doc] == [
+        ("god-och-nara-vard-2024", "God och nära vård 2024"),
+        ("svf-cancer-2025-2", "Kortare väntetider i cancervården 2025, utbetalning 2"),
+    ]
+    assert doc[0]["total"] == 2_420_000_000 + 46_000_000 + 750_000_000
+    assert doc[1]["data"] == {"population": "2025-09-30"}
+    table = invoke("agreements").output
+    assert "god-och-nara-vard-2024 (standard)" in table and "182 500 000" in table
+
+
+def test_parameters_lists_every_key_with_value_unit_and_source() -> None:
+    rows = list(csv.DictReader(io.StringIO(invoke("parameters", "--format", "csv").output)))
+    keys = {r["key"]: r for r in rows}
+    assert keys["ambulans.grundbelopp"]["value"] == "500000" and keys["ambulans.grundbelopp"]["unit"] == "kr"
+    assert keys["kommuner.andel_insatser"]["value"] == "1/2"
+    assert all(r["source"] for r in rows) and len(rows) == 19
+    svf = json.loads(invoke("parameters", "--agreement", "svf-cancer-2025-2", "--format", "json").output)
+    assert [p["key"] for p in svf["parameters"]] == ["svf.total"]
+
+
+def test_agreement_new_copies_a_self_contained_definition(tmp_path: Path) -> None:
+    target = tmp_path / "Min Kopia"
+    result = invoke("agreement", "new", target, "--from", "svf-2025-2")
+    assert result.exit_code == 0, result.output
+    copy = load_agreement(target)
+    assert copy.name == "min-kopia" and copy.aliases == () and copy.recipients.path.parent == target.resolve()
+    assert all(t.official is None for t in copy.tables) and not (target / "official").exists()
+    assert allocate(agreement=target).rows == allocate(agreement="svf-cancer-2025-2").rows
+    again = invoke("agreement", "new", target)
+    assert again.exit_code == 2 and "already exists" in again.output
+    full = invoke("agreement", "new", tmp_path / "full", "--from", "2024", "--with-official")
+    assert full.exit_code == 0 and (tmp_path / "full" / "official" / "bilaga3_regioner.csv").is_file()
+    assert invoke("check", "--agreement", tmp_path / "full").exit_code == 0
+
+
+def test_agreement_show_validates_and_summarises() -> None:
+    result = invoke("agreement", "show", "svf-cancer-2025-2")
+    assert result.exit_code == 0
+    assert "mottagare: 18" in result.output and "Belopp: 182 500 000 kr fördelat" in result.output
