@@ -41,5 +41,11 @@ def result(inputs: core.Inputs, params: core.Parameters) -> core.Result:
 
 @pytest.fixture(scope="session")
 def official() -> dict[tuple[str, str], int]:
-    """The 84 official amount cells by (column, län code)."""
-    return {(c.column, c.lan_code): c.amount for c in official_cells()}
+    """The default agreement's official amount cells by (column, län code).
+
+    105 for the 2024 agreement: bilaga 2 (21), bilaga 3 Nära vård, Ambulans and Totalt (63),
+    bilaga 4 (21).
+    """
+    from godnaravard.agreements import load_agreement
+
+    return {(c.column, c.lan_code): c.amount for c in official_cells(load_agreement())}

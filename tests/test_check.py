@@ -1,63 +1,252 @@
-"""Reconciliation with the official tables: every official cell is a test case (reference data)."""
+"""Reconciliation with the official tables: every official cell is a test case (reference data).
+
+Both shipped agreements are reconciled: the 2024 agreement (bilaga 2–4, 105 cells, the budget
+table of avsnitt 11 and 53 stated totals) and the SVF payment (18 cells, 2 stated totals).
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+from functools import cache
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from godnaravard import allocate
-from godnaravard.check import TOLERANCE_KR, reconcile
+from godnaravard.agreements import load_agreement
+from godnaravard.api import Allocation
+from godnaravard.check import TOLERANCE_KR, Reconciliation, reconcile, signed_kr
+from godnaravard.check_render import check_json, check_text
+from godnaravard.cli import main
 from godnaravard.core import Result
 from godnaravard.reference import official_cells
 
-
-@pytest.mark.parametrize("cell", official_cells(), ids=lambda c: f"{c.column}-{c.lan_code}")
-def test_every_official_cell_within_tolerance(result: Result, cell) -> None:
-    row = next(r for r in result.rows if r.lan_code == cell.lan_code)
-    assert abs(getattr(row, cell.column) - cell.amount) <= TOLERANCE_KR
+SVF = "svf-cancer-2025-2"
+GNV = "god-och-nara-vard-2024"
+SRC = Path(__file__).resolve().parents[1] / "src" / "godnaravard"
 
 
-def test_at_least_82_of_84_cells_exact_and_summary(result: Result) -> None:
-    rec = reconcile(result)
-    assert len(rec.cells) == 84
-    assert rec.exact >= 82
-    assert rec.within_tolerance == 84
-    assert rec.ok
+@cache
+def alloc_of(agreement: str) -> Allocation:
+    return allocate(agreement=agreement)
 
 
-def test_every_deviating_cell_is_explained(result: Result) -> None:
-    rec = reconcile(result)
+@cache
+def rec_of(agreement: str) -> Reconciliation:
+    return reconcile(alloc_of(agreement))
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["check", *args], env={"COLUMNS": "80"})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def flat(text: str) -> str:
+    """The text with its line breaks and indentation folded, to find a wrapped phrase."""
+    return re.sub(r"\s+", " ", text)
+
+
+CELLS = [(name, c) for name in (GNV, SVF) for c in official_cells(load_agreement(name))]
+
+
+@pytest.mark.parametrize("agreement, cell", CELLS, ids=lambda x: x if isinstance(x, str) else
+                         f"{x.bilaga}-{x.column}-{x.lan_code}")
+def test_every_official_cell_within_tolerance(agreement: str, cell) -> None:
+    computed = alloc_of(agreement).result.amount(cell.column, cell.lan_code)
+    assert abs(computed - cell.amount) <= TOLERANCE_KR
+
+
+# --- God och nära vård 2024 ---------------------------------------------------------------------
+
+def test_every_published_column_is_compared_105_cells() -> None:
+    rec = rec_of(GNV)
+    assert len(rec.cells) == 105
+    assert rec.cells_by_table == {"Bilaga 2": 21, "Bilaga 3": 63, "Bilaga 4": 21}
+    assert rec.compared_columns == ("kommuner", "nara_vard", "ambulans", "regioner_totalt", "landsbygd")
+    # 82 of the 84 cells of bilaga 2–4 without Totalt, and 19 of the 21 Totalt cells.
+    assert rec.exact == 101
+    assert sum(c.deviation == 0 for c in rec.cells if c.column != "regioner_totalt") == 82
+    assert rec.within_tolerance == 105
+    assert {(c.column, c.lan_code, c.deviation) for c in rec.deviating} == {
+        ("ambulans", "04", 1), ("ambulans", "14", -1), ("regioner_totalt", "04", 1), ("regioner_totalt", "14", -1)}
+    assert rec.ok and rec.is_baseline and not rec.notes and not rec.input_mismatches
+    assert rec.agreement is not None and rec.agreement.name == GNV
+    sums = rec.column_sums
+    assert set(sums) == set(alloc_of(GNV).result.rules.amount_columns)
+    assert all(s == b for s, b in sums.values())
+
+
+def test_every_deviating_cell_is_explained() -> None:
+    rec = rec_of(GNV)
     for cell in rec.deviating:
         assert "remainder" in cell.reason and "rank" in cell.reason
         assert abs(cell.exact - cell.official) < 1 and abs(cell.exact - cell.computed) < 1
+    totalt = next(c for c in rec.deviating if c.column == "regioner_totalt")
+    assert "is the sum of Nära vård (bilaga 3) and Ambulans (bilaga 3)" in totalt.reason
+    assert "Ambulans (bilaga 3) differs from the official table by +1 kr" in totalt.reason
+    ambulans = next(c for c in rec.deviating if c.column == "ambulans" and c.lan_code == "04")
+    assert "the sainte_lague rule would give the official amount here" in ambulans.reason
 
 
-def test_stated_totals_all_follow(result: Result) -> None:
-    rec = reconcile(result)
-    assert rec.totals and all(t.ok for t in rec.totals)
+def test_stated_totals_and_budget_table_all_follow() -> None:
+    rec = rec_of(GNV)
+    assert len(rec.totals) == 53 and all(t.ok for t in rec.totals)
     ids = {t.id for t in rec.totals}
-    assert {"s13_1_regionerna", "s11_1_statens_andel", "t11_1_4", "t11_2_sub1", "bilaga3_total"} <= ids
+    assert {"s13_1_regionerna", "s11_1_statens_andel", "bilaga3_total"} <= ids
+    # The budget table: 8 chapter rows (7.1 and 7.2 by payer), 11 recipient rows, 3 subtotals.
+    chapters = [t for t in rec.totals if t.id.startswith("by_chapter_")]
+    assert [t.id for t in chapters] == [f"by_chapter_{c}" for c in ("4", "5", "6", "7", "7.1", "7.2", "8", "9")]
+    assert {t.id: t.derived for t in chapters}["by_chapter_7.1"] == 100_000_000
+    assert len([t for t in rec.totals if t.id.startswith("by_recipient_row")]) == 11
+    assert [t.id for t in rec.totals if "_sub" in t.id] == ["by_recipient_sub1", "by_recipient_sub5",
+                                                           "by_recipient_sub8"]
 
 
-def test_rule_comparison_is_computed_not_asserted(result: Result) -> None:
-    rec = reconcile(result)
+def test_rule_comparison_is_computed_not_asserted() -> None:
+    rec = rec_of(GNV)
     used = rec.rules[0]
     assert used.rule == "largest_remainder" and used.exact == rec.exact
+    assert set(used.exact_by_column) == set(rec.compared_columns)
     # The declared rule is at least as good as every alternative compared.
     assert all(used.exact >= r.exact for r in rec.rules)
+    assert rec.rules[1].exact_by_column["ambulans"] == 21  # Sainte-Laguë reproduces the ambulance column
+
+
+def test_a_bare_result_reconciles_like_the_allocation(result: Result) -> None:
+    rec = reconcile(result)
+    assert (len(rec.cells), rec.exact, rec.ok, rec.is_baseline) == (105, 101, True, True)
+    assert [t.ok for t in rec.totals] == [t.ok for t in rec_of(GNV).totals]
+    changed = reconcile(allocate(overrides={"ambulans.grundbelopp": 1_000_000}).result)
+    assert not changed.is_baseline and "ambulans.grundbelopp 500000 → 1000000" in changed.notes[0]
 
 
 def test_check_fails_when_a_cell_moves_more_than_the_tolerance() -> None:
-    # A what-if that changes the totals cannot match the 2024 tables: the check must say so.
+    # A what-if that changes the totals cannot match the official tables: the check must say so.
     alloc = allocate(overrides={"ambulans.grundbelopp": 1_000_000})
-    rec = reconcile(alloc.result, is_baseline=alloc.scenario.is_baseline)
-    assert not rec.ok
-    assert rec.notes and "differs from the 2024 agreement" in rec.notes[0]
+    rec = reconcile(alloc)
+    assert not rec.ok and not rec.is_baseline
+    assert rec.notes and "differs from the agreement God och nära vård 2024 as signed" in rec.notes[0]
+    assert "ambulans.grundbelopp 500000 → 1000000" in rec.notes[0]
+    assert "compared with the official tables of God och nära vård 2024" in rec.notes[0]
+    assert "Input data differing" not in rec.notes[0]  # there is no such section: the data are the agreement's
     assert rec.worst is not None and abs(rec.worst.deviation) > TOLERANCE_KR
+    assert all(s == b for s, b in rec.column_sums.values())
 
 
 def test_stated_total_mismatch_is_reported() -> None:
-    alloc = allocate(overrides={"skr.ambulans": 1})
-    rec = reconcile(alloc.result)
+    rec = reconcile(allocate(overrides={"skr.ambulans": 1}))
     bad = {t.id for t in rec.totals if not t.ok}
-    assert "s13_1_skr" in bad and "s11_2_total" in bad
+    assert {"s13_1_skr", "s11_2_total", "by_chapter_5", "by_recipient_row5", "by_recipient_sub5"} <= bad
     assert not rec.ok
+
+
+def test_a_sub_chapter_follows_its_payer() -> None:
+    rec = reconcile(allocate(overrides={"kvalitetsregister.regionerna_grundanslag": 70_465_001}))
+    bad = {t.id for t in rec.totals if not t.ok}
+    assert {"by_chapter_7", "by_chapter_7.1"} <= bad and "by_chapter_7.2" not in bad
+
+
+def test_own_population_file_is_named_and_its_differences_listed(tmp_path: Path) -> None:
+    source = load_agreement(GNV).recipients.path
+    rows = list(csv.DictReader(io.StringIO(source.read_text(encoding="utf-8"))))
+    rows[0]["population"] = str(int(rows[0]["population"]) + 1_000)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path = tmp_path / "befolkning.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    rec = reconcile(allocate(population=path))
+    assert not rec.is_baseline and not rec.ok
+    assert f"own input files: population: {path}" in rec.notes[0]
+    assert "'Input data differing from the official tables' below" in rec.notes[0]
+    label = load_agreement(GNV).label("population")
+    assert len(rec.input_mismatches) == 1
+    assert rec.input_mismatches[0].startswith(f"{rows[0]['lan_code']} ") and label in rec.input_mismatches[0]
+    assert "(Bilaga 2, Bilaga 3)" in rec.input_mismatches[0]
+    text = check_text(rec)
+    assert "Input data differing from the official tables:" in text
+
+
+# --- SVF: another agreement, no budget table ----------------------------------------------------
+
+def test_svf_reproduces_18_of_18() -> None:
+    rec = rec_of(SVF)
+    assert (len(rec.cells), rec.exact, rec.within_tolerance) == (18, 18, 18)
+    assert rec.cells_by_table == {"Utbetalning 2": 18}
+    assert [(t.id, t.ok) for t in rec.totals] == [("riket_befolkning", True), ("riket_belopp", True)]
+    assert rec.ok and not rec.notes and not rec.input_mismatches
+
+
+def test_svf_check_command_exits_0() -> None:
+    code, out = cli("--agreement", SVF)
+    assert code == 0, out
+    title = load_agreement(SVF).title
+    assert flat(f"Reconciliation with the official tables of {title}") in flat(out)
+    assert "cells compared:        18 (Utbetalning 2: 18)" in out
+    assert "exact:                 18 of 18" in out
+    assert "Bilaga" not in out and "Avsnitt" not in out
+    assert out.rstrip().endswith("Result: OK (tolerance 1 kr per cell, column sums exact)")
+    doc = json.loads(cli("--agreement", SVF, "--format", "json")[1])
+    assert doc["agreement"] == {"name": SVF, "title": title}
+    assert doc["ok"] and doc["summary"]["exact"] == 18
+
+
+# --- The command ---------------------------------------------------------------------------------
+
+def test_check_command_text_for_the_2024_agreement() -> None:
+    code, out = cli()
+    assert code == 0, out
+    assert out.startswith("Reconciliation with the official tables of God och nära vård 2024\n")
+    assert "cells compared:        105 (Bilaga 2: 21, Bilaga 3: 63, Bilaga 4: 21)" in out
+    assert "exact:                 101 of 105" in out
+    assert "within 1 kr:           105 of 105" in out
+    assert "column sums = budget:  yes, every column to the krona" in out
+    assert "official 1 516 511 kr, computed 1 516 512 kr (+1 kr)" in out
+    assert "Totals stated by God och nära vård 2024: 53 of 53 follow from the items" in out
+    assert "NOTE" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    # No label is cut: every stated total and every column heading is there in full.
+    rec = rec_of(GNV)
+    for t in rec.totals:
+        assert flat(t.statement) in flat(out), t.statement
+    for col in rec.compared_columns:
+        assert rec.column_title(col) in out
+
+
+def test_check_command_with_set_exits_1_and_says_what_it_compares() -> None:
+    code, out = cli("--set", "ambulans.grundbelopp=1000000")
+    assert code == 1
+    assert out.startswith("NOTE: This scenario differs from the agreement God och nära vård 2024 as signed")
+    text = flat(out)
+    assert "parameters changed: ambulans.grundbelopp 500000 → 1000000" in text
+    assert "compared with the official tables of God och nära vård 2024" in text
+    assert "(-1 942 496 kr)" in out  # Stockholm's ambulance amount, as the other amounts are written
+    assert "Result: DEVIATIONS" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_check_json_keeps_its_keys() -> None:
+    code, out = cli("--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert {"ok", "is_baseline", "notes", "tolerance_kr", "summary", "cells", "column_sums", "stated_totals",
+            "input_mismatches", "rounding_rules", "agreement"} <= set(doc)
+    assert doc["agreement"] == {"name": GNV, "title": "God och nära vård 2024"}
+    assert doc["summary"]["cells"] == 105 and doc["summary"]["within_tolerance"] == 105
+    assert json.loads(check_json(rec_of(GNV))) == doc
+
+
+def test_deviations_are_written_like_amounts() -> None:
+    assert [signed_kr(v) for v in (1, -1, 0, -1_942_496, 3_000)] == ["+1 kr", "-1 kr", "0 kr", "-1 942 496 kr",
+                                                                     "+3 000 kr"]
+
+
+def test_no_year_or_date_literal_in_the_check_modules() -> None:
+    for path in (SRC / "check.py", SRC / "check_render.py", SRC / "cli" / "check.py"):
+        assert not re.search(r"\b20\d\d\b", path.read_text(encoding="utf-8")), path

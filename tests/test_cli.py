@@ -1,21 +1,16 @@
-"""The command line as a user runs it: a subprocess, exit codes, stdout/stderr."""
+"""The command line as a user runs it: exit codes, stdout/stderr (in process; one real process)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from _cli import invoke, run
 
+from godnaravard.agreements import load_agreement
 from godnaravard.reference import official_cells
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "godnaravard", *args], capture_output=True, text=True, cwd=cwd)
 
 
 def parse_csv(text: str) -> list[dict[str, str]]:
@@ -30,6 +25,12 @@ def csv_rows(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
     return parse_csv(proc.stdout)
 
 
+def test_csv_is_the_agreements_columns_in_order(csv_rows: list[dict[str, str]]) -> None:
+    assert list(csv_rows[0]) == list(load_agreement().rules.column_names)
+    svf = parse_csv(invoke("allocate", "--agreement", "svf-cancer-2025-2", "--format", "csv").output)
+    assert list(svf[0]) == ["lan_code", "lan", "region", "population", "svf"] and len(svf) == 18
+
+
 def test_csv_has_21_rows_and_the_required_columns(csv_rows: list[dict[str, str]]) -> None:
     assert len(csv_rows) == 21
     assert [r["lan_code"] for r in csv_rows][:3] == ["01", "03", "04"]
@@ -41,9 +42,9 @@ def test_csv_has_21_rows_and_the_required_columns(csv_rows: list[dict[str, str]]
 
 def test_csv_reproduces_official_cells(csv_rows: list[dict[str, str]]) -> None:
     by_code = {r["lan_code"]: r for r in csv_rows}
-    cells = official_cells()
+    cells = official_cells(load_agreement())
     exact = sum(int(by_code[c.lan_code][c.column]) == c.amount for c in cells)
-    assert len(cells) == 84 and exact >= 82
+    assert len(cells) == 105 and exact == 101
     assert all(abs(int(by_code[c.lan_code][c.column]) - c.amount) <= 1 for c in cells)
     assert sum(int(r["nara_vard"]) for r in csv_rows) == 2_420_000_000
     assert sum(int(r["landsbygd"]) for r in csv_rows) == 300_000_000
@@ -52,9 +53,10 @@ def test_csv_reproduces_official_cells(csv_rows: list[dict[str, str]]) -> None:
 
 
 def test_json_output() -> None:
-    proc = run("allocate", "--format", "json")
-    assert proc.returncode == 0, proc.stderr
+    proc = invoke("allocate", "--format", "json")
+    assert proc.exit_code == 0, proc.output
     doc = json.loads(proc.stdout)
+    assert doc["agreement"]["name"] == "god-och-nara-vard-2024" and doc["scenario"]["as_signed"]
     assert len(doc["rows"]) == 21
     assert doc["totals"]["regioner_totalt"] == 2_466_000_000
     assert doc["parameters"]["ambulans.grundbelopp"]["value"] == 500_000
@@ -63,8 +65,9 @@ def test_json_output() -> None:
 
 
 def test_table_output_has_totals() -> None:
-    proc = run("allocate")
-    assert proc.returncode == 0, proc.stderr
+    proc = invoke("allocate")
+    assert proc.exit_code == 0, proc.output
+    assert proc.stdout.splitlines()[0].strip() == "God och nära vård 2024"
     assert "2 420 000 000" in proc.stdout and "750 000 000" in proc.stdout and "Totalt" in proc.stdout
 
 
@@ -83,11 +86,11 @@ def test_table_output_has_totals() -> None:
 def test_set_what_ifs_keep_budget_lines(assignment: str, column: str, budget: int) -> None:
     if assignment.startswith("landsbygd.vikt"):
         # Proportional weights 2/8/12 are the only change the shipped key allows.
-        proc = run("allocate", "--format", "csv", "--set", "landsbygd.vikt.tatortsnara=2",
-                   "--set", "landsbygd.vikt.gles=8", "--set", "landsbygd.vikt.mycket_gles=12")
+        proc = invoke("allocate", "--format", "csv", "--set", "landsbygd.vikt.tatortsnara=2",
+                      "--set", "landsbygd.vikt.gles=8", "--set", "landsbygd.vikt.mycket_gles=12")
     else:
-        proc = run("allocate", "--format", "csv", "--set", assignment)
-    assert proc.returncode == 0, proc.stderr
+        proc = invoke("allocate", "--format", "csv", "--set", assignment)
+    assert proc.exit_code == 0, proc.output
     assert sum(int(r[column]) for r in parse_csv(proc.stdout)) == budget
 
 
@@ -106,24 +109,35 @@ def test_set_what_ifs_keep_budget_lines(assignment: str, column: str, budget: in
     ],
 )
 def test_bad_set_is_a_clear_error_with_exit_code_2(args: list[str], message: str) -> None:
-    proc = run("allocate", "--format", "csv", *args)
-    assert proc.returncode == 2
+    proc = invoke("allocate", "--format", "csv", *args)
+    assert proc.exit_code == 2
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
 
 
+def test_a_scenario_title_names_its_changes_and_own_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    own = tmp_path / "pop.csv"
+    own.write_text(load_agreement().recipients.path.read_text(encoding="utf-8"), encoding="utf-8")
+    title = " ".join(invoke("allocate", "--set", "ambulans.grundbelopp=1000000", "--population", own).stdout.split())
+    assert title.startswith("God och nära vård 2024 – scenario")
+    assert "ambulans.grundbelopp=1000000" in title and f"egen fil population: {own}" in title
+    doc = json.loads(invoke("allocate", "--format", "json", "--population", own).stdout)
+    assert doc["scenario"]["as_signed"] is False and doc["data"]["population"] == {
+        "file": str(own), "date": "2023-11-01", "own": True}
+
+
 def test_check_exit_codes() -> None:
-    ok = run("check")
-    assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "exact:                 82 of 84" in ok.stdout
-    changed = run("check", "--set", "ambulans.grundbelopp=1000000")
-    assert changed.returncode == 1
-    assert "differs from the 2024 agreement" in changed.stdout
-    doc = json.loads(run("check", "--format", "json").stdout)
-    assert doc["summary"]["within_tolerance"] == 84
+    ok = invoke("check")
+    assert ok.exit_code == 0, ok.output
+    assert "exact:                 101 of 105" in ok.stdout
+    changed = invoke("check", "--set", "ambulans.grundbelopp=1000000")
+    assert changed.exit_code == 1
+    assert "differs from the agreement God och nära vård 2024 as signed" in changed.stdout
+    doc = json.loads(invoke("check", "--format", "json").stdout)
+    assert doc["summary"]["within_tolerance"] == 105
 
 
 def test_help_and_version() -> None:
-    assert run("--help").returncode == 0
-    assert "godnaravard" in run("--version").stdout
+    assert invoke("--help").exit_code == 0
+    assert "godnaravard" in invoke("--version").stdout

@@ -1,11 +1,12 @@
-"""godnaravard: the allocation rules of the agreement God och nära vård 2024, exact to the krona.
+"""godnaravard: the allocation rules of state grants (God och nära vård and its sister agreements), exact to the krona.
 
 Public API:
 
 - ``allocate(scenario=None, overrides=None)``: every budget line allocated; ``.to_frame()``
 - ``compare(a, b)``: two scenarios per region and column, a pandas DataFrame
-- ``scenario_from(base="2024", parameters={...}, name=...)``: a scenario built in code
-- ``load_scenario(ref)``, ``Scenario``: scenario files and the shipped 2024 baseline
+- ``scenario_from(base=AGREEMENT, parameters={...}, name=...)``: a scenario built in code
+- ``load_scenario(ref)``, ``Scenario``: scenario files, and each agreement as signed
+- ``load_agreement(ref)``, ``shipped_agreements()``: agreements as data (``docs/agreements.md``)
 - ``core``: the pure rules (no I/O), for building inputs in code
 """
 

@@ -283,7 +283,7 @@ class Agreement:
 
     @property
     def signed_text(self) -> str:
-        """``"SKR 2023-12-15, Staten 2023-12-20"``."""
+        """Each party with the date it signed: ``"SKR YYYY-MM-DD, Staten YYYY-MM-DD"``."""
         return ", ".join(f"{party} {date.isoformat()}" for party, date in self.signed)
 
     def describe(self) -> dict[str, Any]:
@@ -437,7 +437,7 @@ _PLACEHOLDER = re.compile(r"\{(year|date\.([a-z0-9_]+))(?::(long|iso))?\}")
 
 
 def swedish_date(date: dt.date, style: str = "short") -> str:
-    """``1 nov 2023`` (short), ``1 november 2023`` (long) or ``2023-11-01`` (iso)."""
+    """A date as Swedish text: ``1 nov YYYY`` (short), ``1 november YYYY`` (long) or ``YYYY-MM-DD`` (iso)."""
     if style == "iso":
         return date.isoformat()
     month = _MONTHS[date.month - 1]

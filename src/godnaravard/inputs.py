@@ -8,7 +8,8 @@ what was expected. The result is the core's plain ``Inputs``.
 
 Formats (the shipped files are the examples):
 
-- population: ``lan_code, lan, region, population, hsl_insatser`` (``data/population_2023.csv``);
+- recipients: ``lan_code, lan, region`` and the agreement's count columns (God och nära vård:
+  ``population, hsl_insatser``; the agreement's own file is the example);
 - rural key per region: ``lan_code`` and optionally ``region, tatortsnara_inv, gles_inv,
   mycket_gles_inv, vagd_summa, status`` (``data/landsbygd_weights.csv``);
 - rural key per kommun: ``kommun_code, kategori, population`` (other columns, such as the
@@ -40,11 +41,9 @@ __all__ = [
     "CATEGORY_NAMES",
     "KOMMUNER_FILE",
     "KOMMUN_KEY_COLUMNS",
-    "LANDSBYGD_FILE",
     "MAX_POPULATION",
     "MAX_PROBLEMS",
     "POPULATION_COLUMNS",
-    "POPULATION_FILE",
     "REGION_KEY_COLUMNS",
     "load_inputs",
     "load_landsbygd",
@@ -52,7 +51,7 @@ __all__ = [
     "parse_count",
 ]
 
-POPULATION_FILE = "population_2023.csv"
+#: The shipped rural key: its reference weights are recorded with its provenance (data/sources.toml).
 LANDSBYGD_FILE = "landsbygd_weights.csv"
 KOMMUNER_FILE = "kommuner.csv"
 #: No län has ever had 100 million inhabitants; a larger count is a typing error.
@@ -77,7 +76,7 @@ _STATUSES: tuple[str, ...] = ("kategorier_kanda", "endast_vagd_summa")
 
 #: Swedish headings accepted for a column (those of the sheet Underlag of ``godnaravard export``,
 #: and the agreement's own); case is ignored. A heading ending in "…" also matches when followed
-#: by more words or a parenthesis ("Befolkning 1 nov 2023").
+#: by more words or a parenthesis ("Befolkning 1 nov" and a year).
 HEADINGS: dict[str, tuple[str, ...]] = {
     "lan_code": ("länskod", "lanskod"),
     "lan": ("län",),
@@ -556,7 +555,7 @@ def _check_lan(
 
 def _record_model(counts: Sequence[str]) -> type[BaseModel]:
     """The row schema of a recipients file with these count columns (``PopulationRecord`` when they
-    are the 2024 agreement's population and HSL insatser)."""
+    are God och nära vård's population and HSL insatser)."""
     if tuple(counts) == ("population", "hsl_insatser"):
         return PopulationRecord
     return _dynamic_record(tuple(counts))
@@ -589,7 +588,7 @@ def load_population(
     at most once); ``default`` is the agreement's own file, read when ``path`` is None.
     """
     if path is None:
-        path = default if default is not None else data_file(POPULATION_FILE)
+        path = default if default is not None else _default_data("population")
     columns = ("lan_code", "lan", "region", *counts)
     required = columns if "hsl_insatser" in counts else ("lan_code", "region", *counts)
     expected_codes = tuple(codes) if codes is not None else tuple(LAN)
@@ -664,6 +663,13 @@ def _hint_other_format(report: _Report, markers: set[str], other: str, expects: 
 # Rural key
 
 
+def _default_data(name: str) -> Path:
+    """The default agreement's data file ``name`` (for the loaders called without a path)."""
+    from .agreements import load_agreement
+
+    return load_agreement().data[name].path
+
+
 def _reference_weights() -> tuple[Fraction, Fraction, Fraction]:
     ref = source_of(LANDSBYGD_FILE)["reference_weights"]
     return (Fraction(ref["tatortsnara"]), Fraction(ref["gles"]), Fraction(ref["mycket_gles"]))
@@ -684,11 +690,11 @@ def load_landsbygd(
 
     ``path`` is either a per-region key (the format of ``data/landsbygd_weights.csv``) or a
     per-kommun list (``kommun_code``, ``kategori``, ``population``); the header tells which.
-    Default: the shipped 2024 key.
+    Default: the default agreement's key.
     """
     reference = _reference_weights()
     if path is None:
-        path = data_file(LANDSBYGD_FILE)
+        path = _default_data("landsbygd")
     table = read_table(
         path, _header_names(*REGION_KEY_COLUMNS, *KOMMUN_KEY_COLUMNS), total_rows=True, max_bytes=MAX_BYTES
     )

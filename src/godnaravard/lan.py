@@ -1,4 +1,4 @@
-"""Sweden's 21 län: SCB's two-digit codes and names (Länsindelning, SCB; unchanged since 2007).
+"""Sweden's 21 län: SCB's two-digit codes and names (Länsindelning, SCB: the current 21 län).
 
 Used to validate input files (every län once, code and name agreeing). The names accepted for a
 län are its short name as in bilaga 2, the region's name as in bilaga 3 of the agreement, SCB's

@@ -52,7 +52,7 @@ def _official_tables(ag: Agreement) -> tuple[TableSpec, ...]:
 
 
 def official_cells(ag: Agreement) -> tuple[OfficialCell, ...]:
-    """Every published amount cell of the agreement's tables (bilaga 2–4 in 2024: 84 cells)."""
+    """Every published amount cell of the agreement's tables (God och nära vård: bilaga 2–4)."""
     amounts = set(ag.rules.amount_columns)
     cells = []
     for t in _official_tables(ag):
@@ -88,5 +88,5 @@ def stated_totals(ag: Agreement) -> tuple[tuple[str, str, str, int], ...]:
 
 
 def budget_tables(ag: Agreement) -> dict[str, list[dict[str, str]]]:
-    """The budget tables as printed (2024: 11.1 per chapter, 11.2 per recipient), where published."""
+    """The budget tables as printed (God och nära vård: 11.1 per chapter, 11.2 per recipient), where published."""
     return {what: _rows(ag.budget_files[what]) for what in ("by_chapter", "by_recipient") if what in ag.budget_files}

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api import Allocation
-    from .check import Reconciliation
 
-__all__ = ["console", "kr", "allocation_csv", "allocation_json", "allocation_table", "check_text", "check_json"]
+__all__ = ["console", "kr", "allocation_csv", "allocation_json", "allocation_table"]
 
 
 def kr(value: int) -> str:
@@ -126,93 +125,3 @@ def _heading(label: str) -> str:
         return f"{head}\n({tail}"
     words = label.split(" ", 1)
     return "\n".join(words) if len(words) == 2 else label
-
-
-def check_json(rec: Reconciliation) -> str:
-    """The reconciliation as JSON: summary, every cell, the audit of stated totals, the rule scores."""
-    worst = rec.worst
-    doc = {
-        "ok": rec.ok,
-        "is_baseline": rec.is_baseline,
-        "notes": list(rec.notes),
-        "tolerance_kr": rec.tolerance,
-        "summary": {
-            "cells": len(rec.cells),
-            "exact": rec.exact,
-            "within_tolerance": rec.within_tolerance,
-            "worst_deviation_kr": worst.deviation if worst else 0,
-        },
-        "cells": [
-            {
-                "bilaga": c.bilaga, "column": c.column, "lan_code": c.lan_code, "name": c.name,
-                "official": c.official, "computed": c.computed, "deviation": c.deviation,
-                "exact_share": _fraction_json(c.exact), "reason": c.reason,
-            }
-            for c in rec.cells
-        ],
-        "column_sums": {k: {"sum": s, "budget": b} for k, (s, b) in rec.column_sums.items()},
-        "stated_totals": [
-            {"id": t.id, "section": t.section, "statement": t.statement, "stated": t.stated,
-             "derived": t.derived, "ok": t.ok}
-            for t in rec.totals
-        ],
-        "input_mismatches": list(rec.input_mismatches),
-        "rounding_rules": [
-            {"rule": r.rule, "description": r.description, "exact": r.exact, "by_column": r.exact_by_column}
-            for r in rec.rules
-        ],
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-def check_text(rec: Reconciliation) -> str:
-    """The reconciliation as plain text for the terminal."""
-    out = []
-    for note in rec.notes:
-        out.append(f"NOTE: {note}")
-    worst = rec.worst
-    n = len(rec.cells)
-    out.append("Reconciliation against the official tables of God och nära vård 2024")
-    out.append(f"  cells compared:        {n} (bilaga 2: 21, bilaga 3 nära vård + ambulans: 42, bilaga 4: 21)")
-    out.append(f"  exact:                 {rec.exact} of {n}")
-    out.append(f"  within {rec.tolerance} kr:           {rec.within_tolerance} of {n}")
-    out.append(f"  worst deviation:       {worst.deviation:+d} kr ({worst.column}, {worst.lan_code} {worst.name})"
-               if worst else "  worst deviation:       0 kr")
-    sums_ok = all(s == b for s, b in rec.column_sums.values())
-    out.append(f"  column sums = budget:  {'yes, every column to the krona' if sums_ok else 'NO'}")
-    for col, (s, b) in rec.column_sums.items():
-        if s != b:
-            out.append(f"    {col}: sum {kr(s)} ≠ budget {kr(b)}")
-    if rec.deviating:
-        out.append("")
-        out.append("Deviating cells")
-        for c in rec.deviating:
-            out.append(f"  {c.bilaga} {c.column} {c.lan_code} {c.name}: official {kr(c.official)}, "
-                       f"computed {kr(c.computed)} ({c.deviation:+d} kr)")
-            out.append(f"    exact share {c.exact} = {float(c.exact):,.4f} kr".replace(",", " "))
-            out.append(f"    reason: {c.reason}")
-    out.append("")
-    out.append("Rounding rules compared (exact official cells per column)")
-    cols = ["kommuner", "nara_vard", "ambulans", "landsbygd"]
-    out.append(f"  {'rule':<20} {'how':<50} " + " ".join(f"{c:>9}" for c in cols) + "   total")
-    for r in rec.rules:
-        out.append(f"  {r.rule:<20} {r.description:<50} "
-                   + " ".join(f"{r.exact_by_column[c]:>9}" for c in cols) + f"   {r.exact:>5}")
-    best = max(r.exact for r in rec.rules)
-    if best < n:
-        out.append(f"  No rule compared reproduces all {n} cells (best: {best}).")
-    out.append("")
-    bad = [t for t in rec.totals if not t.ok]
-    out.append(f"Totals stated in the agreement (avsnitt 1.2, 11.1, 11.2, 13.1, bilagor): "
-               f"{len(rec.totals) - len(bad)} of {len(rec.totals)} follow from the items")
-    for t in rec.totals:
-        mark = "ok" if t.ok else "MISMATCH"
-        out.append(f"  {mark:<8} {t.section:<10} {t.statement[:70]:<70} {kr(t.stated):>15}"
-                   + ("" if t.ok else f"  derived {kr(t.derived)}"))
-    if rec.input_mismatches:
-        out.append("")
-        out.append("Input data differing from the official tables' population and HSL insatser:")
-        out.extend(f"  {m}" for m in rec.input_mismatches)
-    out.append("")
-    out.append(f"Result: {'OK' if rec.ok else 'DEVIATIONS'} (tolerance {rec.tolerance} kr per cell, column sums exact)")
-    return "\n".join(out) + "\n"

@@ -19,7 +19,7 @@ __all__ = ["data_dir", "data_file", "sources", "source_of"]
 
 @cache
 def data_dir() -> Path:
-    """The folder holding ``population_2023.csv``, ``sources.toml`` and the rest."""
+    """The folder holding ``sources.toml``, ``agreements/`` and the agreements' data files."""
     packaged = Path(__file__).resolve().parent / "data"
     if (packaged / "sources.toml").is_file():
         return packaged
@@ -30,7 +30,7 @@ def data_dir() -> Path:
 
 
 def data_file(name: str) -> Path:
-    """A shipped data file by its name relative to ``data/`` (e.g. ``population_2023.csv``)."""
+    """A shipped data file by its name relative to ``data/`` (e.g. ``agreements/index.toml``)."""
     return data_dir() / name
 
 

@@ -7,7 +7,7 @@ states only what differs::
 
     name = "grundbelopp 1 Mkr"
     description = "Ambulance base amount doubled"
-    base = "god-och-nara-vard-2024"              # or an alias, or a scenario file
+    base = "NAME"                               # an agreement's name or alias, or a scenario file
 
     [parameters]
     "ambulans.grundbelopp" = 1_000_000          # or a table {value = ..., source = "..."}
@@ -16,7 +16,7 @@ states only what differs::
     population = "population_new.csv"
     landsbygd = "landsbygd_per_kommun.csv"
 
-A file may instead name its agreement (``agreement = "svf-cancer-2025-2"``, or a definition's
+A file may instead name its agreement (``agreement = "NAME"``, or a definition's
 path) and no base: it then starts from that agreement as signed (or from the one given with
 ``--agreement``). ``--set KEY=VALUE`` and the API's ``overrides`` apply on top, with the same keys.
 """

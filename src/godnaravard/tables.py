@@ -179,7 +179,7 @@ def read_table(
         raise InputError(
             Problem(
                 given,
-                "this is an old Excel 97–2003 workbook (.xls) or an encrypted "
+                "this is an old binary Excel workbook (.xls) or an encrypted "
                 "workbook; save it as .xlsx (unprotected) or as CSV UTF-8",
             )
         )

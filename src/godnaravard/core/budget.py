@@ -1,7 +1,7 @@
-"""The budget table of an agreement (avsnitt 11 in 2024) and the totals its text states.
+"""The budget table of an agreement (avsnitt 11 of God och nära vård) and the totals its text states.
 
 Each ``BudgetItem`` of the definition names the parameter its amount comes from; the stated
-totals (avsnitt 1.2, 11.1, 11.2 and 13.1 in 2024) say which items, parameters or output
+totals (avsnitt 1.2, 11.1, 11.2 and 13.1 of God och nära vård) say which items, parameters or output
 columns they add up. This module derives every such total from the scenario's parameters and
 the computed columns, so that ``godnaravard check`` can audit the agreement's own arithmetic
 against its printed figures.

@@ -1,7 +1,7 @@
 """The rural key (landsbygdsnyckel): the weighted rural population of each region.
 
-Avsnitt 12 (Beräkningsmodell): the money for primärvård i landsbygd (300 000 000 kr in 2024,
-avsnitt 1.2) is shared by "antal invånare i regionen som bor på landsbygd", where inhabitants of
+Avsnitt 12 (Beräkningsmodell): the money for primärvård i landsbygd (300 000 000 kr in God och
+nära vård, avsnitt 1.2) is shared by "antal invånare i regionen som bor på landsbygd", where inhabitants of
 glesa landsbygdskommuner weigh four times and of mycket glesa landsbygdskommuner six times as
 much as inhabitants of tätortsnära landsbygd:
 
@@ -9,7 +9,7 @@ much as inhabitants of tätortsnära landsbygd:
     amount(region) = total · W(region) / Σ W            (rounded: see ``rounding``)
 
 Where a region's inhabitants per category are unknown and only W at the reference weights is
-known (the shipped 2024 key, decoded from bilaga 4), W can be used only with weights
+known (the shipped key of God och nära vård, decoded from bilaga 4), W can be used only with weights
 proportional to the reference weights; anything else is refused, never estimated.
 """
 

@@ -1,7 +1,7 @@
 """One budget line shared among the recipients: base amount, carved-out parts, shares, the rest.
 
-The rule every line of an agreement follows (see ``spec``), as in avsnitt 12 of the 2024
-agreement:
+The rule every line of an agreement follows (see ``spec``), as in avsnitt 12 of God och nära
+vård:
 
     rest      = total − n · base                         (base: "grundbelopp ... per region")
     carved    = the fixed amounts of the carved-out parts ("varav 300 miljoner ... landsbygd")

@@ -25,8 +25,8 @@ class Region:
     """One recipient and the counts money is shared by.
 
     ``lan_code`` is the recipient's code: SCB's two-digit län code for regions and län (via RSS),
-    or a four-digit kommun code. ``population`` and ``hsl_insatser`` are the counts the 2024
-    agreement uses; ``counts`` holds any other named numeric column of the data file.
+    or a four-digit kommun code. ``population`` and ``hsl_insatser`` are the counts God och nära
+    vård uses; ``counts`` holds any other named numeric column of the data file.
     """
 
     lan_code: str
@@ -205,7 +205,7 @@ class Inputs:
     """The data the allocation reads: recipients with their counts, and the rural key if any.
 
     ``reference_weights`` are the weights at which the ``vagd_summa`` of the rural key were
-    computed (1, 4, 6 for the shipped 2024 key); empty when there is no rural key.
+    computed (1, 4, 6 for the shipped key of God och nära vård); empty when there is no rural key.
     """
 
     regions: tuple[Region, ...]

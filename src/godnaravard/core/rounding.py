@@ -13,7 +13,7 @@ The rule: **largest remainders** (Hamilton's method), applied to each budget lin
 4. Ties between equal remainders go to the larger share, then to the smaller key (län code), so
    the result never depends on the order of the rows.
 
-Why this rule: applied to the 2024 data it reproduces 82 of the 84 official amount cells,
+Why this rule: applied to the data of God och nära vård it reproduces 82 of the 84 official amount cells,
 including all of bilaga 2, bilaga 4 and the bilaga 3 Nära vård column, where every other rule
 tried here fails somewhere. The two cells it does not reproduce are in the Ambulans column: the
 official table gave that column's one balancing krona to Västra Götaland, whose remainder

@@ -119,7 +119,7 @@ class ColumnSpec:
 
 @dataclass(frozen=True, slots=True)
 class BudgetItem:
-    """One line of the agreement's budget table (avsnitt 11 for 2024): amount, recipient, payer."""
+    """One line of the agreement's budget table (avsnitt 11 of God och nära vård): amount, recipient, payer."""
 
     chapter: str
     item: str

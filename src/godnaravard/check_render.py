@@ -1,0 +1,186 @@
+"""The reconciliation (``check.reconcile``) as text for the terminal and as JSON.
+
+Nothing is computed here. Every table label, column heading and title comes from the
+agreement's definition through the ``Reconciliation``; the text is wrapped to the terminal's
+width without cutting any label.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from fractions import Fraction
+from typing import Any
+
+from .check import Reconciliation, TotalCheck, decimal_text, signed_kr
+from .render import kr
+
+__all__ = ["check_json", "check_text"]
+
+#: The width used when none is given (and the narrowest the text is wrapped to).
+WIDTH = 80
+_MIN_WIDTH = 60
+_NBSP = "\u00a0"
+# A space inside a number ("1 516 511") or between a number and its unit ("+1 kr") never breaks.
+_GLUE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))|(?<=\d) (?=kr\b)")
+
+
+def _wrap(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
+    """``text`` wrapped to ``width`` columns, ``first`` before the first line, ``rest`` before the others."""
+    glued = _GLUE.sub(_NBSP, text)
+    lines = textwrap.wrap(glued, width=width, initial_indent=first,
+                          subsequent_indent=first if rest is None else rest,
+                          break_long_words=False, break_on_hyphens=False)
+    return [line.replace(_NBSP, " ") for line in lines] or [first.rstrip()]
+
+
+def _field(name: str, value: str, width: int) -> list[str]:
+    """``  name:  value`` with the values aligned, wrapped under the value."""
+    head = f"  {name + ':':<22} "
+    return _wrap(value, width, head, " " * len(head))
+
+
+def _title(rec: Reconciliation) -> str:
+    return rec.agreement.title if rec.agreement is not None else "the agreement"
+
+
+def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
+    """The reconciliation as plain text for a terminal ``width`` columns wide."""
+    width = max(width, _MIN_WIDTH)
+    out: list[str] = []
+    for note in rec.notes:
+        out += _wrap(note, width, "NOTE: ", "      ")
+    n = len(rec.cells)
+    out += _wrap(f"Reconciliation with the official tables of {_title(rec)}", width)
+    if not rec.is_baseline and rec.title:
+        out += _field("computed", rec.title, width)
+    by_table = ", ".join(f"{table}: {count}" for table, count in rec.cells_by_table.items())
+    out += _field("cells compared", f"{n} ({by_table})" if by_table else "0 (no official table)", width)
+    if n:
+        out += _field("exact", f"{rec.exact} of {n}", width)
+        out += _field(f"within {rec.tolerance} kr", f"{rec.within_tolerance} of {n}", width)
+        worst = rec.worst
+        out += _field("worst deviation", (f"{signed_kr(worst.deviation)} ({rec.cell_label(worst.bilaga, worst.column)}"
+                                          f", {worst.lan_code} {worst.name})") if worst else "0 kr", width)
+    sums_ok = all(s == b for s, b in rec.column_sums.values())
+    out += _field("column sums = budget", "yes, every column to the krona" if sums_ok else "NO", width)
+    for col, (s, b) in rec.column_sums.items():
+        if s != b:
+            out += _wrap(f"{rec.column_label(col)} ({col}): sum {kr(s)} ≠ budget {kr(b)} "
+                         f"({signed_kr(s - b)})", width, "    ", "      ")
+    if rec.deviating:
+        out += ["", "Deviating cells"]
+        for c in rec.deviating:
+            out += _wrap(f"{rec.cell_label(c.bilaga, c.column)}, {c.lan_code} {c.name}:", width, "  ", "    ")
+            out += _wrap(f"official {kr(c.official)} kr, computed {kr(c.computed)} kr ({signed_kr(c.deviation)})",
+                         width, "    ", "      ")
+            out += _wrap(f"exact share {c.exact} = {decimal_text(c.exact)} kr", width, "    ", "      ")
+            out += _wrap(f"reason: {c.reason}", width, "    ", "      ")
+    if rec.cells:
+        out += ["", *_rules(rec, width)]
+    out += ["", *_totals(rec, width)]
+    if rec.input_mismatches:
+        out += ["", "Input data differing from the official tables:"]
+        for m in rec.input_mismatches:
+            out += _wrap(m, width, "  ", "    ")
+    out.append("")
+    out += _wrap(f"Result: {'OK' if rec.ok else 'DEVIATIONS'} (tolerance {rec.tolerance} kr per cell, "
+                 "column sums exact)", width)
+    return "\n".join(out) + "\n"
+
+
+def _rules(rec: Reconciliation, width: int) -> list[str]:
+    """The rounding rules compared: a legend (A, B, …) and one row per column with official cells."""
+    out = ["Rounding rules compared (official cells reproduced exactly)"]
+    letters = [chr(ord("A") + i) for i in range(len(rec.rules))]
+    for letter, r in zip(letters, rec.rules, strict=True):
+        out += _wrap(f"{r.rule}: {r.description}", width, f"  {letter}  ", "     ")
+    columns = rec.compared_columns
+    cells = {col: sum(c.column == col for c in rec.cells) for col in columns}
+    numbers = 7 * (len(rec.rules) + 1)
+    label_width = max(10, min(max(len(rec.column_title(c)) for c in columns), width - 2 - numbers))
+    out.append("")
+    out.append(f"  {'column':<{label_width}}" + f"{'cells':>7}" + "".join(f"{x:>7}" for x in letters))
+    for col in columns:
+        label = textwrap.wrap(rec.column_title(col), label_width, break_long_words=False) or [col]
+        out.append(f"  {label[0]:<{label_width}}" + f"{cells[col]:>7}"
+                   + "".join(f"{r.exact_by_column.get(col, 0):>7}" for r in rec.rules))
+        out += [f"  {more}" for more in label[1:]]
+    out.append(f"  {'total':<{label_width}}" + f"{len(rec.cells):>7}" + "".join(f"{r.exact:>7}" for r in rec.rules))
+    best = max(r.exact for r in rec.rules)
+    if best < len(rec.cells):
+        out += _wrap(f"No rule compared reproduces all {len(rec.cells)} cells (best: {best}).", width, "  ")
+    return out
+
+
+def _totals(rec: Reconciliation, width: int) -> list[str]:
+    """The stated totals, grouped by the section that states them, each with its amount."""
+    if not rec.totals:
+        return _wrap(f"Totals stated by {_title(rec)}: none published with the definition", width)
+    bad = [t for t in rec.totals if not t.ok]
+    out = _wrap(f"Totals stated by {_title(rec)}: {len(rec.totals) - len(bad)} of {len(rec.totals)} "
+                "follow from the items", width)
+    amount_width = max(len(kr(t.stated)) for t in rec.totals)
+    sections: dict[str, list[TotalCheck]] = {}
+    for t in rec.totals:
+        sections.setdefault(t.section, []).append(t)
+    mark_width = len("MISMATCH")
+    indent = " " * (4 + mark_width + 2 + amount_width + 2)
+    for section, checks in sections.items():
+        out += _wrap(section, width, "  ", "    ")
+        for t in checks:
+            mark = "ok" if t.ok else "MISMATCH"
+            head = f"    {mark:<{mark_width}}  {kr(t.stated):>{amount_width}}  "
+            out += _wrap(t.statement, width, head, indent)
+            if t.problem:
+                out += _wrap(t.problem, width, indent)
+            elif not t.ok:
+                out += _wrap(f"derived {kr(t.derived)} kr, stated {signed_kr(t.stated - t.derived)} from it",
+                             width, indent)
+    return out
+
+
+def _fraction_json(value: Fraction | int) -> str:
+    return str(Fraction(value))
+
+
+def check_json(rec: Reconciliation) -> str:
+    """The reconciliation as JSON: summary, every cell, the audit of stated totals, the rule scores."""
+    worst = rec.worst
+    ag = rec.agreement
+    doc: dict[str, Any] = {
+        "agreement": {"name": ag.name if ag else "", "title": ag.title if ag else ""},
+        "title": rec.title,
+        "ok": rec.ok,
+        "is_baseline": rec.is_baseline,
+        "notes": list(rec.notes),
+        "tolerance_kr": rec.tolerance,
+        "summary": {
+            "cells": len(rec.cells),
+            "cells_by_table": rec.cells_by_table,
+            "exact": rec.exact,
+            "within_tolerance": rec.within_tolerance,
+            "worst_deviation_kr": worst.deviation if worst else 0,
+        },
+        "cells": [
+            {
+                "bilaga": c.bilaga, "column": c.column, "label": rec.column_label(c.column), "lan_code": c.lan_code,
+                "name": c.name, "official": c.official, "computed": c.computed, "deviation": c.deviation,
+                "exact_share": _fraction_json(c.exact), "reason": c.reason,
+            }
+            for c in rec.cells
+        ],
+        "column_sums": {k: {"sum": s, "budget": b} for k, (s, b) in rec.column_sums.items()},
+        "stated_totals": [
+            {"id": t.id, "section": t.section, "statement": t.statement, "stated": t.stated,
+             "derived": t.derived, "ok": t.ok, **({"problem": t.problem} if t.problem else {})}
+            for t in rec.totals
+        ],
+        "input_mismatches": list(rec.input_mismatches),
+        "rounding_rules": [
+            {"rule": r.rule, "description": r.description, "exact": r.exact, "by_column": r.exact_by_column}
+            for r in rec.rules
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
