@@ -90,6 +90,8 @@ BAD: list[tuple[str, tuple[str, str] | None, str, str, str]] = [
      "data.population.file", "the data file 'nowhere.csv' does not exist"),
     ("a misspelt field", ('kind = "amount"', 'knid = "amount"'), "",
      "parameters.svf.total.kind", "Field required"),
+    ("a mistyped column of the official table", ('official_columns = { svf = "belopp_kr"', 'official_columns = { svf = "belopp"'), "",
+     "tables.utbetalning2.official_columns.svf", "the official table 'official/utbetalning2.csv' has no column 'belopp'"),
     ("an unknown placeholder", ('label = "Belopp"\ntotal', 'label = "Belopp {date.befolkning}"\ntotal'), "",
      "lines[0].label", "{date.befolkning} names no data file with a date"),
 ]
@@ -133,6 +135,7 @@ def test_base_amount_times_recipients_above_the_line_is_refused(tmp_path: Path) 
                          'source = "test"\n')
     result = invoke("allocate", "--agreement", folder)
     assert result.exit_code == 2
+    assert result.output.startswith(f"godnaravard: error: {folder / 'agreement.toml'}, key 'parameters': ")
     assert "svf.bas 20000000 kr × 18 regions = 360000000 kr is more than svf.total 182500000 kr" in result.output
 
 

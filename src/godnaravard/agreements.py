@@ -41,6 +41,7 @@ __all__ = [
     "default_agreement",
     "load_agreement",
     "shipped_agreements",
+    "shown_path",
     "parse_value",
     "swedish_date",
 ]
@@ -470,7 +471,7 @@ def _fill(value: Any, year: Any, dates: Mapping[str, Any], where: str, problems:
     return _PLACEHOLDER.sub(one, value)
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as a message shows it: relative to the working folder when it lies inside it."""
     try:
         return str(path.relative_to(Path.cwd().resolve()))
@@ -481,7 +482,7 @@ def _shown(path: Path) -> str:
 @cache
 def _load(path_text: str, shipped: bool) -> Agreement:
     path = Path(path_text)
-    label = _shown(path)
+    label = shown_path(path)
     raw = _read(path, label)
     data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
     dates = {k: v.get("date") for k, v in data.items() if isinstance(v, dict)}
@@ -499,6 +500,14 @@ def _load(path_text: str, shipped: bool) -> Agreement:
         ]
         raise InputError(problems) from None
     return _build(spec, path, shipped, label)
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The first line of a CSV file, split into column names."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return next(csv.reader(fh), [])
 
 
 def _build(spec: _AgreementFile, path: Path, shipped: bool, label: str) -> Agreement:  # noqa: C901 - one check per rule
@@ -617,6 +626,13 @@ def _build(spec: _AgreementFile, path: Path, shipped: bool, label: str) -> Agree
         for col in t.official_columns:
             if col not in t.columns:
                 problem(f"{where}.official_columns.{col}", f"{col} is not a column of this table")
+        if official is not None and official.is_file():
+            header = _csv_header(official)
+            for col, theirs in (*t.official_columns.items(), ("official_code_column", t.official_code_column)):
+                if theirs not in header:
+                    key = f"{where}.{col}" if col == "official_code_column" else f"{where}.official_columns.{col}"
+                    problem(key, f"the official table {t.official!r} has no column {theirs!r}; "
+                                 f"its columns are {', '.join(header)}")
         tables.append(TableSpec(t.name, t.label, t.title, tuple(t.columns), official, dict(t.official_columns),
                                 t.official_code_column))
 

@@ -142,7 +142,18 @@ def allocate(
         InputError: a file, scenario or override is invalid (names the file, row, column).
         AllocationError: the parameters cannot be applied to the data (e.g. base amount × number
             of regions above the ambulance total, or rural weights that need unknown categories).
+            When the agreement's own parameters and data fail, the definition itself is wrong:
+            that is an ``InputError`` naming the definition file.
     """
     sc = resolve_scenario(scenario, overrides, population, landsbygd, agreement)
     inputs = load_agreement_inputs(sc)
-    return Allocation(scenario=sc, result=core.allocate(inputs, sc.parameters))
+    try:
+        result = core.allocate(inputs, sc.parameters)
+    except core.AllocationError as exc:
+        if not sc.is_baseline:
+            raise
+        from .agreements import shown_path
+        from .errors import InputError, Problem
+
+        raise InputError(Problem(shown_path(sc.agreement.path), str(exc), key="parameters")) from None
+    return Allocation(scenario=sc, result=result)

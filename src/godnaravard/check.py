@@ -208,11 +208,14 @@ class Reconciliation:
 
     @property
     def ok(self) -> bool:
-        """Every cell within tolerance, every column sum equal to its budget, every total stated right."""
+        """Every cell within tolerance, every column sum equal to its budget, every total stated right,
+        and the input counts equal to the published ones (a count that differs means the data is not
+        the data the table was computed from)."""
         return (
             self.within_tolerance == len(self.cells)
             and all(s == b for s, b in self.column_sums.values())
             and all(t.ok for t in self.totals)
+            and not self.input_mismatches
         )
 
 

@@ -1,9 +1,11 @@
-"""What-if comparisons: two allocations side by side, per region and column, and the difference.
+"""What-if comparisons: two allocations of one agreement side by side, per recipient and column.
 
 ``diff(a, b)`` compares two ``Allocation`` objects; ``compare(a, b)`` does the same for scenarios
-(names, files or ``Scenario`` objects) and returns a pandas DataFrame. Amounts stay whole kronor
-(``int``); the difference in percent and the kronor per inhabitant are exact ``Fraction`` values
-here and become decimals or floats only when displayed (``decimal``, ``to_frame``).
+(an agreement's name or alias, scenario files or ``Scenario`` objects) and returns a pandas
+DataFrame. Both sides must apply the same agreement: the columns, their headings and the
+recipients come from its definition. Amounts stay whole kronor (``int``); the difference in
+percent and the kronor per inhabitant are exact ``Fraction`` values here and become decimals or
+floats only when displayed (``decimal``, ``to_frame``).
 
 Nothing heavy is imported at module level: pandas, rich and matplotlib only inside the functions
 that need them.
@@ -22,40 +24,37 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .agreements import DEFINITION, Agreement, load_agreement
 from .api import Allocation, allocate
-from .scenario import Scenario
+from .errors import InputError, Problem
+from .scenario import Scenario, baseline, load_scenario
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
 __all__ = [
-    "COLUMNS",
-    "COLUMN_TITLES",
     "RECORD_FIELDS",
     "Cell",
     "Comparison",
     "RegionComparison",
+    "comparable_columns",
     "compare",
     "comparison_csv",
     "comparison_figure",
     "comparison_json",
     "comparison_tables",
     "decimal",
+    "default_columns",
     "diff",
+    "named_agreement",
+    "resolve_side",
     "save_plot",
     "scenario_label",
+    "source_line",
+    "sv_number",
 ]
 
-#: The amount columns a comparison covers, as in ``allocate --format csv``.
-COLUMNS: tuple[str, ...] = ("nara_vard", "landsbygd", "ambulans", "regioner_totalt", "kommuner")
-COLUMN_TITLES: dict[str, str] = {
-    "nara_vard": "Nära vård (bilaga 3)",
-    "landsbygd": "Landsbygd (bilaga 4)",
-    "ambulans": "Ambulans (bilaga 3)",
-    "regioner_totalt": "Regioner totalt (bilaga 3)",
-    "kommuner": "Kommuner via RSS (bilaga 2)",
-}
 #: The fields of one record of ``Comparison.to_records`` (and of ``diff --format csv``).
 RECORD_FIELDS: tuple[str, ...] = (
     "lan_code", "lan", "region", "column", "population_a", "population_b",
@@ -64,6 +63,8 @@ RECORD_FIELDS: tuple[str, ...] = (
 #: Decimal places shown for percentages and kronor per inhabitant.
 PERCENT_PLACES = 4
 PER_INHABITANT_PLACES = 4
+#: The name of the row of totals.
+TOTAL = "Totalt"
 
 
 def decimal(value: Fraction | int | None, places: int) -> Decimal | None:
@@ -78,9 +79,42 @@ def _per(amount: int, population: int) -> Fraction | None:
     return Fraction(amount, population) if population else None
 
 
+# --- Columns of an agreement -----------------------------------------------------------------
+
+def comparable_columns(agreement: Agreement) -> tuple[str, ...]:
+    """Every amount column of the agreement (``--column`` may name any of them), in its order."""
+    return agreement.rules.amount_columns
+
+
+def default_columns(agreement: Agreement) -> tuple[str, ...]:
+    """The amount columns of the agreement's overview table (every amount column if it has none)."""
+    amounts = set(comparable_columns(agreement))
+    try:
+        overview = agreement.table("overview").columns
+    except KeyError:
+        return comparable_columns(agreement)
+    return tuple(c for c in overview if c in amounts) or comparable_columns(agreement)
+
+
+def _columns(agreement: Agreement, columns: Iterable[str] | None) -> tuple[str, ...]:
+    if columns is None:
+        return default_columns(agreement)
+    wanted = list(columns)
+    known = comparable_columns(agreement)
+    unknown = [c for c in dict.fromkeys(wanted) if c not in known]
+    if unknown:
+        raise ValueError(f"unknown column(s) {', '.join(unknown)} for the agreement {agreement.name}; "
+                         f"the amount columns are: {', '.join(known)}")
+    if not wanted:
+        return default_columns(agreement)
+    return tuple(c for c in known if c in set(wanted))
+
+
+# --- The comparison --------------------------------------------------------------------------
+
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One column of one region (or of the total) in A and in B."""
+    """One column of one recipient (or of the total) in A and in B."""
 
     column: str
     a: int
@@ -119,7 +153,7 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class RegionComparison:
-    """One region (or the total, with ``lan_code == ""``) in A and B, every column."""
+    """One recipient (or the total, with ``lan_code == ""``) in A and B, every column."""
 
     lan_code: str
     lan: str
@@ -133,21 +167,20 @@ class RegionComparison:
         """True for the row of totals."""
         return self.lan_code == ""
 
-
-def _region_cells(columns: Sequence[str], a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Cell]:
-    return {
-        c: Cell(c, int(a[c]), int(b[c]), int(a["population"]), int(b["population"])) for c in columns
-    }
+    @property
+    def label(self) -> str:
+        """``"09 Gotland"``, or ``"Totalt"`` for the total row."""
+        return self.lan if self.is_total else f"{self.lan_code} {self.lan}"
 
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """Allocation A against allocation B, per region and column, with totals.
+    """Allocation A against allocation B of one agreement, per recipient and column, with totals.
 
     Attributes:
         a, b: the two allocations (each with its scenario).
-        columns: the compared columns (a subset of ``COLUMNS``, in that order).
-        regions: one ``RegionComparison`` per län, in A's order.
+        columns: the compared amount columns, in the agreement's order.
+        regions: one ``RegionComparison`` per recipient, in A's order.
         total: the column totals (``lan_code == ""``).
     """
 
@@ -158,35 +191,45 @@ class Comparison:
     total: RegionComparison
 
     @property
+    def agreement(self) -> Agreement:
+        """The agreement both sides apply."""
+        return self.a.agreement
+
+    def label(self, column: str) -> str:
+        """The agreement's heading of a column."""
+        return self.agreement.label(column)
+
+    @property
     def parameter_changes(self) -> dict[str, tuple[int | Fraction, int | Fraction]]:
         """The parameters that differ: ``{key: (value in A, value in B)}``."""
         return self.b.scenario.parameters.changed(self.a.scenario.parameters)
 
     @property
     def data_changes(self) -> dict[str, tuple[Path | None, Path | None]]:
-        """The input files that differ (None: the shipped file): ``{"population": (A's, B's)}``."""
+        """The input files that differ (None: the agreement's own file): ``{"population": (A's, B's)}``."""
+        own_a, own_b = self.a.scenario.own_files(), self.b.scenario.own_files()
         out = {}
-        for kind in ("population", "landsbygd"):
-            pa, pb = getattr(self.a.scenario, kind), getattr(self.b.scenario, kind)
+        for name in (*own_a, *(n for n in own_b if n not in own_a)):
+            pa, pb = own_a.get(name), own_b.get(name)
             if pa != pb:
-                out[kind] = (pa, pb)
+                out[name] = (pa, pb)
         return out
 
     @property
     def identical(self) -> bool:
-        """True when no amount of any region differs in any compared column."""
+        """True when no amount of any recipient differs in any compared column."""
         return all(cell.diff == 0 for r in self.regions for cell in r.cells.values())
 
     def changed_columns(self) -> tuple[str, ...]:
-        """The compared columns in which at least one region's amount differs."""
+        """The compared columns in which at least one recipient's amount differs."""
         return tuple(c for c in self.columns if any(r.cells[c].diff for r in self.regions))
 
     def rows(self, totals: bool = False) -> tuple[RegionComparison, ...]:
-        """The regions, followed by the total row when ``totals``."""
+        """The recipients, followed by the total row when ``totals``."""
         return self.regions + ((self.total,) if totals else ())
 
     def to_records(self, totals: bool = False) -> list[dict[str, Any]]:
-        """One record per region and column (long format): kronor as int, the rest as Fraction.
+        """One record per recipient and column (long format): kronor as int, the rest as Fraction.
 
         With ``totals`` the records of the total row follow (``lan_code == ""``, ``lan == "Totalt"``).
         """
@@ -206,8 +249,8 @@ class Comparison:
     def to_frame(self, totals: bool = False) -> pd.DataFrame:
         """A pandas DataFrame of ``to_records``: kronor int64, percent and per inhabitant float64.
 
-        Long format, one row per region and column; ``frame.pivot(index="lan", columns="column",
-        values="diff")`` gives the differences as a region × column table.
+        Long format, one row per recipient and column; ``frame.pivot(index="lan", columns="column",
+        values="diff")`` gives the differences as a recipient × column table.
         """
         import pandas as pd
 
@@ -220,68 +263,207 @@ class Comparison:
         return frame
 
 
+def _same_agreement(a: Agreement, b: Agreement) -> bool:
+    return a is b or a.path == b.path
+
+
 def diff(a: Allocation, b: Allocation, columns: Iterable[str] | None = None) -> Comparison:
-    """Compare two allocations per region (matched by län code) and column, with totals."""
-    cols = tuple(c for c in COLUMNS if columns is None or c in set(columns))
-    unknown = sorted(set(columns or ()) - set(COLUMNS))
-    if unknown:
-        raise ValueError(f"unknown column(s) {', '.join(unknown)}; known: {', '.join(COLUMNS)}")
-    rows_b = {r.lan_code: r.as_dict() for r in b.rows}
-    if set(rows_b) != {r.lan_code for r in a.rows}:
-        raise ValueError("A and B do not cover the same län")
+    """Compare two allocations of one agreement per recipient (matched by code) and column.
+
+    Args:
+        columns: amount columns of the agreement (default: those of its overview table).
+
+    Raises:
+        ValueError: A and B apply different agreements, cover different recipients, or a column
+            is not an amount column of the agreement.
+    """
+    ag = a.agreement
+    if not _same_agreement(ag, b.agreement):
+        raise ValueError(
+            f"A applies the agreement {ag.name} ({ag.title}) and B the agreement {b.agreement.name} "
+            f"({b.agreement.title}): diff compares two scenarios of one agreement (the same recipients "
+            f"and columns); give both sides the same agreement"
+        )
+    cols = _columns(ag, columns)
+    regions_a = a.result.inputs.regions
+    regions_b = {r.lan_code: r for r in b.result.inputs.regions}
+    codes_a = [r.lan_code for r in regions_a]
+    if set(codes_a) != set(regions_b):
+        only_a = sorted(set(codes_a) - set(regions_b))
+        only_b = sorted(set(regions_b) - set(codes_a))
+        detail = "; ".join(x for x in (f"only in A: {', '.join(only_a)}" if only_a else "",
+                                       f"only in B: {', '.join(only_b)}" if only_b else "") if x)
+        raise ValueError(f"A and B do not cover the same recipients ({detail})")
+    res_a, res_b = a.result, b.result
     regions = []
-    for row in a.rows:
-        ra, rb = row.as_dict(), rows_b[row.lan_code]
-        regions.append(RegionComparison(
-            lan_code=row.lan_code, lan=row.lan, region=row.region,
-            population_a=row.population, population_b=int(rb["population"]),
-            cells=_region_cells(cols, ra, rb),
-        ))
-    ta, tb = a.totals(), b.totals()
-    total = RegionComparison("", "Totalt", "Totalt", ta["population"], tb["population"],
-                             _region_cells(cols, ta, tb))
+    sums = {c: [0, 0] for c in cols}
+    for ra in regions_a:
+        rb = regions_b[ra.lan_code]
+        cells = {}
+        for c in cols:
+            va, vb = res_a.amount(c, ra.lan_code), res_b.amount(c, ra.lan_code)
+            sums[c][0] += va
+            sums[c][1] += vb
+            cells[c] = Cell(c, va, vb, ra.population, rb.population)
+        regions.append(RegionComparison(ra.lan_code, ra.lan, ra.region, ra.population, rb.population, cells))
+    pop_a = sum(r.population for r in regions_a)
+    pop_b = sum(r.population for r in regions_b.values())
+    total = RegionComparison("", TOTAL, TOTAL, pop_a, pop_b,
+                             {c: Cell(c, sa, sb, pop_a, pop_b) for c, (sa, sb) in sums.items()})
     return Comparison(a=a, b=b, columns=cols, regions=tuple(regions), total=total)
 
+
+# --- Resolving A and B -------------------------------------------------------------------------
 
 ScenarioLike = Allocation | Scenario | str | Path | None
 
 
-def _allocation(x: ScenarioLike) -> Allocation:
+def named_agreement(ref: str | Path) -> Agreement | None:
+    """The agreement ``ref`` names (its name, an alias, or the path of its folder or definition).
+
+    None when ``ref`` is something else (a scenario file, or nothing that exists).
+    """
+    path = Path(ref)
+    is_definition = path.is_dir() or path.name == DEFINITION
+    if not is_definition and (not isinstance(ref, str) or ref.endswith(".toml")):
+        return None
+    try:
+        ag = load_agreement(ref)
+    except InputError:
+        return None
+    return ag if is_definition or ref in (ag.name, *ag.aliases) else None
+
+
+def _agreement(ref: Agreement | str | Path | None) -> Agreement | None:
+    return ref if isinstance(ref, Agreement) or ref is None else load_agreement(ref)
+
+
+def resolve_side(
+    ref: Scenario | str | Path | None,
+    agreement: Agreement | str | Path | None = None,
+    default: Agreement | None = None,
+) -> Scenario:
+    """One side of a comparison as a scenario.
+
+    ``ref`` is a ``Scenario``, an agreement (name, alias, folder: its baseline, the agreement as
+    signed) or a scenario file; ``None`` is the baseline of ``agreement``, else of ``default``,
+    else of the default agreement. A scenario file that names no agreement is read under
+    ``agreement``, else ``default``.
+
+    Raises:
+        InputError: ``ref`` names another agreement than ``agreement``, or a bad scenario file.
+    """
+    if isinstance(ref, Scenario):
+        return ref
+    chosen = _agreement(agreement)
+    if ref is None:
+        return baseline(chosen or default)
+    if chosen is not None and isinstance(ref, str) and ref in (chosen.name, *chosen.aliases):
+        return baseline(chosen)
+    named = named_agreement(ref)
+    if named is not None:
+        if chosen is not None and not _same_agreement(named, chosen):
+            raise InputError(Problem(str(ref), f"this is the agreement {named.name}, but --agreement is {chosen.name}"))
+        return baseline(named)
+    return load_scenario(ref, chosen or default)
+
+
+def _allocation(x: Allocation | Scenario) -> Allocation:
     return x if isinstance(x, Allocation) else allocate(x)
 
 
-def compare(a: ScenarioLike = None, b: ScenarioLike = None, *, totals: bool = False) -> pd.DataFrame:
-    """Compare scenario A with scenario B: a DataFrame, one row per region and column.
+def compare(
+    a: ScenarioLike = None,
+    b: ScenarioLike = None,
+    *,
+    totals: bool = False,
+    agreement: Agreement | str | Path | None = None,
+    columns: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Compare scenario A with scenario B of one agreement: a DataFrame, one row per recipient and column.
 
     Args:
-        a, b: each a ``Scenario`` (e.g. from ``scenario_from``), a shipped name (``"2024"``),
-            the path of a scenario file, an ``Allocation``, or ``None`` for the 2024 baseline.
+        a, b: each a ``Scenario`` (e.g. from ``scenario_from``), an agreement's name or alias (the
+            agreement as signed), the path of a scenario file, an ``Allocation``, or ``None`` for
+            the agreement as signed. The side given decides the agreement of a ``None`` side.
         totals: append the rows of column totals (``lan == "Totalt"``).
+        agreement: the agreement both sides apply (default: the one A or B names, else the
+            default agreement).
+        columns: amount columns of the agreement (default: those of its overview table).
 
     Columns: ``lan_code, lan, region, column, population_a, population_b, a, b, diff`` (kronor,
     int64) and ``diff_percent, per_inhabitant_a, per_inhabitant_b, per_inhabitant_diff``
     (float64, for display; NaN where A is 0 kr).
+
+    Raises:
+        ValueError: A and B apply different agreements, or an unknown column.
+        InputError: a bad scenario, or a side naming another agreement than ``agreement``.
     """
-    return diff(_allocation(a), _allocation(b)).to_frame(totals=totals)
+    side_a = a if isinstance(a, Allocation) else (resolve_side(a, agreement) if a is not None else None)
+    ag_a = side_a.agreement if side_a is not None else None
+    side_b = b if isinstance(b, Allocation) else resolve_side(b, agreement, ag_a)
+    if side_a is None:
+        side_a = resolve_side(None, agreement, side_b.agreement)
+    return diff(_allocation(side_a), _allocation(side_b), columns).to_frame(totals=totals)
 
 
-# --- Rendering ------------------------------------------------------------------------------
+# --- Text shared by every rendering -------------------------------------------------------------
 
-def scenario_label(sc: Scenario) -> str:
-    """A scenario's name, its file and its ``--set`` overrides, for headings (data files: see
-    ``Comparison.data_changes``)."""
-    from_file = sc.origin not in (sc.name, "2024") and not sc.origin.startswith("scenario_from")
-    parts = [f"{sc.name} ({sc.origin})" if from_file else sc.name]
-    parts += [f"{k}={v}" for k, v in sc.overrides.items()]
-    return ", ".join(parts)
+def _from_file(sc: Scenario) -> bool:
+    ag = sc.agreement
+    return sc.origin not in (ag.name, *ag.aliases, "") and not sc.origin.startswith("scenario_from")
 
+
+def scenario_label(alloc: Allocation) -> str:
+    """A side's title: the agreement's title as signed, else the scenario, its changes and own files
+    (``render.scenario_title``), followed by the scenario file it was read from."""
+    from .render import scenario_title
+
+    title = scenario_title(alloc)
+    return f"{title} [fil {alloc.scenario.origin}]" if _from_file(alloc.scenario) else title
+
+
+def source_line(cmp: Comparison) -> str:
+    """``Source: TITLE; data: LABEL (DATE), …``, naming any own file of A or B as well."""
+    ag = cmp.agreement
+    own = {"A": cmp.a.scenario.own_files(), "B": cmp.b.scenario.own_files()}
+    parts = []
+    for d in ag.data.values():
+        text = f"{d.label} ({d.date.isoformat()})"
+        replaced = [f"{side}: own file {files[d.name]}" for side, files in own.items() if d.name in files]
+        if replaced:
+            text += " [" + "; ".join(replaced) + "]"
+        parts.append(text)
+    return f"Source: {ag.title}; data: " + ", ".join(parts)
+
+
+def _kr(value: int) -> str:
+    from .render import kr
+
+    return kr(value)
+
+
+def _value(value: int | Fraction) -> str:
+    return _kr(value) if isinstance(value, int) else str(value)
+
+
+def _describe_changes(cmp: Comparison) -> list[str]:
+    lines = []
+    for key, (va, vb) in cmp.parameter_changes.items():
+        lines.append(f"{key}: {_value(va)} → {_value(vb)}")
+    for name, (pa, pb) in cmp.data_changes.items():
+        lines.append(f"{name} data: {pa or 'the agreement’s own file'} → {pb or 'the agreement’s own file'}")
+    return lines
+
+
+# --- CSV and JSON ---------------------------------------------------------------------------
 
 def _text(value: Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
 def comparison_csv(cmp: Comparison) -> str:
-    """One row per region and column, then the total rows; kronor as integers.
+    """One row per recipient and column, then the total rows; kronor as integers.
 
     ``diff_percent`` has 4 decimals, the kronor per inhabitant 4 decimals (empty where A is 0 kr).
     """
@@ -305,13 +487,16 @@ def _param_json(value: int | Fraction) -> int | str:
     return value if isinstance(value, int) else str(value)
 
 
-def _scenario_json(sc: Scenario) -> dict[str, Any]:
+def _scenario_json(alloc: Allocation) -> dict[str, Any]:
+    sc = alloc.scenario
     return {
         "name": sc.name,
+        "title": scenario_label(alloc),
         "origin": sc.origin,
+        "as_signed": sc.is_baseline,
+        "changes": {k: [_param_json(va), _param_json(vb)] for k, (va, vb) in sc.changes().items()},
+        "own_files": {k: str(v) for k, v in sc.own_files().items()},
         "overrides": {k: _param_json(v) for k, v in sc.overrides.items()},
-        "population": str(sc.population) if sc.population else None,
-        "landsbygd": str(sc.landsbygd) if sc.landsbygd else None,
     }
 
 
@@ -334,14 +519,21 @@ def _row_json(r: RegionComparison, columns: Sequence[str]) -> dict[str, Any]:
 
 
 def comparison_json(cmp: Comparison) -> str:
-    """The comparison as JSON: both scenarios, what changed, every region, the totals.
+    """The comparison as JSON: the agreement, both scenarios, what changed, every recipient, the totals.
 
-    Kronor are integers; percentages and kronor per inhabitant are numbers rounded to 4 decimals
-    (null where A is 0 kr and B is not).
+    Each side says whether it is the agreement as signed and lists its ``changes`` (parameters,
+    ``[the agreement's value, this value]``) and ``own_files`` relative to the agreement as signed;
+    ``parameter_changes`` and ``data_changes`` are the differences from A to B. Kronor are
+    integers; percentages and kronor per inhabitant are numbers rounded to 4 decimals (null where
+    A is 0 kr and B is not).
     """
+    ag = cmp.agreement
     doc = {
-        "a": _scenario_json(cmp.a.scenario),
-        "b": _scenario_json(cmp.b.scenario),
+        "agreement": {"name": ag.name, "title": ag.title, "path": str(ag.path),
+                      "data": {d.name: {"label": d.label, "date": d.date.isoformat()} for d in ag.data.values()}},
+        "source": source_line(cmp),
+        "a": _scenario_json(cmp.a),
+        "b": _scenario_json(cmp.b),
         "parameter_changes": {
             k: {"a": _param_json(va), "b": _param_json(vb)} for k, (va, vb) in cmp.parameter_changes.items()
         },
@@ -350,6 +542,7 @@ def comparison_json(cmp: Comparison) -> str:
             for k, (pa, pb) in cmp.data_changes.items()
         },
         "columns": list(cmp.columns),
+        "labels": {c: cmp.label(c) for c in cmp.columns},
         "identical": cmp.identical,
         "regions": [_row_json(r, cmp.columns) for r in cmp.regions],
         "totals": _row_json(cmp.total, cmp.columns),
@@ -357,11 +550,7 @@ def comparison_json(cmp: Comparison) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def _kr(value: int) -> str:
-    from .render import kr
-
-    return kr(value)
-
+# --- Terminal tables --------------------------------------------------------------------------
 
 def _signed(value: int) -> str:
     return ("+" if value > 0 else "") + _kr(value).replace("-", "−")
@@ -382,67 +571,126 @@ def _per_text(value: Fraction | None, signed: bool = False) -> str:
     return ("+" if signed and d > 0 else "") + text
 
 
-def _value(value: int | Fraction) -> str:
-    return _kr(value) if isinstance(value, int) else str(value)
+#: A table's column: heading, justification, footer, one cell per row, and whether it may wrap.
+_Col = tuple[str, str, str, list[str], bool]
 
 
-def _describe_changes(cmp: Comparison) -> list[str]:
-    lines = []
-    for key, (va, vb) in cmp.parameter_changes.items():
-        lines.append(f"{key}: {_value(va)} → {_value(vb)}")
-    for kind, (pa, pb) in cmp.data_changes.items():
-        lines.append(f"{kind} data: {pa or 'shipped'} → {pb or 'shipped'}")
-    return lines
-
-
-def comparison_tables(cmp: Comparison) -> list[Any]:
-    """Rich renderables: a heading, a summary per column, and one table per changed column."""
+def _table(title: str, cols: Sequence[_Col], footer: bool) -> Any:
     from rich.table import Table
+
+    table = Table(title=title, show_footer=footer, header_style="bold", footer_style="bold")
+    for header, justify, foot, _, wrap in cols:
+        table.add_column(header, justify=justify, footer=foot, no_wrap=not wrap)  # type: ignore[arg-type]
+    for i in range(len(cols[0][3])):
+        table.add_row(*(c[3][i] for c in cols))
+    return table
+
+
+def _required_width(cols: Sequence[_Col]) -> int:
+    """The narrowest a table of these columns can be: a column that may not wrap is as wide as its
+    widest cell, one that may is as wide as its longest word; each column adds its padding and a
+    rule (a table with a box and padding 1 adds 3 per column and 1 for the last edge)."""
+    from rich.cells import cell_len
+
+    total = 1
+    for header, _, foot, cells, wrap in cols:
+        texts = [header, foot, *cells]
+        if wrap:
+            total += max((cell_len(word) for t in texts for word in t.split()), default=1)
+        else:
+            total += max(cell_len(t) for t in texts)
+        total += 3
+    return total
+
+
+def _fitting(title: str, layouts: Sequence[Sequence[_Col]], width: int | None, footer: bool) -> tuple[Any, int]:
+    """The first layout whose table fits ``width`` without cutting or wrapping a no-wrap cell.
+
+    Returns the table (None if no layout fits) and the index of the layout used.
+    """
+    for i, cols in enumerate(layouts):
+        if width is None or _required_width(cols) <= width:
+            return _table(title, cols, footer), i
+    return None, len(layouts)
+
+
+def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
+    """Rich renderables: a heading, a summary per column, and one table per changed column.
+
+    With ``width`` (the terminal's columns) every table is laid out to fit it without ever
+    cutting or wrapping an amount: first the kronor per inhabitant are left out, then A and B,
+    and a table that still does not fit is replaced by a one-line hint to use ``--format csv``.
+    """
     from rich.text import Text
 
     out: list[Any] = []
     head = Text()
-    head.append("A: ", style="bold").append(scenario_label(cmp.a.scenario) + "\n")
-    head.append("B: ", style="bold").append(scenario_label(cmp.b.scenario) + "\n")
+    head.append(f"{cmp.agreement.title}: B − A per {cmp.agreement.rules.recipient}\n", style="bold")
+    head.append("A: ", style="bold").append(scenario_label(cmp.a) + "\n")
+    head.append("B: ", style="bold").append(scenario_label(cmp.b) + "\n")
     changes = _describe_changes(cmp)
-    head.append("Changed from A to B: ", style="bold")
-    head.append("; ".join(changes) if changes else "nothing (same parameters and data)")
+    head.append("Changed from A to B:", style="bold")
+    head.append("".join(f"\n  {line}" for line in changes) if changes else " nothing (same parameters and data)")
+    head.append("\n" + source_line(cmp), style="dim")
     out.append(head)
+    narrowed = False
 
-    summary = Table(title="Totals per column (kronor)", header_style="bold")
-    for header, justify in (("Column", "left"), ("A", "right"), ("B", "right"), ("B − A", "right"),
-                            ("%", "right"), ("Regions changed", "right")):
-        summary.add_column(header, justify=justify)  # type: ignore[arg-type]
-    for c in cmp.columns:
-        cell = cmp.total.cells[c]
-        n = sum(1 for r in cmp.regions if r.cells[c].diff)
-        summary.add_row(COLUMN_TITLES[c], _kr(cell.a), _kr(cell.b), _signed(cell.diff), _pct(cell.percent),
-                        f"{n} of {len(cmp.regions)}")
-    out.append(summary)
+    n = len(cmp.regions)
+    totals = [cmp.total.cells[c] for c in cmp.columns]
+    label: _Col = ("Column", "left", "", [cmp.label(c) for c in cmp.columns], True)
+    a_col: _Col = ("A", "right", "", [_kr(t.a) for t in totals], False)
+    b_col: _Col = ("B", "right", "", [_kr(t.b) for t in totals], False)
+    d_col: _Col = ("B − A", "right", "", [_signed(t.diff) for t in totals], False)
+    p_col: _Col = ("%", "right", "", [_pct(t.percent) for t in totals], False)
+    changed: _Col = ("Changed", "right", "",
+                     [f"{sum(1 for r in cmp.regions if r.cells[c].diff)}/{n}" for c in cmp.columns], False)
+    layouts = [(label, a_col, b_col, d_col, p_col, changed), (label, a_col, b_col, d_col, p_col),
+               (label, d_col, p_col)]
+    summary, used = _fitting("Totals per column (kronor)", layouts, width, footer=False)
+    narrowed |= used > 0
+    out.append(summary if summary is not None else Text(f"Totals: too wide for {width} columns; use --format csv"))
 
     if cmp.identical:
-        out.append(Text("A and B give the same amount to every region in every column: "
+        out.append(Text(f"A and B give the same amount to every {cmp.agreement.rules.recipient} in every column: "
                         "all differences are 0 kr."))
         return out
     for c in cmp.changed_columns():
-        table = Table(title=COLUMN_TITLES[c], show_footer=True, header_style="bold", footer_style="bold")
-        total = cmp.total.cells[c]
-        cols = (
-            ("Län", "left", "Totalt"),
-            ("A kr", "right", _kr(total.a)), ("B kr", "right", _kr(total.b)),
-            ("B − A kr", "right", _signed(total.diff)), ("%", "right", _pct(total.percent)),
-            ("A kr/inv", "right", _per_text(total.per_inhabitant_a)),
-            ("B kr/inv", "right", _per_text(total.per_inhabitant_b)),
-        )
-        for header, justify, footer in cols:
-            table.add_column(header, justify=justify, footer=footer)  # type: ignore[arg-type]
-        for r in cmp.regions:
-            cell = r.cells[c]
-            table.add_row(f"{r.lan_code} {r.lan}", _kr(cell.a), _kr(cell.b), _signed(cell.diff),
-                          _pct(cell.percent),
-                          _per_text(cell.per_inhabitant_a), _per_text(cell.per_inhabitant_b))
-        out.append(table)
+        cells = [r.cells[c] for r in cmp.regions]
+        t = cmp.total.cells[c]
+        lan: _Col = ("Län", "left", cmp.total.label, [r.label for r in cmp.regions], True)
+        ca: _Col = ("A kr", "right", _kr(t.a), [_kr(x.a) for x in cells], False)
+        cb: _Col = ("B kr", "right", _kr(t.b), [_kr(x.b) for x in cells], False)
+        cd: _Col = ("B − A kr", "right", _signed(t.diff), [_signed(x.diff) for x in cells], False)
+        cp: _Col = ("%", "right", _pct(t.percent), [_pct(x.percent) for x in cells], False)
+        ia: _Col = ("A kr/inv", "right", _per_text(t.per_inhabitant_a), [_per_text(x.per_inhabitant_a) for x in cells],
+                    False)
+        ib: _Col = ("B kr/inv", "right", _per_text(t.per_inhabitant_b), [_per_text(x.per_inhabitant_b) for x in cells],
+                    False)
+        layouts = [(lan, ca, cb, cd, cp, ia, ib), (lan, ca, cb, cd, cp), (lan, cd, cp)]
+        table, used = _fitting(cmp.label(c), layouts, width, footer=True)
+        narrowed |= used > 0
+        out.append(table if table is not None else Text(f"{cmp.label(c)}: too wide for {width} columns; "
+                                                        "use --format csv"))
+    if narrowed:
+        out.append(Text(f"(Columns left out to fit {width} columns; --format csv has every figure.)", style="dim"))
     return out
+
+
+# --- The figure -------------------------------------------------------------------------------
+
+def sv_number(value: float | int | Fraction | Decimal, places: int = 2) -> str:
+    """A number as Swedish text: space as thousands separator, decimal comma, minus sign ``−``.
+
+    Trailing zero decimals are dropped: ``sv_number(-1234.5) == "−1 234,5"``, ``sv_number(2e9)
+    == "2 000 000 000"``.
+    """
+    number = decimal(value, places) if isinstance(value, Fraction) else Decimal(str(value))
+    text = f"{number:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(",", " ").replace(".", ",").replace("-", "−")
 
 
 def _unit(values: Sequence[int]) -> tuple[int, str]:
@@ -455,33 +703,63 @@ def _unit(values: Sequence[int]) -> tuple[int, str]:
     return 1, "kr"
 
 
-def comparison_figure(cmp: Comparison) -> Figure:
-    """A bar chart of B − A per region, one panel per changed column.
+def _panels(cmp: Comparison) -> list[tuple[list[str], list[int]]]:
+    """The columns to draw, each with its differences; columns with the very same differences per
+    recipient (a line and the sum that only it changes) share one panel."""
+    panels: dict[tuple[int, ...], list[str]] = {}
+    for c in cmp.changed_columns() or cmp.columns:
+        values = tuple(r.cells[c].diff for r in cmp.regions)
+        panels.setdefault(values, []).append(c)
+    return [(cols, list(values)) for values, cols in panels.items()]
 
-    When nothing changed, one panel per compared column shows the zeros. Uses matplotlib's
-    object API (no pyplot state), so it works with the Agg backend and inside notebooks.
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+                     for line in text.split("\n"))
+
+
+def comparison_figure(cmp: Comparison) -> Figure:
+    """A bar chart of B − A per recipient, one panel per changed column.
+
+    Columns whose differences are the same for every recipient share one panel; when nothing
+    changed, the compared columns show their zeros. Numbers are Swedish (``1 234,5``); the
+    title names the agreement, both scenarios and the changes, and the last line the source (the
+    agreement and the dates of its data, or the own files). Uses matplotlib's object API (no
+    pyplot state), so it works with the Agg backend and inside notebooks.
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
-    columns = cmp.changed_columns() or cmp.columns
-    fig = Figure(figsize=(3.2 * len(columns) + 2.2, 6.5), layout="constrained")
-    axes = fig.subplots(1, len(columns), sharey=True, squeeze=False)[0]
-    labels = [f"{r.lan_code} {r.lan}" for r in cmp.regions]
+    panels = _panels(cmp)
+    panel_width = 3.4
+    fig_width = panel_width * len(panels) + 2.4
+    chars = max(60, int(fig_width * 13))  # characters per title line at 9 pt
+    fig = Figure(figsize=(fig_width, 7.5), layout="constrained")
+    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    labels = [r.label for r in cmp.regions]
     positions = list(range(len(labels)))
-    for ax, c in zip(axes, columns, strict=True):
-        values = [r.cells[c].diff for r in cmp.regions]
+    formatter = FuncFormatter(lambda x, _pos: sv_number(x))
+    for ax, (cols, values) in zip(axes, panels, strict=True):
         scale, unit = _unit(values)
         colors = ["#2b6cb0" if v >= 0 else "#c05621" for v in values]
-        ax.barh(positions, [v / scale for v in values], color=colors)  # floats for drawing only
+        bars = ax.barh(positions, [v / scale for v in values], color=colors)  # floats for drawing only
+        ax.bar_label(bars, labels=[_signed(v) if v else "0" for v in values], fontsize=6, padding=2)
+        ax.margins(x=0.3)
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_title(COLUMN_TITLES[c], fontsize=9)
+        title = cmp.label(cols[0]) + "".join(f"\n= {cmp.label(c)}" for c in cols[1:])
+        ax.set_title(_wrap(title, 40), fontsize=8)
         ax.set_xlabel(f"B − A ({unit})")
+        ax.xaxis.set_major_formatter(formatter)
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(positions, labels, fontsize=8)
     axes[0].invert_yaxis()
-    changes = "; ".join(_describe_changes(cmp)) or "no changes: every difference is 0 kr"
-    fig.suptitle(f"B − A per region (A: {cmp.a.scenario.name}, B: {cmp.b.scenario.name})\n{changes}",
-                 fontsize=9)
+    changes = "; ".join(_describe_changes(cmp)) or "nothing: every difference is 0 kr"
+    title = (f"{cmp.agreement.title}: B − A per {cmp.agreement.rules.recipient}\n"
+             f"A: {scenario_label(cmp.a)}\nB: {scenario_label(cmp.b)}\nChanged from A to B: {changes}")
+    fig.suptitle(_wrap(title, chars), fontsize=9)
+    fig.supxlabel(_wrap(source_line(cmp), int(chars * 1.2)), fontsize=7, x=0.01, ha="left")
     return fig
 
 

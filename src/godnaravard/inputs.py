@@ -278,18 +278,6 @@ Count = Annotated[int, BeforeValidator(parse_count)]
 OptionalCount = Annotated[int | None, BeforeValidator(_optional(parse_count))]
 
 
-class PopulationRecord(BaseModel):
-    """One row of a population file (bilaga 2 and 3): a län and its two counts."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    lan_code: LanCode
-    lan: Annotated[str, BeforeValidator(_text("the län name, such as Stockholm"))]
-    region: Annotated[str, BeforeValidator(_text("the region name, such as Region Stockholm"))]
-    population: Count
-    hsl_insatser: Count
-
-
 class KommunKeyRecord(BaseModel):
     """One row of a per-kommun rural key (avsnitt 12): kommun, category, population."""
 
@@ -553,16 +541,9 @@ def _check_lan(
 # Population
 
 
-def _record_model(counts: Sequence[str]) -> type[BaseModel]:
-    """The row schema of a recipients file with these count columns (``PopulationRecord`` when they
-    are God och nära vård's population and HSL insatser)."""
-    if tuple(counts) == ("population", "hsl_insatser"):
-        return PopulationRecord
-    return _dynamic_record(tuple(counts))
-
-
 @cache
-def _dynamic_record(counts: tuple[str, ...]) -> type[BaseModel]:
+def _record_model(counts: tuple[str, ...]) -> type[BaseModel]:
+    """The row schema of a recipients file with these count columns."""
     fields: dict[str, Any] = {
         "lan_code": (LanCode, ...),
         "lan": (Annotated[str | None, BeforeValidator(_optional(_text("the län name, such as Stockholm")))], None),
@@ -590,7 +571,7 @@ def load_population(
     if path is None:
         path = default if default is not None else _default_data("population")
     columns = ("lan_code", "lan", "region", *counts)
-    required = columns if "hsl_insatser" in counts else ("lan_code", "region", *counts)
+    required = ("lan_code", "region", *counts)  # the län's name, when absent, is SCB's for the code
     expected_codes = tuple(codes) if codes is not None else tuple(LAN)
     report = _Report(
         read_table(path, _header_names(*columns), total_rows=True, max_bytes=MAX_BYTES)
@@ -610,7 +591,7 @@ def load_population(
             "a rural key (--landsbygd)",
             f"a population file with the columns {', '.join(columns)}",
         )
-    rows = _parse_rows(report, present, _record_model(counts))
+    rows = _parse_rows(report, present, _record_model(tuple(counts)))
     _check_lan(report, rows, present, {"lan": LAN, "region": REGION_NAMES}, expected_codes, require_all)
     _check_totals(report, rows, present, counts)
     zero = set()

@@ -375,7 +375,8 @@ def scenario_from(
             baseline; default: the default agreement) or the path of a scenario file.
         parameters: changed parameters by dotted key, values as in a scenario file or ``--set``
             (``1_000_000``, ``"1/4"``, ``"25%"``, ``Fraction(1, 4)``).
-        name, description: what the scenario is (default name: the base's name and the changes).
+        name, description: what the scenario is (default name: the base's; every output lists the
+            changes beside the name).
         population, landsbygd: data files replacing the base's (checked when allocating).
 
     Raises:
@@ -383,7 +384,7 @@ def scenario_from(
     """
     start = base if isinstance(base, Scenario) else load_scenario(base)
     values = {k: str(v) if isinstance(v, Fraction) else v for k, v in (parameters or {}).items()}
-    label = name or start.name + "".join(f", {k}={v}" for k, v in values.items())
+    label = name or start.name
     sc = with_overrides(start, values, origin=f"scenario {label!r} (built in code)")
     return replace(
         sc,

@@ -1,7 +1,8 @@
-"""``godnaravard diff A [B]``: two scenarios per region and column, and the difference."""
+"""``godnaravard diff A [B]``: two scenarios of one agreement per recipient and column, and the difference."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -10,7 +11,8 @@ from .common import agreement_option, fail, handle_errors, overrides_from, writi
 
 __all__ = ["diff_cmd"]
 
-_COLUMNS = ("nara_vard", "landsbygd", "ambulans", "regioner_totalt", "kommuner")
+#: The width of the tables when the output is not a terminal and COLUMNS is not set.
+PIPE_WIDTH = 200
 
 
 @click.command("diff")
@@ -18,43 +20,59 @@ _COLUMNS = ("nara_vard", "landsbygd", "ambulans", "regioner_totalt", "kommuner")
 @click.argument("b", metavar="[B]", required=False)
 @agreement_option
 @click.option("--set", "assignments", metavar="KEY=VALUE", multiple=True,
-              help="Change a parameter of B, e.g. --set ambulans.grundbelopp=1000000 (repeatable).")
+              help="Change a parameter of B (repeatable), a key of the agreement's [parameters], e.g. "
+                   "--set ambulans.grundbelopp=1000000 in the default agreement.")
 @click.option("--population", type=click.Path(path_type=Path), default=None,
-              help="Population and HSL insatser file for B (columns as data/population_2023.csv).")
+              help="Your own recipients file for B (population and the agreement's other counts), "
+                   "its columns as in the agreement's own file.")
 @click.option("--landsbygd", type=click.Path(path_type=Path), default=None,
-              help="Rural key for B, per region or per kommun.")
-@click.option("--column", "columns", multiple=True, type=click.Choice(_COLUMNS),
-              help="Compare only this column (repeatable; default: all five).")
+              help="Rural key for B, per region or per kommun (agreements with a rural key).")
+@click.option("--column", "columns", metavar="COLUMN", multiple=True,
+              help="Compare only this amount column of the agreement (repeatable; default: the amount "
+                   "columns of its overview table). An unknown name lists the valid ones.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True,
-              help="table: for reading; csv: one row per region and column, totals last; json: everything.")
+              help="table: for reading; csv: one row per recipient and column, totals last; json: everything.")
 @click.option("--plot", "plot", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              metavar="FILE.png", help="Also draw B − A per region into this file (.png, .svg or .pdf).")
+              metavar="FILE.png", help="Also draw B − A per recipient into this file (.png, .svg or .pdf).")
 @click.option("--force", is_flag=True, help="Replace the --plot file if it exists.")
 @handle_errors
 def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[str, ...], population: Path | None,
              landsbygd: Path | None, columns: tuple[str, ...], fmt: str, plot: Path | None,
              force: bool) -> None:
-    """Compare scenario A with scenario B, per region and column, in kronor, percent and per inhabitant.
+    """Compare scenario A with scenario B, per recipient and column, in kronor, percent and per inhabitant.
 
-    A and B are scenario files or the name of a shipped scenario (2024). B defaults to A;
-    --set, --population and --landsbygd change B. So
+    A and B are scenario files, or an agreement's name or alias (the agreement as signed); both
+    must apply the same agreement (--agreement, else the one A names). B defaults to A; --set,
+    --population and --landsbygd change B. So
 
-        godnaravard diff 2024 --set ambulans.grundbelopp=1000000
+        godnaravard diff NAME --set KEY=VALUE
 
-    shows what doubling the ambulance base amount would change for every region. Differences are
-    B − A; percentages are relative to A; kronor per inhabitant use each side's own population.
+    shows what one changed parameter of the agreement NAME would change for every recipient.
+    Differences are B − A; percentages are relative to A; kronor per inhabitant use each side's
+    own population.
     """
     from ..api import allocate, resolve_scenario
-    from ..comparison import comparison_csv, comparison_json, comparison_tables, diff, save_plot
+    from ..comparison import comparable_columns, diff, resolve_side
 
-    alloc_a = allocate(a, agreement=agreement)
-    scenario_b = resolve_scenario(a if b is None else b, overrides_from(assignments), population, landsbygd,
-                                  agreement=agreement)
-    alloc_b = alloc_a if scenario_b is alloc_a.scenario else allocate(scenario_b)
-    cmp = diff(alloc_a, alloc_b, columns or None)
+    scenario_a = resolve_side(a, agreement)
+    alloc_a = allocate(scenario_a)
+    ag = alloc_a.agreement
+    unknown = [c for c in dict.fromkeys(columns) if c not in comparable_columns(ag)]
+    if unknown:
+        fail(f"--column: unknown column {', '.join(repr(c) for c in unknown)} for the agreement {ag.name}; "
+             f"the amount columns are: {', '.join(comparable_columns(ag))}")
+    base_b = scenario_a if b is None else resolve_side(b, agreement, ag)
+    scenario_b = resolve_scenario(base_b, overrides_from(assignments), population, landsbygd)
+    alloc_b = alloc_a if scenario_b is scenario_a else allocate(scenario_b)
+    try:
+        cmp = diff(alloc_a, alloc_b, columns or None)
+    except ValueError as exc:
+        fail(str(exc))
 
     if plot is not None:
+        from ..comparison import save_plot
+
         with writing(plot):
             try:
                 save_plot(cmp, plot, force=force)
@@ -62,16 +80,22 @@ def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[st
                 fail(str(exc))
 
     if fmt == "csv":
+        from ..comparison import comparison_csv
+
         click.echo(comparison_csv(cmp), nl=False)
     elif fmt == "json":
+        from ..comparison import comparison_json
+
         click.echo(comparison_json(cmp), nl=False)
     else:
         from rich.console import Console
 
+        from ..comparison import comparison_tables
+
         console = Console()
-        if not console.is_terminal:  # piped or redirected: no terminal to fit, keep the rows on one line
-            console = Console(width=max(console.width, 100))
-        for renderable in comparison_tables(cmp):
+        if not console.is_terminal and not os.environ.get("COLUMNS", "").isdigit():
+            console = Console(width=PIPE_WIDTH)  # piped: no terminal to fit, unless COLUMNS says so
+        for renderable in comparison_tables(cmp, width=console.width):
             console.print(renderable)
     if plot is not None:
         click.echo(f"plot written to {plot}", err=True)
