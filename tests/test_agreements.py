@@ -9,13 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _cli import invoke
 
 from godnaravard import allocate
 from godnaravard.agreements import default_agreement, load_agreement, shipped_agreements, swedish_date
 from godnaravard.errors import InputError
 from godnaravard.resources import data_dir
-
-from _cli import invoke
 
 SVF = data_dir() / "agreements" / "svf-cancer-2025-2"
 
@@ -90,7 +89,8 @@ BAD: list[tuple[str, tuple[str, str] | None, str, str, str]] = [
      "data.population.file", "the data file 'nowhere.csv' does not exist"),
     ("a misspelt field", ('kind = "amount"', 'knid = "amount"'), "",
      "parameters.svf.total.kind", "Field required"),
-    ("a mistyped column of the official table", ('official_columns = { svf = "belopp_kr"', 'official_columns = { svf = "belopp"'), "",
+    ("a mistyped column of the official table",
+     ('official_columns = { svf = "belopp_kr"', 'official_columns = { svf = "belopp"'), "",
      "tables.utbetalning2.official_columns.svf", "the official table 'official/utbetalning2.csv' has no column 'belopp'"),
     ("an unknown placeholder", ('label = "Belopp"\ntotal', 'label = "Belopp {date.befolkning}"\ntotal'), "",
      "lines[0].label", "{date.befolkning} names no data file with a date"),
@@ -188,3 +188,90 @@ def test_agreement_show_validates_and_summarises() -> None:
     result = invoke("agreement", "show", "svf-cancer-2025-2")
     assert result.exit_code == 0
     assert "mottagare: 18" in result.output and "Belopp: 182 500 000 kr fördelat" in result.output
+
+
+# --- Recipients that are kommuner -------------------------------------------------------------------
+
+KOMMUN_DEFINITION = """
+name = "kommun-example"
+title = "Ett bidrag till kommuner"
+year = 2026
+parties = ["Staten"]
+document = "Testdokument"
+sections = "Test"
+recipients = "kommun"
+
+[data.population]
+file = "kommuner.csv"
+date = 2025-12-31
+label = "Invånare"
+source = "Test"
+counts = ["population"]
+
+[keys.population]
+column = "population"
+
+[[lines]]
+name = "bidrag"
+label = "Bidrag"
+total = "bidrag.total"
+base = "bidrag.bas"
+section = "Test"
+parts = [{ name = "befolkning", key = "population" }]
+
+[[columns]]
+name = "kommun_code"
+kind = "code"
+label = "Kommunkod"
+
+[[columns]]
+name = "kommun"
+kind = "text"
+label = "Kommun"
+
+[[columns]]
+name = "bidrag"
+kind = "line"
+ref = ["bidrag"]
+label = "Bidrag"
+
+[[tables]]
+name = "overview"
+label = "Översikt"
+title = "Bidrag"
+columns = ["kommun_code", "kommun", "bidrag"]
+
+[parameters."bidrag.total"]
+value = 1_000_000
+kind = "amount"
+unit = "kr"
+label = "Totalt"
+source = "Test"
+
+[parameters."bidrag.bas"]
+value = 100_000
+kind = "amount"
+unit = "kr"
+label = "Grundbelopp per kommun"
+source = "Test"
+"""
+
+
+def test_recipients_can_be_kommuner_by_four_digit_code(tmp_path: Path) -> None:
+    (tmp_path / "agreement.toml").write_text(KOMMUN_DEFINITION, encoding="utf-8")
+    (tmp_path / "kommuner.csv").write_text("kommun_code,kommun,population\n2303,Ragunda,5000\n2305,Bräcke,6000\n"
+                                           "2309,Krokom,15000\n", encoding="utf-8")
+    alloc = allocate(agreement=tmp_path)
+    assert [(r["kommun_code"], r["kommun"]) for r in alloc.rows] == [("2303", "Ragunda"), ("2305", "Bräcke"),
+                                                                    ("2309", "Krokom")]
+    # 1 000 000 − 3 × 100 000 = 700 000 by population 5/26, 6/26, 15/26.
+    assert [r["bidrag"] for r in alloc.rows] == [100_000 + 134_615, 100_000 + 161_539, 100_000 + 403_846]
+    result = invoke("allocate", "--agreement", tmp_path, "--set", "bidrag.bas=400000")
+    assert result.exit_code == 2
+    assert "bidrag.bas 400000 kr × 3 kommuner = 1200000 kr is more than bidrag.total 1000000 kr" in result.output
+    (tmp_path / "kommuner.csv").write_text("kommun_code,kommun,population\n2303,Bräcke,5000\n9999,X,1\n",
+                                           encoding="utf-8")
+    bad = invoke("allocate", "--agreement", tmp_path)
+    assert bad.exit_code == 2
+    assert "'Bräcke' is not the name of kommun 2303 (Ragunda)" in bad.output
+    assert "kommun 9999 is not one of SCB's kommun codes" in bad.output

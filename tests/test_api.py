@@ -1,9 +1,7 @@
-"""The Python API: allocate, scenario_from, compare, and the README's example, run as a doctest."""
+"""The Python API: allocate, scenario_from, compare (the examples in docs/what-if.md run through Sybil)."""
 
 from __future__ import annotations
 
-import doctest
-import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -11,8 +9,6 @@ import pytest
 
 import godnaravard
 from godnaravard import Allocation, InputError, Scenario, allocate, load_scenario, scenario_from
-
-README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def test_public_names() -> None:
@@ -62,21 +58,3 @@ def test_api_errors_are_input_errors() -> None:
         allocate(overrides={"ambulans.grundbelopp": "lots"})
     with pytest.raises(godnaravard.AllocationError, match="ambulans.grundbelopp"):
         allocate(overrides={"ambulans.grundbelopp": 3_000_000})
-
-
-def readme_section(name: str) -> str:
-    text = README.read_text(encoding="utf-8")
-    match = re.search(rf"<!-- SECTION:{name} -->(.*?)<!-- /SECTION:{name} -->", text, re.S)
-    assert match, name
-    return match.group(1)
-
-
-def test_readme_api_example_runs_as_shown() -> None:
-    """Every ``>>>`` line in the README's API section runs and prints what the README shows."""
-    # Code fences end an example's expected output, as a blank line would.
-    section = re.sub(r"^```.*$", "", readme_section("api"), flags=re.M)
-    test = doctest.DocTestParser().get_doctest(section, {}, "README api", str(README), 0)
-    assert len(test.examples) >= 8
-    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0

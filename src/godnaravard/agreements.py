@@ -50,7 +50,7 @@ DEFINITION = "agreement.toml"
 #: A definition file larger than this is not a definition (it is read whole).
 MAX_DEFINITION_BYTES = 1024 * 1024
 _NAME = r"^[a-z0-9][a-z0-9_.-]*$"
-TEXT_COLUMNS = ("lan_code", "lan", "region")
+TEXT_COLUMNS = ("lan_code", "lan", "region", "kommun_code", "kommun")
 
 
 # --------------------------------------------------------------------------------------------
@@ -605,7 +605,8 @@ def _build(spec: _AgreementFile, path: Path, shipped: bool, label: str) -> Agree
         elif c.kind == "sum":
             bad = [r for r in ref if r not in amount_names]
             if not ref or bad:
-                problem(f"{where}.ref", f"a sum column adds amount columns listed before it; unknown: {', '.join(bad) or '(empty)'}")
+                problem(f"{where}.ref", "a sum column adds amount columns listed before it; unknown: "
+                                        + (", ".join(bad) or "(empty)"))
         if c.kind in ("line", "part", "sum"):
             amount_names.add(c.name)
         columns.append(ColumnSpec(c.name, c.kind, ref, c.label, c.short))

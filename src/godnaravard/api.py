@@ -104,19 +104,20 @@ def load_agreement_inputs(sc: Scenario) -> core.Inputs:
         default_population=ag.recipients.path,
         default_landsbygd=rural.path if rural else None,
         rural=rural is not None,
+        kommun=ag.rules.recipient == "kommun",
     )
 
 
 def _agreement_codes(ag: Agreement) -> tuple[str, ...]:
     """The recipients of the agreement: the codes of its own data file, in its order."""
-    return _codes(str(ag.recipients.path), ag.recipients.counts)
+    return _codes(str(ag.recipients.path), ag.recipients.counts, ag.rules.recipient == "kommun")
 
 
 @functools.cache
-def _codes(path: str, counts: tuple[str, ...]) -> tuple[str, ...]:
+def _codes(path: str, counts: tuple[str, ...], kommun: bool) -> tuple[str, ...]:
     from .inputs import load_population
 
-    return tuple(r.lan_code for r in load_population(Path(path), counts, require_all=False))
+    return tuple(r.lan_code for r in load_population(Path(path), counts, require_all=False, kommun=kommun))
 
 
 def allocate(

@@ -542,8 +542,15 @@ def _check_lan(
 
 
 @cache
-def _record_model(counts: tuple[str, ...]) -> type[BaseModel]:
-    """The row schema of a recipients file with these count columns."""
+def _record_model(counts: tuple[str, ...], kommun: bool = False) -> type[BaseModel]:
+    """The row schema of a recipients file with these count columns (per län, or per kommun)."""
+    if kommun:
+        return create_model(  # type: ignore[call-overload,no-any-return]
+            "KommunRecord", __config__=ConfigDict(frozen=True, extra="forbid", defer_build=True),
+            kommun_code=(Annotated[str, BeforeValidator(_KOMMUN_CODE)], ...),
+            kommun=(Annotated[str, BeforeValidator(_text("the kommun's name, such as Upplands Väsby"))], ...),
+            **{c: (Count, ...) for c in counts},
+        )
     fields: dict[str, Any] = {
         "lan_code": (LanCode, ...),
         "lan": (Annotated[str | None, BeforeValidator(_optional(_text("the län name, such as Stockholm")))], None),
@@ -561,13 +568,18 @@ def load_population(
     codes: Sequence[str] | None = None,
     default: Path | None = None,
     require_all: bool = True,
+    kommun: bool = False,
 ) -> tuple[Region, ...]:
     """The recipients and their counts (population, HSL insatser, …) from ``path``.
 
     ``counts`` are the numeric columns the agreement shares by; ``codes`` are the län codes that
     must each appear exactly once (default: all 21 län; with ``require_all=False``, any of them,
-    at most once); ``default`` is the agreement's own file, read when ``path`` is None.
+    at most once); ``default`` is the agreement's own file, read when ``path`` is None. With
+    ``kommun``, the recipients are kommuner: columns ``kommun_code, kommun`` and the counts, each
+    code one of SCB's (``data/kommuner.csv``) and each name that code's.
     """
+    if kommun:
+        return _load_kommuner(path if path is not None else default, tuple(counts), codes, require_all)
     if path is None:
         path = default if default is not None else _default_data("population")
     columns = ("lan_code", "lan", "region", *counts)
@@ -628,6 +640,55 @@ def load_population(
     )
 
 
+def _load_kommuner(
+    path: str | Path | None, counts: tuple[str, ...], codes: Sequence[str] | None, require_all: bool
+) -> tuple[Region, ...]:
+    """Recipients that are kommuner (four-digit codes), each once, names matching SCB's."""
+    if path is None:
+        raise ValueError("a kommun recipients file needs a path")
+    columns = ("kommun_code", "kommun", *counts)
+    report = _Report(read_table(path, _header_names(*columns), total_rows=True, max_bytes=MAX_BYTES))
+    present = _columns(report, columns, columns, strict=True, describe="a kommun recipients file")
+    rows = _parse_rows(report, present, _record_model(counts, kommun=True))
+    names = _kommun_names()
+    expected = tuple(codes) if codes is not None else tuple(names)
+    seen: dict[str, int] = {}
+    for line_no, v in rows:
+        code = v.get("kommun_code")
+        if code is None:
+            continue
+        if code not in names or code not in expected:
+            what = "not one of SCB's kommun codes" if code not in names else "not a recipient of this agreement"
+            report.add(f"kommun {code} is {what}", row=line_no, column=present["kommun_code"])
+        elif code in seen:
+            report.add(f"kommun {code} ({names[code]}) appears again; it is first on row {seen[code]}",
+                       row=line_no, column=present["kommun_code"])
+        else:
+            seen[code] = line_no
+            name = v.get("kommun")
+            if name is not None and name.casefold() != names[code].casefold():
+                report.add(f"{name!r} is not the name of kommun {code} ({names[code]})", row=line_no,
+                           column=present["kommun"])
+    missing = [f"{c} {names.get(c, '?')}" for c in expected if c not in seen]
+    if missing and require_all and "kommun_code" in present:
+        report.add(f"no row for {len(missing)} kommun(er): {', '.join(missing[:10])}"
+                   + (" …" if len(missing) > 10 else "") + "; every recipient must appear once",
+                   column=present["kommun_code"])
+    _check_totals(report, rows, present, counts)
+    for column in counts:
+        values = [v.get(column) for _, v in rows]
+        if column in present and None not in values and sum(values) == 0:
+            report.add("every row is zero: there is nothing to share by (the column must not sum to zero)",
+                       column=present[column])
+    report.raise_if_any()
+    return tuple(
+        Region(lan_code=v["kommun_code"], lan=LAN.get(v["kommun_code"][:2], ""), region=v["kommun"],
+               population=v.get("population", 0), hsl_insatser=v.get("hsl_insatser", 0),
+               counts={c: v[c] for c in counts if c not in ("population", "hsl_insatser")})
+        for _, v in rows
+    )
+
+
 def _hint_other_format(report: _Report, markers: set[str], other: str, expects: str) -> None:
     """When the header is another input's, say only that (the file was given to the wrong option)."""
     header = {h.casefold() for h in report.table.header}
@@ -657,11 +718,16 @@ def _reference_weights() -> tuple[Fraction, Fraction, Fraction]:
 
 
 @cache
-def _kommun_codes() -> frozenset[str]:
-    """The 290 kommun codes of the shipped ``data/kommuner.csv`` (SCB kommunkoder)."""
+def _kommun_names() -> dict[str, str]:
+    """The 290 kommuner of the shipped ``data/kommuner.csv`` (SCB kommunkoder): code → name."""
     source_of(KOMMUNER_FILE)
     table = read_table(data_file(KOMMUNER_FILE), ("kommun_code", "kommun"))
-    return frozenset(str(cells["kommun_code"]) for _, cells in table.rows)
+    return {str(cells["kommun_code"]): str(cells["kommun"]) for _, cells in table.rows}
+
+
+def _kommun_codes() -> frozenset[str]:
+    """The 290 kommun codes of the shipped ``data/kommuner.csv`` (SCB kommunkoder)."""
+    return frozenset(_kommun_names())
 
 
 def load_landsbygd(
@@ -875,6 +941,7 @@ def load_inputs(
     default_population: Path | None = None,
     default_landsbygd: Path | None = None,
     rural: bool = True,
+    kommun: bool = False,
 ) -> Inputs:
     """The inputs of an agreement, validated, as the core's ``Inputs``.
 
@@ -887,7 +954,7 @@ def load_inputs(
     key: tuple[RuralKey, ...] = ()
     reference: tuple[Fraction, ...] = ()
     try:
-        regions = load_population(population, counts, codes, default_population)
+        regions = load_population(population, counts, codes, default_population, kommun=kommun)
     except InputError as exc:
         problems += exc.problems
     if rural:

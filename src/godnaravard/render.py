@@ -78,7 +78,8 @@ def allocation_json(alloc: Allocation) -> str:
             "own_files": {k: str(v) for k, v in sc.own_files().items()},
         },
         "data": {
-            d.name: {"file": str(sc.own_files().get(d.name, d.path)), "date": d.date.isoformat(),
+            d.name: {"file": str(sc.own_files().get(d.name, d.path)),
+                     "date": None if d.name in sc.own_files() else d.date.isoformat(),
                      "own": d.name in sc.own_files()}
             for d in ag.data.values()
         },

@@ -27,6 +27,9 @@ from .spec import Line
 
 __all__ = ["key_weights", "part_totals", "allocate_line"]
 
+#: How messages count recipients ("× 21 regions", "× 290 kommuner").
+_PLURAL = {"region": "regions", "län": "län", "kommun": "kommuner"}
+
 
 def key_weights(inputs: Inputs, params: Parameters, key: str) -> dict[str, Fraction | int]:
     """Each recipient's weight under a key: a data column, or the rural key's W (avsnitt 12)."""
@@ -46,7 +49,8 @@ def part_totals(line: Line, params: Parameters, recipients: int) -> tuple[int, d
     rest = total - recipients * base
     if rest < 0:
         raise AllocationError(
-            f"{line.base} {base} kr × {recipients} {params.rules.recipient}s = {recipients * base} kr "
+            f"{line.base} {base} kr × {recipients} {_PLURAL.get(params.rules.recipient, params.rules.recipient)} "
+            f"= {recipients * base} kr "
             f"is more than {line.total} {total} kr"
         )
     amounts: dict[str, int] = {p.name: params.amount(p.amount) for p in line.parts if p.amount}

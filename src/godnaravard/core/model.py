@@ -48,8 +48,15 @@ class Region:
             raise AllocationError(f"{self.lan_code} {self.region} has no value for {column!r}") from None
 
     def text(self, column: str) -> str:
-        """A text column of the recipient (``lan_code``, ``lan`` or ``region``)."""
-        return {"lan_code": self.lan_code, "lan": self.lan, "region": self.region}[column]
+        """A text column of the recipient: its code (``lan_code``, or ``kommun_code`` for a kommun),
+        the län's name (``lan``) or its own name (``region``, or ``kommun``)."""
+        if column in ("lan_code", "kommun_code"):
+            return self.lan_code
+        if column in ("region", "kommun"):
+            return self.region
+        if column == "lan":
+            return self.lan
+        raise KeyError(column)
 
 
 @dataclass(frozen=True, slots=True)
