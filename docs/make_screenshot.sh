@@ -24,10 +24,10 @@ cat > "$work/profile/user/registrymodifications.xcu" <<'XCU'
 </oor:items>
 XCU
 
-"$python" -m godnaravard export --output "$work/godnaravard_2024.xlsx" >/dev/null
+"$python" -m godnaravard export --agreement god-och-nara-vard-2024 --output "$work/godnaravard_2024.xlsx" >/dev/null
 HOME="$work" soffice -env:UserInstallation="file://$work/profile" --headless \
     --convert-to 'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}' \
     --outdir "$work" "$work/godnaravard_2024.xlsx" >/dev/null 2>&1
-page=$("$python" -c 'from godnaravard.excel import SHEETS; print(list(SHEETS).index("Bilaga 3") + 1)')
+page=$("$python" -c 'from godnaravard.excel import sheet_names; print(list(sheet_names("god-och-nara-vard-2024")).index("Bilaga 3") + 1)')
 pdftoppm -png -r 80 -f "$page" -l "$page" -singlefile "$work/godnaravard_2024.pdf" "$repo/docs/bilaga3"
 echo "wrote $repo/docs/bilaga3.png (page $page of the workbook's PDF)"

@@ -1,4 +1,4 @@
-"""``godnaravard export``: the allocation as an Excel workbook (bilaga 2–4, avsnitt 11, sources, check)."""
+"""``godnaravard export``: the allocation as an Excel workbook, with the agreement's own tables and headings."""
 
 from __future__ import annotations
 
@@ -32,22 +32,25 @@ def export_cmd(
     output: Path,
     force: bool,
 ) -> None:
-    """Write the allocation as an Excel workbook with Swedish headings as in the agreement.
+    """Write the allocation as an Excel workbook with the agreement's Swedish headings.
 
-    Sheets: Översikt, Bilaga 2, Bilaga 3, Bilaga 4, Avsnitt 11, Per invånare (chart), Delbelopp,
-    Parametrar, Underlag, Avstämning. Amounts are numbers; totals are live formulas that carry
-    their values. The file is written atomically; an existing file is replaced only with --force.
+    Sheets: Översikt, one per table of the agreement (its bilagor), its budget table when it has
+    one, Per invånare (chart), Delbelopp, Parametrar, Underlag, Avstämning. A scenario that is not
+    the agreement as signed says so in every sheet's title. Amounts are numbers; totals are live
+    formulas that carry their values. The file is written atomically; an existing file is
+    replaced only with --force.
     """
     if output.suffix.lower() != ".xlsx":
         fail(f"{output}: the output must be an .xlsx file")
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
                      agreement=agreement)
 
-    from ..excel import SHEETS, ExportError, export_workbook
+    from ..excel import ExportError, export_workbook, sheet_names
 
     with writing(output):
         try:
             export_workbook(alloc, output, force=force)
         except ExportError as exc:
             fail(str(exc))
-    click.echo(f"wrote {output} ({len(SHEETS)} sheets: {', '.join(SHEETS)})")
+    sheets = sheet_names(alloc.agreement)
+    click.echo(f"wrote {output} ({len(sheets)} sheets: {', '.join(sheets)})")

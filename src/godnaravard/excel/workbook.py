@@ -1,0 +1,158 @@
+"""The whole workbook: plan the sheets from the agreement, write each, and write the file atomically."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from .. import __version__
+from ..atomic import atomic_write
+from .budget import write_budget
+from .cells import HEADER_ROW, MAX_EXACT_KRONOR, ExportError, Formats, Sheet
+from .context import Context, plan
+from .cover import write_cover
+from .parameters import write_parameters
+from .parts import write_parts
+from .per_capita import write_per_capita
+from .reconciliation import CHECK_HEADER_ROW, reconcile, write_reconciliation
+from .tables import TableLayout, layout, write_table
+from .underlag import write_inputs
+
+if TYPE_CHECKING:
+    from ..agreements import Agreement
+    from ..api import Allocation
+
+__all__ = ["export_workbook", "sheet_names", "write_workbook"]
+
+
+def sheet_names(agreement: Agreement | str | Path | None = None) -> dict[str, str]:
+    """The sheets of the workbook for an agreement (default: the default agreement), in order.
+
+    Each sheet's name maps to the line the cover's contents list gives it.
+    """
+    from ..agreements import Agreement, load_agreement
+
+    ag = agreement if isinstance(agreement, Agreement) else load_agreement(agreement)
+    return {p.name: p.description for p in plan(ag)}
+
+
+def _check_exact(alloc: Allocation) -> None:
+    """Refuse amounts that an Excel cell (15 significant digits) cannot hold to the krona."""
+    params = alloc.scenario.parameters
+    too_big = {
+        k: v for k, v in params.as_dict().items() if params.kind(k) == "amount" and abs(int(v)) > MAX_EXACT_KRONOR
+    }
+    if too_big:
+        shown = ", ".join(f"{k} = {v}" for k, v in too_big.items())
+        raise ExportError(f"amounts above {MAX_EXACT_KRONOR} kr cannot be stored exactly in Excel: {shown}")
+
+
+def write_workbook(
+    allocation: Allocation,
+    target: str | os.PathLike[str] | IO[bytes],
+    *,
+    created: datetime | None = None,
+) -> None:
+    """Write the workbook for ``allocation`` to ``target`` (a path or a binary file object).
+
+    This writes in place and is not atomic; use ``export_workbook`` for files. ``created`` is
+    the time shown on the cover (default: now, local time).
+    """
+    import xlsxwriter
+
+    _check_exact(allocation)
+    ag = allocation.scenario.agreement
+    sheets = plan(ag)
+    ctx = Context(
+        allocation=allocation,
+        reconciliation=reconcile(ag, allocation.result),
+        created=created or datetime.now().astimezone(),
+        sheets=sheets,
+    )
+    options = {
+        "in_memory": True,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
+    wb = xlsxwriter.Workbook(target if not isinstance(target, os.PathLike) else os.fspath(target), options)
+    try:
+        formats = Formats.create(wb)
+        written = {p.name: Sheet(wb.add_worksheet(p.name), formats) for p in sheets}
+        layouts: dict[str, TableLayout] = {
+            p.table.name: layout(ag, allocation.result, p.table, p.name)
+            for p in sheets
+            if p.kind == "table" and p.table is not None
+        }
+        for p in sheets:
+            s = written[p.name]
+            if p.kind == "cover":
+                write_cover(s, ctx)
+            elif p.kind == "table" and p.table is not None:
+                write_table(s, ctx, layouts[p.table.name])
+            elif p.kind == "budget":
+                write_budget(s, ctx)
+            elif p.kind == "per_capita":
+                write_per_capita(s, ctx, wb, layouts)
+            elif p.kind == "parts":
+                write_parts(s, ctx)
+            elif p.kind == "parameters":
+                write_parameters(s, ctx)
+            elif p.kind == "inputs":
+                write_inputs(s, ctx)
+            elif p.kind == "reconciliation":
+                write_reconciliation(s, ctx)
+        for p in sheets:
+            s = written[p.name]
+            s.finish()
+            s.ws.set_landscape()
+            s.ws.set_paper(9)  # A4
+            s.ws.fit_to_pages(1, 0)
+            if p.kind == "cover":
+                s.ws.repeat_rows(0)
+                s.ws.activate()
+            elif p.kind == "reconciliation":
+                s.ws.repeat_rows(CHECK_HEADER_ROW)
+            else:
+                s.ws.repeat_rows(HEADER_ROW)
+        wb.set_properties(
+            {
+                "title": ctx.title(f"{ag.title} – fördelning"),
+                "subject": ag.full_title,
+                "author": f"godnaravard {__version__}",
+                "comments": ctx.change_note() or ag.document,
+                "created": ctx.created.replace(tzinfo=None),
+            }
+        )
+    finally:
+        wb.close()
+
+
+def export_workbook(
+    allocation: Allocation,
+    path: str | os.PathLike[str],
+    force: bool = False,
+    *,
+    created: datetime | None = None,
+) -> Path:
+    """Write the allocation as an Excel workbook at ``path``, atomically.
+
+    Args:
+        allocation: from ``godnaravard.allocate(...)``, under any agreement.
+        path: the ``.xlsx`` file to create.
+        force: replace ``path`` if it exists (otherwise ``OutputExistsError`` and the file is
+            left untouched).
+        created: the time shown on the cover (default: now).
+
+    Returns:
+        The path written.
+
+    Raises:
+        godnaravard.atomic.OutputExistsError: ``path`` exists and ``force`` is false.
+        OSError: the file cannot be written; nothing is left behind.
+        ExportError: an amount is too large to be stored exactly in Excel.
+    """
+    _check_exact(allocation)
+    return atomic_write(path, lambda tmp: write_workbook(allocation, tmp, created=created), force=force)
