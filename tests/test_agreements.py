@@ -275,3 +275,14 @@ def test_recipients_can_be_kommuner_by_four_digit_code(tmp_path: Path) -> None:
     assert bad.exit_code == 2
     assert "'Bräcke' is not the name of kommun 2303 (Ragunda)" in bad.output
     assert "kommun 9999 is not one of SCB's kommun codes" in bad.output
+
+
+def test_a_rural_key_that_lacks_a_recipient_names_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "gnv"
+    assert invoke("agreement", "new", folder, "--from", "2024").exit_code == 0
+    key = folder / "landsbygd_weights.csv"
+    key.write_text("".join(line for line in key.read_text(encoding="utf-8").splitlines(keepends=True)
+                           if not line.startswith("13,")), encoding="utf-8")
+    result = invoke("allocate", "--agreement", folder)
+    assert result.exit_code == 2
+    assert "landsbygd_weights.csv" in result.output and "13 Halland" in result.output

@@ -363,27 +363,31 @@ def shipped_agreements() -> tuple[Agreement, ...]:
     return tuple(load_agreement(name) for name in _index()["shipped"])
 
 
+@cache
+def _shipped_names() -> dict[str, str]:
+    """Every name and alias of a shipped agreement → the agreement's folder name."""
+    names: dict[str, str] = {}
+    for name in _index()["shipped"]:
+        raw = _read(data_file(f"agreements/{name}/{DEFINITION}"), name)
+        for alias in (name, *raw.get("aliases", [])):
+            names.setdefault(alias, name)
+    return names
+
+
 def _shipped_path(ref: str) -> Path | None:
-    for name in _index()["shipped"]:
-        path = data_file(f"agreements/{name}/{DEFINITION}")
-        if ref == name:
-            return path
-    for name in _index()["shipped"]:
-        path = data_file(f"agreements/{name}/{DEFINITION}")
-        raw = _read(path, name)
-        if ref in raw.get("aliases", []):
-            return path
-    return None
+    """The definition of the shipped agreement called ``ref`` (by name or alias), if any."""
+    name = _shipped_names().get(ref)
+    return data_file(f"agreements/{name}/{DEFINITION}") if name else None
 
 
-def resolve(ref: str | Path | None) -> tuple[Path, bool]:
+def resolve(ref: str | Path | None) -> Path:
     """The definition file named by ``ref`` (a shipped name or alias, a folder or a TOML file)."""
     if ref is None:
         ref = default_agreement()
     if isinstance(ref, str):
         shipped = _shipped_path(ref)
         if shipped is not None:
-            return shipped, True
+            return shipped
     path = Path(ref)
     if path.is_dir():
         path = path / DEFINITION
@@ -391,13 +395,15 @@ def resolve(ref: str | Path | None) -> tuple[Path, bool]:
         names = ", ".join(_index()["shipped"])
         what = "is not a regular file" if path.exists() else "does not exist"
         raise InputError(Problem(str(ref), f"no such agreement: not a shipped name ({names}), and the path {what}"))
-    return path, False
+    return path
 
 
 def load_agreement(ref: str | Path | None = None) -> Agreement:
-    """An agreement by shipped name or alias, or by the path of its folder or ``agreement.toml``."""
-    path, _ = resolve(ref)
-    path = path.resolve()
+    """An agreement by shipped name or alias, or by the path of its folder or ``agreement.toml``.
+
+    Each definition is read and validated once per process (cached by its resolved path).
+    """
+    path = resolve(ref).resolve()
     shipped = path.parent.parent == data_file("agreements").resolve()
     return _load(str(path), shipped)
 
