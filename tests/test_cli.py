@@ -141,3 +141,25 @@ def test_check_exit_codes() -> None:
 def test_help_and_version() -> None:
     assert invoke("--help").exit_code == 0
     assert "godnaravard" in invoke("--version").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["allocate", "--bogus"], "No such option '--bogus'; see 'godnaravard allocate --help'"),
+        (["nosuch"], "No such command 'nosuch'; see 'godnaravard --help'"),
+        (["allocate", "--format", "xml"], "Invalid value for '--format'"),
+        (["explain"], "Missing argument 'REGION'; see 'godnaravard explain --help'"),
+    ],
+)
+def test_usage_errors_have_the_one_error_style_and_exit_2(args: list[str], message: str) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("godnaravard: error: ") and message in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
+
+
+def test_usage_errors_from_the_console_script_too() -> None:
+    proc = run("allocate", "--bogus")  # as `python -m godnaravard`, which click names so
+    assert proc.returncode == 2 and proc.stderr == (
+        "godnaravard: error: No such option '--bogus'; see 'python -m godnaravard allocate --help'\n")
