@@ -163,3 +163,26 @@ def test_usage_errors_from_the_console_script_too() -> None:
     proc = run("allocate", "--bogus")  # as `python -m godnaravard`, which click names so
     assert proc.returncode == 2 and proc.stderr == (
         "godnaravard: error: No such option '--bogus'; see 'python -m godnaravard allocate --help'\n")
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 200])
+@pytest.mark.parametrize("agreement", ["god-och-nara-vard-2024", "svf-cancer-2025-2"])
+def test_no_amount_is_cut_or_wrapped_at_any_width(width: int, agreement: str) -> None:
+    from rich.cells import cell_len
+
+    from godnaravard.render import kr
+
+    out = invoke("allocate", "--agreement", agreement, env={"COLUMNS": str(width)}).stdout
+    assert "…" not in out and max(cell_len(line) for line in out.splitlines()) <= width
+    rows = parse_csv(invoke("allocate", "--agreement", agreement, "--format", "csv").stdout)
+    ag = load_agreement(agreement)
+    for name in ag.table("overview").columns:
+        if ag.rules.column(name).kind in ("count", "line", "part", "sum"):
+            for r in rows:  # whole, on a line of its own recipient
+                assert any(f" {r['lan_code']} " in line and f" {kr(int(r[name]))} " in line
+                           for line in out.splitlines()), (width, name, r["lan_code"])
+
+
+def test_below_the_narrowest_layout_a_hint_says_use_csv() -> None:
+    out = invoke("allocate", env={"COLUMNS": "40"}).stdout
+    assert "use --format csv" in " ".join(out.split()) and "500 798 626" not in out

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .agreements import DEFINITION, Agreement, load_agreement
 from .api import Allocation, allocate
 from .errors import InputError, Problem
+from .render import Col, fitting_table
 from .scenario import Scenario, baseline, load_scenario
 
 if TYPE_CHECKING:
@@ -571,49 +572,6 @@ def _per_text(value: Fraction | None, signed: bool = False) -> str:
     return ("+" if signed and d > 0 else "") + text
 
 
-#: A table's column: heading, justification, footer, one cell per row, and whether it may wrap.
-_Col = tuple[str, str, str, list[str], bool]
-
-
-def _table(title: str, cols: Sequence[_Col], footer: bool) -> Any:
-    from rich.table import Table
-
-    table = Table(title=title, show_footer=footer, header_style="bold", footer_style="bold")
-    for header, justify, foot, _, wrap in cols:
-        table.add_column(header, justify=justify, footer=foot, no_wrap=not wrap)  # type: ignore[arg-type]
-    for i in range(len(cols[0][3])):
-        table.add_row(*(c[3][i] for c in cols))
-    return table
-
-
-def _required_width(cols: Sequence[_Col]) -> int:
-    """The narrowest a table of these columns can be: a column that may not wrap is as wide as its
-    widest cell, one that may is as wide as its longest word; each column adds its padding and a
-    rule (a table with a box and padding 1 adds 3 per column and 1 for the last edge)."""
-    from rich.cells import cell_len
-
-    total = 1
-    for header, _, foot, cells, wrap in cols:
-        texts = [header, foot, *cells]
-        if wrap:
-            total += max((cell_len(word) for t in texts for word in t.split()), default=1)
-        else:
-            total += max(cell_len(t) for t in texts)
-        total += 3
-    return total
-
-
-def _fitting(title: str, layouts: Sequence[Sequence[_Col]], width: int | None, footer: bool) -> tuple[Any, int]:
-    """The first layout whose table fits ``width`` without cutting or wrapping a no-wrap cell.
-
-    Returns the table (None if no layout fits) and the index of the layout used.
-    """
-    for i, cols in enumerate(layouts):
-        if width is None or _required_width(cols) <= width:
-            return _table(title, cols, footer), i
-    return None, len(layouts)
-
-
 def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
     """Rich renderables: a heading, a summary per column, and one table per changed column.
 
@@ -637,16 +595,16 @@ def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
 
     n = len(cmp.regions)
     totals = [cmp.total.cells[c] for c in cmp.columns]
-    label: _Col = ("Column", "left", "", [cmp.label(c) for c in cmp.columns], True)
-    a_col: _Col = ("A", "right", "", [_kr(t.a) for t in totals], False)
-    b_col: _Col = ("B", "right", "", [_kr(t.b) for t in totals], False)
-    d_col: _Col = ("B − A", "right", "", [_signed(t.diff) for t in totals], False)
-    p_col: _Col = ("%", "right", "", [_pct(t.percent) for t in totals], False)
-    changed: _Col = ("Changed", "right", "",
+    label: Col = ("Column", "left", "", [cmp.label(c) for c in cmp.columns], True)
+    a_col: Col = ("A", "right", "", [_kr(t.a) for t in totals], False)
+    b_col: Col = ("B", "right", "", [_kr(t.b) for t in totals], False)
+    d_col: Col = ("B − A", "right", "", [_signed(t.diff) for t in totals], False)
+    p_col: Col = ("%", "right", "", [_pct(t.percent) for t in totals], False)
+    changed: Col = ("Changed", "right", "",
                      [f"{sum(1 for r in cmp.regions if r.cells[c].diff)}/{n}" for c in cmp.columns], False)
     layouts = [(label, a_col, b_col, d_col, p_col, changed), (label, a_col, b_col, d_col, p_col),
                (label, d_col, p_col)]
-    summary, used = _fitting("Totals per column (kronor)", layouts, width, footer=False)
+    summary, used = fitting_table("Totals per column (kronor)", layouts, width, footer=False)
     narrowed |= used > 0
     out.append(summary if summary is not None else Text(f"Totals: too wide for {width} columns; use --format csv"))
 
@@ -657,17 +615,17 @@ def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
     for c in cmp.changed_columns():
         cells = [r.cells[c] for r in cmp.regions]
         t = cmp.total.cells[c]
-        lan: _Col = ("Län", "left", cmp.total.label, [r.label for r in cmp.regions], True)
-        ca: _Col = ("A kr", "right", _kr(t.a), [_kr(x.a) for x in cells], False)
-        cb: _Col = ("B kr", "right", _kr(t.b), [_kr(x.b) for x in cells], False)
-        cd: _Col = ("B − A kr", "right", _signed(t.diff), [_signed(x.diff) for x in cells], False)
-        cp: _Col = ("%", "right", _pct(t.percent), [_pct(x.percent) for x in cells], False)
-        ia: _Col = ("A kr/inv", "right", _per_text(t.per_inhabitant_a), [_per_text(x.per_inhabitant_a) for x in cells],
+        lan: Col = ("Län", "left", cmp.total.label, [r.label for r in cmp.regions], True)
+        ca: Col = ("A kr", "right", _kr(t.a), [_kr(x.a) for x in cells], False)
+        cb: Col = ("B kr", "right", _kr(t.b), [_kr(x.b) for x in cells], False)
+        cd: Col = ("B − A kr", "right", _signed(t.diff), [_signed(x.diff) for x in cells], False)
+        cp: Col = ("%", "right", _pct(t.percent), [_pct(x.percent) for x in cells], False)
+        ia: Col = ("A kr/inv", "right", _per_text(t.per_inhabitant_a), [_per_text(x.per_inhabitant_a) for x in cells],
                     False)
-        ib: _Col = ("B kr/inv", "right", _per_text(t.per_inhabitant_b), [_per_text(x.per_inhabitant_b) for x in cells],
+        ib: Col = ("B kr/inv", "right", _per_text(t.per_inhabitant_b), [_per_text(x.per_inhabitant_b) for x in cells],
                     False)
         layouts = [(lan, ca, cb, cd, cp, ia, ib), (lan, ca, cb, cd, cp), (lan, cd, cp)]
-        table, used = _fitting(cmp.label(c), layouts, width, footer=True)
+        table, used = fitting_table(cmp.label(c), layouts, width, footer=True)
         narrowed |= used > 0
         out.append(table if table is not None else Text(f"{cmp.label(c)}: too wide for {width} columns; "
                                                         "use --format csv"))

@@ -8,13 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api import Allocation
 
-__all__ = ["console", "kr", "allocation_csv", "allocation_json", "allocation_table"]
+__all__ = ["Col", "console", "fitting_table", "kr", "make_table", "required_width", "scenario_title",
+           "allocation_csv", "allocation_json", "allocation_tables"]
 
 
 def kr(value: int) -> str:
@@ -22,12 +24,64 @@ def kr(value: int) -> str:
     return f"{value:,}".replace(",", " ")
 
 
+#: The width of tables when the output is not a terminal and COLUMNS is not set.
+PIPE_WIDTH = 200
+
+
 def console() -> Any:
-    """A rich console; when output is not a terminal (a pipe, a file), wide enough for every table."""
+    """A rich console as wide as the terminal; for a pipe or a file, ``COLUMNS`` or ``PIPE_WIDTH``."""
+    import os
+
     from rich.console import Console
 
     c = Console()
-    return c if c.is_terminal else Console(width=200)
+    if c.is_terminal or os.environ.get("COLUMNS", "").isdigit():
+        return c
+    return Console(width=PIPE_WIDTH)
+
+
+#: A table's column: heading, justification, footer, one cell per row, and whether it may wrap.
+Col = tuple[str, str, str, list[str], bool]
+
+
+def make_table(title: str, cols: Sequence[Col], footer: bool) -> Any:
+    """A rich table of ``cols``; a column that may not wrap is never cut or wrapped."""
+    from rich.table import Table
+
+    table = Table(title=title, show_footer=footer, header_style="bold", footer_style="bold")
+    for header, justify, foot, _, wrap in cols:
+        table.add_column(header, justify=justify, footer=foot, no_wrap=not wrap)  # type: ignore[arg-type]
+    for i in range(len(cols[0][3])):
+        table.add_row(*(c[3][i] for c in cols))
+    return table
+
+
+def required_width(cols: Sequence[Col]) -> int:
+    """The narrowest a table of these columns can be: a column that may not wrap is as wide as its
+    widest cell (a heading line, a cell, the footer), one that may is as wide as its longest word;
+    each column adds its padding and a rule (3), and the table its last edge (1)."""
+    from rich.cells import cell_len
+
+    total = 1
+    for header, _, foot, cells, wrap in cols:
+        texts = [*header.split("\n"), foot, *cells]
+        if wrap:
+            total += max((cell_len(word) for t in texts for word in t.split()), default=1)
+        else:
+            total += max(cell_len(t) for t in texts)
+        total += 3
+    return total
+
+
+def fitting_table(title: str, layouts: Sequence[Sequence[Col]], width: int | None, footer: bool) -> tuple[Any, int]:
+    """The first layout whose table fits ``width`` without cutting or wrapping a no-wrap cell.
+
+    Returns the table (None if no layout fits) and the index of the layout used.
+    """
+    for i, cols in enumerate(layouts):
+        if width is None or required_width(cols) <= width:
+            return make_table(title, cols, footer), i
+    return None, len(layouts)
 
 
 def _fraction_json(value: Fraction | int) -> str:
@@ -98,25 +152,48 @@ def allocation_json(alloc: Allocation) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-def allocation_table(alloc: Allocation) -> Any:
-    """A rich table of the agreement's overview columns per recipient, with a total row."""
-    from rich.table import Table
+def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
+    """The agreement's overview per recipient, with totals, laid out to fit ``width`` columns.
+
+    No amount is ever cut or wrapped: when the whole table is too wide, its amount columns are
+    spread over several tables, each with the recipients' codes and names; when not even one
+    amount column fits, a one-line hint says to use ``--format csv``.
+    """
+    from rich.text import Text
 
     ag = alloc.agreement
-    spec = ag.table("overview")
-    table = Table(title=scenario_title(alloc), show_footer=True, header_style="bold", footer_style="bold")
+    names = ag.table("overview").columns
     totals = alloc.totals()
-    first = True
-    for name in spec.columns:
+    rows = alloc.rows
+    cols: list[tuple[str, Col]] = []
+    for name in names:
         col = ag.rules.column(name)
         numeric = col.kind in ("count", "line", "part", "sum")
-        footer = kr(totals[name]) if numeric else ("Totalt" if first else "")
-        first = False
-        table.add_column(_heading(col.short or col.label), justify="right" if numeric else "left", footer=footer,
-                         no_wrap=True)
-    for row in alloc.rows:
-        table.add_row(*[kr(v) if isinstance(v := row[name], int) else str(v) for name in spec.columns])
-    return table
+        cells = [kr(v) if isinstance(v := row[name], int) else str(v) for row in rows]
+        footer = kr(totals[name]) if numeric else ""
+        cols.append((col.kind, (_heading(col.short or col.label), "right" if numeric else "left", footer, cells,
+                                not numeric)))
+    ident = [c for kind, c in cols if kind in ("code", "text")]
+    if ident:
+        first = ident[0]
+        ident[0] = (first[0], first[1], "Totalt", first[3], first[4])
+    values = [c for kind, c in cols if kind not in ("code", "text")]
+    title = scenario_title(alloc)
+    whole, _ = fitting_table(title, [ident + values], width, footer=True)
+    if whole is not None:
+        return [whole]
+    out: list[Any] = []
+    group: list[Col] = []
+    for col in values:
+        if group and required_width(ident + group + [col]) > (width or 0):
+            out.append(make_table(title if not out else "", ident + group, footer=True))
+            group = []
+        group.append(col)
+    if group:
+        out.append(make_table(title if not out else "", ident + group, footer=True))
+    if any(required_width([*ident, c]) > (width or 0) for c in values):
+        return [Text(f"{title}: the table needs more than {width} columns; use --format csv")]
+    return out
 
 
 def _heading(label: str) -> str:

@@ -35,6 +35,8 @@ def allocate_cmd(agreement: str | None, scenario: str | None, assignments: tuple
 
         click.echo(allocation_json(alloc), nl=False)
     else:
-        from ..render import allocation_table, console
+        from ..render import allocation_tables, console
 
-        console().print(allocation_table(alloc))
+        out = console()
+        for table in allocation_tables(alloc, width=out.width):
+            out.print(table)

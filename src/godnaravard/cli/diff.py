@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -10,10 +9,6 @@ import click
 from .common import agreement_option, fail, handle_errors, overrides_from, writing
 
 __all__ = ["diff_cmd"]
-
-#: The width of the tables when the output is not a terminal and COLUMNS is not set.
-PIPE_WIDTH = 200
-
 
 @click.command("diff")
 @click.argument("a", metavar="A")
@@ -88,14 +83,11 @@ def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[st
 
         click.echo(comparison_json(cmp), nl=False)
     else:
-        from rich.console import Console
-
         from ..comparison import comparison_tables
+        from ..render import console
 
-        console = Console()
-        if not console.is_terminal and not os.environ.get("COLUMNS", "").isdigit():
-            console = Console(width=PIPE_WIDTH)  # piped: no terminal to fit, unless COLUMNS says so
-        for renderable in comparison_tables(cmp, width=console.width):
-            console.print(renderable)
+        out = console()
+        for renderable in comparison_tables(cmp, width=out.width):
+            out.print(renderable)
     if plot is not None:
         click.echo(f"plot written to {plot}", err=True)
