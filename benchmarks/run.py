@@ -8,8 +8,9 @@ It prints the machine facts, a table, and as its last line one JSON object with 
 
 - ``cold_start_ratio``: median wall time of ``godnaravard allocate --format csv`` in a new
   process, divided by that of ``python -c "import numpy, pydantic"`` (target ≤ 1.5);
-- ``sweep_scenarios_per_s``: scenarios per second of a 100 000-scenario sweep through the Python
-  API, ``godnaravard.sweep.sweep`` (grid to DataFrame), median of several runs (target ≥ 100 000);
+- ``sweep_scenarios_per_s``: scenarios per second of a 100 000-scenario sweep of the God och nära
+  vård agreement (``SWEEP_AGREEMENT``) through the Python API, ``godnaravard.sweep.sweep`` (grid to
+  DataFrame), median of several runs (target ≥ 100 000);
 - ``sweep_speedup_vs_loop``: that rate divided by the rate of the single-scenario core
   (``core.allocate`` on preloaded inputs) called in a Python loop on a sample (target ≥ 50);
 - ``sweep_identical``: true when every cell of a random sample of the sweep's scenarios equals
@@ -17,7 +18,8 @@ It prints the machine facts, a table, and as its last line one JSON object with 
 - ``export_s``: median seconds of ``godnaravard export --output X.xlsx --force`` (target < 1),
   or null when the installed package has no ``export`` command.
 
-Timings are wall-clock medians; the first (cold) run of the sweep is shown in the table too.
+Timings are wall-clock medians; the first (cold) run of the sweep is shown in the table too, and
+so is a sweep of the second shipped agreement (``SVF_AGREEMENT``), for comparison.
 """
 
 from __future__ import annotations
@@ -39,13 +41,18 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-#: The 100 000-scenario grid: 100 base amounts × 10 shares × 10 rural totals × 10 kommuner totals.
+#: The agreement of the timed sweep, and its 100 000-scenario grid: 100 base amounts × 10 shares ×
+#: 10 rural totals × 10 kommuner totals.
+SWEEP_AGREEMENT = "god-och-nara-vard-2024"
 SWEEP_GRID = {
     "ambulans.grundbelopp": "0:1980000:20000",
     "kommuner.andel_insatser": "0:1:1/9",
     "regioner.landsbygd_total": "0:900000000:100000000",
     "kommuner.total": "700000000:700000009:1",
 }
+#: A second agreement (one line, 18 regions), swept over 100 000 totals: not a target.
+SVF_AGREEMENT = "svf-cancer-2025-2"
+SVF_GRID = {"svf.total": "182400000:182499999:1"}
 TARGETS = {
     "cold_start_ratio": 1.5, "sweep_scenarios_per_s": 100_000, "sweep_speedup_vs_loop": 50, "export_s": 1.0,
 }
@@ -129,24 +136,26 @@ def bench_cold_start(runs: int, cwd: Path) -> tuple[float, dict[str, float]]:
 
 def bench_sweep(runs: int, sample: int, rows: list[tuple[str, str]]) -> dict[str, Any]:
     from godnaravard import core
-    from godnaravard.inputs import load_inputs
+    from godnaravard.api import load_agreement_inputs
     from godnaravard.scenario import baseline
     from godnaravard.sweep import compute, grid, scenarios_from_records, sweep
 
+    base = baseline(SWEEP_AGREEMENT)
+    inputs, params = load_agreement_inputs(base), base.parameters
+    n = len(inputs.regions)
     t0 = time.perf_counter()
-    frame = sweep(SWEEP_GRID)
+    frame = sweep(SWEEP_GRID, agreement=SWEEP_AGREEMENT)
     first = time.perf_counter() - t0
-    times, frame = timed(lambda: sweep(SWEEP_GRID), runs)
+    times, frame = timed(lambda: sweep(SWEEP_GRID, agreement=SWEEP_AGREEMENT), runs)
     n_scen = int(frame["scenario"].nunique())
-    assert n_scen == 100_000 and len(frame) == 100_000 * 21
+    assert n_scen == 100_000 and len(frame) == 100_000 * n
     rate = n_scen / statistics.median(times)
     rows.append(("sweep 100 000 scenarios (API → DataFrame), first run", f"{first:.3f} s"))
     rows.append(("sweep 100 000 scenarios (API → DataFrame), median", f"{statistics.median(times):.3f} s"))
     rows.append(("sweep rate", f"{rate:,.0f} scenarios/s".replace(",", " ")))
 
     # The single-scenario core in a Python loop, on a random sample of the same scenarios.
-    inputs, params = load_inputs(), baseline().parameters
-    sset = grid(SWEEP_GRID)
+    sset = grid(SWEEP_GRID, agreement=base.agreement)
     rng = random.Random(2024)
     picks = rng.sample(range(sset.size), sample)
     t0 = time.perf_counter()
@@ -156,15 +165,15 @@ def bench_sweep(runs: int, sample: int, rows: list[tuple[str, str]]) -> dict[str
                  f"{loop_rate:,.0f} scenarios/s".replace(",", " ")))
 
     # Identical: every cell of the sampled scenarios, from the DataFrame the API returned.
-    amounts = list(core.AMOUNT_COLUMNS)
-    values = frame[amounts].to_numpy().reshape(n_scen, 21, len(amounts))
-    codes = frame["lan_code"].astype(str).to_numpy().reshape(n_scen, 21)
+    amounts = list(params.rules.amount_columns)
+    values = frame[amounts].to_numpy().reshape(n_scen, n, len(amounts))
+    codes = frame["lan_code"].astype(str).to_numpy().reshape(n_scen, n)
     identical = all(
-        [codes[i, j] for j in range(21)] == [r.lan_code for r in single]
-        and all(values[i, j, k] == getattr(r, c) for j, r in enumerate(single) for k, c in enumerate(amounts))
+        [codes[i, j] for j in range(n)] == [r["lan_code"] for r in single]
+        and all(values[i, j, k] == r[c] for j, r in enumerate(single) for k, c in enumerate(amounts))
         for i, single in zip(picks, singles, strict=True)
     )
-    rows.append((f"sweep identical to the core on {sample} random scenarios × 21 regions", str(identical)))
+    rows.append((f"sweep identical to the core on {sample} random scenarios × {n} regions", str(identical)))
 
     # Not a target: 100 000 scenarios whose every total differs (no repeated totals to share work).
     rng = random.Random(7)
@@ -175,16 +184,23 @@ def bench_sweep(runs: int, sample: int, rows: list[tuple[str, str]]) -> dict[str
         "kommuner.total": rng.randrange(0, 10**12),
         "kommuner.andel_insatser": Fraction(rng.randrange(0, 101), 100),
     } for _ in range(100_000)]
-    distinct = scenarios_from_records(records)
+    distinct = scenarios_from_records(records, agreement=base.agreement)
     times_d, _ = timed(lambda: compute(inputs, params, distinct).to_frame(), max(2, runs // 2))
     rows.append(("sweep 100 000 all-distinct scenarios (engine → DataFrame), median",
                  f"{statistics.median(times_d):.3f} s = "
                  f"{100_000 / statistics.median(times_d):,.0f} scenarios/s".replace(",", " ")))
+
+    # Not a target: the second agreement, 100 000 distinct totals (one line, 18 regions).
+    svf_times, svf = timed(lambda: sweep(SVF_GRID, agreement=SVF_AGREEMENT), runs)
+    assert svf["scenario"].nunique() == 100_000
+    rows.append((f"sweep {SVF_AGREEMENT}, 100 000 totals (API → DataFrame), median",
+                 f"{statistics.median(svf_times):.3f} s = "
+                 f"{100_000 / statistics.median(svf_times):,.0f} scenarios/s".replace(",", " ")))
     return {"rate": rate, "speedup": rate / loop_rate, "identical": identical}
 
 
 def bench_cli_sweep(runs: int, cwd: Path, rows: list[tuple[str, str]]) -> None:
-    args = [f"--vary={k}={v}" for k, v in SWEEP_GRID.items()]
+    args = [f"--agreement={SWEEP_AGREEMENT}", *(f"--vary={k}={v}" for k, v in SWEEP_GRID.items())]
     for ext in ("parquet", "csv"):
         out = cwd / f"sweep.{ext}"
         argv = [*command(), "sweep", *args, "--output", str(out), "--force"]

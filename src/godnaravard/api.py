@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import core
 from .agreements import Agreement
-from .inputs import load_inputs
+from .inputs import load_inputs, load_short_population
 from .scenario import Scenario, load_scenario, with_overrides
 
 if TYPE_CHECKING:
@@ -31,11 +31,13 @@ class Allocation:
 
     ``rows`` has one row (a dict by column name) per recipient; ``result`` is the core's
     ``Result`` with every exact share and balancing krona; ``scenario`` says where each parameter
-    came from and which agreement it applies.
+    came from and which agreement it applies; ``notes`` say how the inputs were read, where that
+    is worth saying (an own file that gave only some columns).
     """
 
     scenario: Scenario
     result: core.Result
+    notes: tuple[str, ...] = ()
 
     @property
     def agreement(self) -> Agreement:
@@ -94,18 +96,44 @@ def resolve_scenario(
 
 def load_agreement_inputs(sc: Scenario) -> core.Inputs:
     """The scenario's inputs: its own files where given, else the agreement's data."""
+    return read_inputs(sc)[0]
+
+
+def read_inputs(sc: Scenario) -> tuple[core.Inputs, tuple[str, ...]]:
+    """The scenario's inputs, and notes on how they were read.
+
+    An own population file in SCB's short form (the län and its population only) keeps every
+    other column from the agreement's own data; the notes say so.
+    """
     ag = sc.agreement
     rural = ag.landsbygd
-    return load_inputs(
-        sc.population,
+    kommun = ag.rules.recipient == "kommun"
+    population: str | Path | None = sc.population
+    notes: tuple[str, ...] = ()
+    short = None
+    if population is not None and not kommun:
+        own = load_inputs(None, counts=ag.recipients.counts, codes=_agreement_codes(ag),
+                          default_population=ag.recipients.path, rural=False).regions
+        short = load_short_population(population, own)
+    if short is not None:
+        regions, borrowed = short
+        notes = (f"{population} gives only the population; {', '.join(borrowed)} are the agreement's own "
+                 f"({ag.recipients.path.name}, {ag.recipients.label})",)
+        key = load_inputs(None, sc.landsbygd, counts=ag.recipients.counts, codes=_agreement_codes(ag),
+                          default_population=ag.recipients.path,
+                          default_landsbygd=rural.path if rural else None, rural=rural is not None)
+        return core.Inputs(regions, key.rural_key, key.reference_weights), notes
+    inputs = load_inputs(
+        population,
         sc.landsbygd,
         counts=ag.recipients.counts,
         codes=_agreement_codes(ag),
         default_population=ag.recipients.path,
         default_landsbygd=rural.path if rural else None,
         rural=rural is not None,
-        kommun=ag.rules.recipient == "kommun",
+        kommun=kommun,
     )
+    return inputs, notes
 
 
 def _agreement_codes(ag: Agreement) -> tuple[str, ...]:
@@ -147,7 +175,7 @@ def allocate(
             that is an ``InputError`` naming the definition file.
     """
     sc = resolve_scenario(scenario, overrides, population, landsbygd, agreement)
-    inputs = load_agreement_inputs(sc)
+    inputs, notes = read_inputs(sc)
     try:
         result = core.allocate(inputs, sc.parameters)
     except core.AllocationError as exc:
@@ -157,4 +185,4 @@ def allocate(
         from .errors import InputError, Problem
 
         raise InputError(Problem(shown_path(sc.agreement.path), str(exc), key="parameters")) from None
-    return Allocation(scenario=sc, result=result)
+    return Allocation(scenario=sc, result=result, notes=notes)

@@ -23,7 +23,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -81,7 +81,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "lan_code": ("länskod", "lanskod"),
     "lan": ("län",),
     "region": ("region",),
-    "population": ("befolkning…",),
+    "population": ("befolkning…", "folkmängd…", "folkmangd…", "befolkningsmängd…"),
     "hsl_insatser": ("antal individer med insatser…",),
     "tatortsnara_inv": ("landsbygd: tätortsnära…",),
     "gles_inv": ("landsbygd: glesa…",),
@@ -638,6 +638,59 @@ def load_population(
         )
         for _, v in rows
     )
+
+
+def load_short_population(path: str | Path, own: Sequence[Region]) -> tuple[tuple[Region, ...], tuple[str, ...]] | None:
+    """A population file in SCB's short form, two columns: the län (code, name, or SCB's
+    ``01 Stockholms län``) and its population (``Folkmängd``, ``Befolkning`` …).
+
+    Every other column (names, other counts) is taken from ``own``, the agreement's own data, and
+    named in the second value returned, so that the output can say so. Returns None when the file
+    is not in the short form (the full format is then read as usual).
+    """
+    table = read_table(path, _header_names("lan_code", "lan", "region", "population"), total_rows=True,
+                       max_bytes=MAX_BYTES)
+    matched = {label: _canonical(label, ("lan_code", "lan", "region", "population")) for label in table.header}
+    names = [label for label, column in matched.items() if column in ("lan_code", "lan", "region")]
+    counts = [label for label, column in matched.items() if column == "population"]
+    if len(table.header) != 2 or len(names) != 1 or len(counts) != 1:
+        return None
+    report = _Report(table)
+    by_code = {r.lan_code: r for r in own}
+    seen: dict[str, int] = {}
+    values: dict[str, int] = {}
+    for line_no, cells in table.rows:
+        text = str(cells[names[0]]).strip()
+        code = lookup(text)
+        if code is None:
+            report.add(f"unknown län {_shown(text)}: expected a län code, a län name or SCB's "
+                       f"\"01 Stockholms län\"", row=line_no, column=names[0])
+            continue
+        if code not in by_code:
+            report.add(f"län {code} ({LAN[code]}) is not a recipient of this agreement", row=line_no,
+                       column=names[0])
+            continue
+        if code in seen:
+            report.add(f"län {code} ({LAN[code]}) appears again; it is first on row {seen[code]}", row=line_no,
+                       column=names[0])
+            continue
+        seen[code] = line_no
+        try:
+            values[code] = parse_count(cells[counts[0]])
+        except ValueError as exc:
+            report.add(str(exc), row=line_no, column=counts[0])
+    missing = [f"{c} {LAN[c]}" for c in by_code if c not in seen]
+    if missing:
+        report.add(f"no row for {len(missing)} län: {', '.join(missing)}; every recipient must appear once",
+                   column=names[0])
+    if values and not report.problems and sum(values.values()) == 0:
+        report.add("every row is zero: there is nothing to share by", column=counts[0])
+    report.raise_if_any()
+    borrowed = ["lan", "region", *[c for c in ("hsl_insatser", *own[0].counts) if c != "population"]]
+    if not any(r.hsl_insatser for r in own):
+        borrowed.remove("hsl_insatser")
+    regions = tuple(replace(by_code[c], population=values[c]) for c in by_code)
+    return regions, tuple(borrowed)
 
 
 def _load_kommuner(

@@ -77,9 +77,15 @@ for _code, _name in LAN.items():
 
 
 def lookup(text: str) -> str | None:
-    """The län code for a code, a län name or a region name (see ``_norm``), or ``None``."""
+    """The län code for a code, a län name, a region name (see ``_norm``) or SCB's "01 Stockholms
+    län", or ``None``."""
     text = text.strip()
     if text.isascii() and text.isdigit() and len(text) <= 2:
         code = text.zfill(2)
         return code if code in LAN else None
+    head, _, rest = text.partition(" ")
+    if head.isascii() and head.isdigit() and len(head) == 2 and rest:
+        # SCB's exports name a län by its code and its name: "01 Stockholms län".
+        code = lookup(head)
+        return code if code is not None and _BY_NAME.get(_norm(rest)) == code else None
     return _BY_NAME.get(_norm(text))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api import Allocation
+    from .scenario import Scenario
 
 __all__ = ["Col", "console", "fitting_table", "kr", "make_table", "required_width", "scenario_title",
            "allocation_csv", "allocation_json", "allocation_tables"]
@@ -99,13 +100,15 @@ def allocation_csv(alloc: Allocation) -> str:
     return buf.getvalue()
 
 
-def scenario_title(alloc: Allocation) -> str:
+def scenario_title(of: Allocation | Scenario) -> str:
     """The title every output carries: the agreement, and for a what-if the scenario and its changes.
 
     The agreement as signed is titled by its own name alone; anything else says that it is a
     scenario, what it changes, and which of its input files replace the agreement's data.
     """
-    sc = alloc.scenario
+    from .scenario import Scenario
+
+    sc = of if isinstance(of, Scenario) else of.scenario
     ag = sc.agreement
     if sc.is_baseline:
         return ag.title
@@ -141,6 +144,7 @@ def allocation_json(alloc: Allocation) -> str:
             k: {"value": v if isinstance(v, int) else _fraction_json(v), "source": sc.sources.get(k, "")}
             for k, v in sc.parameters.as_dict().items()
         },
+        "notes": list(alloc.notes),
         "rows": alloc.to_records(),
         "totals": alloc.totals(),
         "balancing_kronor": {
@@ -179,9 +183,10 @@ def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
         ident[0] = (first[0], first[1], "Totalt", first[3], first[4])
     values = [c for kind, c in cols if kind not in ("code", "text")]
     title = scenario_title(alloc)
+    notes: list[Any] = [Text(f"Note: {note}", style="dim") for note in alloc.notes]
     whole, _ = fitting_table(title, [ident + values], width, footer=True)
     if whole is not None:
-        return [whole]
+        return [whole, *notes]
     out: list[Any] = []
     group: list[Col] = []
     for col in values:
@@ -192,8 +197,8 @@ def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
     if group:
         out.append(make_table(title if not out else "", ident + group, footer=True))
     if any(required_width([*ident, c]) > (width or 0) for c in values):
-        return [Text(f"{title}: the table needs more than {width} columns; use --format csv")]
-    return out
+        return [Text(f"{title}: the table needs more than {width} columns; use --format csv"), *notes]
+    return [*out, *notes]
 
 
 def _heading(label: str) -> str:

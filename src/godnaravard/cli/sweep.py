@@ -1,4 +1,4 @@
-"""``godnaravard sweep``: bilaga 2–4 for a grid (or a file) of scenarios, exact to the krona."""
+"""``godnaravard sweep``: an agreement's allocation for a grid (or a file) of scenarios, exact to the krona."""
 
 from __future__ import annotations
 
@@ -35,9 +35,9 @@ def _vary(specs: tuple[str, ...]) -> dict[str, str]:
 @click.command("sweep")
 @scenario_options
 @click.option("--vary", "vary", metavar="KEY=SPEC", multiple=True,
-              help="Vary a parameter: a range start:stop:step (stop included when a whole number of steps "
-                   "away), a list a,b,c (decimals with a point, or 1/4, 25%), or one value. Repeat to sweep "
-                   "every combination (the first --vary varies slowest).")
+              help="Vary a parameter of the agreement: a range start:stop:step (stop included when a whole "
+                   "number of steps away), a list a,b,c (decimals with a point, or 1/4, 25%), or one value. "
+                   "Repeat to sweep every combination (the first --vary varies slowest).")
 @click.option("--scenarios", "scenarios_file", metavar="FILE.csv", type=click.Path(path_type=Path),
               default=None,
               help="Scenarios from a CSV file: one column per parameter key, one row per scenario, "
@@ -49,15 +49,16 @@ def _vary(specs: tuple[str, ...]) -> dict[str, str]:
 def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
               landsbygd: Path | None, vary: tuple[str, ...], scenarios_file: Path | None,
               output: Path | None, force: bool) -> None:
-    """Allocate many scenarios at once: one row per scenario and region.
+    """Allocate many scenarios at once: one row per scenario and recipient.
 
-    Columns: scenario (id), the varied parameters, lan_code, and the amount columns of
-    'allocate --format csv' in whole kronor, equal to what 'allocate --set ...' prints for
-    that scenario. --scenario, --set, --population and --landsbygd give the base every
-    scenario starts from; --vary overrides --set for its key.
+    Columns: scenario (id), the varied parameters, lan_code, region, and the agreement's
+    amount columns of 'allocate --format csv' in whole kronor, equal to what 'allocate --set
+    ...' prints for that scenario. The keys are the agreement's parameters ('godnaravard
+    parameters' lists them). --agreement, --scenario, --set, --population and --landsbygd give
+    the base every scenario starts from; --vary overrides --set for its key.
 
     \b
-    Example:
+    Example (the default agreement):
       godnaravard sweep --vary ambulans.grundbelopp=0:2000000:10000 \\
           --vary kommuner.andel_insatser=0,1/4,1/2,3/4,1 --output sweep.parquet
     """
@@ -80,13 +81,15 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     except ImportError as exc:
         fail(f"godnaravard sweep needs numpy and pandas ({exc.name} is not installed): "
              "pip install pandas numpy")
+    from ..api import resolve_scenario
+    from ..render import scenario_title
     from ..sweep import grid, read_scenarios, run
 
-    sset = read_scenarios(scenarios_file) if scenarios_file is not None else grid(_vary(vary))
+    base = resolve_scenario(scenario, overrides_from(assignments), population, landsbygd, agreement)
+    ag = base.agreement
+    sset = read_scenarios(scenarios_file, ag) if scenarios_file is not None else grid(_vary(vary), agreement=ag)
     progress = sys.stderr.isatty() and sset.size >= PROGRESS_FROM
-    result = run(scenarios=sset, scenario=scenario, overrides=overrides_from(assignments),
-                 population=population, landsbygd=landsbygd, progress=progress,
-                 agreement=agreement)
+    result = run(scenarios=sset, scenario=base, progress=progress)
     frame = result.to_frame()
     if output is None:
         from ..sweep import write_csv
@@ -105,5 +108,7 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
                 write_frame(frame, output, force=force)
         else:
             write_frame(frame, output, force=force)
-    click.echo(f"{sset.size} scenarios × {len(result.lan_codes)} regions = {len(frame)} rows → {output}",
-               err=True)
+    # The base's title: the agreement's, and the scenario with its changes and own files, if any.
+    title = scenario_title(base)
+    click.echo(f"{title}: sweep of {sset.size} scenarios × {len(result.lan_codes)} {ag.rules.recipient}s "
+               f"= {len(frame)} rows → {output}", err=True)
