@@ -338,3 +338,52 @@ def test_region_name_must_agree_with_code(tmp_path: Path) -> None:
             f"row is 01 (Stockholm): the code and the name disagree"
         )
     ]
+
+
+# --- SCB's short form: the län and its population, nothing else ---------------------------------
+
+SCB_FILE = Path(__file__).resolve().parents[1] / "examples" / "data" / "scb_folkmangd.csv"
+
+
+def test_scbs_two_column_file_gives_the_same_result_as_the_full_file_with_the_same_numbers() -> None:
+    import godnaravard
+
+    short = godnaravard.allocate(population=SCB_FILE)
+    assert short.rows == godnaravard.allocate().rows
+    assert not short.scenario.is_baseline
+    [note] = short.notes
+    assert "gives only the population" in note and "lan, region, hsl_insatser are the agreement's own" in note
+
+
+def test_scbs_short_form_accepts_codes_names_and_scbs_own_labels(tmp_path: Path) -> None:
+    from godnaravard.inputs import load_short_population
+
+    own = load_population()
+    lines = SCB_FILE.read_text(encoding="utf-8").splitlines()
+    variants = {
+        "codes": ["Län;Folkmängd", *(f"{line.split(' ', 1)[0]};{line.rsplit(';', 1)[1]}" for line in lines[1:])],
+        "names": ["region,befolkning", *(f"{line.split(' ', 1)[1].split(';')[0]},{line.rsplit(';', 1)[1]}"
+                                         for line in lines[1:])],
+    }
+    for name, text in variants.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text("\n".join(text) + "\n", encoding="utf-8")
+        got = load_short_population(path, own)
+        assert got is not None, name
+        assert [r.population for r in got[0]] == [r.population for r in own], name
+    assert load_short_population(data_file("population_2023.csv"), own) is None  # the full format
+
+
+def test_scbs_short_form_names_the_bad_rows(tmp_path: Path) -> None:
+    import godnaravard
+
+    lines = SCB_FILE.read_text(encoding="utf-8").splitlines()
+    bad = [lines[0], "99 Atlantis län;5", *lines[2:-1], lines[2]]
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(bad) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        godnaravard.allocate(population=path)
+    text = "\n".join(str(p) for p in info.value.problems)
+    assert "row 2, column 'Län': unknown län '99 Atlantis län'" in text
+    assert "län 03 (Uppsala) appears again; it is first on row 3" in text
+    assert "no row for 2 län: 01 Stockholm, 25 Norrbotten" in text
