@@ -186,3 +186,15 @@ def test_no_amount_is_cut_or_wrapped_at_any_width(width: int, agreement: str) ->
 def test_below_the_narrowest_layout_a_hint_says_use_csv() -> None:
     out = invoke("allocate", env={"COLUMNS": "40"}).stdout
     assert "use --format csv" in " ".join(out.split()) and "500 798 626" not in out
+
+
+@pytest.mark.parametrize("command", ["allocate", "check", "export", "explain", "diff", "sweep"])
+def test_every_help_that_takes_set_points_to_the_parameters_command(command: str) -> None:
+    text = " ".join(invoke(command, "--help").stdout.split())
+    assert "--set" in text and "`godnaravard parameters` lists" in text
+
+
+@pytest.mark.parametrize("command", [["allocate"], ["check"], ["explain", "01"], ["diff", "2024"],
+                                     ["agreements"], ["parameters"]])
+def test_the_human_format_is_called_table_everywhere(command: list[str]) -> None:
+    assert invoke(*command, "--format", "table").exit_code in (0, 1)

@@ -16,7 +16,8 @@ __all__ = ["check_cmd"]
 
 @click.command("check")
 @scenario_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: for reading (as in every command); json: every cell, total and rule score.")
 @handle_errors
 def check_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
               landsbygd: Path | None, fmt: str) -> None:

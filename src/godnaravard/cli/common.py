@@ -87,10 +87,11 @@ def scenario_options(func: F) -> F:
         click.option("--scenario", "scenario", metavar="FILE|NAME", default=None,
                      help="Scenario TOML file (default: the agreement as signed)."),
         click.option("--set", "assignments", metavar="KEY=VALUE", multiple=True,
-                     help="Override a parameter, e.g. --set ambulans.grundbelopp=1000000 (repeatable)."),
+                     help="Change a parameter, e.g. --set ambulans.grundbelopp=1000000 (repeatable). "
+                          "`godnaravard parameters` lists every key with its value and source."),
         click.option("--population", type=click.Path(path_type=Path), default=None,
-                     help="Your own recipients file (population and other counts per län), replacing the "
-                          "agreement's; its columns as in the agreement's own file."),
+                     help="Your own population file, replacing the agreement's: its columns (as in the "
+                          "agreement's own file), or just the län and the population, as SCB exports it."),
         click.option("--landsbygd", type=click.Path(path_type=Path), default=None,
                      help="Rural key: per region (as data/landsbygd_weights.csv) or per kommun "
                           "(kommun_code, kategori, population)."),

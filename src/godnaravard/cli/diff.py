@@ -15,8 +15,8 @@ __all__ = ["diff_cmd"]
 @click.argument("b", metavar="[B]", required=False)
 @agreement_option
 @click.option("--set", "assignments", metavar="KEY=VALUE", multiple=True,
-              help="Change a parameter of B (repeatable), a key of the agreement's [parameters], e.g. "
-                   "--set ambulans.grundbelopp=1000000 in the default agreement.")
+              help="Change a parameter of B (repeatable), e.g. --set ambulans.grundbelopp=1000000. "
+                   "`godnaravard parameters` lists every key with its value and source.")
 @click.option("--population", type=click.Path(path_type=Path), default=None,
               help="Your own recipients file for B (population and the agreement's other counts), "
                    "its columns as in the agreement's own file.")

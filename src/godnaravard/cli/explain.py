@@ -24,8 +24,8 @@ def _width() -> int | None:
 @click.command("explain")
 @click.argument("region", metavar="REGION")
 @scenario_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: for reading; json: every step with exact fractions, for machines.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table: for reading (as in every command); json: every step with exact fractions.")
 @handle_errors
 def explain_cmd(region: str, agreement: str | None, scenario: str | None, assignments: tuple[str, ...],
                 population: Path | None, landsbygd: Path | None, fmt: str) -> None:

@@ -37,7 +37,8 @@ def _vary(specs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--vary", "vary", metavar="KEY=SPEC", multiple=True,
               help="Vary a parameter of the agreement: a range start:stop:step (stop included when a whole "
                    "number of steps away), a list a,b,c (decimals with a point, or 1/4, 25%), or one value. "
-                   "Repeat to sweep every combination (the first --vary varies slowest).")
+                   "Repeat to sweep every combination (the first --vary varies slowest). "
+                   "`godnaravard parameters` lists the keys.")
 @click.option("--scenarios", "scenarios_file", metavar="FILE.csv", type=click.Path(path_type=Path),
               default=None,
               help="Scenarios from a CSV file: one column per parameter key, one row per scenario, "
