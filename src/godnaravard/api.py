@@ -64,7 +64,10 @@ class Allocation:
 
     def to_frame(self) -> pd.DataFrame:
         """A pandas DataFrame: one row per recipient, the columns of ``allocate --format csv``."""
-        import pandas as pd
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_frame() needs pandas: pip install 'godnaravard[sweep]'") from None
 
         rules = self.result.rules
         frame = pd.DataFrame.from_records(self.to_records(), columns=list(rules.column_names))

@@ -253,7 +253,10 @@ class Comparison:
         Long format, one row per recipient and column; ``frame.pivot(index="lan", columns="column",
         values="diff")`` gives the differences as a recipient × column table.
         """
-        import pandas as pd
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_frame() and compare() need pandas: pip install 'godnaravard[sweep]'") from None
 
         frame = pd.DataFrame.from_records(self.to_records(totals), columns=list(RECORD_FIELDS))
         for col in ("population_a", "population_b", "a", "b", "diff"):

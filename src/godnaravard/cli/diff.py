@@ -68,6 +68,10 @@ def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[st
     if plot is not None:
         from ..comparison import save_plot
 
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            fail("--plot needs matplotlib, an extra of the lean install: pip install 'godnaravard[plot]'")
         with writing(plot):
             try:
                 save_plot(cmp, plot, force=force)

@@ -80,8 +80,8 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
         import numpy  # noqa: F401
         import pandas  # noqa: F401
     except ImportError as exc:
-        fail(f"godnaravard sweep needs numpy and pandas ({exc.name} is not installed): "
-             "pip install pandas numpy")
+        fail(f"sweep needs numpy and pandas ({exc.name} is not installed), an extra of the lean install: "
+             "pip install 'godnaravard[sweep]'")
     from ..api import resolve_scenario
     from ..render import scenario_title
     from ..sweep import grid, read_scenarios, run
