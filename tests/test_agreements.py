@@ -155,8 +155,9 @@ def test_agreements_lists_name_title_totals_and_dates() -> None:
     ]
     assert doc[0]["total"] == 2_420_000_000 + 46_000_000 + 750_000_000
     assert doc[1]["data"] == {"population": "2025-09-30"}
-    table = invoke("agreements").output
-    assert "god-och-nara-vard-2024 (standard)" in table and "182 500 000" in table
+    for width in ("80", "200"):
+        table = invoke("agreements", env={"COLUMNS": width}).output
+        assert "god-och-nara-vard-2024" in table and "(standard)" in table and "182 500 000" in table
 
 
 def test_parameters_lists_every_key_with_value_unit_and_source() -> None:

@@ -53,13 +53,15 @@ def agreements_cmd(fmt: str) -> None:
     from ..render import console
 
     table = Table(title="Avtal som levereras med godnaravard", header_style="bold")
-    for heading, justify in (("Namn", "left"), ("Titel", "left"), ("Fördelas, kr", "right"), ("Data per", "left")):
-        table.add_column(heading, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    table.add_column("Namn", no_wrap=True)
+    table.add_column("Titel och data", min_width=20)
+    table.add_column("Fördelas, kr", justify="right", no_wrap=True)
     for a in found:
-        name = a["name"] + (" (standard)" if a["default"] else "")
+        name = a["name"] + ("\n(standard)" if a["default"] else "")
         if a["aliases"]:
             name += "\nalias: " + ", ".join(a["aliases"])
-        table.add_row(name, a["title"], _kr(a["total"]), "\n".join(f"{k} {v}" for k, v in a["data"].items()))
+        data = "\n".join(f"[dim]{k} per {v}[/dim]" for k, v in a["data"].items())
+        table.add_row(name, f"{a['title']}\n{data}", _kr(a["total"]))
     console().print(table)
 
 
