@@ -1,4 +1,5 @@
-"""The bad-input corpus (``tests/bad_inputs/cases.toml``) run through the command line.
+"""The bad-input corpus (``tests/bad_inputs/cases.toml``) run through the command line (in process;
+one case also as a real process).
 
 Each case must exit with code 2, print no traceback and nothing on stdout, write no file, and
 print a message naming the file, the row and the column it is about, with the case's substrings.
@@ -7,14 +8,15 @@ print a message naming the file, the row and the column it is about, with the ca
 
 from __future__ import annotations
 
+import os
 import shutil
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from _cli import invoke, run
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES: list[dict[str, Any]] = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))["case"]
@@ -33,16 +35,15 @@ def _prepare(case: dict[str, Any], where: Path) -> list[str]:
     return [f"--{case['option']}", file]
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "godnaravard", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+def _run(args: list[str], cwd: Path) -> Any:
+    """``godnaravard ARGS`` in process, in ``cwd``: exit code, stdout and stderr as a process has them."""
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = invoke(*args)
+    finally:
+        os.chdir(here)
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
 def _check_message(case: dict[str, Any], proc: subprocess.CompletedProcess[str]) -> None:
@@ -100,7 +101,7 @@ def test_export_leaves_existing_output_alone(case: dict[str, Any], tmp_path: Pat
 def test_check_command_refuses_bad_input(tmp_path: Path) -> None:
     """``check`` treats bad input as bad input (2), not as a deviation (1)."""
     shutil.copy(CORPUS / "negative_count.csv", tmp_path)
-    proc = _run(["check", "--population", "negative_count.csv"], tmp_path)
+    proc = run("check", "--population", "negative_count.csv", cwd=tmp_path)  # a real process, once
     assert proc.returncode == 2
     assert "negative_count.csv, row 5, column 'population'" in proc.stderr
     assert "Traceback" not in proc.stderr
