@@ -46,7 +46,7 @@ def _run(args: list[str], cwd: Path) -> Any:
     return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
 
 
-def _check_message(case: dict[str, Any], proc: subprocess.CompletedProcess[str]) -> None:
+def _check_message(case: dict[str, Any], proc: Any) -> None:
     err = proc.stderr
     assert proc.returncode == 2, (proc.returncode, err)
     assert "Traceback" not in err, err
