@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from functools import cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from click.testing import CliRunner
 from godnaravard import allocate
 from godnaravard.agreements import load_agreement
 from godnaravard.api import Allocation
-from godnaravard.check import TOLERANCE_KR, Reconciliation, reconcile, signed_kr
+from godnaravard.check import TOLERANCE_KR, Reconciliation, TotalCheck, reconcile, signed_kr
 from godnaravard.check_render import check_json, check_text
 from godnaravard.cli import main
 from godnaravard.core import Result
@@ -105,6 +106,27 @@ def test_stated_totals_and_budget_table_all_follow() -> None:
     assert len([t for t in rec.totals if t.id.startswith("by_recipient_row")]) == 11
     assert [t.id for t in rec.totals if "_sub" in t.id] == ["by_recipient_sub1", "by_recipient_sub5",
                                                            "by_recipient_sub8"]
+    # Each row as printed: its table, place, chapter or recipient, and what a subtotal adds up.
+    assert len(rec.stated) == 31 and len(rec.budget_rows) == 22
+    assert rec.stated + rec.budget_rows == rec.totals
+    assert all(not t.table for t in rec.stated) and all(t.table for t in rec.budget_rows)
+    rows = {t.id: t for t in rec.budget_rows}
+    c71 = rows["by_chapter_7.1"]
+    assert (c71.table, c71.row, c71.chapter, c71.item) == ("by_chapter", 5, "7.1", "Regionernas medel")
+    sub = rows["by_recipient_sub1"]
+    assert (sub.table, sub.row, sub.subtotal_of, sub.recipient) == ("by_recipient", 1, 3,
+                                                                   "Regionerna, kommunerna och SKR")
+    skr = rows["by_recipient_row3"]
+    assert (skr.row, skr.recipient, skr.subtotal_of, skr.derived) == (4, "SKR", 0, 30_000_000)
+
+
+def test_a_total_that_cannot_be_derived_never_passes() -> None:
+    t = TotalCheck("x", "1.2", "Totalt", 5, 0, "no_rule")
+    assert not t.ok and t.problem == "the agreement's definition has no rule for this total"
+    sub = TotalCheck("y", "s", "Delsumma (subtotal)", 5, 0, "unreadable_rows", table="by_recipient",
+                     note="subtotal of the next many rows")
+    assert not sub.ok and sub.problem == "cannot read the number of rows in 'subtotal of the next many rows'"
+    assert TotalCheck("z", "s", "ok", 5, 5).ok and TotalCheck("z", "s", "ok", 5, 5).problem == ""
 
 
 def test_rule_comparison_is_computed_not_asserted() -> None:
@@ -117,11 +139,36 @@ def test_rule_comparison_is_computed_not_asserted() -> None:
     assert rec.rules[1].exact_by_column["ambulans"] == 21  # Sainte-Laguë reproduces the ambulance column
 
 
-def test_a_bare_result_reconciles_like_the_allocation(result: Result) -> None:
-    rec = reconcile(result)
-    assert (len(rec.cells), rec.exact, rec.ok, rec.is_baseline) == (105, 101, True, True)
-    assert [t.ok for t in rec.totals] == [t.ok for t in rec_of(GNV).totals]
-    changed = reconcile(allocate(overrides={"ambulans.grundbelopp": 1_000_000}).result)
+def test_deviating_cells_carry_the_facts_their_reason_is_written_from() -> None:
+    rec = rec_of(GNV)
+    result = alloc_of(GNV).result
+    ambulans = next(c for c in rec.deviating if c.column == "ambulans" and c.lan_code == "04")
+    assert ambulans.cause == "rounding" and ambulans.alternatives == ("sainte_lague",)
+    (part,) = ambulans.parts
+    assert (part.line, part.part, part.rank, part.recipients, part.balancing, part.got_one) == (
+        "ambulans", "befolkning", 10, 21, 10, True)
+    apportionment = result.part("ambulans", "befolkning")
+    assert part.exact == apportionment.exact["04"] and part.remainder == part.exact - math.floor(part.exact)
+    assert f"rank {part.rank} of {part.recipients} among remainders with {part.balancing}" in ambulans.reason
+    vg = next(c for c in rec.deviating if c.column == "ambulans" and c.lan_code == "14")
+    assert (vg.parts[0].rank, vg.parts[0].got_one, vg.cause) == (11, False, "rounding")
+    # A Totalt cell differs because the official table's Ambulans cell does: the component is named.
+    totalt = next(c for c in rec.deviating if c.column == "regioner_totalt" and c.lan_code == "04")
+    assert totalt.cause == "sum" and totalt.summands == ("nara_vard", "ambulans") and totalt.official_is_sum is True
+    assert [(k.column, k.computed, k.official, k.deviation) for k in totalt.components] == [
+        ("ambulans", 1_516_512, 1_516_511, 1)]
+    assert totalt.components[0].parts == ambulans.parts and not totalt.parts
+    assert all(c.cause == "" and not c.parts and not c.components and not c.reason
+               for c in rec.cells if not c.deviation)
+    assert [(r.used, r.once) for r in rec.rules] == [(True, False), (False, False), (False, True)]
+
+
+def test_reconcile_takes_an_allocation_whose_scenario_names_the_agreement(result: Result) -> None:
+    with pytest.raises(TypeError, match="api.Allocation"):
+        reconcile(result)  # type: ignore[arg-type]
+    assert rec_of(SVF).agreement == alloc_of(SVF).scenario.agreement
+    assert rec_of(SVF).title == load_agreement(SVF).title
+    changed = reconcile(allocate(overrides={"ambulans.grundbelopp": 1_000_000}))
     assert not changed.is_baseline and "ambulans.grundbelopp 500000 → 1000000" in changed.notes[0]
 
 
@@ -135,7 +182,10 @@ def test_check_fails_when_a_cell_moves_more_than_the_tolerance() -> None:
     assert "compared with the official tables of God och nära vård 2024" in rec.notes[0]
     assert "Input data differing" not in rec.notes[0]  # there is no such section: the data are the agreement's
     assert rec.worst is not None and abs(rec.worst.deviation) > TOLERANCE_KR
-    assert all(s == b for s, b in rec.column_sums.values())
+    assert all(s == b for s, b in rec.column_sums.values()) and rec.sums_ok
+    stockholm = next(c for c in rec.deviating if c.column == "ambulans" and c.lan_code == "01")
+    assert stockholm.cause == "data" and stockholm.parts and stockholm.deviation == -1_942_496
+    assert "more than a balancing krona can move a cell" in stockholm.reason
 
 
 def test_stated_total_mismatch_is_reported() -> None:
@@ -169,6 +219,11 @@ def test_own_population_file_is_named_and_its_differences_listed(tmp_path: Path)
     assert len(rec.input_mismatches) == 1
     assert rec.input_mismatches[0].startswith(f"{rows[0]['lan_code']} ") and label in rec.input_mismatches[0]
     assert "(Bilaga 2, Bilaga 3)" in rec.input_mismatches[0]
+    (difference,) = rec.inputs
+    original = int(rows[0]["population"]) - 1_000
+    assert (difference.kind, difference.code, difference.column, difference.value) == (
+        "count", rows[0]["lan_code"], "population", original + 1_000)
+    assert difference.official == ((original, ("Bilaga 2", "Bilaga 3")),)
     text = check_text(rec)
     assert "Input data differing from the official tables:" in text
 
@@ -181,6 +236,16 @@ def test_svf_reproduces_18_of_18() -> None:
     assert rec.cells_by_table == {"Utbetalning 2": 18}
     assert [(t.id, t.ok) for t in rec.totals] == [("riket_befolkning", True), ("riket_belopp", True)]
     assert rec.ok and not rec.notes and not rec.input_mismatches
+
+
+def test_svf_one_krona_more_is_a_rounding_deviation() -> None:
+    rec = reconcile(allocate(agreement=SVF, overrides={"svf.total": 182_500_001}))
+    assert not rec.is_baseline and not rec.ok and rec.sums_ok
+    assert rec.within_tolerance == 18 and len(rec.deviating) == 1
+    (cell,) = rec.deviating
+    assert cell.cause == "rounding" and cell.deviation == 1
+    assert [(p.line, p.recipients, p.got_one) for p in cell.parts] == [("svf", 18, True)]
+    assert not rec.budget_rows and [t.id for t in rec.stated if not t.ok] == ["riket_belopp"]
 
 
 def test_svf_check_command_exits_0() -> None:

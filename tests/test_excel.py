@@ -27,7 +27,9 @@ pd = pytest.importorskip("pandas")
 import godnaravard  # noqa: E402
 from godnaravard import core  # noqa: E402
 from godnaravard.agreements import load_agreement  # noqa: E402
+from godnaravard.check import reconcile  # noqa: E402
 from godnaravard.excel import HEADER_ROW, export_workbook, sheet_names  # noqa: E402
+from godnaravard.excel.reconciliation import explanation  # noqa: E402
 from godnaravard.reference import official_cells, stated_totals  # noqa: E402
 from godnaravard.resources import data_file, source_of  # noqa: E402
 
@@ -451,6 +453,20 @@ def test_inputs_sheet_with_sources(values: Any, alloc: godnaravard.Allocation) -
         assert f"Källa: {d.title}" in text and d.source in text and d.date.isoformat() in text
 
 
+def _block(ws: Any, heading: str) -> tuple[list[Any], list[list[Any]]]:
+    """The headings and rows of the table on the sheet whose label (bold, column A) starts with ``heading``."""
+    label = next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith(heading) and c.font.bold)
+    headings = [c.value for c in ws[label + 1]]
+    while headings and headings[-1] is None:
+        headings.pop()
+    rows = []
+    for values in ws.iter_rows(min_row=label + 2, values_only=True):
+        if values[0] is None and values[1] is None:
+            break
+        rows.append(list(values))
+    return headings, rows
+
+
 def test_reconciliation_sheet(values: Any, alloc: godnaravard.Allocation) -> None:
     """Every published cell, the Totalt column of bilaga 3 included, against the computed one."""
     ag = alloc.agreement
@@ -473,7 +489,7 @@ def test_reconciliation_sheet(values: Any, alloc: godnaravard.Allocation) -> Non
             deviating += 1
             assert "utjämningskrona" in reason
     assert deviating == 4  # Sörmland and Västra Götaland, Ambulans and Totalt
-    summary = {r[0]: r[4] for r in ws.iter_rows(min_row=4, max_row=9, values_only=True)}
+    summary = {r[0]: r[4] for r in ws.iter_rows(min_row=4, max_row=12, values_only=True)}
     assert summary["Jämförda belopp"] == 105
     assert summary["Exakt lika"] == 101
     assert summary["Inom 1 kr"] == 105
@@ -481,12 +497,69 @@ def test_reconciliation_sheet(values: Any, alloc: godnaravard.Allocation) -> Non
     assert summary["Kolumnsummor lika med budgetraden"] == "ja"
     stated = stated_totals(ag)
     assert summary["Angivna totaler som följer av posterna"] == f"{len(stated)} av {len(stated)}"
+    assert summary["Budgettabellens rader som följer av posterna"] == "22 av 22"
+    assert summary["Resultat"] == "stämmer"
     ids = {r[1]: r for r in ws.iter_rows(values_only=True) if r[1] in {s[0] for s in stated}}
     assert set(ids) == {s[0] for s in stated}
     for sid, _section, _statement, amount in stated:
         assert ids[sid][4:7] == (amount, amount, 0)
         assert ids[sid][2] == "ja"
     assert "egna parametrar" in ws["A2"].value
+
+
+def test_reconciliation_sheet_renders_check(values: Any, alloc: godnaravard.Allocation) -> None:
+    """The sheet is ``check.reconcile`` in Swedish: same cells, same verdicts, the budget table's rows,
+    each deviating cell explained from check's facts (never check's English)."""
+    rec = reconcile(alloc)
+    ws = values["Avstämning"]
+    head = next(c.row for c in ws["A"] if c.value == "Tabell" and c.font.bold)
+    headings, rows, _ = table(ws, head)
+    why = col(headings, "Förklaring")
+    assert len(rows) == len(rec.cells)
+    for got, cell in zip(rows, rec.cells, strict=True):
+        assert (got[0], got[2], got[4], got[5]) == (cell.bilaga, cell.lan_code, cell.official, cell.computed)
+        assert got[why] == (explanation(rec, cell) or None)
+    by_cell = {(r[1], r[2]): r[why] for r in rows if r[why]}
+    sormland = by_cell[(alloc.agreement.label("ambulans"), "04")]
+    assert sormland.startswith("Ambulans, efter befolkning: exakt 1 016 511,4842 kr, rest 0,4842, plats 10 av 21 "
+                               "bland resterna med 10 utjämningskronor att fördela: fick en utjämningskrona;")
+    assert "ger en krona mindre än verktygets regel (största rest)" in sormland
+    assert "med Sainte-Laguës metod blir det den publicerade tabellens belopp" in sormland
+    totalt = by_cell[(alloc.agreement.label("regioner_totalt"), "14")]
+    assert totalt.startswith("Regioner totalt (bilaga 3) är summan av Nära vård (bilaga 3) och Ambulans (bilaga 3); "
+                             "Ambulans (bilaga 3) skiljer sig från den publicerade tabellen med -1 kr")
+    assert "fick ingen utjämningskrona" in totalt and "skiljer sig på samma sätt" in totalt
+    english = ("balancing", "remainder ", "rank ", "official", "the sum of", "rule")
+    for cell in cells(ws):
+        if isinstance(cell.value, str):
+            assert not any(word in cell.value for word in english), f"{cell.coordinate}: {cell.value}"
+
+    # The budget table: every row check audits, in the order the table prints them.
+    title = alloc.agreement.budget_title
+    audited = []
+    for table_name, per, what in (("by_chapter", "per kapitel", "Kapitel"), ("by_recipient", "per mottagare",
+                                                                             "Mottagare")):
+        headings, got = _block(ws, f"{title}, {per}:")
+        assert headings[:7] == ["Rad i tabellen", what, "Stämmer", "Post", "Angivet (kronor)", "Härlett (kronor)",
+                                "Differens (kronor)"]
+        expected = sorted((t for t in rec.budget_rows if t.table == table_name), key=lambda t: t.row)
+        assert [r[0] for r in got] == [t.row for t in expected]
+        for r, t in zip(got, expected, strict=True):
+            assert (r[1], r[2], r[3], r[4], r[5], r[6]) == (t.chapter or t.recipient, "ja", t.item, t.stated,
+                                                            t.derived, 0)
+            assert (r[8] is not None) == bool(t.subtotal_of)
+        audited += got
+    assert len(audited) == len(rec.budget_rows) == 22
+    assert sum(1 for r in audited if r[8] == "Delsumma av de 3 raderna närmast under.") == 2
+
+    # The rounding rules: one column per compared column, Totalt included, one row per rule.
+    headings, got = _block(ws, "Avrundningsregler")
+    assert headings[2:-1] == [rec.column_title(c) for c in rec.compared_columns]
+    assert "Bilaga 3 Regioner totalt" in headings
+    assert [r[0] for r in got[:-1]] == ["Jämförda belopp", "största rest (largest_remainder)",
+                                        "Sainte-Laguës metod (sainte_lague)", "största rest (largest_remainder)"]
+    assert [r[7] for r in got[1:-1]] == [r.exact for r in rec.rules]
+    assert got[-1][0] == "Ingen av de jämförda reglerna återger alla 105 beloppen (bäst: 101)."
 
 
 def test_cover_sheet(values: Any, alloc: godnaravard.Allocation) -> None:
@@ -500,6 +573,10 @@ def test_cover_sheet(values: Any, alloc: godnaravard.Allocation) -> None:
     assert pairs["Verktyg"] == f"godnaravard {godnaravard.__version__}"
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", pairs["Skapad"])
     assert pairs["Fördelning"].startswith("Enligt överenskommelsen")
+    assert pairs["Avstämning i korthet"] == (
+        "101 av 105 belopp lika med överenskommelsens tabeller, 105 inom 1 kr; alla kolumnsummor lika med "
+        "budgetraderna: ja; angivna totaler som följer av posterna: 31 av 31; budgettabellens rader som följer av "
+        "posterna: 22 av 22; se bladet Avstämning.")
     assert "Scenario" not in pairs
     population = ag.data["population"]
     assert pairs[population.title].startswith(f"{population.label} ({population.date.isoformat()})")
@@ -578,9 +655,11 @@ def test_svf_workbook(svf_xlsx: Path, svf: godnaravard.Allocation) -> None:
     assert params["svf.total"][1] == ag.parameter_info["svf.total"].label
 
     rec = wb["Avstämning"]
-    summary = {r[0]: r[4] for r in rec.iter_rows(min_row=4, max_row=9, values_only=True)}
+    summary = {r[0]: r[4] for r in rec.iter_rows(min_row=4, max_row=12, values_only=True)}
     assert summary["Jämförda belopp"] == 18 and summary["Exakt lika"] == 18
     assert summary["Angivna totaler som följer av posterna"] == "2 av 2"
+    assert summary["Resultat"] == "stämmer" and "Budgettabellens rader som följer av posterna" not in summary
+    assert not any(isinstance(c.value, str) and c.value.startswith("Rad i tabellen") for c in cells(rec))
     found = {t for _, _, t in texts(wb)}
     assert not any("landsbygd" in t.casefold() or "bilaga" in t.casefold() for t in found)
     for _, _, text in texts(wb):
@@ -641,6 +720,15 @@ def test_own_input_file_is_named_in_every_sheet_title(tmp_path: Path) -> None:
     assert pairs["Egna indatafiler"] == f"population: {own}"
     assert pairs[alloc.agreement.data["population"].title] == str(own)
     assert "enligt överenskommelsen" not in "\n".join(str(v) for v in pairs.values()).casefold()
+    assert "indata som skiljer sig från tabellerna: 1" in pairs["Avstämning i korthet"]
+    ws = wb["Avstämning"]
+    summary = {r[0]: r[4] for r in ws.iter_rows(min_row=4, max_row=12, values_only=True)}
+    assert summary["Indata som skiljer sig från tabellerna"] == 1 and summary["Resultat"] == "avvikelser"
+    _, got = _block(ws, "Indata som skiljer sig från överenskommelsens")
+    population = int(rows[0]["population"])
+    region = alloc.result.inputs.regions[0]
+    assert got == [["Bilaga 2, Bilaga 3", alloc.agreement.label("population"), region.lan_code, region.region,
+                    population - 1000, population, 1000, None, None]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -808,7 +896,18 @@ def test_cli_export_what_if(whatif: Path) -> None:
     j = col(headings, "Ambulans (bilaga 3)")
     assert [g[j] for g in got] == [r["ambulans"] for r in expected.rows]
     assert total[j] == 46_000_000
-    assert "inte den överenskomna fördelningen" in wb["Avstämning"]["A2"].value
+    rec = wb["Avstämning"]
+    assert "inte den överenskomna fördelningen" in rec["A2"].value
+    summary = {r[0]: r[4] for r in rec.iter_rows(min_row=4, max_row=12, values_only=True)}
+    assert summary["Resultat"] == "avvikelser" and summary["Kolumnsummor lika med budgetraden"] == "ja"
+    assert summary["Största avvikelse (kronor)"] == -1_942_496
+    head = next(c.row for c in rec["A"] if c.value == "Tabell" and c.font.bold)
+    headings, got, _ = table(rec, head)
+    stockholm = next(r for r in got if r[1] == expected.agreement.label("ambulans") and r[2] == "01")
+    assert stockholm[col(headings, "Förklaring")].endswith(
+        "det beräknade beloppet skiljer sig från den publicerade tabellen med -1 942 496 kr, mer än en "
+        "utjämningskrona kan flytta ett belopp: parametrarna eller indata skiljer sig från tabellens, inte "
+        "avrundningen.")
 
 
 EVIL = '=HYPERLINK("evil.example","klicka")'

@@ -15,6 +15,12 @@ What is compared comes from the agreement's definition (``godnaravard.agreements
   ``_audit_by_recipient``);
 - how many official cells each rounding rule of ``core.rounding.RULES`` reproduces.
 
+``reconcile(alloc)`` takes an ``api.Allocation``: its scenario names the agreement compared with.
+Each deviating cell, budget row and input difference carries the structured facts behind it
+(``PartFacts``, ``ComponentFacts``, ``TotalCheck.table``, ``InputDifference``), so that every
+presentation writes its own words from one computation: ``check_render`` in English for
+``godnaravard check``, ``excel.reconciliation`` in Swedish for the workbook's sheet Avstämning.
+
 The official tables are reference data (``reference``); the calculation never reads them.
 """
 
@@ -22,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -39,8 +45,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TOLERANCE_KR",
+    "PartFacts",
+    "ComponentFacts",
     "CellCheck",
     "TotalCheck",
+    "InputDifference",
     "RuleScore",
     "Reconciliation",
     "reconcile",
@@ -72,11 +81,59 @@ def decimal_text(value: Fraction | int, places: int = 4) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PartFacts:
+    """One separately rounded part behind a cell, for one recipient: how its krona was decided.
+
+    ``line`` and ``part`` name the part in the definition (``Rules.line(line).part(part)``);
+    ``exact`` is the recipient's exact share of the part, ``remainder`` what is left above its
+    floor, ``rank`` the remainder's place (1 = first) among the ``recipients`` remainders, and
+    ``balancing`` how many balancing kronor the part had to give after every floor;
+    ``got_one`` says whether this recipient received one.
+    """
+
+    line: str
+    part: str
+    exact: Fraction
+    remainder: Fraction
+    rank: int
+    recipients: int
+    balancing: int
+    got_one: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentFacts:
+    """A column that a ``sum`` column adds up whose own cell differs from the official table."""
+
+    column: str
+    computed: int
+    official: int
+    parts: tuple[PartFacts, ...]
+
+    @property
+    def deviation(self) -> int:
+        """Computed minus official, in kronor."""
+        return self.computed - self.official
+
+
+@dataclass(frozen=True, slots=True)
 class CellCheck:
     """One official cell against the computed one, with the rounding facts behind it.
 
     ``bilaga`` is the label of the official table (``TableSpec.label``), ``column`` the output
     column, ``exact`` the computed cell before rounding.
+
+    A deviating cell carries the facts that explain it (``cause``), from which ``reason`` is
+    written in English and any other presentation writes its own:
+
+    - ``"rounding"`` (at most ``TOLERANCE_KR`` kronor): ``parts``, the separately rounded parts
+      behind the cell, and ``alternatives``, the other rounding rules of ``rounding.RULES`` that
+      give the official amount;
+    - ``"data"`` (more than a balancing krona can move): ``parts`` as well;
+    - ``"sum"`` (a cell of a ``sum`` column whose official component cells differ too):
+      ``summands``, every column it adds up, ``components``, those whose cells differ, and
+      ``official_is_sum``: whether the official total is the sum of the official cells of its
+      columns (None when the official tables do not print them all).
     """
 
     bilaga: str
@@ -87,19 +144,49 @@ class CellCheck:
     computed: int
     exact: Fraction
     reason: str = ""
+    parts: tuple[PartFacts, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    summands: tuple[str, ...] = ()
+    components: tuple[ComponentFacts, ...] = ()
+    official_is_sum: bool | None = None
 
     @property
     def deviation(self) -> int:
         """Computed minus official, in kronor."""
         return self.computed - self.official
 
+    @property
+    def cause(self) -> str:
+        """Why the cell differs: ``"sum"``, ``"data"``, ``"rounding"``; ``""`` when it does not."""
+        if not self.deviation:
+            return ""
+        if self.components:
+            return "sum"
+        return "data" if abs(self.deviation) > TOLERANCE_KR else "rounding"
+
+
+#: Why a total cannot be derived (``TotalCheck.issue``), in English.
+_ISSUES = {
+    "no_rule": "the agreement's definition has no rule for this total",
+    "no_item": "no budget item of the definition belongs to this row",
+    "no_further_item": "no further budget item of the definition has this recipient",
+    "unreadable_rows": "cannot read the number of rows in {note!r}",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class TotalCheck:
     """A total stated by the agreement against the same total derived from its items.
 
-    ``problem`` is set when the total cannot be derived at all (e.g. a stated total the
-    definition has no rule for); such a total never passes.
+    ``table`` is empty for a total the text states (``reference.stated_totals``), else the
+    budget table the row is printed in (``"by_chapter"``, ``"by_recipient"``), with the row's
+    place in it (``row``, 1-based), and as printed its ``chapter``, ``item``, ``recipient`` and
+    ``note``; a subtotal row adds up the ``subtotal_of`` rows that follow it.
+
+    ``issue`` is set when the total cannot be derived at all (``"no_rule"``: a stated total the
+    definition has no rule for; ``"no_item"``, ``"no_further_item"``: a budget row no item
+    matches; ``"unreadable_rows"``: a subtotal whose number of rows cannot be read); such a
+    total never passes.
     """
 
     id: str
@@ -107,21 +194,70 @@ class TotalCheck:
     statement: str
     stated: int
     derived: int
-    problem: str = ""
+    issue: str = ""
+    table: str = ""
+    row: int = 0
+    chapter: str = ""
+    item: str = ""
+    recipient: str = ""
+    note: str = ""
+    subtotal_of: int = 0
+
+    @property
+    def problem(self) -> str:
+        """Why the total cannot be derived, in English ("" when it can)."""
+        return _ISSUES[self.issue].format(note=self.note) if self.issue else ""
 
     @property
     def ok(self) -> bool:
         """True when the stated total follows from the items."""
-        return not self.problem and self.stated == self.derived
+        return not self.issue and self.stated == self.derived
+
+
+@dataclass(frozen=True, slots=True)
+class InputDifference:
+    """A recipient or a count of the input data that differs from what the official tables print.
+
+    ``kind`` is ``"not_in_input"`` (a recipient the tables print that the data lacks),
+    ``"not_in_tables"`` (a recipient of the data the tables do not print) or ``"count"`` (a count
+    ``column`` whose ``value`` in the data differs from the published one: ``official`` holds each
+    published value with the tables that print it).
+    """
+
+    kind: str
+    code: str
+    name: str = ""
+    column: str = ""
+    value: int = 0
+    official: tuple[tuple[int, tuple[str, ...]], ...] = ()
+
+    def text(self, label: Callable[[str], str]) -> str:
+        """The difference in English, with ``label`` naming the count column."""
+        if self.kind == "not_in_input":
+            return f"{self.code}: in the official tables but not in the input data"
+        if self.kind == "not_in_tables":
+            return f"{self.code} {self.name}: in the input data but not in the official tables"
+        official = ", ".join(f"{kr(v)} ({', '.join(t)})" for v, t in self.official)
+        return f"{self.code} {self.name}: {label(self.column)} {kr(self.value)} in the input data, official {official}"
 
 
 @dataclass(frozen=True, slots=True)
 class RuleScore:
-    """How many official cells of each column a rounding rule reproduces exactly."""
+    """How many official cells of each column a rounding rule reproduces exactly.
+
+    ``once`` marks the other reading of the rule: each line's exact sum rounded once instead of
+    part by part.
+    """
 
     rule: str
     description: str
     exact_by_column: dict[str, int]
+    once: bool = False
+
+    @property
+    def used(self) -> bool:
+        """True for the rule the allocation itself uses (each part rounded separately)."""
+        return self.rule == core.ROUNDING_RULE and not self.once
 
     @property
     def exact(self) -> int:
@@ -140,13 +276,33 @@ class Reconciliation:
     cells: tuple[CellCheck, ...]
     totals: tuple[TotalCheck, ...]
     column_sums: dict[str, tuple[int, int]]  # column → (sum of computed cells, budget line)
-    input_mismatches: tuple[str, ...]
+    inputs: tuple[InputDifference, ...]
     rules: tuple[RuleScore, ...]
     is_baseline: bool
     tolerance: int = TOLERANCE_KR
     notes: tuple[str, ...] = field(default_factory=tuple)
     agreement: Agreement | None = None
     title: str = ""
+
+    @property
+    def input_mismatches(self) -> tuple[str, ...]:
+        """The input differences (``inputs``) in English."""
+        return tuple(d.text(self.column_label) for d in self.inputs)
+
+    @property
+    def stated(self) -> tuple[TotalCheck, ...]:
+        """The totals the agreement's text states (``reference.stated_totals``)."""
+        return tuple(t for t in self.totals if not t.table)
+
+    @property
+    def budget_rows(self) -> tuple[TotalCheck, ...]:
+        """The audited rows of the agreement's budget tables, per table in the order checked."""
+        return tuple(t for t in self.totals if t.table)
+
+    @property
+    def sums_ok(self) -> bool:
+        """Every amount column sums exactly to its budget line."""
+        return all(s == b for s, b in self.column_sums.values())
 
     @property
     def exact(self) -> int:
@@ -213,9 +369,9 @@ class Reconciliation:
         the data the table was computed from)."""
         return (
             self.within_tolerance == len(self.cells)
-            and all(s == b for s, b in self.column_sums.values())
+            and self.sums_ok
             and all(t.ok for t in self.totals)
-            and not self.input_mismatches
+            and not self.inputs
         )
 
 
@@ -223,14 +379,57 @@ class Reconciliation:
 # Why a cell differs
 
 
-def _parts_of(result: Result, column: str) -> list[tuple[str, core.Apportionment]]:
-    """The separately rounded parts behind an amount column: a line's parts, one part, or a sum's."""
+def _parts_of(result: Result, column: str) -> list[tuple[str, str]]:
+    """The separately rounded (line, part) pairs behind an amount column: a line's parts, one part, or a sum's."""
     spec = result.rules.column(column)
     if spec.kind == "line":
-        return list(result.columns[spec.ref[0]].parts.items())
+        return [(spec.ref[0], name) for name in result.columns[spec.ref[0]].parts]
     if spec.kind == "part":
-        return [(spec.ref[1], result.part(*spec.ref))]
+        return [(spec.ref[0], spec.ref[1])]
     return [p for ref in spec.ref for p in _parts_of(result, ref)]
+
+
+def _part_facts(result: Result, column: str, code: str) -> tuple[PartFacts, ...]:
+    """The rounding facts of every part behind ``column`` for recipient ``code``."""
+    facts = []
+    for line, name in _parts_of(result, column):
+        part = result.part(line, name)
+        facts.append(PartFacts(line, name, part.exact[code], part.remainder(code), part.rank(code), len(part.exact),
+                               part.leftover, part.adjustment(code) > 0))
+    return tuple(facts)
+
+
+def _cell_facts(
+    result: Result,
+    column: str,
+    code: str,
+    official: int,
+    alternatives: Mapping[str, Result],
+    officials: Mapping[tuple[str, str], int],
+) -> dict[str, object]:
+    """The facts that explain why a cell differs (the optional fields of ``CellCheck``).
+
+    A cell of a ``sum`` column (a table's Totalt) is explained through the columns it adds up
+    when the official table's own cells of those columns differ: the total differs with them.
+    Any other cell through the exact share of each part, its remainder and its rank.
+    """
+    spec = result.rules.column(column)
+    if spec.kind == "sum":
+        moved = [ref for ref in spec.ref if (ref, code) in officials and officials[(ref, code)] != result.amount(ref, code)]
+        if moved:
+            printed = [officials.get((ref, code)) for ref in spec.ref]
+            return {
+                "summands": tuple(spec.ref),
+                "components": tuple(
+                    ComponentFacts(ref, result.amount(ref, code), officials[(ref, code)], _part_facts(result, ref, code))
+                    for ref in moved
+                ),
+                "official_is_sum": None if None in printed else sum(printed) == official,  # type: ignore[arg-type]
+            }
+    return {
+        "parts": _part_facts(result, column, code),
+        "alternatives": tuple(rule for rule, alt in alternatives.items() if alt.amount(column, code) == official),
+    }
 
 
 def _and(words: list[str]) -> str:
@@ -238,68 +437,47 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _part_facts(name: str, part: core.Apportionment, code: str) -> str:
-    got = "a balancing krona" if part.adjustment(code) > 0 else "no balancing krona"
+def _part_text(p: PartFacts) -> str:
+    got = "a balancing krona" if p.got_one else "no balancing krona"
     return (
-        f"{name} part: exact {decimal_text(part.exact[code])} kr, remainder {decimal_text(part.remainder(code))}, "
-        f"rank {part.rank(code)} of {len(part.exact)} among remainders with {part.leftover} "
+        f"{p.part} part: exact {decimal_text(p.exact)} kr, remainder {decimal_text(p.remainder)}, "
+        f"rank {p.rank} of {p.recipients} among remainders with {p.balancing} "
         f"balancing krona(s) to give: {got}"
     )
 
 
-def _explain(
-    result: Result,
-    column: str,
-    code: str,
-    official: int,
-    alternatives: Mapping[str, Result],
-    officials: Mapping[tuple[str, str], int],
-    label: Callable[[str], str],
-) -> str:
-    """Why a cell differs: the exact share of each part, its remainder and its rank.
-
-    A cell of a ``sum`` column (a table's Totalt) is explained through the columns it adds up:
-    when the official table's own cells of those columns differ, the total differs with them.
-    """
-    spec = result.rules.column(column)
-    computed = result.amount(column, code)
-    diff = official - computed
-    if spec.kind == "sum":
-        moved = [ref for ref in spec.ref if (ref, code) in officials and officials[(ref, code)] != result.amount(ref, code)]
-        if moved:
-            head = f"{label(column)} is the sum of {_and([label(r) for r in spec.ref])}"
-            parts = [
-                f"{label(ref)} differs from the official table by "
-                f"{signed_kr(result.amount(ref, code) - officials[(ref, code)])} ("
-                + "; ".join(_part_facts(name, part, code) for name, part in _parts_of(result, ref))
-                + "; see that cell)"
-                for ref in moved
-            ]
-            printed = [officials.get((ref, code)) for ref in spec.ref]
-            if None in printed:
-                parts.append("the official tables do not print every column it adds up")
-            elif sum(printed) == official:  # type: ignore[arg-type]
-                parts.append("the official total is the sum of the official cells, so it differs with them")
-            else:
-                parts.append("the official total is not the sum of the official cells of its columns")
-            return head + "; " + "; ".join(parts) + "."
-    lines = [_part_facts(name, part, code) for name, part in _parts_of(result, column)]
-    if abs(diff) > 1:
+def _reason(cell: CellCheck, label: Callable[[str], str]) -> str:
+    """Why a cell differs, in English, from its facts (``CellCheck.cause``)."""
+    if cell.cause == "sum":
+        head = f"{label(cell.column)} is the sum of {_and([label(r) for r in cell.summands])}"
+        parts = [
+            f"{label(c.column)} differs from the official table by {signed_kr(c.deviation)} ("
+            + "; ".join(_part_text(p) for p in c.parts)
+            + "; see that cell)"
+            for c in cell.components
+        ]
+        if cell.official_is_sum is None:
+            parts.append("the official tables do not print every column it adds up")
+        elif cell.official_is_sum:
+            parts.append("the official total is the sum of the official cells, so it differs with them")
+        else:
+            parts.append("the official total is not the sum of the official cells of its columns")
+        return head + "; " + "; ".join(parts) + "."
+    lines = [_part_text(p) for p in cell.parts]
+    if cell.cause == "data":
         lines.append(
-            f"the computed cell differs from the official table by {signed_kr(-diff)}, more than a balancing "
+            f"the computed cell differs from the official table by {signed_kr(cell.deviation)}, more than a balancing "
             "krona can move a cell: "
             "the parameters or the data differ from those of the official table, not the rounding"
         )
         return "; ".join(lines) + "."
-    direction = "one more krona" if diff > 0 else "one krona less"
+    direction = "one more krona" if cell.deviation < 0 else "one krona less"
     lines.append(
         f"the official table gives {direction} than the package's rule ({core.ROUNDING_RULE}); the column's "
-        f"exact share is {decimal_text(result.exact(column, code))} kr, so both {kr(computed)} and {kr(official)} "
+        f"exact share is {decimal_text(cell.exact)} kr, so both {kr(cell.computed)} and {kr(cell.official)} "
         "are within 1 kr of it"
     )
-    for rule, alt in alternatives.items():
-        if alt.amount(column, code) == official:
-            lines.append(f"the {rule} rule would give the official amount here")
+    lines += [f"the {rule} rule would give the official amount here" for rule in cell.alternatives]
     return "; ".join(lines) + "."
 
 
@@ -342,18 +520,20 @@ def _audit_by_chapter(rows: list[dict[str, str]], lines: tuple[BudgetLine, ...],
     Rows without a chapter are the table's total rows, audited through the stated totals.
     """
     checks = []
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         chapter = row["chapter"].strip()
         if not chapter:
             continue
         matched = _chapter_lines(row, lines)
         statement = f"{chapter} {row['item']}" if "." in chapter else f"{chapter}. {row['item']}"
+        printed = {"table": "by_chapter", "row": n, "chapter": chapter, "item": row["item"],
+                   "note": row.get("note", "")}
         if matched is None:
             checks.append(TotalCheck(f"by_chapter_{chapter}", section, statement, int(row["amount_kr"]), 0,
-                                     "no budget item of the definition belongs to this row"))
+                                     "no_item", **printed))
         else:
             checks.append(TotalCheck(f"by_chapter_{chapter}", section, statement, int(row["amount_kr"]),
-                                     sum(ln.amount for ln in matched)))
+                                     sum(ln.amount for ln in matched), **printed))
     return checks
 
 
@@ -373,14 +553,16 @@ def _audit_by_recipient(rows: list[dict[str, str]], lines: tuple[BudgetLine, ...
     for n, (i, row) in enumerate(items, start=1):
         recipient = row["recipient"].strip()
         label = f"{row['item']} – {recipient}"
+        printed = {"table": "by_recipient", "row": i + 1, "item": row["item"], "recipient": recipient,
+                   "note": row["note"]}
         found = next((j for j in range(position, len(lines)) if lines[j].recipient == recipient), None)
         if found is None:
             checks.append(TotalCheck(f"by_recipient_row{n}", section, label, int(row["amount_kr"]), 0,
-                                     "no further budget item of the definition has this recipient"))
+                                     "no_further_item", **printed))
             continue
         position = found + 1
         derived[i] = lines[found].amount
-        checks.append(TotalCheck(f"by_recipient_row{n}", section, label, int(row["amount_kr"]), derived[i]))
+        checks.append(TotalCheck(f"by_recipient_row{n}", section, label, int(row["amount_kr"]), derived[i], **printed))
     for i, row in enumerate(rows):
         match = _SUBTOTAL.match(row["note"])
         if not match:
@@ -388,13 +570,16 @@ def _audit_by_recipient(rows: list[dict[str, str]], lines: tuple[BudgetLine, ...
         word = match.group(1).casefold()
         count = int(word) if word.isdigit() else _NUMBERS.get(word)
         statement = f"{row['item']} (subtotal)"
+        printed = {"table": "by_recipient", "row": i + 1, "item": row["item"], "recipient": row["recipient"].strip(),
+                   "note": row["note"]}
         if count is None:
             checks.append(TotalCheck(f"by_recipient_sub{i + 1}", section, statement, int(row["amount_kr"]), 0,
-                                     f"cannot read the number of rows in {row['note']!r}"))
+                                     "unreadable_rows", **printed))
             continue
         following = range(i + 1, min(i + 1 + count, len(rows)))
         value = sum(derived.get(j, int(rows[j]["amount_kr"])) for j in following)
-        checks.append(TotalCheck(f"by_recipient_sub{i + 1}", section, statement, int(row["amount_kr"]), value))
+        checks.append(TotalCheck(f"by_recipient_sub{i + 1}", section, statement, int(row["amount_kr"]), value,
+                                 subtotal_of=len(following), **printed))
     return checks
 
 
@@ -457,7 +642,7 @@ def _score_rules(
     # The other natural reading: round each line's exact total once, not part by part.
     once = {col: _rounded_once(result, col) for col in columns}
     scores.append(RuleScore(core.ROUNDING_RULE, "each column's exact sum rounded once",
-                            count(lambda col, code: once[col][code])))
+                            count(lambda col, code: once[col][code]), once=True))
     return tuple(scores)
 
 
@@ -465,47 +650,33 @@ def _score_rules(
 # Inputs
 
 
-def _input_mismatches(ag: Agreement, result: Result, label: Callable[[str], str]) -> list[str]:
+def _input_differences(ag: Agreement, result: Result) -> list[InputDifference]:
     """Recipients and counts of the input data that differ from what the official tables print."""
     published = official_inputs(ag)
     codes_in_tables = published.keys() | {c.lan_code for c in official_cells(ag)}
     regions = {r.lan_code: r for r in result.inputs.regions}
-    out = []
-    for code in sorted(codes_in_tables - regions.keys()):
-        out.append(f"{code}: in the official tables but not in the input data")
+    out = [InputDifference("not_in_input", code) for code in sorted(codes_in_tables - regions.keys())]
     if codes_in_tables:
-        for code in sorted(regions.keys() - codes_in_tables):
-            out.append(f"{code} {regions[code].region}: in the input data but not in the official tables")
+        out += [InputDifference("not_in_tables", code, regions[code].region)
+                for code in sorted(regions.keys() - codes_in_tables)]
     for code, columns in published.items():
         if code not in regions:
             continue
         region = regions[code]
         for column, by_table in columns.items():
             value = region.count(column)
-            differing = {t: v for t, v in by_table.items() if v != value}
-            if not differing:
-                continue
             tables_by_value: dict[int, list[str]] = {}
-            for table, v in differing.items():
-                tables_by_value.setdefault(v, []).append(table)
-            official = ", ".join(f"{kr(v)} ({', '.join(t)})" for v, t in tables_by_value.items())
-            out.append(f"{code} {region.region}: {label(column)} {kr(value)} in the input data, official {official}")
+            for table, v in by_table.items():
+                if v != value:
+                    tables_by_value.setdefault(v, []).append(table)
+            if tables_by_value:
+                official = tuple((v, tuple(t)) for v, t in tables_by_value.items())
+                out.append(InputDifference("count", code, region.region, column, value, official))
     return out
 
 
 # --------------------------------------------------------------------------------------------
 # The reconciliation
-
-
-def _agreement_of(result: Result) -> Agreement:
-    """The shipped agreement whose rules ``result`` was computed with (the default one first)."""
-    from .agreements import load_agreement, shipped_agreements
-
-    default = load_agreement()
-    for ag in (default, *shipped_agreements()):
-        if ag.rules == result.rules:
-            return ag
-    raise ValueError("reconcile(result) needs agreement=...: the result's rules are not those of a shipped agreement")
 
 
 def _scenario_note(ag: Agreement, changes: Mapping[str, tuple[int | Fraction, int | Fraction]],
@@ -528,37 +699,25 @@ def _scenario_note(ag: Agreement, changes: Mapping[str, tuple[int | Fraction, in
     )
 
 
-def reconcile(
-    alloc: Allocation | Result,
-    *,
-    is_baseline: bool | None = None,
-    agreement: Agreement | None = None,
-) -> Reconciliation:
+def reconcile(alloc: Allocation) -> Reconciliation:
     """Compare an allocation with its agreement's official tables and audit the stated totals.
 
-    ``alloc`` is an ``api.Allocation`` (its scenario says whether it is the agreement as signed,
-    what it changes and which files are the user's own). A bare ``core.Result`` is accepted too:
-    then ``agreement`` defaults to the shipped agreement with the same rules, and the scenario is
-    the agreement as signed exactly when the parameters are its own (unless ``is_baseline`` says
-    otherwise; own files are then unknown).
+    ``alloc`` is an ``api.Allocation`` (``godnaravard.allocate(...)``): its scenario names the
+    agreement whose tables are compared, says whether it is the agreement as signed, what it
+    changes and which input files are the user's own.
     """
-    if isinstance(alloc, Result):
-        result = alloc
-        ag = agreement or _agreement_of(result)
-        changes = result.parameters.changed(ag.parameters)
-        baseline = (not changes) if is_baseline is None else is_baseline
-        own_files: dict[str, object] = {}
-        title = ag.title if baseline else f"{ag.title} – scenario"
-    else:
-        from .render import scenario_title
+    from .api import Allocation
+    from .render import scenario_title
 
-        result = alloc.result
-        sc = alloc.scenario
-        ag = agreement or sc.agreement
-        changes = sc.changes()
-        own_files = dict(sc.own_files())
-        baseline = sc.is_baseline if is_baseline is None else is_baseline
-        title = scenario_title(alloc)
+    if not isinstance(alloc, Allocation):
+        raise TypeError(
+            f"reconcile() takes an api.Allocation (godnaravard.allocate(...)), not {type(alloc).__name__}: "
+            "the allocation's scenario names the agreement to compare with"
+        )
+    result = alloc.result
+    sc = alloc.scenario
+    ag = sc.agreement
+    baseline = sc.is_baseline
 
     def label(column: str) -> str:
         try:
@@ -578,18 +737,18 @@ def reconcile(
     derived = derived_totals(result.parameters, column_totals)
     totals = [
         TotalCheck(i, section, statement, amount, derived[i]) if i in derived else
-        TotalCheck(i, section, statement, amount, 0, "the agreement's definition has no rule for this total")
+        TotalCheck(i, section, statement, amount, 0, "no_rule")
         for i, section, statement, amount in stated_totals(ag)
     ]
     totals += _audit_budget_tables(ag, result)
 
     budgets = result.budget_lines_by_column()
     column_sums = {c: (column_totals[c], budgets[c]) for c in budgets}
-    mismatches = _input_mismatches(ag, result, label)
+    differences = _input_differences(ag, result)
 
     notes = []
     if not baseline:
-        notes.append(_scenario_note(ag, changes, own_files, bool(mismatches)))
+        notes.append(_scenario_note(ag, sc.changes(), sc.own_files(), bool(differences)))
     if not official:
         notes.append(f"The definition of {ag.title} names no official table: no cell is compared, only the column "
                      "sums and the stated totals.")
@@ -597,12 +756,12 @@ def reconcile(
         cells=cells,
         totals=tuple(totals),
         column_sums=column_sums,
-        input_mismatches=tuple(mismatches),
+        inputs=tuple(differences),
         rules=_score_rules(result, cells, alternatives),
         is_baseline=baseline,
         notes=tuple(notes),
         agreement=ag,
-        title=title,
+        title=scenario_title(alloc),
     )
 
 
@@ -614,8 +773,9 @@ def _cell(
     label: Callable[[str], str],
 ) -> CellCheck:
     computed = result.amount(cell.column, cell.lan_code)
-    reason = "" if computed == cell.amount else _explain(
-        result, cell.column, cell.lan_code, cell.amount, alternatives, officials, label
-    )
-    return CellCheck(cell.bilaga, cell.column, cell.lan_code, cell.name, cell.amount, computed,
-                     result.exact(cell.column, cell.lan_code), reason)
+    check = CellCheck(cell.bilaga, cell.column, cell.lan_code, cell.name, cell.amount, computed,
+                      result.exact(cell.column, cell.lan_code))
+    if computed == cell.amount:
+        return check
+    check = replace(check, **_cell_facts(result, cell.column, cell.lan_code, cell.amount, alternatives, officials))
+    return replace(check, reason=_reason(check, label))

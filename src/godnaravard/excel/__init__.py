@@ -17,7 +17,8 @@ Every sheet, title, heading, date and label comes from the agreement's definitio
 - Parametrar: every parameter with its label, value, unit, source and ``--set`` key
   (``parameters``);
 - Underlag: the inputs per recipient with their sources, readable back as input (``underlag``);
-- Avstämning: every published amount against the computed one, column sums, stated totals
+- Avstämning: the reconciliation of ``godnaravard check`` (``check.reconcile``) in Swedish: every
+  published amount against the computed one, column sums, stated totals, the budget table's rows
   (``reconciliation``).
 
 A scenario that is not the agreement as signed says so on the cover and in the title of every

@@ -24,9 +24,9 @@ from .cells import sheet_name
 if TYPE_CHECKING:
     from ..agreements import Agreement, TableSpec
     from ..api import Allocation
+    from ..check import Reconciliation
     from ..core import Result
     from ..scenario import Scenario
-    from .reconciliation import Reconciliation
 
 __all__ = [
     "COVER",
@@ -108,6 +108,7 @@ def plan(ag: Agreement) -> tuple[SheetPlan, ...]:
     """Every sheet of the workbook for ``ag``, in order."""
     taken: list[str] = list(_FIXED)
     who = ag.rules.recipient
+    budget_table = bool(ag.budget_files.keys() & {"by_chapter", "by_recipient"})
     sheets = [
         SheetPlan(COVER, "Detta blad: överenskommelsen, fördelningen, indata, när och med vilken version "
                          "arbetsboken skapades.", "cover"),
@@ -129,8 +130,9 @@ def plan(ag: Agreement) -> tuple[SheetPlan, ...]:
         SheetPlan(PARAMETERS, "Varje parameter med nyckel (--set), värde, enhet, överenskommelsens värde och källa.",
                   "parameters"),
         SheetPlan(INPUTS, f"Indata per {who} med källor.", "inputs"),
-        SheetPlan(RECONCILIATION, "Varje belopp mot överenskommelsens publicerade tabeller, kolumnsummor och "
-                                  "angivna totaler.", "reconciliation"),
+        SheetPlan(RECONCILIATION, "Varje belopp mot överenskommelsens publicerade tabeller, kolumnsummor, angivna "
+                                  "totaler" + (" och budgettabellens rader" if budget_table else "")
+                                  + " (samma avstämning som godnaravard check).", "reconciliation"),
     ]
     return tuple(sheets)
 
@@ -165,7 +167,7 @@ def display_name(word: str, names: Mapping[str, str] | None = None) -> str:
 
 @dataclass(frozen=True)
 class Context:
-    """What every sheet writer needs: the allocation, its reconciliation, the plan and the time."""
+    """What every sheet writer needs: the allocation, its reconciliation (``check.reconcile``), the plan and the time."""
 
     allocation: Allocation
     reconciliation: Reconciliation

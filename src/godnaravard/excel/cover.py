@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import __version__
 from ..core import ROUNDING_RULE
 from .cells import Sheet, quote_sheet
-from .context import Context, scenario_name, shipped_path, value_text
+from .context import RECONCILIATION, Context, scenario_name, shipped_path, value_text
 
 __all__ = ["write_cover"]
 
@@ -66,7 +66,13 @@ def write_cover(s: Sheet, ctx: Context) -> None:
         )
     else:
         rec_text = f"Inga publicerade tabeller att jämföra med; alla kolumnsummor lika med budgetraderna: {sums}; "
-    rec_text += f"angivna totaler som följer av posterna: {sum(t.ok for t in rec.totals)} av {len(rec.totals)}."
+    rec_text += f"angivna totaler som följer av posterna: {sum(t.ok for t in rec.stated)} av {len(rec.stated)}"
+    if rec.budget_rows:
+        rec_text += (f"; budgettabellens rader som följer av posterna: {sum(t.ok for t in rec.budget_rows)} av "
+                     f"{len(rec.budget_rows)}")
+    if rec.inputs:
+        rec_text += f"; indata som skiljer sig från tabellerna: {len(rec.inputs)}"
+    rec_text += f"; se bladet {RECONCILIATION}."
     lines += [
         (
             "Avrundning",

@@ -1,115 +1,68 @@
-"""Avstämning: every computed amount against the agreement's published tables, where published.
+"""Avstämning: the reconciliation of ``godnaravard check`` (``check.reconcile``), in Swedish.
 
-Every published amount column is compared (a table's Totalt column too), cell by cell, with an
-explanation of each deviating cell from the rounding facts behind it. Then: each amount column's
-sum against its budget line, the totals the agreement states against the items they add up,
-published counts that differ from the input data, and how many published cells each rounding
-rule reproduces. The official tables are reference data (``godnaravard.reference``); nothing
-here changes a computed krona.
+Nothing is compared or computed here: every figure, every verdict and every explanation comes
+from the ``check.Reconciliation`` of the allocation, so the sheet and ``godnaravard check`` can
+never disagree. Only the wording is the sheet's own: each deviating cell is explained in Swedish
+from the structured facts ``check`` exposes (the parts behind the cell, their exact shares,
+remainders, ranks and balancing kronor, the rounding rules that would give the published amount,
+the component column a total differs with), never by translating ``check``'s English.
+
+The sheet: a summary, every published amount (a table's Totalt column too) against the computed
+one, each amount column's sum against its budget line, the totals the agreement states, every
+row of its budget table where it publishes one, input counts that differ from the published
+ones, and how many published amounts each rounding rule reproduces.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from .. import core
-from ..core.rounding import RULES
-from ..reference import official_cells, official_inputs, stated_totals
+from ..check import CellCheck, PartFacts, TotalCheck, signed_kr
+from ..core import ROUNDING_RULE
 from ..render import kr
 from .cells import Sheet, range_ref, ref
 from .context import Context, code_label
 
 if TYPE_CHECKING:
     from ..agreements import Agreement
-    from ..core import Result
+    from ..check import Reconciliation
 
-__all__ = ["CHECK_HEADER_ROW", "TOLERANCE_KR", "Reconciliation", "reconcile", "write_reconciliation"]
-
-#: A cell passes when it is within this many kronor of the published table: one krona is the
-#: most that another choice of who gets a balancing krona can move a cell.
-TOLERANCE_KR = 1
+__all__ = ["CHECK_HEADER_ROW", "explanation", "rule_name", "write_reconciliation"]
 
 #: 0-based row of the column headings of the cell-by-cell table on the sheet.
-CHECK_HEADER_ROW = 11
+CHECK_HEADER_ROW = 14
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One published amount against the computed one."""
+#: The rounding rules of ``core.rounding.RULES`` as they are called in Swedish.
+_RULE_NAMES = {
+    "largest_remainder": "största rest",
+    "sainte_lague": "Sainte-Laguës metod",
+}
 
-    table: str
-    column: str
-    code: str
-    name: str
-    official: int
-    computed: int
-    exact: Fraction
-    reason: str = ""
+#: Why a total cannot be derived (``TotalCheck.issue``), in Swedish.
+_ISSUES = {
+    "no_rule": "Överenskommelsens definition har ingen regel för denna total.",
+    "no_item": "Ingen budgetpost i definitionen hör till denna rad.",
+    "no_further_item": "Ingen ytterligare budgetpost i definitionen har denna mottagare.",
+    "unreadable_rows": "Antalet rader som delsumman omfattar kan inte läsas ur anmärkningen ”{note}”.",
+}
 
-    @property
-    def deviation(self) -> int:
-        """Computed minus published, in kronor."""
-        return self.computed - self.official
-
-
-@dataclass(frozen=True, slots=True)
-class Total:
-    """A total the agreement states, against the same total derived from its items."""
-
-    id: str
-    section: str
-    statement: str
-    stated: int
-    derived: int | None
-
-    @property
-    def ok(self) -> bool:
-        return self.stated == self.derived
+#: The budget tables ``check`` audits (``TotalCheck.table``), with what each row is compared with.
+_BUDGET_TABLES = {
+    "by_chapter": ("per kapitel", "Kapitel", "varje kapitelrad mot summan av kapitlets budgetposter"),
+    "by_recipient": ("per mottagare", "Mottagare",
+                     "varje rad mot sin budgetpost, varje delsumma mot raderna den summerar"),
+}
 
 
-@dataclass(frozen=True, slots=True)
-class RuleScore:
-    """How many published cells of each compared column a rounding rule reproduces."""
-
-    rule: str
-    description: str
-    exact_by_column: dict[tuple[str, str], int]
-
-    @property
-    def exact(self) -> int:
-        return sum(self.exact_by_column.values())
+# --------------------------------------------------------------------------------------------
+# Wording
 
 
-@dataclass(frozen=True, slots=True)
-class Reconciliation:
-    """Cells, column sums, stated totals, input differences and rule scores."""
-
-    cells: tuple[Cell, ...]
-    column_sums: dict[str, tuple[int, int]]
-    totals: tuple[Total, ...]
-    input_mismatches: tuple[str, ...]
-    rules: tuple[RuleScore, ...]
-    compared: tuple[tuple[str, str], ...]  # (table label, column) in published order
-    tolerance: int = TOLERANCE_KR
-
-    @property
-    def exact(self) -> int:
-        return sum(c.deviation == 0 for c in self.cells)
-
-    @property
-    def within_tolerance(self) -> int:
-        return sum(abs(c.deviation) <= self.tolerance for c in self.cells)
-
-    @property
-    def worst(self) -> Cell | None:
-        deviating = [c for c in self.cells if c.deviation]
-        return max(deviating, key=lambda c: (abs(c.deviation), c.column, c.code)) if deviating else None
-
-    @property
-    def sums_ok(self) -> bool:
-        return all(a == b for a, b in self.column_sums.values())
+def rule_name(rule: str) -> str:
+    """A rounding rule's Swedish name (its key when it has none)."""
+    return _RULE_NAMES.get(rule, rule)
 
 
 def _kr(value: Fraction | int) -> str:
@@ -122,134 +75,84 @@ def _kr(value: Fraction | int) -> str:
     return f"{sign}{kr(whole)},{ten_thousandths:04d}"
 
 
-def _base(result: Result, column: str) -> int:
-    """The base amount per recipient inside an amount column."""
-    spec = result.rules.column(column)
-    if spec.kind == "line":
-        return result.columns[spec.ref[0]].base_per_region
-    if spec.kind == "sum":
-        return sum(_base(result, c) for c in spec.ref)
-    return 0
+def _och(words: Sequence[str]) -> str:
+    """``"A, B och C"``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
 
 
-def _rounded_once(result: Result, column: str) -> dict[str, int]:
-    """The column's exact amounts rounded once, as a whole, instead of part by part."""
-    codes = [r.lan_code for r in result.inputs.regions]
-    base = _base(result, column)
-    exact = {c: result.exact(column, c) - base for c in codes}
-    whole = core.apportion(result.budget_of(column) - base * len(codes), exact)
-    return {c: whole.amounts[c] + base for c in codes}
+def _lower_first(text: str) -> str:
+    """A label inside a sentence: its first letter in lower case, unless it starts an acronym."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
-def _parts_of(result: Result, column: str) -> list[tuple[str, str]]:
-    """The (line, part) pairs an amount column is made of."""
-    spec = result.rules.column(column)
-    if spec.kind == "line":
-        return [(spec.ref[0], p.name) for p in result.rules.line(spec.ref[0]).parts]
-    if spec.kind == "part":
-        return [(spec.ref[0], spec.ref[1])]
-    return [pair for c in spec.ref for pair in _parts_of(result, c)]
+def _part_text(ag: Agreement, p: PartFacts) -> str:
+    """One separately rounded part: exact share, remainder, rank and whether it got a balancing krona."""
+    line = ag.rules.line(p.line)
+    part_label = line.part(p.part).label or p.part
+    name = f"{line.label or p.line}, {_lower_first(part_label)}"
+    kronor = "1 utjämningskrona" if p.balancing == 1 else f"{kr(p.balancing)} utjämningskronor"
+    got = "fick en utjämningskrona" if p.got_one else "fick ingen utjämningskrona"
+    return (
+        f"{name}: exakt {_kr(p.exact)} kr, rest {_kr(p.remainder)}, plats {p.rank} av {p.recipients} bland "
+        f"resterna med {kronor} att fördela: {got}"
+    )
 
 
-def _explain(ag: Agreement, result: Result, column: str, code: str, official: int,
-             alternatives: dict[str, Result]) -> str:
-    """Why a cell differs: each part's exact share, remainder and rank among the remainders."""
-    rules = result.rules
-    lines = []
-    for line_name, part_name in _parts_of(result, column):
-        part = result.part(line_name, part_name)
-        line = rules.line(line_name)
-        label = f"{line.label}, {line.part(part_name).label or part_name}"
-        got = "fick en utjämningskrona" if part.adjustment(code) > 0 else "fick ingen utjämningskrona"
+def explanation(rec: Reconciliation, cell: CellCheck) -> str:
+    """Why a published amount differs from the computed one, in Swedish ("" when it does not).
+
+    Written from the facts of ``cell`` (``CellCheck.cause``), the same facts ``check`` writes
+    its English reason from.
+    """
+    ag = rec.agreement
+    if not cell.deviation or ag is None:
+        return ""
+    label = rec.column_label
+    if cell.cause == "sum":
+        parts = [
+            f"{label(c.column)} skiljer sig från den publicerade tabellen med {signed_kr(c.deviation)} ("
+            + "; ".join(_part_text(ag, p) for p in c.parts)
+            + "; se den raden)"
+            for c in cell.components
+        ]
+        if cell.official_is_sum is None:
+            parts.append("tabellerna publicerar inte alla kolumner som totalen summerar")
+        elif cell.official_is_sum:
+            parts.append("den publicerade totalen är summan av tabellens egna belopp, så den skiljer sig på samma sätt")
+        else:
+            parts.append("den publicerade totalen är inte summan av tabellens egna belopp i dess kolumner")
+        return f"{label(cell.column)} är summan av {_och([label(c) for c in cell.summands])}; " + "; ".join(parts) + "."
+    lines = [_part_text(ag, p) for p in cell.parts]
+    if cell.cause == "data":
         lines.append(
-            f"{label}: exakt {_kr(part.exact[code])} kr, rest {_kr(part.remainder(code))}, plats "
-            f"{part.rank(code)} av {len(part.exact)} bland resterna med {part.leftover} utjämningskronor "
-            f"att fördela: {got}"
-        )
-    computed = result.amount(column, code)
-    diff = official - computed
-    if abs(diff) > TOLERANCE_KR:
-        lines.append(
-            f"den publicerade tabellen skiljer sig med {diff:+d} kr, mer än en utjämningskrona kan flytta "
-            "ett belopp: parametrarna eller indata skiljer sig från tabellens, inte avrundningen"
+            f"det beräknade beloppet skiljer sig från den publicerade tabellen med {signed_kr(cell.deviation)}, mer än "
+            "en utjämningskrona kan flytta ett belopp: parametrarna eller indata skiljer sig från tabellens, inte "
+            "avrundningen"
         )
         return "; ".join(lines) + "."
-    direction = "en krona mer" if diff > 0 else "en krona mindre"
+    direction = "en krona mer" if cell.deviation < 0 else "en krona mindre"
     lines.append(
-        f"den publicerade tabellen ger {direction} än största rest; det exakta beloppet är "
-        f"{_kr(result.exact(column, code))} kr, så både {kr(computed)} och {kr(official)} ligger inom 1 kr från det"
+        f"den publicerade tabellen ger {direction} än verktygets regel ({rule_name(ROUNDING_RULE)}); kolumnens exakta "
+        f"belopp är {_kr(cell.exact)} kr, så både {kr(cell.computed)} och {kr(cell.official)} ligger inom 1 kr från det"
     )
-    for rule, alt in alternatives.items():
-        if alt.amount(column, code) == official:
-            lines.append(f"regeln {rule} ger det publicerade beloppet här")
+    lines += [f"med {rule_name(rule)} blir det den publicerade tabellens belopp" for rule in cell.alternatives]
     return "; ".join(lines) + "."
 
 
-def reconcile(ag: Agreement, result: Result) -> Reconciliation:
-    """Compare ``result`` with the agreement's published tables and audit its stated totals."""
-    published = official_cells(ag)
-    codes = {r.lan_code for r in result.inputs.regions}
-    alternatives = {
-        rule: core.allocate(result.inputs, result.parameters, rule=rule)
-        for rule in RULES
-        if rule != core.ROUNDING_RULE
-    } if published else {}
-    cells = []
-    compared: list[tuple[str, str]] = []
-    for p in published:
-        if (p.bilaga, p.column) not in compared:
-            compared.append((p.bilaga, p.column))
-        if p.lan_code not in codes:
-            continue
-        computed = result.amount(p.column, p.lan_code)
-        reason = "" if computed == p.amount else _explain(ag, result, p.column, p.lan_code, p.amount, alternatives)
-        cells.append(Cell(p.bilaga, p.column, p.lan_code, p.name, p.amount, computed,
-                          result.exact(p.column, p.lan_code), reason))
-
-    col_totals = result.totals()
-    budgets = result.budget_lines_by_column()
-    column_sums = {c: (col_totals[c], budgets[c]) for c in budgets}
-    derived = core.derived_totals(result.parameters, col_totals)
-    totals = tuple(Total(i, s, st, amount, derived.get(i)) for i, s, st, amount in stated_totals(ag))
-
-    mismatches = []
-    regions = {r.lan_code: r for r in result.inputs.regions}
-    for code, columns in official_inputs(ag).items():
-        region = regions.get(code)
-        if region is None:
-            mismatches.append(f"{code}: finns i de publicerade tabellerna men inte i indata")
-            continue
-        for column, by_table in columns.items():
-            ours = region.count(column)
-            for table, value in by_table.items():
-                if value != ours:
-                    mismatches.append(f"{code} {region.region}: {ag.label(column)} {kr(ours)} i indata, "
-                                      f"{kr(value)} i {table}")
-
-    official = {(c.table, c.column, c.code): c.official for c in cells}
-    scores = []
-    for rule in RULES:
-        alt = result if rule == core.ROUNDING_RULE else alternatives.get(rule)
-        if alt is None:
-            continue
-        counts = {
-            key: sum(alt.amount(col, code) == v for (t, col, code), v in official.items() if (t, col) == key)
-            for key in compared
-        }
-        what = "varje del avrundas för sig" + (" (verktygets regel)" if rule == core.ROUNDING_RULE else "")
-        scores.append(RuleScore(rule, what, counts))
-    if compared:
-        once = {col: _rounded_once(result, col) for col in {col for _, col in compared}}
-        counts = {
-            key: sum(once[col][code] == v for (t, col, code), v in official.items() if (t, col) == key)
-            for key in compared
-        }
-        scores.append(RuleScore(core.ROUNDING_RULE, "kolumnens exakta summa avrundas en gång", counts))
-    return Reconciliation(tuple(cells), column_sums, totals, tuple(mismatches), tuple(scores), tuple(compared))
+def _issue(t: TotalCheck) -> str:
+    return _ISSUES[t.issue].format(note=t.note) if t.issue else ""
 
 
-# --------------------------------------------------------------------------------------------
-# The sheet
+def _rule_description(used: bool, once: bool) -> str:
+    if once:
+        return "kolumnens exakta summa avrundas en gång, inte del för del"
+    return "varje del avrundas för sig" + (" (verktygets regel)" if used else "")
+
+
+def _count(n: int, total: int) -> str:
+    return f"{n} av {total}"
 
 
 def _tables_of(ag: Agreement, column: str) -> str:
@@ -257,52 +160,71 @@ def _tables_of(ag: Agreement, column: str) -> str:
     return ", ".join(labels)
 
 
-def write_reconciliation(s: Sheet, ctx: Context) -> None:  # noqa: C901 - one block per table on the sheet
-    """Avstämning: the summary, every published cell, column sums, stated totals, inputs, rules.
+# --------------------------------------------------------------------------------------------
+# The sheet
 
-    Every table on the sheet keeps its kronor in columns E–G, so the columns fit them all.
-    """
-    ag = ctx.agreement
-    rec = ctx.reconciliation
+
+def _summary(s: Sheet, rec: Reconciliation, first: int, last: int) -> None:
+    """The summary at the top (from row 4): one figure a line in column E, a comment in column F."""
     cells = rec.cells
-    tables = ", ".join(dict.fromkeys(t for t, _ in rec.compared)) or "inga publicerade tabeller"
-    if ctx.baseline:
-        note = "Överenskommelsens egna parametrar och data jämförs med dess publicerade tabeller."
-    else:
-        note = ("Detta är inte den överenskomna fördelningen, men den jämförs ändå med överenskommelsens "
-                "publicerade tabeller: avvikelser visar ändringarnas verkan, inte fel. Det som måste gälla "
-                "är att varje kolumn summerar exakt till sin budgetrad.")
-    s.title(ctx.title(f"Avstämning mot överenskommelsens tabeller ({tables})"), ctx.note(note))
-    head = CHECK_HEADER_ROW
-    first = head + 1
-    last = head + len(cells)
     dev = range_ref(first, max(last, first), 6, absolute=True)
     worst = rec.worst
-    summary: list[tuple[str, Callable[[int], None]]] = [
-        ("Jämförda belopp", lambda r: s.number(r, 4, len(cells), s.f.count)),
-        ("Exakt lika", lambda r: s.formula(r, 4, f"=COUNTIF({dev},0)", rec.exact, s.f.count)),
+    stated, rows = rec.stated, rec.budget_rows
+    lines: list[tuple[str, Callable[[int], None], str]] = [
+        ("Jämförda belopp", lambda r: s.number(r, 4, len(cells), s.f.count), ""),
+        ("Exakt lika", lambda r: s.formula(r, 4, f"=COUNTIF({dev},0)", rec.exact, s.f.count), ""),
         (
             f"Inom {rec.tolerance} kr",
             lambda r: s.formula(
                 r, 4, f'=COUNTIFS({dev},">=-{rec.tolerance}",{dev},"<={rec.tolerance}")',
                 rec.within_tolerance, s.f.count,
             ),
+            "",
         ),
-        ("Största avvikelse (kronor)", lambda r: s.number(r, 4, worst.deviation if worst else 0, s.f.count)),
         (
-            "Kolumnsummor lika med budgetraden",
-            lambda r: s.text(r, 4, "ja" if rec.sums_ok else "nej", s.f.right, grow=False),
+            "Största avvikelse (kronor)",
+            lambda r: s.number(r, 4, worst.deviation if worst else 0, s.f.count),
+            f"{rec.cell_label(worst.bilaga, worst.column)}, {worst.lan_code} {worst.name}" if worst else "",
         ),
+        ("Kolumnsummor lika med budgetraden", lambda r: _yes_no(s, r, rec.sums_ok), ""),
         (
             "Angivna totaler som följer av posterna",
-            lambda r: s.text(r, 4, f"{sum(t.ok for t in rec.totals)} av {len(rec.totals)}", s.f.right, grow=False),
+            lambda r: s.text(r, 4, _count(sum(t.ok for t in stated), len(stated)), s.f.right, grow=False),
+            "",
         ),
     ]
-    for i, (label, write) in enumerate(summary):
-        s.text(3 + i, 0, label, s.f.label, grow=False)
-        write(3 + i)
-    if worst is not None:
-        s.text(6, 5, f"{worst.table} {ag.label(worst.column)}, {worst.code} {worst.name}", grow=False)
+    if rows:
+        lines.append((
+            "Budgettabellens rader som följer av posterna",
+            lambda r: s.text(r, 4, _count(sum(t.ok for t in rows), len(rows)), s.f.right, grow=False),
+            "",
+        ))
+    if rec.inputs:
+        lines.append(("Indata som skiljer sig från tabellerna",
+                      lambda r: s.number(r, 4, len(rec.inputs), s.f.bad), "se tabellen nedan"))
+    lines.append((
+        "Resultat",
+        lambda r: s.text(r, 4, "stämmer" if rec.ok else "avvikelser", s.f.ok if rec.ok else s.f.bad, grow=False),
+        f"Stämmer när varje belopp ligger inom {rec.tolerance} kr, varje kolumn summerar exakt till sin budgetrad, "
+        f"varje angiven total{' och varje rad i budgettabellen' if rows else ''} följer av posterna och indata "
+        "är desamma som i tabellerna.",
+    ))
+    for i, (label, write, comment) in enumerate(lines):
+        row = 3 + i
+        s.text(row, 0, label, s.f.label, grow=False)
+        write(row)
+        if comment:
+            s.text(row, 5, comment, grow=False)
+
+
+def _yes_no(s: Sheet, row: int, ok: bool) -> None:
+    s.text(row, 4, "ja" if ok else "nej", s.f.right if ok else s.f.bad, grow=False)
+
+
+def _cells(s: Sheet, rec: Reconciliation, ag: Agreement) -> int:
+    """Every published amount against the computed one; returns the row of the table's Totalt."""
+    head = CHECK_HEADER_ROW
+    first = head + 1
     s.text(head - 1, 0, "Belopp för belopp", s.f.label, grow=False)
     s.header(
         head,
@@ -310,26 +232,29 @@ def write_reconciliation(s: Sheet, ctx: Context) -> None:  # noqa: C901 - one bl
          "Officiellt (kronor)", "Beräknat (kronor)", "Avvikelse (kronor)", "Exakt belopp (kronor)", "Förklaring"],
         numeric=range(4, 8),
     )
-    for i, c in enumerate(cells):
+    for i, c in enumerate(rec.cells):
         row = first + i
-        s.text(row, 0, c.table)
-        s.text(row, 1, ag.label(c.column))
-        s.text(row, 2, c.code)
+        s.text(row, 0, c.bilaga)
+        s.text(row, 1, rec.column_label(c.column))
+        s.text(row, 2, c.lan_code)
         s.text(row, 3, c.name)
         s.number(row, 4, c.official)
         s.number(row, 5, c.computed)
         s.formula(row, 6, f"={ref(row, 5)}-{ref(row, 4)}", c.deviation, s.f.count if c.deviation == 0 else s.f.bad)
         s.number(row, 7, float(c.exact), s.f.exact)
-        if c.reason:
-            s.text(row, 8, c.reason, s.f.wrap, grow=False)
-    row = last + 1
+        if c.deviation:
+            s.text(row, 8, explanation(rec, c), s.f.wrap, grow=False)
+    row = first + len(rec.cells)
     s.text(row, 0, "Totalt", s.f.total_label)
-    if cells:
-        s.total(row, 4, first, last, sum(c.official for c in cells))
-        s.total(row, 5, first, last, sum(c.computed for c in cells))
-        s.total(row, 6, first, last, sum(c.deviation for c in cells))
+    if rec.cells:
+        last = row - 1
+        s.total(row, 4, first, last, sum(c.official for c in rec.cells))
+        s.total(row, 5, first, last, sum(c.computed for c in rec.cells))
+        s.total(row, 6, first, last, sum(c.deviation for c in rec.cells))
+    return row
 
-    row += 3
+
+def _column_sums(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
     s.text(row, 0, "Kolumnsummor mot budgetraderna", s.f.label, grow=False)
     row += 1
     s.header(row, ["Tabell", "Kolumn", "", "Kolumn i CSV", "Summa (kronor)", "Budgetrad (kronor)",
@@ -337,52 +262,168 @@ def write_reconciliation(s: Sheet, ctx: Context) -> None:  # noqa: C901 - one bl
     for name, (total, budget) in rec.column_sums.items():
         row += 1
         s.text(row, 0, _tables_of(ag, name))
-        s.text(row, 1, ag.label(name))
+        s.text(row, 1, rec.column_label(name))
         s.text(row, 3, name)
         s.number(row, 4, total)
         s.number(row, 5, budget)
-        s.formula(row, 6, f"={ref(row, 4)}-{ref(row, 5)}", total - budget, s.f.count)
+        s.formula(row, 6, f"={ref(row, 4)}-{ref(row, 5)}", total - budget, s.f.count if total == budget else s.f.bad)
+    return row
 
-    row += 3
+
+def _total_row(s: Sheet, row: int, t: TotalCheck, first: str | int, second: str, statement: str,
+               note: str = "") -> None:
+    """One audited total: two identifying columns, ja/nej, the statement, stated, derived, difference."""
+    if isinstance(first, int):
+        s.number(row, 0, first, s.f.count)
+    else:
+        s.text(row, 0, first)
+    s.text(row, 1, second)
+    s.text(row, 2, "ja" if t.ok else "nej", s.f.ok if t.ok else s.f.bad)
+    s.text(row, 3, statement, s.f.wrap, grow=False)
+    s.number(row, 4, t.stated)
+    if t.issue:
+        s.text(row, 5, "kan inte härledas", s.f.bad, grow=False)
+    else:
+        s.number(row, 5, t.derived)
+        s.formula(row, 6, f"={ref(row, 5)}-{ref(row, 4)}", t.derived - t.stated,
+                  s.f.count if t.ok else s.f.bad)
+    text = " ".join(x for x in (_issue(t), note) if x)
+    if text:
+        s.text(row, 8, text, s.f.wrap, grow=False)
+
+
+def _stated(s: Sheet, rec: Reconciliation, row: int) -> int:
     s.text(row, 0, "Angivna totaler: överenskommelsens egna summor mot posterna", s.f.label, grow=False)
     row += 1
+    if not rec.stated:
+        s.text(row, 0, "Överenskommelsens definition anger inga totaler att stämma av.", grow=False)
+        return row
     s.header(row, ["Avsnitt", "Id", "Stämmer", "Påstående", "Angivet (kronor)", "Härlett (kronor)",
-                   "Differens (kronor)"], numeric=[4, 5, 6])
-    for t in rec.totals:
+                   "Differens (kronor)", "", "Förklaring"], numeric=[4, 5, 6])
+    for t in rec.stated:
         row += 1
-        s.text(row, 0, t.section)
-        s.text(row, 1, t.id)
-        s.text(row, 2, "ja" if t.ok else "nej", s.f.ok if t.ok else s.f.bad)
-        s.text(row, 3, t.statement, s.f.wrap, grow=False)
-        s.number(row, 4, t.stated)
-        if t.derived is None:
-            s.text(row, 5, "saknas i definitionen", s.f.bad, grow=False)
-        else:
-            s.number(row, 5, t.derived)
-            s.formula(row, 6, f"={ref(row, 5)}-{ref(row, 4)}", t.derived - t.stated, s.f.count)
+        _total_row(s, row, t, t.section, t.id, t.statement)
+    return row
 
-    if rec.input_mismatches:
-        row += 3
-        s.text(row, 0, "Indata som skiljer sig från överenskommelsens tabeller", s.f.label, grow=False)
-        for text in rec.input_mismatches:
-            row += 1
-            s.text(row, 0, text, grow=False)
 
-    if rec.rules:
+def _budget_rows(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
+    """Every audited row of the agreement's budget table(s), in the order the table prints them."""
+    title = ag.budget_title or "Budgettabellen"
+    for table, (per, what, compared) in _BUDGET_TABLES.items():
+        rows = sorted((t for t in rec.budget_rows if t.table == table), key=lambda t: t.row)
+        if not rows:
+            continue
         row += 3
-        s.text(row, 0, "Avrundningsregler: antal belopp lika med överenskommelsens tabeller", s.f.label,
-               grow=False)
+        s.text(row, 0, f"{title}, {per}: {compared}", s.f.label, grow=False)
         row += 1
-        n = len(rec.compared)
-        s.header(row, ["Regel", "Beskrivning", *(f"{t}: {ag.label(c)}" for t, c in rec.compared), "Totalt"],
-                 numeric=range(2, 3 + n))
-        for score in rec.rules:
+        s.header(row, ["Rad i tabellen", what, "Stämmer", "Post", "Angivet (kronor)", "Härlett (kronor)",
+                       "Differens (kronor)", "", "Förklaring"], numeric=[4, 5, 6])
+        for t in rows:
             row += 1
-            s.text(row, 0, score.rule)
-            s.text(row, 1, score.description, s.f.wrap, grow=False)
-            for j, key in enumerate(rec.compared):
-                s.number(row, 2 + j, score.exact_by_column.get(key, 0), s.f.count)
-            s.formula(row, 2 + n, f"=SUM({ref(row, 2)}:{ref(row, 1 + n)})", score.exact, s.f.count)
+            second = t.chapter if table == "by_chapter" else t.recipient
+            note = ""
+            if t.subtotal_of:
+                rader = "raden" if t.subtotal_of == 1 else f"de {t.subtotal_of} raderna"
+                note = f"Delsumma av {rader} närmast under."
+            _total_row(s, row, t, t.row, second, t.item, note)
+    return row
+
+
+def _inputs(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
+    """Recipients and counts of the input data that differ from what the published tables print."""
+    row += 3
+    s.text(row, 0, "Indata som skiljer sig från överenskommelsens tabeller", s.f.label, grow=False)
+    row += 1
+    s.header(row, ["Tabell", "Kolumn", code_label(ag), "Namn", "Publicerat", "Indata", "Differens", "",
+                   "Förklaring"], numeric=[4, 5, 6])
+    for d in rec.inputs:
+        if d.kind == "count":
+            for value, tables in d.official:
+                row += 1
+                s.text(row, 0, ", ".join(tables))
+                s.text(row, 1, rec.column_label(d.column))
+                s.text(row, 2, d.code)
+                s.text(row, 3, d.name)
+                s.number(row, 4, value, s.f.count)
+                s.number(row, 5, d.value, s.f.count)
+                s.formula(row, 6, f"={ref(row, 5)}-{ref(row, 4)}", d.value - value, s.f.bad)
+            continue
+        row += 1
+        s.text(row, 2, d.code)
+        s.text(row, 3, d.name)
+        where = ("finns i överenskommelsens tabeller men inte i indata" if d.kind == "not_in_input"
+                 else "finns i indata men inte i överenskommelsens tabeller")
+        s.text(row, 8, f"Mottagaren {where}.", s.f.wrap, grow=False)
+    return row
+
+
+def _rules(s: Sheet, rec: Reconciliation, row: int) -> int:
+    """How many published amounts each rounding rule reproduces, per compared column."""
+    row += 3
+    s.text(row, 0, "Avrundningsregler: antal belopp lika med överenskommelsens tabeller", s.f.label, grow=False)
+    row += 1
+    columns = rec.compared_columns
+    n = len(columns)
+    s.header(row, ["Regel", "Beskrivning", *(rec.column_title(c) for c in columns), "Totalt"],
+             numeric=range(2, 3 + n))
+    row += 1
+    s.text(row, 0, "Jämförda belopp", s.f.label)
+    for j, col in enumerate(columns):
+        s.number(row, 2 + j, sum(c.column == col for c in rec.cells), s.f.count)
+    s.formula(row, 2 + n, f"=SUM({ref(row, 2)}:{ref(row, 1 + n)})", len(rec.cells), s.f.count)
+    for score in rec.rules:
+        row += 1
+        s.text(row, 0, f"{rule_name(score.rule)} ({score.rule})")
+        s.text(row, 1, _rule_description(score.used, score.once), s.f.wrap, grow=False)
+        for j, col in enumerate(columns):
+            s.number(row, 2 + j, score.exact_by_column.get(col, 0), s.f.count)
+        s.formula(row, 2 + n, f"=SUM({ref(row, 2)}:{ref(row, 1 + n)})", score.exact, s.f.count)
+    n_cells = len(rec.cells)
+    complete = [r for r in rec.rules if r.exact == n_cells]
+    row += 1
+    if any(r.used for r in complete):
+        verdict = f"Verktygets regel återger alla {n_cells} beloppen."
+    elif complete:
+        names = _och([f"{rule_name(r.rule)} ({_rule_description(r.used, r.once)})" for r in complete])
+        verdict = f"Verktygets regel återger inte alla {n_cells} beloppen; det gör {names}."
+    else:
+        best = max((r.exact for r in rec.rules), default=0)
+        verdict = f"Ingen av de jämförda reglerna återger alla {n_cells} beloppen (bäst: {best})."
+    s.text(row, 0, verdict, grow=False)
+    return row
+
+
+def write_reconciliation(s: Sheet, ctx: Context) -> None:
+    """Avstämning: the summary, every published cell, column sums, stated totals, the budget table,
+    inputs and rounding rules, all from ``ctx.reconciliation`` (``check.reconcile``).
+
+    Every table on the sheet keeps its kronor in columns E–G and its explanations in column I.
+    """
+    ag = ctx.agreement
+    rec = ctx.reconciliation
+    compared = list(rec.cells_by_table)
+    if rec.budget_rows:
+        compared.append(ag.budget_title or "budgettabellen")
+    tables = ", ".join(compared) or "inga publicerade tabeller"
+    if ctx.baseline:
+        note = "Överenskommelsens egna parametrar och data jämförs med dess publicerade tabeller."
+    else:
+        note = ("Detta är inte den överenskomna fördelningen, men den jämförs ändå med överenskommelsens "
+                "publicerade tabeller: avvikelser visar ändringarnas verkan, inte fel. Det som måste gälla "
+                "är att varje kolumn summerar exakt till sin budgetrad.")
+    if not rec.cells:
+        note += " Överenskommelsens definition anger ingen publicerad tabell: inga belopp jämförs, bara " \
+                "kolumnsummorna och de angivna totalerna."
+    s.title(ctx.title(f"Avstämning mot överenskommelsens tabeller ({tables})"), ctx.note(note))
+    total_row = _cells(s, rec, ag)
+    _summary(s, rec, CHECK_HEADER_ROW + 1, total_row - 1)
+    row = _column_sums(s, rec, ag, total_row + 3)
+    row = _stated(s, rec, row + 3)
+    row = _budget_rows(s, rec, ag, row)
+    if rec.inputs:
+        row = _inputs(s, rec, ag, row)
+    if rec.cells:
+        _rules(s, rec, row)
     s.width(3, 40)
     s.width(8, 100)
-    s.ws.freeze_panes(first, 0)
+    s.ws.freeze_panes(CHECK_HEADER_ROW + 1, 0)

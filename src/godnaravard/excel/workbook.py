@@ -9,6 +9,7 @@ from typing import IO, TYPE_CHECKING
 
 from .. import __version__
 from ..atomic import atomic_write
+from ..check import reconcile
 from .budget import write_budget
 from .cells import HEADER_ROW, MAX_EXACT_KRONOR, ExportError, Formats, Sheet
 from .context import Context, plan
@@ -16,7 +17,7 @@ from .cover import write_cover
 from .parameters import write_parameters
 from .parts import write_parts
 from .per_capita import write_per_capita
-from .reconciliation import CHECK_HEADER_ROW, reconcile, write_reconciliation
+from .reconciliation import CHECK_HEADER_ROW, write_reconciliation
 from .tables import TableLayout, layout, write_table
 from .underlag import write_inputs
 
@@ -67,7 +68,7 @@ def write_workbook(
     sheets = plan(ag)
     ctx = Context(
         allocation=allocation,
-        reconciliation=reconcile(ag, allocation.result),
+        reconciliation=reconcile(allocation),
         created=created or datetime.now().astimezone(),
         sheets=sheets,
     )
