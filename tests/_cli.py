@@ -7,6 +7,7 @@ process (the fast start, ``os._exit``, signals, a working directory of its own).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,11 +17,18 @@ from click.testing import CliRunner, Result
 __all__ = ["invoke", "run"]
 
 
-def invoke(*args: str | Path, env: dict[str, str] | None = None) -> Result:
-    """``godnaravard ARGS`` in process; ``.output`` holds stdout and stderr, ``.stdout``/``.stderr`` each."""
+def invoke(*args: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> Result:
+    """``godnaravard ARGS`` in process (in the folder ``cwd``, if given); ``.exit_code``, and
+    ``.output`` with stdout and stderr, ``.stdout``/``.stderr`` each."""
     from godnaravard.cli import main
 
-    return CliRunner(env=env).invoke(main, [str(a) for a in args], catch_exceptions=False)
+    here = os.getcwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        return CliRunner(env=env).invoke(main, [str(a) for a in args], catch_exceptions=False)
+    finally:
+        os.chdir(here)
 
 
 def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,

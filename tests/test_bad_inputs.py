@@ -8,15 +8,14 @@ print a message naming the file, the row and the column it is about, with the ca
 
 from __future__ import annotations
 
-import os
 import shutil
 import tomllib
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from _cli import invoke, run
+from click.testing import Result
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES: list[dict[str, Any]] = tomllib.loads((CORPUS / "cases.toml").read_text(encoding="utf-8"))["case"]
@@ -35,20 +34,9 @@ def _prepare(case: dict[str, Any], where: Path) -> list[str]:
     return [f"--{case['option']}", file]
 
 
-def _run(args: list[str], cwd: Path) -> Any:
-    """``godnaravard ARGS`` in process, in ``cwd``: exit code, stdout and stderr as a process has them."""
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        result = invoke(*args)
-    finally:
-        os.chdir(here)
-    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
-
-
-def _check_message(case: dict[str, Any], proc: Any) -> None:
+def _check_message(case: dict[str, Any], proc: Result) -> None:
     err = proc.stderr
-    assert proc.returncode == 2, (proc.returncode, err)
+    assert proc.exit_code == 2, (proc.exit_code, err)
     assert "Traceback" not in err, err
     assert proc.stdout == "" or proc.stdout.startswith("Usage"), proc.stdout
     assert err.startswith("godnaravard: error: "), err
@@ -80,7 +68,7 @@ def test_allocate_refuses(case: dict[str, Any], tmp_path: Path) -> None:
     """``allocate --format csv`` with the bad input: exit 2, a located message, nothing written."""
     options = _prepare(case, tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
-    proc = _run(["allocate", "--format", "csv", *options], tmp_path)
+    proc = invoke("allocate", "--format", "csv", *options, cwd=tmp_path)
     _check_message(case, proc)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
@@ -92,7 +80,7 @@ def test_export_leaves_existing_output_alone(case: dict[str, Any], tmp_path: Pat
     existing = tmp_path / "existing.xlsx"
     existing.write_bytes(b"an earlier export that must survive")
     before = sorted(p.name for p in tmp_path.iterdir())
-    proc = _run(["export", "--output", "existing.xlsx", "--force", *options], tmp_path)
+    proc = invoke("export", "--output", "existing.xlsx", "--force", *options, cwd=tmp_path)
     _check_message(case, proc)
     assert existing.read_bytes() == b"an earlier export that must survive"
     assert sorted(p.name for p in tmp_path.iterdir()) == before
@@ -109,7 +97,7 @@ def test_check_command_refuses_bad_input(tmp_path: Path) -> None:
 
 def test_usage_error_is_exit_2(tmp_path: Path) -> None:
     """A malformed option is a usage error: exit 2, click's message, no traceback."""
-    proc = _run(["allocate", "--set", "no-equals-sign"], tmp_path)
-    assert proc.returncode == 2
+    proc = invoke("allocate", "--set", "no-equals-sign", cwd=tmp_path)
+    assert proc.exit_code == 2
     assert "expected KEY=VALUE" in proc.stderr
     assert "Traceback" not in proc.stderr

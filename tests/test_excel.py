@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from fractions import Fraction
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _cli import invoke
 
 openpyxl = pytest.importorskip("openpyxl")  # in the test extra: never skipped there
 pd = pytest.importorskip("pandas")
@@ -48,15 +48,6 @@ SCENARIO_WORDS = "inte den överenskomna fördelningen"
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m godnaravard ARGS`` in a subprocess; never a traceback."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "godnaravard", *args], capture_output=True, text=True, cwd=cwd, timeout=120
-    )
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
 
 
 def table(ws: Any, head: int = HEAD) -> tuple[list[str], list[list[Any]], list[Any]]:
@@ -147,8 +138,8 @@ def svf_xlsx(svf: godnaravard.Allocation, tmp_path_factory: pytest.TempPathFacto
 def whatif(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The workbook of ``export --set ambulans.grundbelopp=1000000``, through the command line."""
     out = tmp_path_factory.mktemp("whatif") / "whatif.xlsx"
-    proc = run_cli("export", "--set", "ambulans.grundbelopp=1000000", "--output", str(out))
-    assert proc.returncode == 0, proc.stderr
+    proc = invoke("export", "--set", "ambulans.grundbelopp=1000000", "--output", str(out))
+    assert proc.exit_code == 0, proc.stderr
     assert "wrote" in proc.stdout and "10 sheets" in proc.stdout
     return out
 
@@ -673,8 +664,8 @@ def test_svf_inputs_sheet_reads_back(svf_xlsx: Path, svf: godnaravard.Allocation
 
 def test_svf_cli_export(tmp_path: Path) -> None:
     out = tmp_path / "svf.xlsx"
-    proc = run_cli("export", "--agreement", SVF, "--output", str(out))
-    assert proc.returncode == 0, proc.stderr
+    proc = invoke("export", "--agreement", SVF, "--output", str(out))
+    assert proc.exit_code == 0, proc.stderr
     assert f"{len(SHEETS_SVF)} sheets: {', '.join(SHEETS_SVF)}" in proc.stdout
 
 
@@ -939,10 +930,10 @@ def test_formula_injection_is_written_as_text(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "evil.xlsx"
-    proc = run_cli(
+    proc = invoke(
         "export", "--scenario", "evil.toml", "--population", pop_name, "--output", "evil.xlsx", cwd=tmp_path
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.exit_code == 0, proc.stderr
 
     wb = _wb(out, data_only=False)
     exact = {"-Stockholm", "-Region Uppsala", pop_name, "@SUM(A1:A2)"}
@@ -978,14 +969,14 @@ def test_formula_injection_is_written_as_text(tmp_path: Path) -> None:
 def test_cli_refuses_to_clobber_and_replaces_with_force(tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"precious")
-    proc = run_cli("export", "--output", str(out))
-    assert proc.returncode == 2
+    proc = invoke("export", "--output", str(out))
+    assert proc.exit_code == 2
     assert "already exists" in proc.stderr and "--force" in proc.stderr
     assert out.read_bytes() == b"precious"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
 
-    proc = run_cli("export", "--output", str(out), "--force")
-    assert proc.returncode == 0, proc.stderr
+    proc = invoke("export", "--output", str(out), "--force")
+    assert proc.exit_code == 0, proc.stderr
     assert zipfile.is_zipfile(out)
     assert _wb(out, data_only=True)["Bilaga 3"][f"G{FIRST + 21}"].value == 2_466_000_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
@@ -995,8 +986,8 @@ def test_cli_failed_write_leaves_nothing(tmp_path: Path) -> None:
     blocker = tmp_path / "a_file"
     blocker.write_text("not a directory", encoding="utf-8")
     for target in (blocker / "out.xlsx", tmp_path / "missing_dir" / "out.xlsx"):
-        proc = run_cli("export", "--output", str(target), "--force")
-        assert proc.returncode == 2
+        proc = invoke("export", "--output", str(target), "--force")
+        assert proc.exit_code == 2
         assert proc.stderr.startswith("godnaravard: error: cannot write")
         assert "nothing was written" in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
@@ -1009,21 +1000,21 @@ def test_cli_bad_input_writes_nothing(tmp_path: Path) -> None:
         "lan_code,lan,region,population,hsl_insatser\n01,Stockholm,Region Stockholm,many,1\n",
         encoding="utf-8",
     )
-    proc = run_cli("export", "--population", str(bad), "--output", str(tmp_path / "out.xlsx"))
-    assert proc.returncode == 2
+    proc = invoke("export", "--population", str(bad), "--output", str(tmp_path / "out.xlsx"))
+    assert proc.exit_code == 2
     assert "pop.csv" in proc.stderr
     assert not (tmp_path / "out.xlsx").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pop.csv"]
 
 
 def test_cli_requires_xlsx_suffix(tmp_path: Path) -> None:
-    proc = run_cli("export", "--output", str(tmp_path / "out.csv"))
-    assert proc.returncode == 2
+    proc = invoke("export", "--output", str(tmp_path / "out.csv"))
+    assert proc.exit_code == 2
     assert ".xlsx" in proc.stderr
     assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_help_lists_export() -> None:
-    proc = run_cli("--help")
-    assert proc.returncode == 0
+    proc = invoke("--help")
+    assert proc.exit_code == 0
     assert "export" in proc.stdout
