@@ -24,19 +24,19 @@ settings.load_profile(os.environ.get("GODNARAVARD_HYPOTHESIS_PROFILE", "dev"))
 
 @pytest.fixture(scope="session")
 def inputs() -> core.Inputs:
-    """The shipped 2023 population, HSL insatser and 2024 rural key."""
+    """The default agreement's own data: population, HSL insatser and the rural key."""
     return load_inputs()
 
 
 @pytest.fixture(scope="session")
 def params() -> core.Parameters:
-    """The 2024 parameters from the shipped scenario file."""
+    """The default agreement's own parameters, from its definition."""
     return baseline().parameters
 
 
 @pytest.fixture(scope="session")
 def result(inputs: core.Inputs, params: core.Parameters) -> core.Result:
-    """The 2024 allocation."""
+    """The default agreement as signed: the allocation of God och nära vård 2024."""
     return core.allocate(inputs, params)
 
 

@@ -85,6 +85,11 @@ def fitting_table(title: str, layouts: Sequence[Sequence[Col]], width: int | Non
     return None, len(layouts)
 
 
+def _json_value(value: Fraction | int) -> int | str:
+    """A parameter in JSON: whole kronor as a number, an exact share or weight as ``"1/2"``."""
+    return value if isinstance(value, int) else _fraction_json(value)
+
+
 def _fraction_json(value: Fraction | int) -> str:
     return str(Fraction(value))
 
@@ -131,7 +136,7 @@ def allocation_json(alloc: Allocation) -> str:
             "name": sc.name,
             "origin": sc.origin,
             "as_signed": sc.is_baseline,
-            "changes": {k: [_fraction_json(a), _fraction_json(b)] for k, (a, b) in sc.changes().items()},
+            "changes": {k: [_json_value(a), _json_value(b)] for k, (a, b) in sc.changes().items()},
             "own_files": {k: str(v) for k, v in sc.own_files().items()},
         },
         "data": {
@@ -141,7 +146,7 @@ def allocation_json(alloc: Allocation) -> str:
             for d in ag.data.values()
         },
         "parameters": {
-            k: {"value": v if isinstance(v, int) else _fraction_json(v), "source": sc.sources.get(k, "")}
+            k: {"value": _json_value(v), "source": sc.sources.get(k, "")}
             for k, v in sc.parameters.as_dict().items()
         },
         "notes": list(alloc.notes),

@@ -15,14 +15,15 @@ __all__ = ["allocate_cmd"]
 @click.command("allocate")
 @scenario_options
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
-              help="table: for reading; csv: one row per län, integer kronor; json: with parameters and sources.")
+              help="table: for reading; csv: one row per recipient, amounts in whole kronor; json: also the "
+                   "parameters with their sources, the data files and the balancing kronor.")
 @handle_errors
 def allocate_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
                  landsbygd: Path | None, fmt: str) -> None:
-    """Allocate every budget line and print the per-region amounts (bilaga 2, 3 and 4).
+    """Allocate every budget line of an agreement and print the amounts per recipient.
 
-    Columns (kronor): nara_vard = bilaga 3 Nära vård (rural part included), landsbygd =
-    bilaga 4, ambulans = bilaga 3 Ambulans, kommuner = bilaga 2 (paid per län via RSS).
+    The columns are the agreement's (its definition names them; for God och nära vård, bilaga 2,
+    3 and 4 side by side). `godnaravard agreements` lists the agreements.
     """
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
                      agreement=agreement)

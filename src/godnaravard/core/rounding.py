@@ -13,13 +13,14 @@ The rule: **largest remainders** (Hamilton's method), applied to each budget lin
 4. Ties between equal remainders go to the larger share, then to the smaller key (län code), so
    the result never depends on the order of the rows.
 
-Why this rule: applied to the data of God och nära vård it reproduces 82 of the 84 official amount cells,
-including all of bilaga 2, bilaga 4 and the bilaga 3 Nära vård column, where every other rule
-tried here fails somewhere. The two cells it does not reproduce are in the Ambulans column: the
-official table gave that column's one balancing krona to Västra Götaland, whose remainder
-(0.42) is smaller than Sörmland's (0.48). A divisor rule (Sainte-Laguë, which compares remainders
-relative to the size of the share) reproduces the Ambulans column, but then misplaces a krona in
-the Nära vård column. No single standard rule reproduces all 84 cells; ``godnaravard check``
+Why this rule: applied to the data of God och nära vård it reproduces every published amount
+cell but two: all of bilaga 2, bilaga 4 and the bilaga 3 Nära vård column, where every other rule
+tried here fails somewhere. The two cells it does not reproduce are in the Ambulans column (and
+so the bilaga 3 Totalt cells of the same two regions): the official table gave that column's one
+balancing krona to Västra Götaland, whose remainder (0.42) is smaller than Sörmland's (0.48). A
+divisor rule (Sainte-Laguë, which compares remainders relative to the size of the share)
+reproduces the Ambulans column, but then misplaces a krona in the Nära vård column. No single
+standard rule reproduces every cell; ``godnaravard check``
 recomputes this comparison every time it runs and explains both cells (see ``RULES``).
 
 Properties (tested with hypothesis in ``tests/core/test_rounding.py``): the parts sum exactly
