@@ -21,6 +21,20 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("GODNARAVARD_HYPOTHESIS_PROFILE", "dev"))
 
+#: The thorough run (.ci/run sets the "ci" profile) also runs the tests marked ``slow``: hostile
+#: inputs at scale, LibreOffice recalculations of many workbooks. Plain pytest skips them, to stay
+#: at about a minute; ``GODNARAVARD_SLOW=1`` runs them anywhere.
+THOROUGH = os.environ.get("GODNARAVARD_HYPOTHESIS_PROFILE") == "ci" or os.environ.get("GODNARAVARD_SLOW") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if THOROUGH:
+        return
+    skip = pytest.mark.skip(reason="slow: run by .ci/run, or with GODNARAVARD_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
 
 @pytest.fixture(scope="session")
 def inputs() -> core.Inputs:
