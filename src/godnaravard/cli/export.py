@@ -23,6 +23,9 @@ __all__ = ["export_cmd"]
     help="The workbook to write.",
 )
 @click.option("--force", is_flag=True, help="Replace FILE.xlsx if it exists.")
+@click.option("--name", metavar="TEXT", default=None,
+              help="What the scenario is called in the workbook (default: the scenario file's name, or the "
+                   "changes in words). Ignored for the agreement as signed.")
 @handle_errors
 def export_cmd(
     agreement: str | None, scenario: str | None,
@@ -31,13 +34,16 @@ def export_cmd(
     landsbygd: Path | None,
     output: Path,
     force: bool,
+    name: str | None,
 ) -> None:
     """Write the allocation as an Excel workbook with the agreement's Swedish headings.
 
     Sheets: Översikt, one per table of the agreement (its bilagor), its budget table when it has
-    one, Per invånare (chart), Delbelopp, Parametrar, Underlag, Avstämning. A scenario that is not
-    the agreement as signed says so in every sheet's title. Amounts are numbers; totals are live
-    formulas that carry their values. The file is written atomically; an existing file is
+    one, Per invånare (charts), Delbelopp, Parametrar, Underlag, Avstämning. A scenario that is not
+    the agreement as signed says so in every sheet's title and page header ("Scenario: NAME – inte
+    den överenskomna fördelningen"). The workbook is a live model: every amount is a formula over
+    the parameters (sheet Parametrar) that carries the tool's value, so changing a parameter in
+    Excel or LibreOffice recomputes it. The file is written atomically; an existing file is
     replaced only with --force.
     """
     if output.suffix.lower() != ".xlsx":
@@ -49,7 +55,7 @@ def export_cmd(
 
     with writing(output):
         try:
-            export_workbook(alloc, output, force=force)
+            export_workbook(alloc, output, force=force, name=(name or "").strip() or None)
         except ExportError as exc:
             fail(str(exc))
     sheets = sheet_names(alloc.agreement)

@@ -8,35 +8,43 @@ Every sheet, title, heading, date and label comes from the agreement's definitio
 (``godnaravard.agreements``); ``sheet_names(agreement)`` lists the sheets:
 
 - Översikt: the agreement (title, document, signing), the allocation shown, its input files,
-  the reconciliation in one line, when and with which version the workbook was made, contents;
-- one sheet per table of the agreement (the bilagor), under its headings (``tables``);
-- the budget table, when the agreement has budget items (``budget``);
-- Per invånare: the overview's amounts in kronor per inhabitant, with a native chart
-  (``per_capita``);
-- Delbelopp: every separately rounded part with its exact share and balancing krona (``parts``);
-- Parametrar: every parameter with its label, value, unit, source and ``--set`` key
-  (``parameters``);
+  the reconciliation in one line, that the workbook recomputes and that the exact figures are
+  the tool's, the model's checks, when and with which version the workbook was made, contents
+  (``cover``);
+- one sheet per table of the agreement (the bilagor), under its headings; a cell that differs
+  from the signed table by a balancing krona carries a comment and a footnote (``tables``);
+- the budget table, per avsnitt and per payer and recipient, with subtotals and the totals the
+  agreement states, when the agreement has budget items (``budget``);
+- Per invånare: the overview's amounts in kronor per inhabitant, a chart per column with the
+  national average as a line, and for a scenario the change per recipient (``per_capita``);
+- Delbelopp: the live model's arithmetic, step by step (``parts``, ``model``);
+- Parametrar: every parameter, its value a defined name the model reads (``parameters``);
 - Underlag: the inputs per recipient with their sources, readable back as input (``underlag``);
-- Avstämning: the reconciliation of ``godnaravard check`` (``check.reconcile``) in Swedish: every
-  published amount against the computed one, column sums, stated totals, the budget table's rows
+- Avstämning: the reconciliation of ``godnaravard check`` (``check.reconcile``) in Swedish
   (``reconciliation``).
 
-A scenario that is not the agreement as signed says so on the cover and in the title of every
-sheet ("Scenario: NAME – inte den överenskomna fördelningen"), naming its own input files.
+A scenario that is not the agreement as signed says so on every sheet ("Scenario: NAME – inte
+den överenskomna fördelningen"), in the title and the page header, with a red tab and a banner
+on the cover, naming its own input files. Every sheet prints on A4 landscape at no less than
+70 % (``printing``).
 
 How the figures are written:
 
-- Amounts are numbers, never text, in whole kronor, with a thousands-separated format. Excel
-  stores numbers as doubles, which hold every whole krona below 2**53 exactly; amounts beyond
+- The workbook is a live model (``model``): every parameter is a defined name (its ``--set``
+  key with underscores, ``ambulans_grundbelopp``), and every amount of the bilagor is a formula
+  over the parameters and Underlag that applies the tool's rule (largest remainders, the same
+  ties) exactly, in integers. Every formula carries the value the tool computed, so the workbook
+  shows the tool's figures in Excel and LibreOffice and when read without recalculation
+  (pandas, ``openpyxl(data_only=True)``); changing a parameter recomputes every amount, total
+  and chart, and a check cell per budget line says whether it still sums exactly.
+- Amounts are numbers, never text, in whole kronor, formatted ``#,##0``. Excel stores numbers
+  as doubles, which hold every whole krona below 2**53 exactly; amounts beyond
   ``MAX_EXACT_KRONOR`` are refused rather than written inexactly.
-- Totals and derived cells (row totals, shares, deviations) are live formulas (``=SUM(...)``)
-  that also carry the value the tool computed, so the workbook shows the right figures in Excel
-  and LibreOffice and when read without recalculation (pandas, ``openpyxl(data_only=True)``).
 - Shares and per-inhabitant figures are floats: they are for display only; every krona comes
-  from the exact core.
+  from integer arithmetic.
 - Every text is written with ``write_string``: a name from an input file that starts with ``=``,
-  ``+``, ``-`` or ``@`` stays text and can never become a formula; xlsxwriter's automatic
-  conversion of strings to numbers, formulas or links is switched off.
+  ``+``, ``-`` or ``@`` stays text and can never become a formula (nor part of one);
+  xlsxwriter's automatic conversion of strings to numbers, formulas or links is switched off.
 
 The file is written atomically (``godnaravard.atomic``): an existing file is replaced only with
 ``force=True``, and a failed export leaves nothing behind.

@@ -3,6 +3,14 @@
 Every cell goes through ``Sheet.text`` (``write_string``), ``Sheet.number`` (``write_number``)
 or ``Sheet.formula`` (``write_formula`` with the value the tool computed), never through
 xlsxwriter's guessing ``write``: a text that starts with ``=``, ``+``, ``-`` or ``@`` stays text.
+
+The writer also keeps what printing needs (``printing``): the table's width (the columns its
+cells use), the row heights it set, the blocks of rows that must stay on one page, and the
+sheet's title and note, which ``finish`` writes across the table's width, wrapped.
+
+Number formats are the locale-neutral codes of the file format: ``#,##0`` is shown with the
+reader's thousands separator (``2 420 000 000`` in Swedish Excel and LibreOffice), and no format
+ends in optional decimals (``#,##0.####`` shows ``124 964,`` in Excel).
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
@@ -21,15 +31,18 @@ __all__ = [
     "FIRST",
     "HEADER_ROW",
     "MAX_EXACT_KRONOR",
+    "OK",
     "ExportError",
     "Formats",
     "Sheet",
     "col_letter",
     "display",
+    "formula_text",
     "quote_sheet",
     "range_ref",
     "ref",
     "sheet_name",
+    "wrapped_lines",
 ]
 
 #: 0-based row of the column headings on every table sheet (row 1 title, row 2 note, row 3 empty).
@@ -40,9 +53,16 @@ FIRST = HEADER_ROW + 1
 #: Excel holds 15 significant digits; larger amounts would not be exact to the krona.
 MAX_EXACT_KRONOR = 10**15 - 1
 
+#: What a check cell says when all is well; anything else starts with "fel".
+OK = "stämmer"
+
 #: Characters Excel does not allow in a sheet name, and its longest sheet name.
 _BAD_SHEET_CHARS = "[]:*?/\\"
 _MAX_SHEET_NAME = 31
+
+#: Points per row of the default height, and of the title row.
+ROW_PT = 15.0
+TITLE_PT = 21.0
 
 
 class ExportError(ValueError):
@@ -68,9 +88,9 @@ def quote_sheet(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-def ref(row: int, col: int, *, abs_row: bool = False, sheet: str | None = None) -> str:
-    """An A1 reference to a 0-based cell, optionally with ``$`` on the row and a sheet name."""
-    text = f"{col_letter(col)}{'$' if abs_row else ''}{row + 1}"
+def ref(row: int, col: int, *, abs_row: bool = False, abs_col: bool = False, sheet: str | None = None) -> str:
+    """An A1 reference to a 0-based cell, optionally with ``$`` on the row or column and a sheet name."""
+    text = f"{'$' if abs_col else ''}{col_letter(col)}{'$' if abs_row else ''}{row + 1}"
     return f"{quote_sheet(sheet)}!{text}" if sheet else text
 
 
@@ -106,6 +126,12 @@ def display(value: Fraction | int) -> float | int:
     return int(f) if f.denominator == 1 else float(f)
 
 
+def formula_text(text: str) -> str:
+    """A text as a formula string literal (quotes doubled; Excel allows 255 characters a literal)."""
+    chunks = [text[i : i + 250] for i in range(0, len(text), 250)] or [""]
+    return "&".join('"' + c.replace('"', '""') + '"' for c in chunks)
+
+
 # --------------------------------------------------------------------------------------------
 # Formats
 
@@ -116,6 +142,7 @@ class Formats:
 
     title: Format
     note: Format
+    banner: Format
     label: Format
     header: Format
     header_num: Format
@@ -125,11 +152,19 @@ class Formats:
     amount: Format
     count: Format
     pct: Format
-    pct_fine: Format
     decimal: Format
+    weight: Format
     exact: Format
     per_capita: Format
+    date: Format
+    input_amount: Format
+    input_share: Format
+    input_weight: Format
+    marked: Format
+    check: Format
+    label_wrap: Format
     total_label: Format
+    total_wrap: Format
     total_text: Format
     total_amount: Format
     total_pct: Format
@@ -138,19 +173,23 @@ class Formats:
     link: Format
     ok: Format
     bad: Format
+    bad_amount: Format
 
     @classmethod
     def create(cls, wb: Workbook) -> Formats:
         """Define every format on ``wb``."""
         head = {"bold": True, "bg_color": "#DCE6F1", "bottom": 1, "text_wrap": True, "valign": "bottom"}
         total = {"bold": True, "top": 1, "bottom": 6}
+        entry = {"bg_color": "#FFF2CC", "border": 1, "border_color": "#BF9000", "valign": "top"}
 
         def fmt(**props: Any) -> Format:
             return wb.add_format(props)
 
         return cls(
-            title=fmt(bold=True, font_size=14),
-            note=fmt(italic=True, font_color="#505050"),
+            title=fmt(bold=True, font_size=14, text_wrap=True, valign="top"),
+            note=fmt(italic=True, font_color="#505050", text_wrap=True, valign="top"),
+            banner=fmt(bold=True, font_size=12, font_color="#9C0006", bg_color="#FFC7CE", text_wrap=True,
+                       valign="top", border=2, border_color="#9C0006"),
             label=fmt(bold=True, valign="top"),
             header=fmt(**head),
             header_num=fmt(**head, align="right"),
@@ -159,20 +198,29 @@ class Formats:
             wrap=fmt(text_wrap=True, valign="top"),
             amount=fmt(num_format="#,##0", valign="top"),
             count=fmt(num_format="#,##0", valign="top"),
-            pct=fmt(num_format="0.0%", valign="top"),
-            pct_fine=fmt(num_format="0.00%", valign="top"),
-            decimal=fmt(num_format="#,##0.####", valign="top"),
+            pct=fmt(num_format="0.00%", valign="top"),
+            decimal=fmt(num_format="#,##0.00", valign="top"),
+            weight=fmt(num_format="General", valign="top"),
             exact=fmt(num_format="#,##0.0000", valign="top"),
             per_capita=fmt(num_format="#,##0.00", valign="top"),
+            date=fmt(num_format="yyyy-mm-dd hh:mm", align="left", valign="top"),
+            input_amount=fmt(**entry, num_format="#,##0"),
+            input_share=fmt(**entry, num_format="0.00%"),
+            input_weight=fmt(**entry, num_format="General"),
+            marked=fmt(num_format="#,##0", valign="top", bg_color="#FCE4D6", italic=True),
+            check=fmt(valign="top", text_wrap=True),
+            label_wrap=fmt(bold=True, valign="top", text_wrap=True),
             total_label=fmt(**total),
+            total_wrap=fmt(**total, text_wrap=True, valign="top"),
             total_text=fmt(**total),
             total_amount=fmt(**total, num_format="#,##0"),
-            total_pct=fmt(**total, num_format="0.0%"),
-            total_decimal=fmt(**total, num_format="#,##0.####"),
+            total_pct=fmt(**total, num_format="0.00%"),
+            total_decimal=fmt(**total, num_format="#,##0.00"),
             total_per_capita=fmt(**total, num_format="#,##0.00"),
             link=fmt(font_color="blue", underline=1),
-            ok=fmt(font_color="#006100", bg_color="#C6EFCE"),
-            bad=fmt(font_color="#9C0006", bg_color="#FFC7CE"),
+            ok=fmt(font_color="#006100", bg_color="#C6EFCE", valign="top"),
+            bad=fmt(font_color="#9C0006", bg_color="#FFC7CE", valign="top"),
+            bad_amount=fmt(font_color="#9C0006", bg_color="#FFC7CE", num_format="#,##0", valign="top"),
         )
 
 
@@ -180,29 +228,45 @@ class Formats:
 # The sheet writer
 
 
-def _check_exact(value: int | float) -> None:
+def _check_exact(value: int | float | str) -> None:
     if isinstance(value, int) and abs(value) > MAX_EXACT_KRONOR:
         raise ExportError(f"{value} is too large for an Excel cell to hold exactly")
 
 
-def _shown_width(value: int | float) -> int:
+def _shown_width(value: int | float | str) -> int:
+    if isinstance(value, str):
+        return len(value) + 1
     return len(f"{value:,.2f}" if isinstance(value, float) else f"{value:,}") + 2
 
 
 @dataclass
 class Sheet:
-    """A worksheet with typed writers that also track column widths."""
+    """A worksheet with typed writers that also track column widths and what printing needs."""
 
     ws: Worksheet
     f: Formats
     widths: dict[int, float] = field(default_factory=dict)
     fixed: dict[int, float] = field(default_factory=dict)
-    wrapped: list[tuple[int, int, str, float]] = field(default_factory=list)
+    wrapped: list[tuple[int, int, int, str, float]] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)
+    blocks: list[tuple[int, int]] = field(default_factory=list)
+    checks: list[tuple[int, int]] = field(default_factory=list)
+    spans: list[tuple[int, str | tuple[str, str], Format]] = field(default_factory=list)
+    charts: list[tuple[int, float]] = field(default_factory=list)
+    #: The rightmost column of the sheet's tables (its printed width), and its last row.
+    last_col: int = 0
+    last_row: int = 0
+    #: The heading row repeated on every printed page while the table it heads runs on.
+    repeat: tuple[int, int] | None = None
 
     @property
     def name(self) -> str:
         """The sheet's name."""
         return str(self.ws.get_name())
+
+    def _used(self, row: int, col: int) -> None:
+        self.last_col = max(self.last_col, col)
+        self.last_row = max(self.last_row, row)
 
     def grow(self, col: int, width: float) -> None:
         """Make column ``col`` at least ``width`` wide (before the maximum of ``finish``)."""
@@ -211,8 +275,9 @@ class Sheet:
     def text(self, row: int, col: int, value: str, fmt: Format | None = None, *, grow: bool = True) -> None:
         """A text cell; never interpreted as a formula, number or link."""
         self.ws.write_string(row, col, value, fmt if fmt is not None else self.f.text)
-        if fmt is self.f.wrap:
-            self.wrapped.append((row, col, value, 1.2))
+        self._used(row, col)
+        if fmt is self.f.wrap or fmt is self.f.check or fmt is self.f.label_wrap or fmt is self.f.total_wrap:
+            self.wrapped.append((row, col, col, value, 1.2 if fmt in (self.f.wrap, self.f.check) else 1.05))
         if grow:
             self.grow(col, len(value) + 1)
 
@@ -220,15 +285,40 @@ class Sheet:
         """A number cell (kronor are ints; floats only for display)."""
         _check_exact(value)
         self.ws.write_number(row, col, value, fmt if fmt is not None else self.f.amount)
+        self._used(row, col)
         self.grow(col, _shown_width(value))
 
     def formula(
-        self, row: int, col: int, formula: str, value: int | float, fmt: Format | None = None
+        self, row: int, col: int, formula: str, value: int | float | str, fmt: Format | None = None,
+        *, grow: bool = True,
     ) -> None:
-        """A live formula that carries the value the tool computed."""
+        """A live formula that carries the value the tool computed (a number, or a text)."""
         _check_exact(value)
         self.ws.write_formula(row, col, formula, fmt if fmt is not None else self.f.amount, value)
-        self.grow(col, _shown_width(value))
+        self._used(row, col)
+        if isinstance(value, str) and (fmt is self.f.wrap or fmt is self.f.check):
+            self.wrapped.append((row, col, col, value, 1.2))
+        if grow:
+            self.grow(col, _shown_width(value))
+
+    def check(self, row: int, col: int, formula: str, value: str, *, span: int = 0) -> None:
+        """A check cell: a formula that says ``stämmer`` or ``fel: …``, green or red as it says.
+
+        With ``span``, the cell is merged with the ``span`` cells to its right (a long message).
+        """
+        if span:
+            self.ws.merge_range(row, col, row, col + span, "", self.f.check)
+        self.ws.write_formula(row, col, formula, self.f.check, value)
+        self._used(row, col + span)
+        self.wrapped.append((row, col, col + span, value, 1.2))
+        self.checks.append((row, col))
+        if not span:
+            self.grow(col, min(len(value) + 1, 30))
+
+    def date(self, row: int, col: int, value: datetime) -> None:
+        """A real date and time (Excel's serial date), shown as ``yyyy-mm-dd hh:mm``."""
+        self.ws.write_datetime(row, col, value.replace(tzinfo=None), self.f.date)
+        self._used(row, col)
 
     def total(
         self, row: int, col: int, first: int, last: int, value: int | float, fmt: Format | None = None
@@ -243,38 +333,108 @@ class Sheet:
             self.ws.write_string(
                 row, col0 + i, label, self.f.header_num if col0 + i in num else self.f.header
             )
-            self.wrapped.append((row, col0 + i, label, 0.95))
+            self._used(row, col0 + i)
+            self.wrapped.append((row, col0 + i, col0 + i, label, 1.05))
             longest_word = max((len(w) for w in label.split()), default=0)
             self.grow(col0 + i, min(max(longest_word + 2, len(label) / 2 + 1), 24))
 
-    def title(self, title: str, note: str = "") -> None:
-        """Row 1: the sheet's title; row 2: a note (scenario, rule)."""
-        self.ws.write_string(0, 0, title, self.f.title)
-        self.ws.set_row(0, 21)
+    def title(self, title: str, note: str | tuple[str, str] = "", second: str | tuple[str, str] = "") -> None:
+        """Row 1: the sheet's title; row 2: a note (the scenario, how the sheet is computed); row 3 a second one.
+
+        All are written by ``finish`` across the table's width, wrapped. A note may be a
+        ``(formula, text)`` pair: a live text with the value the tool computed.
+        """
+        self.spans.append((0, title, self.f.title))
         if note:
-            self.ws.write_string(1, 0, note, self.f.note)
+            self.spans.append((1, note, self.f.note))
+        if second:
+            self.spans.append((2, second, self.f.note))
+
+    def span(self, row: int, value: str | tuple[str, str], fmt: Format | None = None) -> None:
+        """A text (or ``(formula, text)``) written by ``finish`` across the table's width, wrapped."""
+        self.spans.append((row, value, fmt or self.f.note))
+        self.last_row = max(self.last_row, row)
+
+    def merged(self, row: int, first_col: int, last_col: int, value: str, fmt: Format | None = None) -> None:
+        """A long text over columns ``first_col``–``last_col``, wrapped (its row grows to fit)."""
+        fmt = fmt or self.f.wrap
+        if last_col > first_col:
+            self.ws.merge_range(row, first_col, row, last_col, "", fmt)
+        self.ws.write_string(row, first_col, value, fmt)
+        self._used(row, last_col)
+        self.wrapped.append((row, first_col, last_col, value, 1.2))
+
+    def header_span(self, row: int, first_col: int, last_col: int, label: str) -> None:
+        """One heading over columns ``first_col``–``last_col`` (merged)."""
+        self.ws.merge_range(row, first_col, row, last_col, label, self.f.header)
+        self._used(row, last_col)
+        self.wrapped.append((row, first_col, last_col, label, 0.95))
+
+    def block(self, first: int, last: int) -> None:
+        """Rows ``first``–``last`` belong together: printing starts a new page rather than split them."""
+        self.blocks.append((first, last))
+
+    def chart(self, row: int, height_pt: float) -> None:
+        """A chart anchored at ``row`` taking ``height_pt`` points: one block for printing."""
+        self.charts.append((row, height_pt))
 
     def width(self, col: int, width: float) -> None:
         """Fix a column's width (e.g. for long wrapped texts)."""
         self.fixed[col] = width
 
-    def finish(self, minimum: float = 8, maximum: float = 60) -> None:
-        """Set every column's width from its contents, and the height of rows with wrapped text.
-
-        Spreadsheet programs do not grow a row for wrapped text on opening a file, so the
-        height is estimated here from the words and the column's width.
-        """
+    def column_widths(self, minimum: float = 8, maximum: float = 60) -> dict[int, float]:
+        """Every column's final width, from its contents and the fixed widths."""
         final = {col: min(max(width, minimum), maximum) for col, width in self.widths.items()}
         final |= self.fixed
+        return final
+
+    def span_width(self, first: int, last: int) -> float:
+        """The width of columns ``first``–``last`` together, in character units."""
+        widths = self.column_widths()
+        return sum(widths.get(c, 8.43) for c in range(first, last + 1)) + 0.7 * (last - first)
+
+    def finish(self) -> None:
+        """Set every column's width, write the spanning texts, and set the height of wrapped rows.
+
+        Spreadsheet programs do not grow a row for wrapped text on opening a file, so the
+        height is estimated here from the words and the width of the cell (or merged cells).
+        """
+        final = self.column_widths()
         for col, width in final.items():
             self.ws.set_column(col, col, width)
+        last = max(self.last_col, 0)
+        for row, value, fmt in self.spans:
+            if last > 0:
+                self.ws.merge_range(row, 0, row, last, "", fmt)
+            if isinstance(value, tuple):
+                formula, text = value
+                self.ws.write_formula(row, 0, formula, fmt, text)
+            else:
+                text = value
+                self.ws.write_string(row, 0, text, fmt)
+            per_unit = 1.0 if fmt is self.f.title else (1.05 if fmt is self.f.banner else 1.2)
+            self.wrapped.append((row, 0, last, text, per_unit))
+            if fmt is self.f.title:
+                self.heights[row] = TITLE_PT
+            elif fmt is self.f.banner:
+                self.heights[row] = 17.0
         lines: dict[int, int] = {}
-        for row, col, text, chars_per_unit in self.wrapped:
-            n = wrapped_lines(text, final.get(col, 8.43) * chars_per_unit)
+        for row, col, col_end, text, chars_per_unit in self.wrapped:
+            width = sum(final.get(c, 8.43) for c in range(col, col_end + 1))
+            n = wrapped_lines(text, width * chars_per_unit)
             lines[row] = max(lines.get(row, 1), n)
         for row, n in lines.items():
+            base = self.heights.get(row, ROW_PT)
             if n > 1:
-                self.ws.set_row(row, 15 * n)
+                self.heights[row] = base * n
+        for row, height in self.heights.items():
+            self.ws.set_row(row, height)
+        for row, col in self.checks:
+            cell = ref(row, col)
+            self.ws.conditional_format(row, col, row, col, {
+                "type": "formula", "criteria": f'=LEFT({cell},3)="fel"', "format": self.f.bad})
+            self.ws.conditional_format(row, col, row, col, {
+                "type": "formula", "criteria": f'=LEFT({cell},7)="{OK}"', "format": self.f.ok})
 
 
 def wrapped_lines(text: str, chars: float) -> int:

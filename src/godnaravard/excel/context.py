@@ -10,7 +10,8 @@ sheet (``Context.title``), and names every input file of its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..render import kr
 from ..resources import data_dir
-from .cells import sheet_name
+from .cells import formula_text, sheet_name
 
 if TYPE_CHECKING:
     from ..agreements import Agreement, TableSpec
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COVER",
+    "NOT_AGREED",
+    "change_text",
     "code_label",
     "text_columns",
     "Context",
@@ -42,6 +45,9 @@ __all__ = [
     "shipped_path",
     "value_text",
 ]
+
+#: What every scenario says of itself, on every sheet.
+NOT_AGREED = "inte den överenskomna fördelningen"
 
 COVER = "Översikt"
 PER_CAPITA = "Per invånare"
@@ -121,14 +127,16 @@ def plan(ag: Agreement) -> tuple[SheetPlan, ...]:
         title = ag.budget_title or "Budget"
         name = sheet_name(title.split(".")[0], taken)
         taken.append(name)
-        sheets.append(SheetPlan(name, f"{title}: alla budgetposter med mottagare, betalare och belopp.", "budget"))
+        sheets.append(SheetPlan(name, f"{title}: medlen per avsnitt och per mottagare, med delsummor och angivna "
+                                      "totaler.", "budget"))
     if population_column(ag) is not None and per_capita_columns(ag):
-        sheets.append(SheetPlan(PER_CAPITA, f"Översiktens belopp i kronor per invånare per {who}, med diagram.",
-                                "per_capita"))
+        sheets.append(SheetPlan(PER_CAPITA, f"Översiktens belopp i kronor per invånare per {who}, med diagram och "
+                                            "riksgenomsnitt.", "per_capita"))
     sheets += [
-        SheetPlan(PARTS, "Varje separat avrundad del: exakt andel, avrundat belopp och utjämningskronor.", "parts"),
-        SheetPlan(PARAMETERS, "Varje parameter med nyckel (--set), värde, enhet, överenskommelsens värde och källa.",
-                  "parameters"),
+        SheetPlan(PARTS, "Arbetsbokens beräkning: budgetraderna, delarna och varje del per mottagare (exakt andel, "
+                         "heltal, rest, plats, avrundat belopp, utjämningskrona), med kontroller.", "parts"),
+        SheetPlan(PARAMETERS, "Varje parameter: ändra värdet här så räknar arbetsboken om; nyckel (--set), enhet, "
+                              "överenskommelsens värde, kontroll och källa.", "parameters"),
         SheetPlan(INPUTS, f"Indata per {who} med källor.", "inputs"),
         SheetPlan(RECONCILIATION, "Varje belopp mot överenskommelsens publicerade tabeller, kolumnsummor, angivna "
                                   "totaler" + (" och budgettabellens rader" if budget_table else "")
@@ -149,12 +157,24 @@ def value_text(ag: Agreement, key: str, value: int | Fraction) -> str:
     return str(Fraction(value))
 
 
-def scenario_name(sc: Scenario) -> str:
-    """What the scenario is called: its own name, or what it changes when it has none of its own."""
+def change_text(ag: Agreement, key: str, value: int | Fraction) -> str:
+    """One changed parameter in words: its label and its new value (``Grundbelopp … 1 000 000 kr``)."""
+    info = ag.parameter_info.get(key)
+    label = info.label if info else key
+    return f"{label} {value_text(ag, key, value)}"
+
+
+def scenario_name(sc: Scenario, name: str | None = None) -> str:
+    """What the scenario is called: ``name`` (``export --name``), its own name, or what it changes.
+
+    A name derived from the changes uses the parameters' labels, never their keys.
+    """
+    if name:
+        return name
     if sc.name and sc.name != sc.agreement.title:
         return sc.name
-    changes = [f"{k}={v}" for k, (_, v) in sc.changes().items()]
-    return ", ".join(changes) or "egna indata"
+    changes = [change_text(sc.agreement, k, v) for k, (_, v) in sc.changes().items()]
+    return "; ".join(changes) or "egna indata"
 
 
 def display_name(word: str, names: Mapping[str, str] | None = None) -> str:
@@ -173,6 +193,8 @@ class Context:
     reconciliation: Reconciliation
     created: datetime
     sheets: tuple[SheetPlan, ...] = field(default_factory=tuple)
+    #: The scenario's name given with ``export --name`` (None: its own, or derived from its changes).
+    name: str | None = None
 
     @property
     def scenario(self) -> Scenario:
@@ -191,6 +213,13 @@ class Context:
         """True for the agreement as signed: its own parameters and its own data."""
         return self.scenario.is_baseline
 
+    def source(self, key: str) -> str:
+        """Where a parameter's value comes from, in words: ``--set KEY=VALUE`` without its key (keys
+        appear only in the column Nyckel of Parametrar)."""
+        info = self.agreement.parameter_info.get(key)
+        text = self.scenario.sources.get(key, info.source if info else "")
+        return re.sub(rf"(\S+) {re.escape(key)}=(\S+)", r"angiven vid export med \1 (värde \2)", text)
+
     def own_files_text(self) -> str:
         """``egen fil population: PATH; …`` for the scenario's own input files ("" if none)."""
         return "; ".join(f"egen fil {name}: {path}" for name, path in self.scenario.own_files().items())
@@ -199,9 +228,24 @@ class Context:
         """``Scenario: NAME – inte den överenskomna fördelningen`` and its own files ("" for the baseline)."""
         if self.baseline:
             return ""
-        words = f"Scenario: {scenario_name(self.scenario)} – inte den överenskomna fördelningen"
+        words = f"Scenario: {self.scenario_name} – {NOT_AGREED}"
         own = self.own_files_text()
         return f"{words} ({own})" if own else words
+
+    @property
+    def scenario_name(self) -> str:
+        """The scenario's name: ``--name``, its own, or derived from its changes."""
+        return scenario_name(self.scenario, self.name)
+
+    def header_words(self, limit: int = 120) -> str:
+        """The scenario words for a page header: without the own files, the name cut to fit."""
+        if self.baseline:
+            return ""
+        name = self.scenario_name
+        room = max(limit - len(f"Scenario:  – {NOT_AGREED}"), 20)
+        if len(name) > room:
+            name = name[: room - 1].rstrip() + "…"
+        return f"Scenario: {name} – {NOT_AGREED}"
 
     def title(self, text: str) -> str:
         """A sheet title; a scenario's carries the scenario words."""
@@ -213,11 +257,27 @@ class Context:
         if self.baseline:
             return ""
         ag = self.agreement
-        parts = [f"{k} {value_text(ag, k, a)} → {value_text(ag, k, b)}" for k, (a, b) in self.scenario.changes().items()]
+        parts = []
+        for k, (a, b) in self.scenario.changes().items():
+            info = ag.parameter_info.get(k)
+            parts.append(f"{info.label if info else k} {value_text(ag, k, a)} → {value_text(ag, k, b)}")
         own = self.own_files_text()
         if own:
             parts.append(own)
         return "Ändrat mot överenskommelsen: " + "; ".join(parts or ["inget"]) + "."
+
+    def live_note(self, pieces: Sequence[str | tuple[str, str]]) -> tuple[str, str]:
+        """A live text of the agreement's own words and ``(formula, text)`` pairs for values that follow
+        the parameters; returns the formula and the tool's text. (Text from input files or scenarios
+        never goes into a formula: the scenario's change note is written as text beside it.)"""
+        formula = "=" + "&".join(formula_text(p) if isinstance(p, str) else p[0] for p in pieces if p)
+        text = "".join(p if isinstance(p, str) else p[1] for p in pieces)
+        return formula, text
+
+    def notes(self, live: tuple[str, str]) -> tuple[str | tuple[str, str], str | tuple[str, str]]:
+        """Rows 2 and 3 of a sheet with a live note: the change note (if any) as text, then the live note."""
+        lead = self.change_note()
+        return (lead, live) if lead else (live, "")
 
     def note(self, text: str = "") -> str:
         """Row 2 of a sheet: what the scenario changes, then the sheet's own note."""

@@ -1,13 +1,24 @@
-"""Översikt: the agreement, the allocation shown (as agreed, or a scenario), inputs, provenance, contents."""
+"""Översikt: the agreement, the allocation shown (as agreed, or a scenario), inputs, provenance, contents.
+
+A scenario's cover opens with a banner saying it is not the agreed allocation. Every cover says
+that the workbook recomputes (a live model, see ``model``) and that the exact figures are the
+tool's, counts the parameters changed in the file since it was written, and shows whether
+every check of the model still holds.
+"""
 
 from __future__ import annotations
 
 from .. import __version__
 from ..core import ROUNDING_RULE
-from .cells import Sheet, quote_sheet
-from .context import RECONCILIATION, Context, scenario_name, shipped_path, value_text
+from .cells import OK, Sheet, formula_text, quote_sheet
+from .context import NOT_AGREED, PARAMETERS, PARTS, RECONCILIATION, Context, shipped_path, value_text
+from .model import Model, name_of
+from .parameters import check_cells
+from .reconciliation import rule_name
 
 __all__ = ["write_cover"]
+
+_LAST = 3  # the cover's columns: a label, then its value over three columns
 
 
 def _data_text(ctx: Context, name: str) -> str:
@@ -21,13 +32,56 @@ def _data_text(ctx: Context, name: str) -> str:
     return f"{d.label} ({d.date.isoformat()}), {where}. Källa: {d.source}"
 
 
-def write_cover(s: Sheet, ctx: Context) -> None:
-    """Title, agreement, signing, what is allocated and from which data, reconciliation, contents."""
+def _changed_since_export(ctx: Context) -> str:
+    """A formula: how many parameters differ from the values the workbook was written with."""
+    terms = []
+    for key, value in ctx.scenario.parameters.as_dict().items():
+        name = name_of(key)
+        if ctx.scenario.parameters.kind(key) == "amount":
+            terms.append(f"({name}<>{int(value)})")
+        else:
+            terms.append(f"(ABS({name}-{float(value)!r})>1E-9)")
+    return "IFERROR(" + "+".join(terms) + f",{len(terms)})"
+
+
+def _reconciliation_text(ctx: Context) -> str:
+    rec = ctx.reconciliation
+    sums = "ja" if rec.sums_ok else "nej"
+    if rec.cells:
+        text = (
+            f"{rec.exact} av {len(rec.cells)} belopp lika med överenskommelsens tabeller, "
+            f"{rec.within_tolerance} inom {rec.tolerance} kr; alla kolumnsummor lika med budgetraderna: {sums}; "
+        )
+    else:
+        text = f"Inga publicerade tabeller att jämföra med; alla kolumnsummor lika med budgetraderna: {sums}; "
+    text += f"angivna totaler som följer av posterna: {sum(t.ok for t in rec.stated)} av {len(rec.stated)}"
+    if rec.budget_rows:
+        text += (f"; budgettabellens rader som följer av posterna: {sum(t.ok for t in rec.budget_rows)} av "
+                 f"{len(rec.budget_rows)}")
+    if rec.inputs:
+        text += f"; indata som skiljer sig från tabellerna: {len(rec.inputs)}"
+    return text + f"; se bladet {RECONCILIATION}."
+
+
+def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
+    """Title, banner, agreement, signing, what is allocated and from which data, the live model, contents."""
     ag = ctx.agreement
     sc = ctx.scenario
-    rec = ctx.reconciliation
     changes = sc.changes()
     s.title(ctx.title(f"{ag.title} – fördelning"), ctx.change_note())
+    row = 2
+    if not ctx.baseline:
+        s.span(row, f"Scenario: {ctx.scenario_name} – {NOT_AGREED}. Beloppen visar vad ändringarna ger; "
+                    "överenskommelsens egna belopp står i dess bilagor och på bladet Avstämning.", s.f.banner)
+        row += 1
+    # A live warning, empty until a parameter is changed in the file.
+    count = _changed_since_export(ctx)
+    warning = ("Obs: parametrar har ändrats i arbetsboken efter export (se bladet Parametrar). Beloppen är "
+               "arbetsbokens omräkning; rubrikerna och texterna beskriver fortfarande exportens fördelning.")
+    s.span(row, (f'=IF({count}>0,{formula_text(warning)},"")', ""), s.f.note)
+    s.ws.conditional_format(row, 0, row, _LAST, {"type": "formula", "criteria": f"=LEN($A${row + 1})>0",
+                                                 "format": s.f.bad})
+    row += 1
     lines: list[tuple[str, str]] = [("Överenskommelse", ag.full_title)]
     if ag.signed:
         lines.append(("Undertecknad", ag.signed_text))
@@ -37,17 +91,17 @@ def write_cover(s: Sheet, ctx: Context) -> None:
     if ctx.baseline:
         lines.append(("Fördelning", "Enligt överenskommelsen: dess egna parametrar och data."))
     else:
-        what = scenario_name(sc)
+        what = ctx.scenario_name
         described = sc.description and sc.description != ag.description
         lines.append(("Scenario", what + (f" – {sc.description}" if described else "")))
-        lines.append(("Fördelning", f"Scenario: {what} – inte den överenskomna fördelningen."))
+        lines.append(("Fördelning", f"Scenario: {what} – {NOT_AGREED}."))
         own_origin = sc.origin and sc.origin not in (ag.name, *ag.aliases)
         lines.append(("Scenariofil", sc.origin if own_origin else "Ingen: överenskommelsens parametrar med "
                                                                    "ändringarna nedan."))
         if changes:
             lines.append(("Ändringar mot överenskommelsen",
                           f"{len(changes)} parameter(rar) ändrade mot överenskommelsen – se nedan och bladet "
-                          "Parametrar."))
+                          f"{PARAMETERS}."))
         else:
             lines.append(("Ändringar mot överenskommelsen", "Inga parametrar ändrade."))
         own = sc.own_files()
@@ -58,55 +112,71 @@ def write_cover(s: Sheet, ctx: Context) -> None:
         lines.append((d.title, _data_text(ctx, name)))
     for note in ag.notes:
         lines.append(("Anmärkning", note))
-    sums = "ja" if rec.sums_ok else "nej"
-    if rec.cells:
-        rec_text = (
-            f"{rec.exact} av {len(rec.cells)} belopp lika med överenskommelsens tabeller, "
-            f"{rec.within_tolerance} inom {rec.tolerance} kr; alla kolumnsummor lika med budgetraderna: {sums}; "
-        )
-    else:
-        rec_text = f"Inga publicerade tabeller att jämföra med; alla kolumnsummor lika med budgetraderna: {sums}; "
-    rec_text += f"angivna totaler som följer av posterna: {sum(t.ok for t in rec.stated)} av {len(rec.stated)}"
-    if rec.budget_rows:
-        rec_text += (f"; budgettabellens rader som följer av posterna: {sum(t.ok for t in rec.budget_rows)} av "
-                     f"{len(rec.budget_rows)}")
-    if rec.inputs:
-        rec_text += f"; indata som skiljer sig från tabellerna: {len(rec.inputs)}"
-    rec_text += f"; se bladet {RECONCILIATION}."
     lines += [
         (
             "Avrundning",
-            f"{ROUNDING_RULE}: varje budgetrad och del avrundas för sig till hela kronor "
-            "(största rest); se bladet Delbelopp.",
+            f"{rule_name(ROUNDING_RULE).capitalize()}: varje budgetrad och del avrundas för sig till hela kronor; "
+            f"golv först, sedan en utjämningskrona var till de största resterna; se bladet {PARTS}.",
         ),
-        ("Avstämning i korthet", rec_text),
-        ("Skapad", ctx.created.isoformat(timespec="seconds")),
-        ("Verktyg", f"godnaravard {__version__}"),
+        ("Avstämning i korthet", _reconciliation_text(ctx)),
+        (
+            "Arbetsboken räknar om",
+            f"Ändra ett värde på bladet {PARAMETERS} (gula celler), så räknar Excel eller LibreOffice om varje "
+            f"tabell, total och diagram med verktygets regel, i heltal (bladet {PARTS} visar varje steg). "
+            "En kontrollcell per budgetrad visar om den fortfarande summerar exakt.",
+        ),
+        (
+            "Exakta belopp",
+            f"De exakta beloppen är verktygets (godnaravard {__version__}): varje tal i filen när den skrevs är "
+            "verktygets eget. Arbetsbokens omräkning är till för att pröva; belopp att använda ger verktyget "
+            "(godnaravard allocate eller export med --set).",
+        ),
     ]
-    row = 2
     for label, value in lines:
-        s.text(row, 0, label, s.f.label, grow=False)
-        s.grow(0, min(len(label) + 1, 40))
-        s.text(row, 1, value, s.f.wrap, grow=False)
+        s.text(row, 0, label, s.f.label_wrap, grow=False)
+        s.merged(row, 1, _LAST, value)
         row += 1
+    # The live lines: parameters changed since export, and the model's checks.
+    s.text(row, 0, "Ändrat i arbetsboken", s.f.label, grow=False)
+    s.ws.merge_range(row, 1, row, _LAST, "", s.f.wrap)
+    s.formula(row, 1, f'=IF({count}=0,"Inga parametrar ändrade sedan export.",{count}&" parameter(rar) ändrade '
+                      'sedan export.")', "Inga parametrar ändrade sedan export.", s.f.wrap, grow=False)
+    row += 1
+    checks = [cell for _, cell, _ in check_cells(m)]
+    all_ok = "AND(" + ",".join(f'LEFT({c},7)="{OK}"' for c in checks) + ")"
+    s.text(row, 0, "Modellens kontroller", s.f.label, grow=False)
+    s.check(row, 1, f'=IF(IFERROR({all_ok},FALSE),"{OK}: varje budgetrad och del summerar exakt",'
+                    f'"fel: se kontrollerna på bladet {PARAMETERS}")', f"{OK}: varje budgetrad och del summerar exakt",
+            span=_LAST - 1)
+    row += 1
+    s.text(row, 0, "Skapad", s.f.label, grow=False)
+    s.date(row, 1, ctx.created)
+    row += 1
+    s.text(row, 0, "Verktyg", s.f.label, grow=False)
+    s.text(row, 1, f"godnaravard {__version__}", grow=False)
     if changes:
-        row += 1
+        row += 2
+        first = row
         s.text(row, 0, "Ändrade parametrar", s.f.label)
         row += 1
         s.header(row, ["Parameter", "Överenskommelsen", "Detta scenario", "Källa"])
         for key, (old, new) in changes.items():
             row += 1
-            s.text(row, 0, key)
+            info = ag.parameter_info.get(key)
+            s.text(row, 0, info.label if info else key, s.f.wrap, grow=False)
             s.text(row, 1, value_text(ag, key, old), grow=False)
             s.text(row, 2, value_text(ag, key, new), grow=False)
-            s.text(row, 3, sc.sources.get(key, ""), s.f.wrap, grow=False)
-        row += 1
-    row += 1
+            s.text(row, 3, ctx.source(key), s.f.wrap, grow=False)
+        s.block(first, row)
+    row += 2
+    first = row
     s.text(row, 0, "Innehåll", s.f.label)
     for plan in ctx.sheets:
         row += 1
         s.ws.write_url(row, 0, f"internal:{quote_sheet(plan.name)}!A1", s.f.link, string=plan.name)
-        s.text(row, 1, plan.description, s.f.wrap, grow=False)
-    s.width(1, 100)
-    s.width(2, 16)
-    s.width(3, 60)
+        s.merged(row, 1, _LAST, plan.description)
+    s.block(first, row)
+    s.width(0, 30)
+    s.width(1, 40)
+    s.width(2, 20)
+    s.width(3, 34)

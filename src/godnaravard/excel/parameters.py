@@ -1,47 +1,117 @@
-"""Parametrar: every parameter of the agreement with its label, value, unit, source and --set key."""
+"""Parametrar: every parameter of the agreement, each value a defined name that the live model reads.
+
+One row per parameter: its ``--set`` key (the only place a key appears), label, value (a yellow
+input cell named after the key: ``ambulans.grundbelopp`` → ``ambulans_grundbelopp``), unit, the
+exact fraction the model reads it as, the agreement's own value, whether it differs from it, a
+check of the value, and its source. Below, every check of the model in one place.
+"""
 
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from .cells import FIRST, HEADER_ROW, Sheet, display
+from .cells import FIRST, HEADER_ROW, MAX_EXACT_KRONOR, OK, Sheet, display, quote_sheet, ref
 from .context import Context
+from .model import DECIMALS, Model, denominator, name_of
 
-__all__ = ["KINDS", "write_parameters"]
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
 
-#: The kinds of parameters, in Swedish.
-KINDS = {"amount": "belopp", "share": "andel", "weight": "vikt"}
+__all__ = ["COLUMNS", "write_parameters"]
+
+#: The columns of the sheet, in order.
+COLUMNS = ("Nyckel", "Parameter", "Värde", "Enhet", "Exakt värde", "Överenskommelsens värde", "Ändrad", "Kontroll",
+           "Källa")
+_KEY, _LABEL, _VALUE, _UNIT, _EXACT, _AGREED, _CHANGED, _CHECK, _SOURCE = range(len(COLUMNS))
 
 
-def write_parameters(s: Sheet, ctx: Context) -> None:
-    """One row per parameter: key, label, kind, unit, exact value, value, the agreement's value, source."""
+def _exact_formula(x: str, d: int) -> str:
+    """The fraction a share or weight is read as (``1/2``), from its six-decimal numerator over ``d``."""
+    n = f"ROUND({x}*{d},0)"
+    g = f"GCD({n},{d})"
+    return f'=IFERROR(IF(ISNUMBER({x}),({n}/{g})&IF({d}/{g}=1,"","/"&({d}/{g})),""),"")'
+
+
+def _check_formula(kind: str, x: str, d: int) -> str:
+    if kind == "amount":
+        return (f'=IF(IFERROR(AND(ISNUMBER({x}),{x}>=0,{x}=INT({x}),{x}<={MAX_EXACT_KRONOR}),FALSE),"{OK}",'
+                '"fel: ett belopp i hela kronor, 0 eller mer")')
+    within = f"{x}<=1" if kind == "share" else "TRUE"
+    what = "en andel mellan 0 och 1" if kind == "share" else "en vikt, 0 eller mer"
+    return (f'=IF(IFERROR(AND(ISNUMBER({x}),{x}>=0,{within}),FALSE),IF(ABS({x}*{d}-ROUND({x}*{d},0))<1E-6,"{OK}",'
+            f'"{OK} (läses avrundat till {DECIMALS} decimaler)"),"fel: {what}")')
+
+
+def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
+    """One row per parameter (its value a defined name), then the model's checks."""
     ag = ctx.agreement
     sc = ctx.scenario
     base = ag.parameters
     changes = sc.changes()
-    s.title(ctx.title("Parametrar"), ctx.note("Belopp i hela kronor; andelar och vikter som exakta bråk."))
-    s.header(
-        HEADER_ROW,
-        ["Nyckel", "Parameter", "Typ", "Enhet", "Exakt värde", "Värde", "Överenskommelsens värde", "Ändrad",
-         "Källa"],
-        numeric=[5, 6],
+    values = sc.parameters.as_dict()
+    example = name_of(next(iter(values)))
+    s.title(
+        ctx.title("Parametrar"),
+        ctx.note(
+            "Ändra ett värde i den gula kolumnen Värde, så räknar arbetsboken om varje belopp, total och diagram. "
+            f"Belopp i hela kronor; andelar och vikter läses med {DECIMALS} decimaler (kolumnen Exakt värde visar "
+            "bråket som används). Nyckel är namnet för --set; värdets cell har samma namn med understreck i stället "
+            f"för punkter ({example}), för egna formler."
+        ),
     )
-    for i, (key, value) in enumerate(sc.parameters.as_dict().items()):
+    s.header(HEADER_ROW, list(COLUMNS), numeric=[_VALUE, _AGREED])
+    sheet = quote_sheet(s.name)
+    for i, (key, value) in enumerate(values.items()):
         row = FIRST + i
         kind = sc.parameters.kind(key)
         info = ag.parameter_info.get(key)
-        fmt = {"amount": s.f.amount, "share": s.f.pct_fine}.get(kind, s.f.decimal)
-        s.text(row, 0, key)
-        s.text(row, 1, info.label if info else key, s.f.wrap, grow=False)
-        s.text(row, 2, KINDS.get(kind, kind))
-        s.text(row, 3, info.unit if info else "")
+        d = denominator(value) if kind != "amount" else 1
+        x = ref(row, _VALUE)
+        s.text(row, _KEY, key, s.f.wrap, grow=False)
+        s.text(row, _LABEL, info.label if info else key, s.f.wrap, grow=False)
+        entry = {"amount": s.f.input_amount, "share": s.f.input_share}.get(kind, s.f.input_weight)
+        shown = {"amount": s.f.amount, "share": s.f.pct}.get(kind, s.f.weight)
+        s.number(row, _VALUE, display(value), entry)
+        wb.define_name(name_of(key), f"={sheet}!{ref(row, _VALUE, abs_row=True, abs_col=True)}")
+        s.text(row, _UNIT, info.unit if info else "")
         if kind != "amount":
-            s.text(row, 4, str(Fraction(value)))
-        s.number(row, 5, display(value), fmt)
-        s.number(row, 6, display(base[key]), fmt)
-        if key in changes:
-            s.text(row, 7, "ja", s.f.bad)
-        s.text(row, 8, sc.sources.get(key, info.source if info else ""), s.f.wrap, grow=False)
-    s.width(1, 48)
-    s.width(8, 90)
+            s.formula(row, _EXACT, _exact_formula(x, d), str(Fraction(value)), s.f.right)
+        s.number(row, _AGREED, display(base[key]), shown)
+        s.formula(row, _CHANGED, f'=IF({x}<>{ref(row, _AGREED)},"ja","")', "ja" if key in changes else "", s.f.text,
+                  grow=False)
+        s.check(row, _CHECK, _check_formula(kind, x, d), OK)
+        s.text(row, _SOURCE, ctx.source(key), s.f.wrap, grow=False)
+        assert m.param_rows[key] == row, key
+    last = FIRST + len(values) - 1
+    s.ws.conditional_format(FIRST, _CHANGED, last, _CHANGED, {
+        "type": "cell", "criteria": "==", "value": '"ja"', "format": s.f.bad})
+    s.block(HEADER_ROW, last)
+    s.repeat = (HEADER_ROW, last)
+    for col, width in zip(range(len(COLUMNS)), (24, 24, 13, 6, 8, 12, 7, 13, 30), strict=True):
+        s.width(col, width)
+    _checks(s, ctx, m, last + 2)
     s.ws.freeze_panes(FIRST, 1)
+
+
+def check_cells(m: Model) -> list[tuple[str, str, str]]:
+    """Every check cell of the model on Delbelopp: what it checks, where it is, what it says now."""
+    c = m.cols
+    out = [(f"Budgetrad: {ln.label or ln.name}", m.cell(m.line_rows[ln.name], c.adjustment, absolute=True), OK)
+           for ln in m.agreement.rules.lines]
+    if m.rural is not None:
+        out.append(("Landsbygdsnyckelns vikter", m.cell(m.rural.check_row, c.weight, absolute=True),
+                    m.rural_check_value()))
+    out += [(f"Del: {b.label}", m.cell(b.check_row, c.exact, absolute=True), OK) for b in m.blocks.values()]
+    return out
+
+
+def _checks(s: Sheet, ctx: Context, m: Model, row: int) -> None:
+    """Every check of the model, as on Delbelopp: each says ``stämmer`` or what is wrong."""
+    first = row
+    s.text(row, 0, "Kontroll av modellen (från bladet Delbelopp)", s.f.label, grow=False)
+    for label, cell, value in check_cells(m):
+        row += 1
+        s.merged(row, _KEY, _LABEL, label)
+        s.check(row, _VALUE, f"={cell}", value, span=_SOURCE - _VALUE)
+    s.block(first, row)

@@ -1,15 +1,26 @@
-"""Delbelopp: every separately rounded part of every budget line, recipient by recipient.
+"""Delbelopp: the live model's arithmetic, step by step (see ``model``).
 
-Each part is shared exactly by its key and rounded to whole kronor on its own; the sheet shows
-the weight, the exact share, the rounded amount and the balancing krona of every recipient, and
-a sum row per part equal to the part's amount.
+The sheet shows, as formulas over the parameters and Underlag:
+
+- every budget line: its total, base amount per recipient, carved-out parts, what the shares
+  divide, the sum over the recipients and a check cell saying whether it still sums exactly;
+- every part: how its amount is fixed (a fixed amount, the rest, or a share of what is left,
+  split between the parts by largest remainders in integers);
+- the rural key's weights as integers, against the reference weights of the data;
+- one block per part, recipient by recipient: the integer weight, the exact share, its floor,
+  the remainder, the rank among the remainders, the rounded amount and the balancing krona, a
+  sum row, the amount to share and the kronor left after the floors, and a check cell.
+
+The bilaga sheets take their amounts from here.
 """
 
 from __future__ import annotations
 
 from ..core import ROUNDING_RULE
-from .cells import FIRST, HEADER_ROW, Sheet, display
-from .context import Context, code_label, text_columns, value_text
+from .cells import OK, Sheet, display, formula_text, range_ref
+from .context import Context, code_label, text_columns
+from .model import SPLIT, TWO53, Model, name_of, weight_ok
+from .reconciliation import rule_name
 
 __all__ = ["part_label", "write_parts"]
 
@@ -19,54 +30,291 @@ def part_label(line_label: str, part_label_: str) -> str:
     return f"{line_label}: {part_label_}"
 
 
-def write_parts(s: Sheet, ctx: Context) -> None:
-    """Every part of every budget line: weight, exact share, rounded amount, balancing krona."""
+def floor_formula(total: str, weight: str, weights: str) -> str:
+    """``⌊total · weight / weights⌋`` exactly: the floating-point quotient, corrected by one either way."""
+    return floor_div(f"{total}*{weight}", weights)
+
+
+def floor_div(n: str, d: str) -> str:
+    """``⌊n / d⌋`` of two integers below 2⁵³, exactly: ``INT`` of the quotient, corrected by one either way
+    where the remainder ``n − d · q`` falls outside ``[0, d)`` (never ``MOD``)."""
+    q = f"INT(({n})/{d})"
+    return f"IF({d}>0,{q}-(({n})-{d}*{q}<0)+(({n})-{d}*{q}>={d}),0)"
+
+
+def rank_formula(rem_rng: str, rem: str, w_rng: str, w: str, key_rng: str, key: str) -> str:
+    """The place of a remainder: larger remainder first, then larger weight, then the smaller key."""
+    return (f"1+SUMPRODUCT(({rem_rng}>{rem})+({rem_rng}={rem})*({w_rng}>{w})"
+            f"+({rem_rng}={rem})*({w_rng}={w})*({key_rng}<{key}))")
+
+
+def _lines(s: Sheet, ctx: Context, m: Model) -> None:
     ag = ctx.agreement
     res = ctx.result
-    params = res.parameters
-    names = text_columns(ag)
-    bases = [
-        f"{ln.label}: grundbelopp {value_text(ag, ln.base, params[ln.base])} per {ag.rules.recipient} utöver delarna"
-        for ln in ag.rules.lines if ln.base
-    ]
+    c = m.cols
+    n = len(m.codes)
+    s.text(m.lines_header - 1, 0, "Budgetrader: grundbelopp, fasta delar och det som delas i andelar", s.f.label,
+           grow=False)
+    s.header_span(m.lines_header, 0, m.cols.names, "Budgetrad")
+    s.header(m.lines_header, ["Budget (kronor)", f"Grundbelopp per {ag.rules.recipient} (kronor)",
+                              "Antal mottagare", "Fasta delar (kronor)", "Att dela i andelar (kronor)",
+                              "Summa över mottagarna (kronor)", "Kontroll"], col0=c.weight,
+             numeric=range(c.weight, c.adjustment))
+    for ln in ag.rules.lines:
+        row = m.line_rows[ln.name]
+        col = res.columns[ln.name]
+        params = res.parameters
+        s.merged(row, 0, c.names, ln.label or ln.name, s.f.wrap)
+        s.formula(row, c.weight, f"={name_of(ln.total)}", col.total)
+        base = col.base_per_region
+        if ln.base:
+            s.formula(row, c.exact, f"={name_of(ln.base)}", base)
+        else:
+            s.number(row, c.exact, 0)
+        s.number(row, c.floor, n, s.f.count)
+        carved = [p for p in ln.parts if p.amount]
+        carved_sum = sum(params.amount(p.amount) for p in carved)  # type: ignore[arg-type]
+        if carved:
+            s.formula(row, c.remainder, "=" + "+".join(name_of(p.amount) for p in carved), carved_sum)  # type: ignore[arg-type]
+        else:
+            s.number(row, c.remainder, 0)
+        s.formula(row, c.rank, f"={m.rest_expr(ln)}" + (f"-({'+'.join(name_of(p.amount) for p in carved)})"  # type: ignore[arg-type]
+                                                         if carved else ""),
+                  col.total - n * base - carved_sum)
+        sums = [m.cell(m.blocks[(ln.name, p.name)].sum_row, c.amount, local=True) for p in ln.parts]
+        summed = "+".join(([f"{n}*{name_of(ln.base)}"] if ln.base else []) + sums)
+        s.formula(row, c.amount, f"={summed}", col.total)
+        s.check(row, c.adjustment, m.line_check(ln, m.cell(row, c.amount, local=True)), OK)
+    s.block(m.lines_header - 1, max(m.line_rows.values()))
+
+
+def _how(ctx: Context, kind: str, part_share: str | None, part_amount: str | None, alone: bool) -> str:
+    info = ctx.agreement.parameter_info
+    if kind == "carved" and part_amount:
+        return f"fast belopp: {info[part_amount].label}" if part_amount in info else "fast belopp"
+    if part_share:
+        return f"andel: {info[part_share].label}" if part_share in info else "andel"
+    return "hela beloppet" if alone else "resten"
+
+
+def _parts_table(s: Sheet, ctx: Context, m: Model) -> None:
+    ag = ctx.agreement
+    c = m.cols
+    head = m.parts_header
+    s.text(head - 1, 0, "Delar: hur varje dels belopp bestäms (andelarna delas efter största rest, i heltal)",
+           s.f.label, grow=False)
+    s.header_span(head, 0, c.names, "Del")
+    s.header(head, ["Vikt (heltal)", "Exakt (kronor)", "Heltal (kronor)", "Rest (täljare)", "Plats",
+                    "Belopp (kronor)", "Ordning vid lika rest"], col0=c.weight, numeric=range(c.weight, c.adjustment + 1))
+    last = head
+    for ln in ag.rules.lines:
+        rows = [sr for (line, _), sr in m.split_rows.items() if line == ln.name]
+        line_row = m.line_rows[ln.name]
+        remaining = m.cell(line_row, c.rank, absolute=True, local=True)
+        ok = m.line_ok(ln)
+        split = [sr for sr in rows if sr.kind == "split"]
+        if split:
+            first, end = split[0].row, split[-1].row
+            w_rng = range_ref(first, end, c.weight, absolute=True)
+            q_rng = range_ref(first, end, c.floor, absolute=True)
+            r_rng = range_ref(first, end, c.remainder, absolute=True)
+            o_rng = range_ref(first, end, c.adjustment, absolute=True)
+            gcd = "GCD(" + ",".join(f"{sr.unreduced}" for sr in split) + ")"
+        for sr in rows:
+            row = sr.row
+            last = max(last, row)
+            p = sr.part
+            how = _how(ctx, sr.kind, p.share, p.amount, len(ln.parts) == 1 and not ln.base)
+            s.merged(row, 0, c.names, f"{part_label(ln.label or ln.name, p.label or p.name)} ({how})")
+            if sr.kind == "carved":
+                s.formula(row, c.amount, f"=IF({ok},{name_of(p.amount)},NA())", sr.amount)  # type: ignore[arg-type]
+                continue
+            if sr.kind == "rest":
+                s.formula(row, c.amount, f"=IF({ok},{remaining},NA())", sr.amount)
+                continue
+            w, q, r = (m.cell(row, col, local=True) for col in (c.weight, c.floor, c.remainder))
+            total_w = sum(x.weight for x in split)
+            s.formula(row, c.weight, f"=IF({ok},({sr.unreduced})/{gcd},NA())", sr.weight, s.f.count)
+            s.formula(row, c.exact, f"=IF(SUM({w_rng})>0,{remaining}*{w}/SUM({w_rng}),0)",
+                      float(sum(x.amount for x in split) * sr.weight / total_w) if total_w else 0.0, s.f.exact)
+            guard = f"{remaining}*MAX({w_rng})+SUM({w_rng})>{TWO53}"
+            s.formula(row, c.floor, f"=IF({guard},NA(),{floor_formula(remaining, w, f'SUM({w_rng})')})", sr.floor)
+            s.formula(row, c.remainder, f"={remaining}*{w}-SUM({w_rng})*{q}", sr.remainder, s.f.count)
+            s.formula(row, c.rank, "=" + rank_formula(r_rng, r, w_rng, w, o_rng, m.cell(row, c.adjustment, local=True)),
+                      sr.rank, s.f.count)
+            s.formula(row, c.amount, f"={q}+IF({m.cell(row, c.rank, local=True)}<={remaining}-SUM({q_rng}),1,0)",
+                      sr.amount)
+            s.number(row, c.adjustment, sr.order, s.f.count)
+    s.block(head - 1, last)
+
+
+def _rural(s: Sheet, ctx: Context, m: Model) -> None:
+    rb = m.rural
+    assert rb is not None
+    ag = ctx.agreement
+    c = m.cols
+    n = len(m.codes)
+    info = ag.parameter_info
+    s.text(rb.title_row, 0, "Landsbygdsnyckeln: vikterna som heltal, mot datafilens referensvikter", s.f.label,
+           grow=False)
+    s.header_span(rb.title_row + 1, 0, c.names, "Vikt")
+    s.header(rb.title_row + 1, ["Värde", "Nämnare", "Heltal", "Referensvikt (heltal)"], col0=c.weight,
+             numeric=range(c.weight, c.weight + 4))
+    values = ctx.result.parameters.weights(rb.key)
+    n_cells = []
+    for k, (row, key) in enumerate(zip(rb.rows, rb.weights, strict=True)):
+        name = name_of(key)
+        d = rb.denominators[k]
+        s.merged(row, 0, c.names, info[key].label if key in info else key)
+        s.formula(row, c.weight, f"={name}", display(values[k]), s.f.weight)
+        s.number(row, c.exact, d, s.f.count)
+        s.formula(row, c.floor, f"=ROUND({name}*{d},0)*{rb.common // d}", rb.numerators[k], s.f.count)
+        s.number(row, c.remainder, rb.reference[k], s.f.count)
+        n_cells.append(m.cell(row, c.floor, absolute=True, local=True))
+    r_cells = [m.cell(row, c.remainder, absolute=True, local=True) for row in rb.rows]
+    total_n, total_r = "(" + "+".join(n_cells) + ")", "(" + "+".join(r_cells) + ")"
+    prop = ",".join(f"{nc}*{total_r}={rc}*{total_n}" for nc, rc in zip(n_cells, r_cells, strict=True))
+    s.merged(rb.proportional_row, 0, c.names, "Vikterna är proportionella mot referensvikterna")
+    s.formula(rb.proportional_row, c.weight, f'=IF(IFERROR(AND({total_n}>0,{prop}),FALSE),"ja","nej")',
+              "ja" if rb.proportional else "nej", s.f.right)
+    s.merged(rb.known_row, 0, c.names, f"Invånare per kategori kända för alla {n} mottagare")
+    counts = ",".join(f"COUNT({m.input_range(col)})={n}" for col in ("tatortsnara_inv", "gles_inv", "mycket_gles_inv"))
+    s.formula(rb.known_row, c.weight, f'=IF(AND({counts}),"ja","nej")', "ja" if rb.all_known else "nej", s.f.right)
+    s.merged(rb.gcd_row, 0, c.names, "Största gemensamma delare av heltalen")
+    s.formula(rb.gcd_row, c.weight, f"=GCD({','.join(n_cells)})", rb.gcd, s.f.count)
+    ok = f"AND({','.join(weight_ok(name_of(k)) for k in rb.weights)})"
+    p_cell = m.cell(rb.proportional_row, c.weight, absolute=True, local=True)
+    k_cell = m.cell(rb.known_row, c.weight, absolute=True, local=True)
+    good_p, good_k, refuse = m.rural_messages()
+    value = m.rural_check_value()
+    s.text(rb.check_row, 0, "Kontroll", s.f.label)
+    s.check(rb.check_row, c.weight,
+            f'=IF(NOT(IFERROR({ok},FALSE)),"fel: en vikt är inget tal ≥ 0",IF({p_cell}="ja",{formula_text(good_p)},'
+            f'IF({k_cell}="ja",{formula_text(good_k)},{formula_text(refuse)})))',
+            value, span=c.adjustment - c.weight)
+    s.block(rb.title_row, rb.check_row)
+
+
+def _weight(m: Model, i: int, key: str) -> str:
+    """Recipient ``i``'s integer weight under a key, as a formula expression."""
+    spec = m.agreement.rules.keys[key]
+    if spec.kind != "landsbygd":
+        return m.input_cell(spec.column, i)
+    rb = m.rural
+    assert rb is not None
+    c = m.cols
+    t, g, mg, v = (m.input_cell(col, i) for col in ("tatortsnara_inv", "gles_inv", "mycket_gles_inv", "vagd_summa"))
+    n_cells = [m.cell(row, c.floor, absolute=True, local=True) for row in rb.rows]
+    p_cell = m.cell(rb.proportional_row, c.weight, absolute=True, local=True)
+    k_cell = m.cell(rb.known_row, c.weight, absolute=True, local=True)
+    gcd = m.cell(rb.gcd_row, c.weight, absolute=True, local=True)
+    r = rb.reference
+    known = f"AND(ISNUMBER({t}),ISNUMBER({g}),ISNUMBER({mg}))"
+    at_reference = f"{r[0]}*{t}+{r[1]}*{g}+{r[2]}*{mg}"
+    at_weights = f"({n_cells[0]}*{t}+{n_cells[1]}*{g}+{n_cells[2]}*{mg})/{gcd}"
+    return f'IF({p_cell}="ja",IF({known},{at_reference},{v}),IF({k_cell}="ja",{at_weights},NA()))'
+
+
+def _block(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) -> None:
+    b = m.blocks[key]
+    c = m.cols
+    ag = ctx.agreement
+    res = ctx.result
+    names = text_columns(ag)[-1:]
+    regions = res.inputs.regions
+    part = res.part(*key)
+    s.text(b.title_row, 0, b.label, s.f.label, grow=False)
+    s.header(b.header_row, [code_label(ag), *(ag.label(x) for x in names), "Vikt (heltal)", "Exakt andel (kronor)",
+                            "Heltal (kronor)", "Rest (täljare)", "Plats", "Avrundat (kronor)", "Utjämningskrona"],
+             numeric=range(c.weight, c.adjustment + 1))
+    total = m.cell(b.total_row, c.amount, absolute=True, local=True)
+    left = m.cell(b.left_row, c.amount, absolute=True, local=True)
+    ok = m.cell(b.check_row, c.weight, absolute=True, local=True)
+    w_rng, q_rng, r_rng, a_rng, k_rng = (range_ref(b.first, b.last, col, absolute=True)
+                                         for col in (c.weight, c.floor, c.remainder, c.amount, 0))
+    weights = m.cell(b.sum_row, c.weight, absolute=True, local=True)
+    # The amount in two halves, T = T1 · B + T0, so that no product exceeds 2⁵³ (see ``model``).
+    t1, t0 = (m.cell(b.total_row, col, absolute=True, local=True) for col in (c.high, c.high_rest))
+    big = SPLIT
+    for i, region in enumerate(regions):
+        row = b.first + i
+        code = region.lan_code
+        s.text(row, 0, code)
+        for j, x in enumerate(names):
+            s.text(row, 1 + j, region.text(x))
+        w, q, r, rank, amount, qa, ra = (m.cell(row, col, local=True) for col in (
+            c.weight, c.floor, c.remainder, c.rank, c.amount, c.high, c.high_rest))
+        s.formula(row, c.weight, "=" + _weight(m, i, b.part.key), b.weights[code], s.f.count)
+        s.formula(row, c.exact, f'=IF({ok}="ja",IF({weights}>0,{total}*{w}/{weights},0),NA())',
+                  float(part.exact[code]), s.f.exact)
+        low = f"{ra}*{big}+{t0}*{w}"
+        s.formula(row, c.floor, f'=IF({ok}="ja",{qa}*{big}+{floor_div(low, weights)},NA())', b.floors[code])
+        s.formula(row, c.remainder, f"={low}-{weights}*({q}-{qa}*{big})", b.remainders[code], s.f.count)
+        s.formula(row, c.rank, "=" + rank_formula(r_rng, r, w_rng, w, k_rng, m.cell(row, 0, local=True)),
+                  b.ranks[code], s.f.count)
+        s.formula(row, c.amount, f"={q}+IF({rank}<={left},1,0)", part.amounts[code])
+        s.formula(row, c.adjustment, f"={amount}-{q}", part.adjustment(code), s.f.count)
+        # Outside the printed area: the high half's floor and remainder.
+        high, high_rest = divmod(b.total // big * b.weights[code], sum(b.weights.values()) or 1)
+        s.ws.write_formula(row, c.high, f'=IF({ok}="ja",{floor_formula(t1, w, weights)},NA())', s.f.count, high)
+        s.ws.write_formula(row, c.high_rest, f"={t1}*{w}-{weights}*{qa}", s.f.count, high_rest)
+    row = b.sum_row
+    s.text(row, 0, "Summa", s.f.total_label)
+    for col in range(1, c.adjustment + 1):
+        s.ws.write_blank(row, col, None, s.f.total_text)
+    s.total(row, c.weight, b.first, b.last, sum(b.weights.values()))
+    s.total(row, c.exact, b.first, b.last, float(part.total), s.f.total_decimal)
+    s.total(row, c.floor, b.first, b.last, sum(b.floors.values()))
+    s.total(row, c.amount, b.first, b.last, part.total)
+    s.total(row, c.adjustment, b.first, b.last, sum(part.adjustment(x) for x in part.amounts))
+    sr = m.split_rows[key]
+    s.text(b.total_row, 0, "Att fördela (kronor)", grow=False)
+    s.formula(b.total_row, c.amount, f"={m.cell(sr.row, c.amount, local=True)}", part.total)
+    s.ws.write_formula(b.total_row, c.high, f"=INT({total}/{big})", s.f.count, part.total // big)
+    s.ws.write_formula(b.total_row, c.high_rest, f"={total}-{big}*{t1}", s.f.count, part.total % big)
+    if key == next(iter(m.blocks)):
+        s.ws.write_string(b.header_row, c.high, f"Hjälp: heltal av (belopp ÷ {big:,}) × vikt ÷ viktsumma".replace(
+            ",", " "), s.f.header)
+        s.ws.write_string(b.header_row, c.high_rest, "Hjälp: dess rest", s.f.header)
+        s.ws.set_column(c.high, c.high_rest, 16)
+    s.text(b.left_row, 0, "Utjämningskronor att dela ut (att fördela − summa heltal)", grow=False)
+    s.formula(b.left_row, c.amount, f"={total}-SUM({q_rng})", b.leftover, s.f.count)
+    s.text(b.check_row, 0, "Kontroll", s.f.label)
+    s_cell = weights
+    s.formula(b.check_row, c.weight,
+              f'=IF(AND(ISNUMBER({total}),ISNUMBER({s_cell})),IF(AND({total}<={TWO53},{t1}*MAX({w_rng})+{s_cell}<={TWO53},'
+              f'({s_cell}+MAX({w_rng}))*{big}<={TWO53},OR({total}=0,{s_cell}>0)),"ja","nej"),"nej")', "ja", s.f.right)
+    too_big = (f"fel: talen är för stora för att räknas exakt ((viktsumma + största vikt) × {big:,} ≥ 2^53)"
+               .replace(",", " "))
+    s.check(
+        b.check_row, c.exact,
+        f'=IF({ok}<>"ja",IF(NOT(ISNUMBER({total})),"fel: delens belopp kan inte beräknas (se budgetraden ovan)",'
+        f'IF(NOT(ISNUMBER({s_cell})),"fel: vikterna kan inte beräknas (se landsbygdsnyckeln ovan)",'
+        f'IF({s_cell}=0,"fel: alla vikter är noll","{too_big}"))),'
+        f'IF(SUM({a_rng})={total},"{OK}","fel: summan är inte delens belopp"))',
+        OK, span=c.adjustment - c.exact)
+    s.block(b.title_row, b.check_row)
+
+
+def write_parts(s: Sheet, ctx: Context, m: Model) -> None:
+    """Every budget line, every part, the rural key and each part recipient by recipient, as live formulas."""
+    ag = ctx.agreement
     s.title(
-        ctx.title("Delbelopp: varje separat avrundad del av budgetraderna"),
+        ctx.title("Delbelopp: varje budgetrad och varje separat avrundad del"),
         ctx.note(
-            f"Varje del fördelas exakt efter sin nyckel och avrundas för sig till hela kronor ({ROUNDING_RULE}); "
-            "delarna summerar till sin budgetrad. Exakta andelar visas med fyra decimaler."
-            + "".join(f" {b}." for b in bases)
+            "Arbetsbokens beräkning, steg för steg: varje del fördelas efter sin nyckel och avrundas för sig till hela "
+            f"kronor med {rule_name(ROUNDING_RULE)} (golv, sedan en utjämningskrona var till de största resterna; "
+            f"lika rest: större vikt, sedan lägre {code_label(ag).lower()}). Allt räknas i heltal, så resultatet är "
+            "exakt; ändras en parameter på bladet Parametrar räknas allt om. Exakta andelar visas med fyra decimaler."
         ),
     )
-    text_headings = [ag.label(c) for c in names]
-    n = len(names)
-    s.header(
-        HEADER_ROW,
-        ["Del", code_label(ag), *text_headings, "Vikt", "Exakt andel (kronor)", "Avrundat (kronor)",
-         "Utjämningskrona"],
-        numeric=range(2 + n, 6 + n),
-    )
-    regions = {r.lan_code: r for r in res.inputs.regions}
-    row = HEADER_ROW
-    for line in ag.rules.lines:
-        for p in line.parts:
-            part = res.part(line.name, p.name)
-            label = part_label(line.label, p.label or p.name)
-            first = row + 1
-            for code, amount in part.amounts.items():
-                row += 1
-                s.text(row, 0, label)
-                s.text(row, 1, code)
-                for j, c in enumerate(names):
-                    s.text(row, 2 + j, regions[code].text(c))
-                s.number(row, 2 + n, display(part.weights[code]), s.f.decimal)
-                s.number(row, 3 + n, float(part.exact[code]), s.f.exact)
-                s.number(row, 4 + n, amount)
-                s.number(row, 5 + n, part.adjustment(code), s.f.count)
-            row += 1
-            s.text(row, 0, f"Summa: {label}", s.f.total_label)
-            for col in range(1, 3 + n):
-                s.text(row, col, "", s.f.total_text, grow=False)
-            s.total(row, 3 + n, first, row - 1, float(part.total), s.f.total_decimal)
-            s.total(row, 4 + n, first, row - 1, part.total)
-            s.total(row, 5 + n, first, row - 1, sum(part.adjustment(c) for c in part.amounts))
-    s.ws.freeze_panes(FIRST, 0)
+    _lines(s, ctx, m)
+    _parts_table(s, ctx, m)
+    if m.rural is not None:
+        _rural(s, ctx, m)
+    for key in m.blocks:
+        _block(s, ctx, m, key)
+    c = m.cols
+    for col, width in ((0, 8), (1, 26), (c.weight, 14), (c.exact, 17), (c.floor, 14), (c.remainder, 13),
+                       (c.rank, 14), (c.amount, 14), (c.adjustment, 16)):
+        s.width(col, width)

@@ -1,27 +1,37 @@
-"""Per invånare: every amount column of the agreement's overview in kronor per inhabitant, with a chart.
+"""Per invånare: every amount column of the agreement's overview in kronor per inhabitant, with charts.
 
-The figures are formulas on the table sheets that hold the amounts (the same rows), so a change
-there moves them; an amount no table sheet shows is written as a number. The native bar chart
-stacks the budget lines of the overview, which never overlap.
+The figures are formulas on the table sheets that hold the amounts (the same rows), or on the
+live model (``model``) for a column no table sheet shows, so a change of a parameter moves them.
+Below the table, one native chart per column: kronor per inhabitant per recipient, with the
+national average as a line (a column of its own each, so that no budget line is a sliver of
+another's bar). A scenario's sheet adds the change per recipient against the agreement as signed,
+a table and a chart for every column the scenario changes (columns that change alike share one).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from .cells import FIRST, HEADER_ROW, Sheet, ref
-from .context import Context, per_capita_columns, population_column, scenario_name, text_columns
+from .context import Context, per_capita_columns, population_column, text_columns
+from .printing import excel_pixels
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
 
+    from .model import Model
     from .tables import TableLayout
 
 __all__ = ["write_per_capita"]
 
-_COLOURS = ("#4F81BD", "#C0504D", "#9BBB59", "#8064A2", "#4BACC6", "#F79646")
+_BAR = "#4F81BD"
+_LINE = "#C0504D"
+_UP, _DOWN = "#2B6CB0", "#C05621"
+#: Chart height in pixels (a row is 20 pixels).
+_CHART_PX = 320
 
 
 def _source(layouts: Mapping[str, TableLayout], column: str) -> tuple[str, int] | None:
@@ -36,8 +46,40 @@ def _per(amount: int, population: int) -> float:
     return float(Fraction(amount, population)) if population else 0.0
 
 
-def write_per_capita(s: Sheet, ctx: Context, wb: Workbook, layouts: Mapping[str, TableLayout]) -> None:
-    """Kronor per inhabitant per recipient and for the whole country, as formulas, and a chart."""
+def _baseline_rows(ctx: Context) -> list[dict[str, object]] | None:
+    """The agreement as signed, recipient by recipient, when a scenario has the same recipients (else None)."""
+    if ctx.baseline:
+        return None
+    from ..api import allocate
+
+    try:
+        signed = allocate(agreement=ctx.agreement)
+    except Exception:  # noqa: BLE001 - the agreement's own allocation is only for comparison
+        return None
+    codes = [r["lan_code"] for r in ctx.result.rows]
+    if [r["lan_code"] for r in signed.rows] != codes:
+        return None
+    return [dict(r) for r in signed.rows]
+
+
+def _chart_width(s: Sheet) -> int:
+    """The table's width in pixels (at least 720), so that a chart spans it."""
+    widths = s.column_widths()
+    return max(sum(excel_pixels(widths.get(c, 8.43)) for c in range(s.last_col + 1)), 720)
+
+
+def _cover_width(s: Sheet, pixels: int) -> None:
+    """Widen the printed area (with default-width columns) until it covers ``pixels``."""
+    widths = s.column_widths()
+    col, covered = 0, 0.0
+    while covered < pixels:
+        covered += excel_pixels(widths.get(col, 8.43))
+        col += 1
+    s.last_col = max(s.last_col, col - 1)
+
+
+def write_per_capita(s: Sheet, ctx: Context, wb: Workbook, layouts: Mapping[str, TableLayout], m: Model) -> None:
+    """Kronor per inhabitant per recipient and for the whole country, as formulas, and charts."""
     ag = ctx.agreement
     res = ctx.result
     pop = population_column(ag)
@@ -53,7 +95,8 @@ def write_per_capita(s: Sheet, ctx: Context, wb: Workbook, layouts: Mapping[str,
     labels = [ag.label(c) for c in columns]
     s.title(
         ctx.title(f"{ag.title}: kronor per invånare"),
-        ctx.note("Beräknat med formler på tabellbladen. Kronor per invånare är avrundade för visning."),
+        ctx.note("Beräknat med formler på tabellbladen. Kronor per invånare är avrundade för visning. Diagrammen "
+                 "visar varje kolumn för sig, med riksgenomsnittet som linje."),
     )
     s.header(
         HEADER_ROW,
@@ -61,57 +104,151 @@ def write_per_capita(s: Sheet, ctx: Context, wb: Workbook, layouts: Mapping[str,
         numeric=range(1, 2 + len(columns)),
     )
     rows = res.rows
-    last = FIRST + len(rows) - 1
+    n = len(rows)
+    last = FIRST + n - 1
     total_row = last + 1
     totals = res.totals()
-    pop_source = _source(layouts, pop)
     sources = [_source(layouts, c) for c in columns]
-
-    def write_row(row: int, population: int, amounts: list[int], bold: bool) -> None:
-        fmt = s.f.total_per_capita if bold else s.f.per_capita
-        if pop_source is not None:
-            s.formula(row, 1, f"={ref(row, pop_source[1], sheet=pop_source[0])}", population,
-                      s.f.total_amount if bold else s.f.count)
-        elif bold:
-            s.total(row, 1, FIRST, last, population)
-        else:
-            s.number(row, 1, population, s.f.count)
-        pop_ref = ref(row, 1)
-        for j, (amount, source) in enumerate(zip(amounts, sources, strict=True)):
-            value = _per(amount, population)
-            if source is None:
-                s.number(row, 2 + j, value, fmt)
-            else:
-                cell = ref(row, source[1], sheet=source[0])
-                s.formula(row, 2 + j, f"=IF({pop_ref}>0,{cell}/{pop_ref},0)", value, fmt)
 
     for i, r in enumerate(rows):
         row = FIRST + i
         s.text(row, 0, str(r[name_col]))
-        write_row(row, int(r[pop]), [int(r[c]) for c in columns], bold=False)
+        population = int(r[pop])
+        s.formula(row, 1, f"={m.input_cell(pop, i)}", population, s.f.count)
+        for j, (column, source) in enumerate(zip(columns, sources, strict=True)):
+            cell = ref(row, source[1], sheet=source[0]) if source else f"({m.amount_expr(column, i)})"
+            s.formula(row, 2 + j, f"=IF({ref(row, 1)}>0,{cell}/{ref(row, 1)},0)", _per(int(r[column]), population),
+                      s.f.per_capita)
     s.text(total_row, 0, "Riket", s.f.total_label)
-    write_row(total_row, totals[pop], [totals[c] for c in columns], bold=True)
+    s.total(total_row, 1, FIRST, last, totals[pop])
+    for j, column in enumerate(columns):
+        src = sources[j]
+        total = (f"SUM({ref(FIRST, src[1], sheet=src[0])}:{ref(last, src[1])})" if src
+                 else "+".join(f"({m.amount_expr(column, i)})" for i in range(n)))
+        s.formula(total_row, 2 + j, f"=IF({ref(total_row, 1)}>0,({total})/{ref(total_row, 1)},0)",
+                  _per(totals[column], totals[pop]), s.f.total_per_capita)
+    s.block(HEADER_ROW, total_row)
+    s.repeat = (HEADER_ROW, total_row)
     s.ws.freeze_panes(FIRST, 1)
+    s.width(0, 26)
+    for j in range(len(columns)):
+        s.width(2 + j, 16)
 
-    stacked = [j for j, c in enumerate(columns) if ag.rules.column(c).kind == "line"] or [0]
+    width = _chart_width(s)
+    _cover_width(s, width)
+    # Outside the printed area: the recipients' short names (the charts' categories) and the
+    # national average, one column per chart.
+    short = names[0] if names else name_col
+    names_col = s.last_col + 2
+    helper = names_col + 1
+    s.ws.write_string(HEADER_ROW, names_col, ag.label(short), s.f.header)
+    for i, r in enumerate(rows):
+        s.ws.write_string(FIRST + i, names_col, str(r[short]), s.f.text)
     sheet = s.name
-    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    for n, j in enumerate(stacked):
-        chart.add_series(
-            {
-                "name": [sheet, HEADER_ROW, 2 + j],
-                "categories": [sheet, FIRST, 0, last, 0],
-                "values": [sheet, FIRST, 2 + j, last, 2 + j],
-                "fill": {"color": _COLOURS[n % len(_COLOURS)]},
-                "gap": 60,
-            }
-        )
-    title = "Kronor per invånare: " + " + ".join(labels[j] for j in stacked)
-    if not ctx.baseline:
-        title += f" (scenario: {scenario_name(ctx.scenario)})"
-    chart.set_title({"name": title})
-    chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True}})
-    chart.set_y_axis({"reverse": True})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 760, "height": max(360, 24 * len(rows) + 60)})
-    s.ws.insert_chart(HEADER_ROW, 3 + len(columns), chart)
+    categories = [sheet, FIRST, names_col, last, names_col]
+    row = total_row + 2
+    for j, label in enumerate(labels):
+        col = helper + j
+        s.ws.write_string(HEADER_ROW, col, f"Riket: {label}, kronor per invånare", s.f.header)
+        value = _per(totals[columns[j]], totals[pop])
+        for i in range(n):
+            s.ws.write_formula(FIRST + i, col, f"={ref(total_row, 2 + j, abs_row=True)}", s.f.per_capita, value)
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({
+            "name": label,
+            "categories": categories,
+            "values": [sheet, FIRST, 2 + j, last, 2 + j],
+            "fill": {"color": _BAR},
+            "gap": 40,
+        })
+        line = wb.add_chart({"type": "line"})
+        line.add_series({
+            "name": "Riket (genomsnitt)",
+            "categories": categories,
+            "values": [sheet, FIRST, col, last, col],
+            "line": {"color": _LINE, "width": 2.25},
+            "marker": {"type": "none"},
+        })
+        chart.combine(line)
+        _style(chart, f"{label}: kronor per invånare" + ("" if ctx.baseline else " (scenario)"))
+        chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True}, "num_font": {"size": 9}})
+        chart.set_size({"width": width, "height": _CHART_PX})
+        s.ws.insert_chart(row, 0, chart)
+        s.chart(row, _CHART_PX * 0.75)
+        row += math.ceil(_CHART_PX / 20) + 1
+    s.ws.set_column(names_col, helper + len(labels) - 1, 16)
+    signed = _baseline_rows(ctx)
+    if signed is not None:
+        _changes(s, ctx, wb, m, sources, columns, signed, row, width, categories)
+
+
+def _key(diffs: dict[tuple[int, ...], list[str]], column: str) -> tuple[int, ...]:
+    """The differences a column shares with the columns that change alike."""
+    return next(k for k, v in diffs.items() if v[0] == column)
+
+
+def _style(chart: object, title: str) -> None:
+    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})  # type: ignore[attr-defined]
+    chart.set_x_axis({"num_font": {"rotation": -45, "size": 9}, "interval_unit": 1})  # type: ignore[attr-defined]
+    chart.set_legend({"position": "bottom", "font": {"size": 9}})  # type: ignore[attr-defined]
+
+
+def _changes(s: Sheet, ctx: Context, wb: Workbook, m: Model, sources: list[tuple[str, int] | None],
+             columns: tuple[str, ...], signed: list[dict[str, object]], row: int, width: int,
+             categories: list[object]) -> None:
+    """A scenario's change per recipient against the agreement as signed: a table, and a chart per column."""
+    ag = ctx.agreement
+    res = ctx.result
+    rows = res.rows
+    n = len(rows)
+    names = text_columns(ag)
+    name_col = names[-1] if names else "lan_code"
+    diffs: dict[tuple[int, ...], list[str]] = {}
+    for c in columns:
+        values = tuple(int(r[c]) - int(b[c]) for r, b in zip(rows, signed, strict=True))  # type: ignore[call-overload]
+        if any(values):
+            diffs.setdefault(values, []).append(c)
+    if not diffs:
+        return
+    shown = [cols[0] for cols in diffs.values()]
+    first = row
+    s.text(row, 0, f"Förändring mot överenskommelsen, per {ag.rules.recipient} (kronor)", s.f.label, grow=False)
+    head = row + 1
+    s.header(head, [ag.label(name_col), *(f"Förändring: {' = '.join(ag.label(x) for x in diffs[_key(diffs, c)])} "
+                                          "(kronor)" for c in shown)],
+             numeric=range(1, 1 + len(shown)))
+    top = head + 1
+    for i, (r, b) in enumerate(zip(rows, signed, strict=True)):
+        s.text(top + i, 0, str(r[name_col]))
+        for j, c in enumerate(shown):
+            src = sources[columns.index(c)]
+            cell = ref(FIRST + i, src[1], sheet=src[0]) if src else f"({m.amount_expr(c, i)})"
+            s.formula(top + i, 1 + j, f"={cell}-{int(b[c])}", int(r[c]) - int(b[c]))  # type: ignore[call-overload]
+    end = top + n
+    s.text(end, 0, "Riket", s.f.total_label)
+    for j, c in enumerate(shown):
+        s.total(end, 1 + j, top, end - 1, sum(int(r[c]) - int(b[c]) for r, b in zip(rows, signed, strict=True)))  # type: ignore[call-overload]
+    s.block(first, end)
+    row = end + 2
+    sheet = s.name
+    for j, c in enumerate(shown):
+        same = diffs[_key(diffs, c)]
+        label = " = ".join(ag.label(x) for x in same)
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({
+            "name": f"Förändring: {ag.label(c)}",
+            "categories": categories,
+            "values": [sheet, top, 1 + j, end - 1, 1 + j],
+            "fill": {"color": _UP},
+            "invert_if_negative": True,
+            "invert_if_negative_color": _DOWN,
+            "gap": 40,
+        })
+        _style(chart, f"Förändring mot överenskommelsen: {label} (kronor, scenario)")
+        chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True}, "num_font": {"size": 9}})
+        chart.set_legend({"none": True})
+        chart.set_x_axis({"num_font": {"rotation": -45, "size": 9}, "interval_unit": 1, "label_position": "low"})
+        chart.set_size({"width": width, "height": _CHART_PX})
+        s.ws.insert_chart(row, 0, chart)
+        s.chart(row, _CHART_PX * 0.75)
+        row += math.ceil(_CHART_PX / 20) + 1

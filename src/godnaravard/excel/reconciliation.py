@@ -15,23 +15,25 @@ ones, and how many published amounts each rounding rule reproduces.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..check import CellCheck, PartFacts, TotalCheck, signed_kr
 from ..core import ROUNDING_RULE
 from ..render import kr
-from .cells import Sheet, range_ref, ref
+from .cells import FIRST, Sheet, range_ref, ref
 from .context import Context, code_label
 
 if TYPE_CHECKING:
     from ..agreements import Agreement
     from ..check import Reconciliation
+    from .model import Model
+    from .tables import TableLayout
 
 __all__ = ["CHECK_HEADER_ROW", "explanation", "rule_name", "write_reconciliation"]
 
-#: 0-based row of the column headings of the cell-by-cell table on the sheet.
+#: 0-based row of the column headings of the first cell-by-cell table on the sheet.
 CHECK_HEADER_ROW = 14
 
 #: The rounding rules of ``core.rounding.RULES`` as they are called in Swedish.
@@ -164,23 +166,21 @@ def _tables_of(ag: Agreement, column: str) -> str:
 # The sheet
 
 
-def _summary(s: Sheet, rec: Reconciliation, first: int, last: int) -> None:
-    """The summary at the top (from row 4): one figure a line in column E, a comment in column F."""
+def _summary(s: Sheet, rec: Reconciliation, deviations: list[str]) -> None:
+    """The summary at the top (from row 4): one figure a line in column E, a comment in column F.
+
+    ``deviations`` are the ranges of the deviation columns of the cell-by-cell blocks; the counts
+    over them are live.
+    """
     cells = rec.cells
-    dev = range_ref(first, max(last, first), 6, absolute=True)
     worst = rec.worst
     stated, rows = rec.stated, rec.budget_rows
+    exact = "+".join(f"COUNTIF({d},0)" for d in deviations) or "0"
+    within = "+".join(f'COUNTIFS({d},">=-{rec.tolerance}",{d},"<={rec.tolerance}")' for d in deviations) or "0"
     lines: list[tuple[str, Callable[[int], None], str]] = [
         ("Jämförda belopp", lambda r: s.number(r, 4, len(cells), s.f.count), ""),
-        ("Exakt lika", lambda r: s.formula(r, 4, f"=COUNTIF({dev},0)", rec.exact, s.f.count), ""),
-        (
-            f"Inom {rec.tolerance} kr",
-            lambda r: s.formula(
-                r, 4, f'=COUNTIFS({dev},">=-{rec.tolerance}",{dev},"<={rec.tolerance}")',
-                rec.within_tolerance, s.f.count,
-            ),
-            "",
-        ),
+        ("Exakt lika", lambda r: s.formula(r, 4, f"={exact}", rec.exact, s.f.count), ""),
+        (f"Inom {rec.tolerance} kr", lambda r: s.formula(r, 4, f"={within}", rec.within_tolerance, s.f.count), ""),
         (
             "Största avvikelse (kronor)",
             lambda r: s.number(r, 4, worst.deviation if worst else 0, s.f.count),
@@ -201,7 +201,7 @@ def _summary(s: Sheet, rec: Reconciliation, first: int, last: int) -> None:
         ))
     if rec.inputs:
         lines.append(("Indata som skiljer sig från tabellerna",
-                      lambda r: s.number(r, 4, len(rec.inputs), s.f.bad), "se tabellen nedan"))
+                      lambda r: s.number(r, 4, len(rec.inputs), s.f.bad_amount), "se tabellen nedan"))
     lines.append((
         "Resultat",
         lambda r: s.text(r, 4, "stämmer" if rec.ok else "avvikelser", s.f.ok if rec.ok else s.f.bad, grow=False),
@@ -214,95 +214,137 @@ def _summary(s: Sheet, rec: Reconciliation, first: int, last: int) -> None:
         s.text(row, 0, label, s.f.label, grow=False)
         write(row)
         if comment:
-            s.text(row, 5, comment, grow=False)
+            s.merged(row, 5, 8, comment)
+    s.block(3, 3 + len(lines) - 1)
 
 
 def _yes_no(s: Sheet, row: int, ok: bool) -> None:
     s.text(row, 4, "ja" if ok else "nej", s.f.right if ok else s.f.bad, grow=False)
 
 
-def _cells(s: Sheet, rec: Reconciliation, ag: Agreement) -> int:
-    """Every published amount against the computed one; returns the row of the table's Totalt."""
-    head = CHECK_HEADER_ROW
-    first = head + 1
-    s.text(head - 1, 0, "Belopp för belopp", s.f.label, grow=False)
-    s.header(
-        head,
-        ["Tabell", "Kolumn", code_label(ag), "Namn",
-         "Officiellt (kronor)", "Beräknat (kronor)", "Avvikelse (kronor)", "Exakt belopp (kronor)", "Förklaring"],
-        numeric=range(4, 8),
-    )
-    for i, c in enumerate(rec.cells):
-        row = first + i
-        s.text(row, 0, c.bilaga)
-        s.text(row, 1, rec.column_label(c.column))
-        s.text(row, 2, c.lan_code)
-        s.text(row, 3, c.name)
-        s.number(row, 4, c.official)
-        s.number(row, 5, c.computed)
-        s.formula(row, 6, f"={ref(row, 5)}-{ref(row, 4)}", c.deviation, s.f.count if c.deviation == 0 else s.f.bad)
-        s.number(row, 7, float(c.exact), s.f.exact)
-        if c.deviation:
-            s.text(row, 8, explanation(rec, c), s.f.wrap, grow=False)
-    row = first + len(rec.cells)
-    s.text(row, 0, "Totalt", s.f.total_label)
-    if rec.cells:
-        last = row - 1
-        s.total(row, 4, first, last, sum(c.official for c in rec.cells))
-        s.total(row, 5, first, last, sum(c.computed for c in rec.cells))
-        s.total(row, 6, first, last, sum(c.deviation for c in rec.cells))
-    return row
+def _deviation(s: Sheet, row: int, formula: str, value: int) -> None:
+    """A deviation in kronor: a live formula, red when it is not zero."""
+    s.formula(row, 6, formula, value, s.f.count)
+    s.ws.conditional_format(row, 6, row, 6, {"type": "cell", "criteria": "!=", "value": 0,
+                                             "format": s.f.bad_amount})
+
+
+def _computed(rec: Reconciliation, cell: CellCheck, where: Mapping[tuple[str, str], tuple[str, int]],
+              rows: Mapping[str, int]) -> str | None:
+    """The computed cell on its table sheet (a reference), or None where no sheet shows it."""
+    found = where.get((cell.bilaga, cell.column))
+    if found is None or cell.lan_code not in rows:
+        return None
+    sheet, col = found
+    return f"={ref(rows[cell.lan_code], col, sheet=sheet)}"
+
+
+def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[str, str], tuple[str, int]],
+           rows: Mapping[str, int]) -> tuple[int, list[str]]:
+    """Every published amount against the computed one, one block per table and column.
+
+    Returns the last row written and the ranges of the deviation columns.
+    """
+    groups: dict[tuple[str, str], list[CellCheck]] = {}
+    for c in rec.cells:
+        groups.setdefault((c.bilaga, c.column), []).append(c)
+    row = CHECK_HEADER_ROW - 1
+    deviations = []
+    for (bilaga, column), cells in groups.items():
+        first = row
+        s.text(row, 0, f"Belopp för belopp: {rec.cell_label(bilaga, column)}", s.f.label, grow=False)
+        s.header(
+            row + 1,
+            ["Tabell", "Kolumn", code_label(ag), "Namn",
+             "Officiellt (kronor)", "Beräknat (kronor)", "Avvikelse (kronor)", "Exakt belopp (kronor)", "Förklaring"],
+            numeric=range(4, 8),
+        )
+        top = row + 2
+        for i, c in enumerate(cells):
+            r = top + i
+            s.text(r, 0, c.bilaga, s.f.wrap, grow=False)
+            s.text(r, 1, rec.column_label(c.column), s.f.wrap, grow=False)
+            s.text(r, 2, c.lan_code)
+            s.text(r, 3, c.name, s.f.wrap, grow=False)
+            s.number(r, 4, c.official)
+            live = _computed(rec, c, where, rows)
+            if live:
+                s.formula(r, 5, live, c.computed)
+            else:
+                s.number(r, 5, c.computed)
+            _deviation(s, r, f"={ref(r, 5)}-{ref(r, 4)}", c.deviation)
+            s.number(r, 7, float(c.exact), s.f.exact)
+            if c.deviation:
+                s.text(r, 8, explanation(rec, c), s.f.wrap, grow=False)
+        end = top + len(cells)
+        s.text(end, 0, "Totalt", s.f.total_label)
+        for col in (1, 2, 3, 7, 8):
+            s.ws.write_blank(end, col, None, s.f.total_text)
+        s.total(end, 4, top, end - 1, sum(c.official for c in cells))
+        s.total(end, 5, top, end - 1, sum(c.computed for c in cells))
+        s.total(end, 6, top, end - 1, sum(c.deviation for c in cells))
+        deviations.append(range_ref(top, end - 1, 6, absolute=True))
+        s.block(first, end)
+        row = end + 2
+    return row - 2, deviations
 
 
 def _column_sums(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
+    first = row
     s.text(row, 0, "Kolumnsummor mot budgetraderna", s.f.label, grow=False)
     row += 1
-    s.header(row, ["Tabell", "Kolumn", "", "Kolumn i CSV", "Summa (kronor)", "Budgetrad (kronor)",
+    s.header(row, ["Tabell", "Kolumn", "", "", "Summa (kronor)", "Budgetrad (kronor)",
                    "Differens (kronor)"], numeric=[4, 5, 6])
     for name, (total, budget) in rec.column_sums.items():
         row += 1
-        s.text(row, 0, _tables_of(ag, name))
-        s.text(row, 1, rec.column_label(name))
-        s.text(row, 3, name)
+        s.text(row, 0, _tables_of(ag, name), s.f.wrap, grow=False)
+        s.merged(row, 1, 3, rec.column_label(name))
         s.number(row, 4, total)
         s.number(row, 5, budget)
-        s.formula(row, 6, f"={ref(row, 4)}-{ref(row, 5)}", total - budget, s.f.count if total == budget else s.f.bad)
+        _deviation(s, row, f"={ref(row, 4)}-{ref(row, 5)}", total - budget)
+    s.block(first, row)
     return row
 
 
-def _total_row(s: Sheet, row: int, t: TotalCheck, first: str | int, second: str, statement: str,
-               note: str = "") -> None:
-    """One audited total: two identifying columns, ja/nej, the statement, stated, derived, difference."""
+def _total_header(s: Sheet, row: int, first: str, what: str) -> None:
+    """The headings of a table of audited totals: the statement spans columns B–D."""
+    s.header(row, [first, what, "", "", "Angivet (kronor)", "Härlett (kronor)", "Differens (kronor)", "Stämmer",
+                   "Förklaring"], numeric=[4, 5, 6])
+    s.ws.merge_range(row, 1, row, 3, what, s.f.header)
+
+
+def _total_row(s: Sheet, row: int, t: TotalCheck, first: str | int, statement: str, note: str = "") -> None:
+    """One audited total: where it is printed, the statement, stated, derived, difference, ja/nej, why."""
     if isinstance(first, int):
         s.number(row, 0, first, s.f.count)
     else:
-        s.text(row, 0, first)
-    s.text(row, 1, second)
-    s.text(row, 2, "ja" if t.ok else "nej", s.f.ok if t.ok else s.f.bad)
-    s.text(row, 3, statement, s.f.wrap, grow=False)
+        s.text(row, 0, first, s.f.wrap, grow=False)
+    s.merged(row, 1, 3, statement)
+    s.text(row, 7, "ja" if t.ok else "nej", s.f.ok if t.ok else s.f.bad)
     s.number(row, 4, t.stated)
     if t.issue:
         s.text(row, 5, "kan inte härledas", s.f.bad, grow=False)
     else:
         s.number(row, 5, t.derived)
-        s.formula(row, 6, f"={ref(row, 5)}-{ref(row, 4)}", t.derived - t.stated,
-                  s.f.count if t.ok else s.f.bad)
+        _deviation(s, row, f"={ref(row, 5)}-{ref(row, 4)}", t.derived - t.stated)
     text = " ".join(x for x in (_issue(t), note) if x)
     if text:
         s.text(row, 8, text, s.f.wrap, grow=False)
 
 
 def _stated(s: Sheet, rec: Reconciliation, row: int) -> int:
+    first = row
     s.text(row, 0, "Angivna totaler: överenskommelsens egna summor mot posterna", s.f.label, grow=False)
     row += 1
     if not rec.stated:
         s.text(row, 0, "Överenskommelsens definition anger inga totaler att stämma av.", grow=False)
+        s.block(first, row)
         return row
-    s.header(row, ["Avsnitt", "Id", "Stämmer", "Påstående", "Angivet (kronor)", "Härlett (kronor)",
-                   "Differens (kronor)", "", "Förklaring"], numeric=[4, 5, 6])
+    _total_header(s, row, "Avsnitt", "Påstående")
     for t in rec.stated:
         row += 1
-        _total_row(s, row, t, t.section, t.id, t.statement)
+        _total_row(s, row, t, t.section, t.statement)
+    s.block(first, row)
     return row
 
 
@@ -314,10 +356,10 @@ def _budget_rows(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
         if not rows:
             continue
         row += 3
+        first = row
         s.text(row, 0, f"{title}, {per}: {compared}", s.f.label, grow=False)
         row += 1
-        s.header(row, ["Rad i tabellen", what, "Stämmer", "Post", "Angivet (kronor)", "Härlett (kronor)",
-                       "Differens (kronor)", "", "Förklaring"], numeric=[4, 5, 6])
+        _total_header(s, row, "Rad i tabellen", f"{what}: post")
         for t in rows:
             row += 1
             second = t.chapter if table == "by_chapter" else t.recipient
@@ -325,13 +367,15 @@ def _budget_rows(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
             if t.subtotal_of:
                 rader = "raden" if t.subtotal_of == 1 else f"de {t.subtotal_of} raderna"
                 note = f"Delsumma av {rader} närmast under."
-            _total_row(s, row, t, t.row, second, t.item, note)
+            _total_row(s, row, t, t.row, f"{second}: {t.item}" if second else t.item, note)
+        s.block(first, row)
     return row
 
 
 def _inputs(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
     """Recipients and counts of the input data that differ from what the published tables print."""
     row += 3
+    first = row
     s.text(row, 0, "Indata som skiljer sig från överenskommelsens tabeller", s.f.label, grow=False)
     row += 1
     s.header(row, ["Tabell", "Kolumn", code_label(ag), "Namn", "Publicerat", "Indata", "Differens", "",
@@ -346,7 +390,7 @@ def _inputs(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
                 s.text(row, 3, d.name)
                 s.number(row, 4, value, s.f.count)
                 s.number(row, 5, d.value, s.f.count)
-                s.formula(row, 6, f"={ref(row, 5)}-{ref(row, 4)}", d.value - value, s.f.bad)
+                s.formula(row, 6, f"={ref(row, 5)}-{ref(row, 4)}", d.value - value, s.f.bad_amount)
             continue
         row += 1
         s.text(row, 2, d.code)
@@ -354,12 +398,14 @@ def _inputs(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
         where = ("finns i överenskommelsens tabeller men inte i indata" if d.kind == "not_in_input"
                  else "finns i indata men inte i överenskommelsens tabeller")
         s.text(row, 8, f"Mottagaren {where}.", s.f.wrap, grow=False)
+    s.block(first, row)
     return row
 
 
 def _rules(s: Sheet, rec: Reconciliation, row: int) -> int:
     """How many published amounts each rounding rule reproduces, per compared column."""
     row += 3
+    first = row
     s.text(row, 0, "Avrundningsregler: antal belopp lika med överenskommelsens tabeller", s.f.label, grow=False)
     row += 1
     columns = rec.compared_columns
@@ -373,7 +419,7 @@ def _rules(s: Sheet, rec: Reconciliation, row: int) -> int:
     s.formula(row, 2 + n, f"=SUM({ref(row, 2)}:{ref(row, 1 + n)})", len(rec.cells), s.f.count)
     for score in rec.rules:
         row += 1
-        s.text(row, 0, f"{rule_name(score.rule)} ({score.rule})")
+        s.text(row, 0, rule_name(score.rule))
         s.text(row, 1, _rule_description(score.used, score.once), s.f.wrap, grow=False)
         for j, col in enumerate(columns):
             s.number(row, 2 + j, score.exact_by_column.get(col, 0), s.f.count)
@@ -389,15 +435,18 @@ def _rules(s: Sheet, rec: Reconciliation, row: int) -> int:
     else:
         best = max((r.exact for r in rec.rules), default=0)
         verdict = f"Ingen av de jämförda reglerna återger alla {n_cells} beloppen (bäst: {best})."
-    s.text(row, 0, verdict, grow=False)
+    s.merged(row, 0, 8, verdict)
+    s.block(first, row)
     return row
 
 
-def write_reconciliation(s: Sheet, ctx: Context) -> None:
-    """Avstämning: the summary, every published cell, column sums, stated totals, the budget table,
-    inputs and rounding rules, all from ``ctx.reconciliation`` (``check.reconcile``).
+def write_reconciliation(s: Sheet, ctx: Context, layouts: Mapping[str, TableLayout], m: Model) -> None:
+    """Avstämning: the summary, every published cell (by table and column), column sums, stated totals,
+    the budget table, inputs and rounding rules, all from ``ctx.reconciliation`` (``check.reconcile``).
 
-    Every table on the sheet keeps its kronor in columns E–G and its explanations in column I.
+    Every table on the sheet keeps its kronor in columns E–G and its explanations in column I; each
+    is a block of its own, with its own headings, printed on one page where it fits. The computed
+    amounts are references to the table sheets, so they follow a change of a parameter.
     """
     ag = ctx.agreement
     rec = ctx.reconciliation
@@ -414,16 +463,20 @@ def write_reconciliation(s: Sheet, ctx: Context) -> None:
     if not rec.cells:
         note += " Överenskommelsens definition anger ingen publicerad tabell: inga belopp jämförs, bara " \
                 "kolumnsummorna och de angivna totalerna."
+    note += (" Beräknat är en formel på tabellbladet; förklaringarna och räkningarna i sammanfattningen som inte "
+             "är formler gäller arbetsboken som den skrevs.")
     s.title(ctx.title(f"Avstämning mot överenskommelsens tabeller ({tables})"), ctx.note(note))
-    total_row = _cells(s, rec, ag)
-    _summary(s, rec, CHECK_HEADER_ROW + 1, total_row - 1)
-    row = _column_sums(s, rec, ag, total_row + 3)
+    where = {(lay.table.label, column): (lay.sheet, col) for lay in layouts.values()
+             for column, col in lay.positions.items()}
+    rows = {code: FIRST + i for i, code in enumerate(m.codes)}
+    row, deviations = _cells(s, rec, ag, where, rows)
+    _summary(s, rec, deviations)
+    row = _column_sums(s, rec, ag, row + 3)
     row = _stated(s, rec, row + 3)
     row = _budget_rows(s, rec, ag, row)
     if rec.inputs:
         row = _inputs(s, rec, ag, row)
     if rec.cells:
         _rules(s, rec, row)
-    s.width(3, 40)
-    s.width(8, 100)
-    s.ws.freeze_panes(CHECK_HEADER_ROW + 1, 0)
+    for col, width in enumerate((13, 19, 7, 20, 13, 13, 11, 15, 32)):
+        s.width(col, width)

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..inputs import HEADINGS
-from ..resources import source_of
 from .cells import FIRST, HEADER_ROW, Sheet
 from .context import Context, shipped_path
 
-__all__ = ["RURAL_HEADINGS", "STATUS", "heading_for", "write_inputs"]
+if TYPE_CHECKING:
+    from ..agreements import Agreement
+    from ..core import Result
+
+__all__ = ["RURAL_HEADINGS", "STATUS", "heading_for", "input_columns", "write_inputs"]
+
+#: The recipients' text columns on the sheet, in order.
+TEXTS = ("lan_code", "lan", "region")
 
 #: The rural key's columns (the input format's, see ``godnaravard.inputs``) and their headings.
 RURAL_HEADINGS = {
@@ -67,18 +74,21 @@ def _source_lines(ctx: Context, name: str) -> list[tuple[str, str]]:
                       f"ersätter överenskommelsens {d.label}"),
         ]
     rel = shipped_path(d.path)
-    out = [("Fil", f"data/{rel} (levereras med verktyget)" if rel else str(d.path)),
-           ("Beteckning", d.label), ("Datum", d.date.isoformat()), ("Källa", d.source)]
-    if rel is not None:
-        try:
-            entry = source_of(rel)
-        except KeyError:
-            entry = {}
-        for key, label in (("title", "Titel"), ("document", "Dokument"), ("table", "Tabell"),
-                           ("transcribed", "Anmärkning")):
-            if entry.get(key):
-                out.append((label, str(entry[key])))
-    return out
+    return [("Fil", f"data/{rel} (levereras med verktyget)" if rel else str(d.path)),
+            ("Beteckning", d.label), ("Datum", d.date.isoformat()), ("Källa", d.source)]
+
+
+def has_rural(ag: Agreement, res: Result) -> bool:
+    """True when the sheet shows a rural key: the agreement has one and the inputs carry it."""
+    return ag.landsbygd is not None and bool(res.inputs.rural_key)
+
+
+def input_columns(ag: Agreement, res: Result) -> dict[str, int]:
+    """Where each input column stands on the sheet (0-based): texts, counts, then the rural key."""
+    names = [*TEXTS, *ag.recipients.counts]
+    if has_rural(ag, res):
+        names += [c for c in RURAL_HEADINGS if c != "status"] + ["status"]
+    return {name: i for i, name in enumerate(names)}
 
 
 def write_inputs(s: Sheet, ctx: Context) -> None:
@@ -87,8 +97,8 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
     res = ctx.result
     rules = ag.rules
     counts = tuple(ag.recipients.counts)
-    rural = ag.landsbygd is not None and bool(res.inputs.rural_key)
-    texts = ("lan_code", "lan", "region")
+    rural = has_rural(ag, res)
+    texts = TEXTS
     expected = (*texts, *counts, *(RURAL_HEADINGS if rural else ()))
     labels = {c.name: c.label for c in rules.columns}
     columns = [*texts, *counts]
@@ -115,18 +125,25 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
             for j, value in enumerate((key.tatortsnara, key.gles, key.mycket_gles, key.vagd_summa)):
                 if value is not None:
                     s.number(row, col + j, value, s.f.count)
-            s.text(row, col + 4, STATUS[key.categories_known])
+            s.text(row, col + 4, STATUS[key.categories_known], s.f.wrap, grow=False)
     total_row = last + 1
     s.text(total_row, 0, "Totalt", s.f.total_label)
     for j, c in enumerate(counts, start=len(texts)):
         s.total(total_row, j, FIRST, last, sum(r.count(c) for r in regions))
+    s.block(HEADER_ROW, total_row)
+    s.repeat = (HEADER_ROW, total_row)
+    table_last = s.last_col
     row = total_row + 2
     names = [n for n in ag.data if n != "landsbygd" or rural or n in ctx.scenario.own_files()]
     for name in names:
+        first = row
         s.text(row, 0, f"Källa: {ag.data[name].title}", s.f.label, grow=False)
         for label, value in _source_lines(ctx, name):
             row += 1
             s.text(row, 0, label)
-            s.text(row, 1, value, grow=False)
+            s.merged(row, 1, max(table_last, 2), value)
+        s.block(first, row)
         row += 2
+    for col, width in enumerate((8, 15, 25, *([13] * len(counts)), *([11, 11, 11, 12, 20] if rural else []))):
+        s.width(col, width)
     s.ws.freeze_panes(FIRST, len(texts) - 1)

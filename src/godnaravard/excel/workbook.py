@@ -11,21 +11,26 @@ from .. import __version__
 from ..atomic import atomic_write
 from ..check import reconcile
 from .budget import write_budget
-from .cells import HEADER_ROW, MAX_EXACT_KRONOR, ExportError, Formats, Sheet
-from .context import Context, plan
+from .cells import FIRST, MAX_EXACT_KRONOR, ExportError, Formats, Sheet
+from .context import INPUTS, PARAMETERS, PARTS, Context, plan, text_columns
 from .cover import write_cover
+from .model import Model
 from .parameters import write_parameters
 from .parts import write_parts
 from .per_capita import write_per_capita
-from .reconciliation import CHECK_HEADER_ROW, write_reconciliation
+from .printing import escape, setup_page
+from .reconciliation import write_reconciliation
 from .tables import TableLayout, layout, write_table
-from .underlag import write_inputs
+from .underlag import input_columns, write_inputs
 
 if TYPE_CHECKING:
     from ..agreements import Agreement
     from ..api import Allocation
 
-__all__ = ["export_workbook", "sheet_names", "write_workbook"]
+__all__ = ["SCENARIO_TAB", "export_workbook", "sheet_names", "write_workbook"]
+
+#: The tab colour of every sheet of a scenario's workbook (the agreement as signed has none).
+SCENARIO_TAB = "#C00000"
 
 
 def sheet_names(agreement: Agreement | str | Path | None = None) -> dict[str, str]:
@@ -55,11 +60,13 @@ def write_workbook(
     target: str | os.PathLike[str] | IO[bytes],
     *,
     created: datetime | None = None,
+    name: str | None = None,
 ) -> None:
     """Write the workbook for ``allocation`` to ``target`` (a path or a binary file object).
 
     This writes in place and is not atomic; use ``export_workbook`` for files. ``created`` is
-    the time shown on the cover (default: now, local time).
+    the time shown on the cover (default: now, local time); ``name`` names a scenario (default:
+    its own name, or its changes in words).
     """
     import xlsxwriter
 
@@ -71,6 +78,7 @@ def write_workbook(
         reconciliation=reconcile(allocation),
         created=created or datetime.now().astimezone(),
         sheets=sheets,
+        name=name,
     )
     options = {
         "in_memory": True,
@@ -82,42 +90,43 @@ def write_workbook(
     try:
         formats = Formats.create(wb)
         written = {p.name: Sheet(wb.add_worksheet(p.name), formats) for p in sheets}
+        res = allocation.result
+        model = Model.build(ag, res, PARTS, INPUTS, input_columns(ag, res), len(text_columns(ag)[-1:]))
+        model.param_sheet = PARAMETERS
+        model.param_rows = {k: FIRST + i for i, k in enumerate(allocation.scenario.parameters.as_dict())}
         layouts: dict[str, TableLayout] = {
-            p.table.name: layout(ag, allocation.result, p.table, p.name)
+            p.table.name: layout(ag, res, p.table, p.name)
             for p in sheets
             if p.kind == "table" and p.table is not None
         }
         for p in sheets:
             s = written[p.name]
             if p.kind == "cover":
-                write_cover(s, ctx)
+                write_cover(s, ctx, model)
             elif p.kind == "table" and p.table is not None:
-                write_table(s, ctx, layouts[p.table.name])
+                write_table(s, ctx, layouts[p.table.name], model)
             elif p.kind == "budget":
-                write_budget(s, ctx)
+                write_budget(s, ctx, model)
             elif p.kind == "per_capita":
-                write_per_capita(s, ctx, wb, layouts)
+                write_per_capita(s, ctx, wb, layouts, model)
             elif p.kind == "parts":
-                write_parts(s, ctx)
+                write_parts(s, ctx, model)
             elif p.kind == "parameters":
-                write_parameters(s, ctx)
+                write_parameters(s, ctx, wb, model)
             elif p.kind == "inputs":
                 write_inputs(s, ctx)
             elif p.kind == "reconciliation":
-                write_reconciliation(s, ctx)
+                write_reconciliation(s, ctx, layouts, model)
+        words = ctx.header_words()
+        created = ctx.created.strftime("%Y-%m-%d %H:%M")
+        header = f"&L{escape(ag.title)}&C{escape(words) if words else 'Enligt överenskommelsen'}&R&A"
+        footer = f"&Lgodnaravard {escape(__version__)}, skapad {created}&CSida &P av &N&R{escape(ag.title)}"
         for p in sheets:
             s = written[p.name]
             s.finish()
-            s.ws.set_landscape()
-            s.ws.set_paper(9)  # A4
-            s.ws.fit_to_pages(1, 0)
+            setup_page(s, header, footer, None if ctx.baseline else SCENARIO_TAB)
             if p.kind == "cover":
-                s.ws.repeat_rows(0)
                 s.ws.activate()
-            elif p.kind == "reconciliation":
-                s.ws.repeat_rows(CHECK_HEADER_ROW)
-            else:
-                s.ws.repeat_rows(HEADER_ROW)
         wb.set_properties(
             {
                 "title": ctx.title(f"{ag.title} – fördelning"),
@@ -137,6 +146,7 @@ def export_workbook(
     force: bool = False,
     *,
     created: datetime | None = None,
+    name: str | None = None,
 ) -> Path:
     """Write the allocation as an Excel workbook at ``path``, atomically.
 
@@ -146,6 +156,8 @@ def export_workbook(
         force: replace ``path`` if it exists (otherwise ``OutputExistsError`` and the file is
             left untouched).
         created: the time shown on the cover (default: now).
+        name: what a scenario is called in the workbook (default: its own name, or its changes
+            in words); the agreement as signed has no scenario name.
 
     Returns:
         The path written.
@@ -156,4 +168,4 @@ def export_workbook(
         ExportError: an amount is too large to be stored exactly in Excel.
     """
     _check_exact(allocation)
-    return atomic_write(path, lambda tmp: write_workbook(allocation, tmp, created=created), force=force)
+    return atomic_write(path, lambda tmp: write_workbook(allocation, tmp, created=created, name=name), force=force)

@@ -1,0 +1,566 @@
+"""The live model: the agreement's rule as spreadsheet formulas, exact to the krona.
+
+Every amount of the bilaga sheets is a formula over the parameters (each a defined name on the
+sheet Parametrar: the ``--set`` key with its dots made underscores, ``ambulans_grundbelopp``)
+and the data on Underlag, through the sheet Delbelopp, which shows every step. The formulas apply
+the rule of ``core`` (``core.line``, ``core.rounding``): for each budget line
+
+    rest      = total − n · base                         (n recipients)
+    remaining = rest − Σ carved-out parts
+    remaining is split between the share parts and the rest part, by largest remainders
+    each part is shared by its key, by largest remainders, and rounded on its own
+    line(recipient) = base + Σ parts(recipient)
+
+How largest remainders is done exactly in a spreadsheet, whose numbers are binary doubles:
+
+- Every weight is made an integer ``w_i`` (a count; the rural key's weighted population at
+  integer weights; a share as ``ROUND(s × D) / D`` with the denominator ``D`` below), so that
+  the exact share ``T × w_i / S`` (``S = Σ w``) of a part's amount ``T`` is a quotient of
+  integers. A double holds every integer below 2⁵³ ≈ 9.0 · 10¹⁵ exactly; ``T × w_i`` alone can
+  exceed it (Nära vård's population part: 2 120 000 000 × 2 455 914 ≈ 5.2 · 10¹⁵, near the bound
+  already), so each part block takes ``T`` in two halves, ``T = T1 · B + T0`` with ``B = 10⁸``:
+
+      a = T1 · w_i,        q_a = ⌊a / S⌋,        r_a = a − S · q_a        (0 ≤ r_a < S)
+      b = r_a · B + T0 · w_i,        q_b = ⌊b / S⌋,        r_i = b − S · q_b
+      q_i = q_a · B + q_b   (= ⌊T · w_i / S⌋),   r_i the remainder numerator
+
+  Every intermediate is an integer below 2⁵³ while ``T ≤ 2⁵³``, ``T1 · max(w) + S ≤ 2⁵³`` and
+  ``(S + max(w)) · B ≤ 2⁵³``, i.e. for any amount an Excel cell holds (below 10¹⁵ kr) with
+  weights summing to less than about 9 · 10⁷ (Sweden's population is 1.06 · 10⁷). Each part's
+  check cell says whether the bound holds, and the part shows errors, not figures, when it does
+  not. The halves ``q_a``, ``r_a`` stand in two helper columns beside the printed area.
+- Each floor ``⌊n / S⌋`` is ``INT(n / S)`` in floating point, which can land on the wrong side of
+  an integer, so it is corrected by one where the remainder ``n − S · q`` (an exact integer)
+  falls outside ``[0, S)``. ``MOD`` is not used: Excel's ``MOD`` fails for quotients of 2²⁷
+  and more. (The split of a line between its share parts, whose weights are small after
+  dividing by their greatest common divisor, is computed in one stage, with the bound
+  ``remaining × max(w) + S ≤ 2⁵³`` checked.)
+- The kronor left over, ``L = T − Σ q``, go one each to the ``L`` recipients of highest rank:
+  larger remainder first, then the larger exact share (the larger weight, within one part),
+  then the smaller code, as ``core.rounding`` ranks them. The rank is a ``SUMPRODUCT`` of
+  comparisons, not ``COUNTIF``: a criterion string would compare codes as numbers in
+  LibreOffice and round remainders to 15 digits in Excel.
+- Shares and weights are read to six decimals: ``D = lcm(10⁶, the denominator of the value at
+  export)``, so that both the exported value (``1/3`` too) and any value typed with up to six
+  decimals are read exactly; the sheet Parametrar shows the fraction each one is read as.
+- The rural key of God och nära vård gives most regions only their weighted rural population at
+  the reference weights 1/4/6. Other weights are valid only in proportion to those (the tool
+  refuses others, never estimates); the workbook then shows an error in its check cell and in
+  the amounts rather than wrong figures.
+
+Each formula carries the value the tool computed (``write_formula(..., value)``): the integer
+arithmetic here is checked against the core's amounts as the workbook is written.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from ..render import kr
+from .cells import HEADER_ROW, OK, ExportError, range_ref, ref
+
+if TYPE_CHECKING:
+    from ..agreements import Agreement
+    from ..core import Line, Part, Result
+
+__all__ = [
+    "DECIMALS",
+    "Model",
+    "PartBlock",
+    "amount_ok",
+    "name_of",
+]
+
+#: Shares and weights are read to this many decimals (and exactly as exported).
+DECIMALS = 6
+_SCALE = 10**DECIMALS
+#: 2⁵³ as a formula: the integers a double holds exactly lie below it.
+TWO53 = "POWER(2,53)"
+#: A part's amount is taken in two halves, ``T = T1 · SPLIT + T0``, so that no product of an amount and a
+#: weight exceeds 2⁵³ (see the module's docstring).
+SPLIT = 10**8
+
+#: The rural key's columns on Underlag, in the order of its weights (tätortsnära, gles, mycket gles).
+RURAL_COUNTS = ("tatortsnara_inv", "gles_inv", "mycket_gles_inv")
+RURAL_SUM = "vagd_summa"
+
+
+def name_of(key: str) -> str:
+    """The defined name of a parameter: its ``--set`` key with dots (and anything else) made underscores.
+
+    A name that would read as a cell reference (``ab12``, ``r1c1``) gets a leading underscore.
+    """
+    name = re.sub(r"[^0-9A-Za-z_]", "_", key)
+    if not re.match(r"[A-Za-z_]", name) or re.fullmatch(r"[A-Za-z]{1,3}\d+|[rRcC]\d*([cC]\d*)?", name):
+        name = "_" + name
+    return name
+
+
+def denominator(value: int | Fraction) -> int:
+    """``D`` of a share or weight: 10⁶, or a multiple of it that also reads the exported value exactly."""
+    return math.lcm(_SCALE, Fraction(value).denominator)
+
+
+def amount_ok(name: str) -> str:
+    """A formula condition: the amount parameter ``name`` is whole kronor, not negative."""
+    return f"AND(ISNUMBER({name}),{name}>=0,{name}=INT({name}))"
+
+
+def share_ok(name: str) -> str:
+    """A formula condition: the share parameter ``name`` lies between 0 and 1."""
+    return f"AND(ISNUMBER({name}),{name}>=0,{name}<=1)"
+
+
+def weight_ok(name: str) -> str:
+    """A formula condition: the weight parameter ``name`` is a number ≥ 0."""
+    return f"AND(ISNUMBER({name}),{name}>=0)"
+
+
+def _rank(values: Mapping[str, tuple[int, int]]) -> dict[str, int]:
+    """Rank 1… by larger remainder, then larger weight, then smaller key (``core.rounding``'s ties)."""
+    order = sorted(values, key=lambda k: (-values[k][0], -values[k][1], k))
+    return {k: i + 1 for i, k in enumerate(order)}
+
+
+def _apportion(total: int, weights: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int], dict[str, int], int]:
+    """Largest remainders in integers, as the formulas do it: floors, remainders, ranks, leftover."""
+    s = sum(weights.values())
+    if s == 0:
+        zero = dict.fromkeys(weights, 0)
+        return zero, dict(zero), {k: i + 1 for i, k in enumerate(sorted(weights))}, total
+    q = {k: total * w // s for k, w in weights.items()}
+    r = {k: total * w - s * q[k] for k, w in weights.items()}
+    return q, r, _rank({k: (r[k], w) for k, w in weights.items()}), total - sum(q.values())
+
+
+# --------------------------------------------------------------------------------------------
+# Layout of the sheet Delbelopp
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The columns of Delbelopp: code, names, then the arithmetic of largest remainders."""
+
+    names: int  # how many name columns follow the code
+
+    @property
+    def weight(self) -> int:
+        return 1 + self.names
+
+    @property
+    def exact(self) -> int:
+        return 2 + self.names
+
+    @property
+    def floor(self) -> int:
+        return 3 + self.names
+
+    @property
+    def remainder(self) -> int:
+        return 4 + self.names
+
+    @property
+    def rank(self) -> int:
+        return 5 + self.names
+
+    @property
+    def amount(self) -> int:
+        return 6 + self.names
+
+    @property
+    def adjustment(self) -> int:
+        return 7 + self.names
+
+    @property
+    def high(self) -> int:
+        """A helper column outside the printed area: the floor of the amount's high half."""
+        return 9 + self.names
+
+    @property
+    def high_rest(self) -> int:
+        """A helper column outside the printed area: the remainder of the amount's high half."""
+        return 10 + self.names
+
+
+@dataclass
+class PartBlock:
+    """One part's block on Delbelopp: its rows, and the integers its formulas compute."""
+
+    line: Line
+    part: Part
+    label: str
+    title_row: int
+    header_row: int
+    first: int
+    last: int
+    sum_row: int
+    total_row: int
+    left_row: int
+    check_row: int
+    total: int
+    weights: dict[str, int]
+    floors: dict[str, int]
+    remainders: dict[str, int]
+    ranks: dict[str, int]
+    leftover: int
+
+
+@dataclass
+class SplitRow:
+    """One part of a line on the table of parts: how its amount is fixed."""
+
+    line: Line
+    part: Part
+    row: int
+    kind: str  # carved | split | rest
+    amount: int
+    weight: int = 0
+    unreduced: str = ""
+    floor: int = 0
+    remainder: int = 0
+    rank: int = 0
+    order: int = 0
+
+
+@dataclass
+class RuralBlock:
+    """The rural key's weights on Delbelopp: as integers, against the reference weights."""
+
+    key: str
+    weights: tuple[str, ...]
+    title_row: int
+    rows: tuple[int, int, int]
+    proportional_row: int
+    known_row: int
+    gcd_row: int
+    check_row: int
+    denominators: tuple[int, int, int]
+    common: int  # M: the common denominator of the three weights
+    numerators: tuple[int, int, int]  # N_k = w_k · M
+    reference: tuple[int, int, int]  # R_k, the reference weights as integers
+    proportional: bool
+    all_known: bool
+    gcd: int
+
+
+@dataclass
+class Model:
+    """Where every figure of the live model stands, and its value: built before any sheet is written."""
+
+    agreement: Agreement
+    result: Result
+    parts_sheet: str
+    inputs_sheet: str
+    input_columns: Mapping[str, int]
+    cols: Columns
+    codes: tuple[str, ...]
+    line_rows: dict[str, int] = field(default_factory=dict)
+    lines_header: int = 0
+    parts_header: int = 0
+    split_rows: dict[tuple[str, str], SplitRow] = field(default_factory=dict)
+    blocks: dict[tuple[str, str], PartBlock] = field(default_factory=dict)
+    rural: RuralBlock | None = None
+    last_row: int = 0
+    #: The sheet Parametrar: each parameter's row, the columns of its value and of its exact value.
+    param_sheet: str = ""
+    param_rows: dict[str, int] = field(default_factory=dict)
+    param_value_col: int = 2
+    param_exact_col: int = 4
+
+    # -- building -----------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, agreement: Agreement, result: Result, parts_sheet: str, inputs_sheet: str,
+              input_columns: Mapping[str, int], names: int) -> Model:
+        """Lay out Delbelopp for ``result`` and compute every integer its formulas will compute."""
+        m = cls(agreement, result, parts_sheet, inputs_sheet, input_columns, Columns(names),
+                tuple(r.lan_code for r in result.inputs.regions))
+        rules = agreement.rules
+        row = HEADER_ROW
+        # The budget lines: base amounts, carved-out parts, what the shares divide.
+        m.lines_header = row + 1
+        row += 1
+        for ln in rules.lines:
+            row += 1
+            m.line_rows[ln.name] = row
+        # The parts: how each one's amount is fixed.
+        row += 3
+        m.parts_header = row + 1
+        row += 1
+        for ln in rules.lines:
+            col = result.columns[ln.name]
+            carved = [p for p in ln.parts if p.amount]
+            split = [p for p in ln.parts if not p.amount]
+            for p in carved:
+                row += 1
+                m.split_rows[(ln.name, p.name)] = SplitRow(ln, p, row, "carved", col.parts[p.name].total)
+            if any(p.share for p in ln.parts):
+                m._split(ln, split, row)
+                row += len(split)
+            else:
+                for p in split:
+                    row += 1
+                    m.split_rows[(ln.name, p.name)] = SplitRow(ln, p, row, "rest", col.parts[p.name].total)
+        # The rural key, if a part is shared by it.
+        rural_keys = [k for k in dict.fromkeys(p.key for ln in rules.lines for p in ln.parts)
+                      if rules.keys[k].kind == "landsbygd"]
+        if rural_keys and result.inputs.rural_key:
+            row += 2
+            m.rural = m._rural(rural_keys[0], row)
+            row = m.rural.check_row
+        # One block per part, recipient by recipient.
+        for ln in rules.lines:
+            for p in ln.parts:
+                row += 2
+                block = m._block(ln, p, row)
+                m.blocks[(ln.name, p.name)] = block
+                row = block.check_row
+        m.last_row = row
+        return m
+
+    def _split(self, ln: Line, parts: Sequence[Part], row: int) -> None:
+        """The share parts and the rest part of a line, split by largest remainders in integers."""
+        params = self.result.parameters
+        shares = [p for p in parts if p.share]
+        dens = {p.name: denominator(params.fraction(p.share)) for p in shares}  # type: ignore[arg-type]
+        common = math.lcm(*dens.values())
+        unreduced: dict[str, int] = {}
+        texts: dict[str, str] = {}
+        for p in shares:
+            d = dens[p.name]
+            numerator = params.fraction(p.share) * d  # type: ignore[arg-type]
+            unreduced[p.name] = int(numerator) * (common // d)
+            texts[p.name] = f"ROUND({name_of(p.share)}*{d},0)*{common // d}"  # type: ignore[arg-type]
+        rest = next(p for p in parts if p.is_rest)
+        unreduced[rest.name] = common - sum(unreduced.values())
+        texts[rest.name] = f"{common}-(" + "+".join(texts[p.name] for p in shares) + ")"
+        g = math.gcd(*unreduced.values()) or 1
+        weights = {p.name: unreduced[p.name] // g for p in parts}
+        col = self.result.columns[ln.name]
+        remaining = sum(col.parts[p.name].total for p in parts)
+        q, r, ranks, left = _apportion(remaining, weights)
+        orders = {name: i + 1 for i, name in enumerate(sorted(weights))}
+        for i, p in enumerate(parts):
+            amount = q[p.name] + (1 if ranks[p.name] <= left else 0)
+            if amount != col.parts[p.name].total:
+                raise ExportError(f"the workbook's split of {ln.name} gives {p.name} {amount} kr, the tool "
+                                  f"{col.parts[p.name].total} kr")
+            self.split_rows[(ln.name, p.name)] = SplitRow(
+                ln, p, row + 1 + i, "split", amount, weights[p.name], texts[p.name], q[p.name], r[p.name],
+                ranks[p.name], orders[p.name])
+
+    def _rural(self, key: str, row: int) -> RuralBlock:
+        """The rural key's weights as integers, and whether they can be used with the data."""
+        params = self.result.parameters
+        spec = self.agreement.rules.keys[key]
+        values = params.weights(key)
+        dens = tuple(denominator(v) for v in values)
+        common = math.lcm(*dens)
+        numerators = tuple(int(v * common) for v in values)
+        ref_values = self.result.inputs.reference_weights or (Fraction(1),) * 3
+        ref_common = math.lcm(*(Fraction(v).denominator for v in ref_values))
+        reference = tuple(int(Fraction(v) * ref_common) for v in ref_values)
+        total_n, total_r = sum(numerators), sum(reference)
+        proportional = total_n > 0 and all(n * total_r == r * total_n for n, r in zip(numerators, reference,
+                                                                                      strict=True))
+        all_known = all(k.categories_known for k in self.result.inputs.rural_key)
+        title = row
+        rows = (row + 2, row + 3, row + 4)
+        return RuralBlock(
+            key, spec.weights, title, rows, row + 5, row + 6, row + 7, row + 8,
+            dens, common, numerators, reference, proportional, all_known,  # type: ignore[arg-type]
+            math.gcd(*numerators),
+        )
+
+    def rural_messages(self) -> tuple[str, str, str]:
+        """What the rural key's check cell says: proportional weights, known categories, or refused."""
+        n = len(self.codes)
+        ref_text = "/".join(str(x) for x in self.result.inputs.reference_weights)
+        known = sum(k.categories_known for k in self.result.inputs.rural_key)
+        return (
+            f"{OK}: vikterna är proportionella mot referensvikterna {ref_text}",
+            f"{OK}: invånarna per kategori är kända för alla mottagare",
+            f"fel: landsbygdsnyckeln anger för {n - known} av {n} mottagare bara den viktade summan vid "
+            f"referensvikterna {ref_text}; andra vikter än i den proportionen kräver invånare per kategori, "
+            "och verktyget vägrar räkna med dem (beloppen visas som fel, inte som felaktiga tal)",
+        )
+
+    def rural_check_value(self) -> str:
+        """The rural key's check cell as the workbook is written."""
+        rb = self.rural
+        assert rb is not None
+        good_p, good_k, refuse = self.rural_messages()
+        return good_p if rb.proportional else good_k if rb.all_known else refuse
+
+    def _rural_weights(self) -> dict[str, int]:
+        """Each region's integer weight under the rural key, as the formulas compute it."""
+        rb = self.rural
+        assert rb is not None
+        out = {}
+        for k in self.result.inputs.rural_key:
+            counts = (k.tatortsnara, k.gles, k.mycket_gles)
+            if rb.proportional:
+                if k.categories_known:
+                    out[k.lan_code] = sum(r * n for r, n in zip(rb.reference, counts, strict=True))  # type: ignore[misc]
+                else:
+                    out[k.lan_code] = int(k.vagd_summa or 0)
+            else:
+                out[k.lan_code] = sum(n * c for n, c in zip(rb.numerators, counts, strict=True)) // (rb.gcd or 1)  # type: ignore[misc]
+        return out
+
+    def _block(self, ln: Line, p: Part, row: int) -> PartBlock:
+        """One part, recipient by recipient: weights, floors, remainders, ranks, amounts."""
+        res = self.result
+        key = self.agreement.rules.keys[p.key]
+        if key.kind == "landsbygd":
+            weights = self._rural_weights()
+        else:
+            weights = {r.lan_code: r.count(key.column) for r in res.inputs.regions}
+        part = res.part(ln.name, p.name)
+        total = part.total
+        q, r, ranks, left = _apportion(total, weights)
+        for code in self.codes:
+            amount = q[code] + (1 if ranks[code] <= left else 0)
+            if amount != part.amounts[code]:
+                raise ExportError(f"the workbook's formulas give {ln.name}/{p.name} {code} {amount} kr, the tool "
+                                  f"{part.amounts[code]} kr")
+        n = len(self.codes)
+        first = row + 2
+        last = first + n - 1
+        label = f"{ln.label or ln.name}: {p.label or p.name}"
+        return PartBlock(ln, p, label, row, row + 1, first, last, last + 1, last + 2, last + 3, last + 4,
+                         total, weights, q, r, ranks, left)
+
+    # -- references ---------------------------------------------------------------------------
+
+    def cell(self, row: int, col: int, *, absolute: bool = False, local: bool = False) -> str:
+        """A cell of Delbelopp, from another sheet (or, with ``local``, from Delbelopp itself)."""
+        return ref(row, col, abs_row=absolute, abs_col=absolute, sheet=None if local else self.parts_sheet)
+
+    def input_cell(self, column: str, i: int, *, absolute: bool = False) -> str:
+        """The data of recipient ``i`` (0-based) in ``column`` on Underlag."""
+        from .cells import FIRST
+
+        return ref(FIRST + i, self.input_columns[column], abs_row=absolute, abs_col=absolute,
+                   sheet=self.inputs_sheet)
+
+    def input_range(self, column: str) -> str:
+        """Every recipient's data in ``column`` on Underlag."""
+        from .cells import FIRST
+
+        return range_ref(FIRST, FIRST + len(self.codes) - 1, self.input_columns[column], absolute=True,
+                         sheet=self.inputs_sheet)
+
+    def part_amount(self, line: str, part: str, i: int, *, local: bool = False) -> str:
+        """Recipient ``i``'s rounded amount of one part."""
+        b = self.blocks[(line, part)]
+        return self.cell(b.first + i, self.cols.amount, local=local)
+
+    def line_amount(self, line: str, i: int) -> tuple[str, int]:
+        """Recipient ``i``'s amount of a whole line (base + parts), as an expression, and its value."""
+        ln = self.agreement.rules.line(line)
+        terms = [name_of(ln.base)] if ln.base else []
+        terms += [self.part_amount(line, p.name, i) for p in ln.parts]
+        return "+".join(terms), self.result.columns[line].amount(self.codes[i])
+
+    def amount_expr(self, column: str, i: int) -> str:
+        """Recipient ``i``'s amount in an amount column, as an expression over Delbelopp and the parameters."""
+        spec = self.agreement.rules.column(column)
+        if spec.kind == "part":
+            return self.part_amount(spec.ref[0], spec.ref[1], i)
+        if spec.kind == "line":
+            return self.line_amount(spec.ref[0], i)[0]
+        return "+".join(f"({self.amount_expr(c, i)})" if self.agreement.rules.column(c).kind == "line"
+                        else self.amount_expr(c, i) for c in spec.ref)
+
+    def expected_total(self, column: str) -> str:
+        """What an amount column must sum to: its line's total, its part's amount, or their sum."""
+        spec = self.agreement.rules.column(column)
+        if spec.kind == "line":
+            return name_of(self.agreement.rules.line(spec.ref[0]).total)
+        if spec.kind == "part":
+            s = self.split_rows[(spec.ref[0], spec.ref[1])]
+            return self.cell(s.row, self.cols.amount, absolute=True)
+        return "+".join(self.expected_total(c) for c in spec.ref)
+
+    def value_piece(self, key: str) -> tuple[str, str]:
+        """A parameter's value inside a live text: kronor with the reader's thousands separator,
+        a share or weight as the fraction the model reads it as; with the tool's text."""
+        params = self.result.parameters
+        value = params[key]
+        info = self.agreement.parameter_info.get(key)
+        if params.kind(key) == "amount":
+            unit = info.unit if info else "kr"
+            return f'FIXED({name_of(key)},0)&" {unit}"', f"{kr(int(value))} {unit}"
+        exact = ref(self.param_rows[key], self.param_exact_col, abs_row=True, abs_col=True, sheet=self.param_sheet)
+        return exact, str(Fraction(value))
+
+    def rural_display(self, part: tuple[str, ...], i: int) -> str:
+        """Recipient ``i``'s weighted rural population at the scenario's weights (the tool's W), for display."""
+        rb = self.rural
+        assert rb is not None
+        b = self.blocks[(part[0], part[1])]
+        c = self.cols
+        weight = self.cell(b.first + i, c.weight)
+        n_cells = [self.cell(row, c.floor, absolute=True) for row in rb.rows]
+        p_cell = self.cell(rb.proportional_row, c.weight, absolute=True)
+        gcd = self.cell(rb.gcd_row, c.weight, absolute=True)
+        total_r = sum(rb.reference)
+        return (f'IF({p_cell}="ja",{weight}*({"+".join(n_cells)})/({rb.common}*{total_r}),'
+                f"{weight}*{gcd}/{rb.common})")
+
+    def line_ok(self, ln: Line) -> str:
+        """A formula condition: the line's parameters are valid and leave a non-negative rest for each part."""
+        conds = [amount_ok(name_of(ln.total))]
+        if ln.base:
+            conds.append(amount_ok(name_of(ln.base)))
+        carved = [name_of(p.amount) for p in ln.parts if p.amount]
+        conds += [amount_ok(c) for c in carved]
+        conds += [share_ok(name_of(p.share)) for p in ln.parts if p.share]
+        rest = self.rest_expr(ln)
+        conds.append(f"{rest}>=0")
+        if carved:
+            conds.append(f"{rest}-({'+'.join(carved)})>=0")
+        rest_part = next((s for (line, _), s in self.split_rows.items() if line == ln.name and s.kind == "split"
+                          and s.part.is_rest), None)
+        if rest_part is not None:
+            conds.append(f"({rest_part.unreduced})>=0")
+        return f"IFERROR(AND({','.join(conds)}),FALSE)"
+
+    def rest_expr(self, ln: Line) -> str:
+        """``total − n · base``: what a line leaves after its base amounts."""
+        total = name_of(ln.total)
+        return f"({total}-{len(self.codes)}*{name_of(ln.base)})" if ln.base else total
+
+    def line_check(self, ln: Line, summed: str) -> str:
+        """The check formula of a line: its parameters, then whether ``summed`` equals its total."""
+        total = name_of(ln.total)
+        rest = self.rest_expr(ln)
+        carved = [name_of(p.amount) for p in ln.parts if p.amount]
+        bad = "fel: en parameter är inget giltigt värde (se bladet Parametrar)"
+        msgs = [(f"NOT({self.line_ok_params(ln)})", bad)]
+        if ln.base:
+            msgs.append((f"{rest}<0", "fel: grundbeloppen är tillsammans större än budgeten"))
+        if carved:
+            msgs.append((f"{rest}-({'+'.join(carved)})<0", "fel: de fasta delarna är större än det som återstår"))
+        if any(p.share for p in ln.parts):
+            msgs.append((f"NOT({self.line_ok(ln)})", "fel: andelarna är tillsammans större än 1"))
+        msgs.append((f"ISERROR({summed})", "fel: en del kan inte beräknas (se dess kontroll)"))
+        formula = f'IF({summed}={total},"{OK}","fel: summan är inte budgeten")'
+        for cond, msg in reversed(msgs):
+            formula = f'IF({cond},"{msg}",{formula})'
+        return f'=IFERROR({formula},"{bad}")'
+
+    def line_ok_params(self, ln: Line) -> str:
+        """A formula condition: every parameter of the line is a valid value (no arithmetic)."""
+        conds = [amount_ok(name_of(ln.total))]
+        if ln.base:
+            conds.append(amount_ok(name_of(ln.base)))
+        conds += [amount_ok(name_of(p.amount)) for p in ln.parts if p.amount]
+        conds += [share_ok(name_of(p.share)) for p in ln.parts if p.share]
+        return f"AND({','.join(conds)})"
