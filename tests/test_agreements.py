@@ -287,3 +287,16 @@ def test_a_rural_key_that_lacks_a_recipient_names_the_file(tmp_path: Path) -> No
     result = invoke("allocate", "--agreement", folder)
     assert result.exit_code == 2
     assert "landsbygd_weights.csv" in result.output and "13 Halland" in result.output
+
+
+def test_a_definition_is_read_with_exact_decimals_and_within_its_size(tmp_path: Path) -> None:
+    folder = _definition(tmp_path)
+    path = folder / "agreement.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n" + "#" * (1024 * 1024) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="the definition is 1 0.* bytes; a definition is at most 1 048 576 bytes"):
+        load_agreement(folder)
+    from godnaravard.agreements import _decimals_as_text, parse_value
+
+    assert _decimals_as_text({"a": [__import__("decimal").Decimal("0.00001")]}) == {"a": ["0.00001"]}
+    assert parse_value("k", "0.00001", "share") == __import__("fractions").Fraction(1, 100_000)

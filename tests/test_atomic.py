@@ -138,3 +138,51 @@ def test_relative_path_in_current_directory(tmp_path: Path, monkeypatch: pytest.
 def test_text_is_written_byte_for_byte(tmp_path: Path) -> None:
     atomic_write_text(tmp_path / "t.csv", "a,ö\r\nb,å\n")
     assert (tmp_path / "t.csv").read_bytes() == "a,ö\r\nb,å\n".encode()
+
+
+def test_temporary_files_carry_the_process_id(tmp_path: Path) -> None:
+    seen: list[Path] = []
+    atomic_write(tmp_path / "out.txt", lambda tmp: seen.append(tmp))
+    assert seen[0].name.startswith(f".out.txt.{os.getpid()}-") and seen[0].name.endswith(".tmp")
+
+
+def test_stale_temporaries_of_the_target_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    import time
+
+    import godnaravard.atomic as atomic
+
+    old = time.time() - 2 * 3600
+    dead = tmp_path / ".out.txt.999999999-abcdefgh.tmp"  # no such process
+    alive = tmp_path / f".out.txt.{os.getppid()}-abcdefgh.tmp"  # a running process: still writing
+    legacy = tmp_path / ".out.txt.abcdefgh.tmp"  # an earlier version's, two hours old
+    fresh_legacy = tmp_path / ".out.txt.zyxwvuts.tmp"  # an earlier version's, just now
+    foreign = [tmp_path / ".other.txt.999999999-abcdefgh.tmp", tmp_path / ".out.txt.tmp",
+               tmp_path / "out.txt.999999999-abcdefgh.tmp", tmp_path / ".out.txt.999999999-abcdefgh.tmp.keep"]
+    for path in (dead, alive, legacy, fresh_legacy, *foreign):
+        path.write_bytes(b"x")
+    for path in (dead, alive, legacy, *foreign):
+        os.utime(path, (old, old))
+    atomic_write_text(tmp_path / "out.txt", "new")
+    assert not dead.exists() and not legacy.exists()
+    assert alive.exists() and fresh_legacy.exists() and all(p.exists() for p in foreign)
+    assert atomic._pending == {}
+
+
+def test_a_device_or_pipe_is_never_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="is a device, pipe or socket"):
+        atomic_write_text(fifo, "x", force=True)
+    assert fifo.is_fifo()
+
+
+def test_signal_handlers_are_installed_only_while_writing(tmp_path: Path) -> None:
+    import signal
+
+    from godnaravard.atomic import _on_signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    during: list[object] = []
+    atomic_write(tmp_path / "out.txt", lambda tmp: during.append(signal.getsignal(signal.SIGTERM)))
+    assert during == [_on_signal] if before is signal.SIG_DFL else during == [before]
+    assert signal.getsignal(signal.SIGTERM) is before

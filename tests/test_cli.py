@@ -198,3 +198,36 @@ def test_every_help_that_takes_set_points_to_the_parameters_command(command: str
                                      ["agreements"], ["parameters"]])
 def test_the_human_format_is_called_table_everywhere(command: list[str]) -> None:
     assert invoke(*command, "--format", "table").exit_code in (0, 1)
+
+
+def test_a_key_given_twice_to_set_is_refused() -> None:
+    proc = invoke("allocate", "--set", "ambulans.grundbelopp=1", "--set", " ambulans.grundbelopp =2")
+    assert proc.exit_code == 2
+    assert "ambulans.grundbelopp is given twice (ambulans.grundbelopp=1 and ambulans.grundbelopp=2)" in proc.stderr
+
+
+def test_an_allocation_refused_by_the_core_names_the_scenario_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "s.toml").write_text('name = "s"\nbase = "2024"\n[parameters]\n"ambulans.grundbelopp" = 100_000_000\n',
+                                     encoding="utf-8")
+    proc = invoke("allocate", "--scenario", "s.toml", cwd=tmp_path)
+    assert proc.exit_code == 2
+    assert proc.stderr.startswith("godnaravard: error: s.toml: ambulans.grundbelopp 100000000 kr × 21 regions")
+    both = invoke("allocate", "--scenario", "s.toml", "--set", "ambulans.total=1", cwd=tmp_path)
+    assert both.stderr.startswith("godnaravard: error: s.toml (with --set): ambulans.grundbelopp")
+
+
+def test_a_failed_write_of_xlsxwriter_is_the_disk_error_it_wraps(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import errno
+
+    from xlsxwriter.exceptions import FileCreateError
+    from xlsxwriter.workbook import Workbook
+
+    def full(self):  # type: ignore[no-untyped-def]
+        raise FileCreateError(OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(Workbook, "close", full)
+    (tmp_path / "old.xlsx").write_bytes(b"old")
+    proc = invoke("export", "--output", "old.xlsx", "--force", cwd=tmp_path)
+    assert proc.exit_code == 2
+    assert proc.stderr == "godnaravard: error: cannot write old.xlsx: No space left on device (nothing was written)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.xlsx"] and (tmp_path / "old.xlsx").read_bytes() == b"old"

@@ -91,8 +91,8 @@ def test_parse_count_accepts(cell: object, expected: int) -> None:
         ("2 455.914", "a decimal count"),
         ("24 55 914", "expected a whole number"),
         ("1e6", "expected a whole number, got '1e6'"),
-        ("\u0661\u0662", "expected a whole number"),
-        ("²", "expected a whole number"),
+        ("\u0661\u0662", "numbers are read only with the digits 0-9"),
+        ("²", "numbers are read only with the digits 0-9"),
         (True, "truth value TRUE"),
         (MAX_POPULATION + 1, "too large to be a count of people"),
         ("999 999 999 999", "too large"),
@@ -387,3 +387,41 @@ def test_scbs_short_form_names_the_bad_rows(tmp_path: Path) -> None:
     assert "row 2, column 'Län': unknown län '99 Atlantis län'" in text
     assert "län 03 (Uppsala) appears again; it is first on row 3" in text
     assert "no row for 2 län: 01 Stockholm, 25 Norrbotten" in text
+
+
+# --- Capped problems, safe excerpts, one way of reading digits (issue 13) -----------------------
+
+
+def test_input_error_keeps_100_problems_and_counts_the_rest_also_when_merged() -> None:
+    from godnaravard.errors import Problem
+
+    many = InputError([Problem("a.csv", f"p{i}", row=i) for i in range(250)])
+    assert many.count == 250 and len(many.problems) == MAX_PROBLEMS + 1
+    assert str(many.problems[-1]) == "a.csv: ... and 150 more problems not shown"
+    merged = InputError([*many.problems, Problem("b.csv", "one more")])  # as load_inputs merges two files
+    assert merged.count == 251 and str(merged.problems[-1]).endswith("... and 151 more problems not shown")
+    counted = InputError([Problem("c.csv", "built")], more=3_000_000)  # found, never built
+    assert counted.count == 3_000_001 and counted.problems[-1].more == 3_000_000
+
+
+def test_a_file_that_is_no_table_is_quoted_in_a_few_safe_characters(tmp_path: Path) -> None:
+    path = write(tmp_path / "secret.txt", "token=0123456789abcdefghijklmnop;\u03a9mega;x\nmore\n")
+    (message,) = problems_of(load_population, path)
+    assert "row 1 holds 'token=012345678…', '?mega', 'x'" in message
+    assert "abcdef" not in message and "\u03a9" not in message
+
+
+def test_control_characters_from_a_file_never_reach_the_terminal(tmp_path: Path) -> None:
+    from godnaravard.errors import Problem
+
+    text = str(Problem("f.xlsx", "unknown column", row=1, column="\x1b[2J\u202eevil"))
+    assert text == "f.xlsx, row 1, column '\\x1b[2J\\u202eevil': unknown column"
+
+
+def test_an_input_table_has_at_most_10000_rows(tmp_path: Path) -> None:
+    from godnaravard.inputs import MAX_ROWS
+
+    path = write(tmp_path / "long.csv", POP_LINES[0] + "\n" + "01,Stockholm,Region Stockholm,1,1\n" * MAX_ROWS)
+    assert problems_of(load_population, path) == [
+        f"{path}: the file has more than 10 000 rows; an input table of this kind has at most 10 000"
+    ]

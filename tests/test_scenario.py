@@ -319,3 +319,59 @@ def test_the_example_scenarios_run(tmp_path: Path) -> None:
         alloc = allocate(path)
         assert not alloc.scenario.is_baseline, path
         assert_budget_lines_exact(alloc.result)
+
+
+# --- Hostile scenario files (issue 13) ----------------------------------------------------------
+
+
+def test_toml_decimals_are_read_exactly(tmp_path: Path) -> None:
+    path = write(tmp_path / "d.toml", 'name = "d"\nbase = "2024"\n[parameters]\n"kommuner.andel_insatser" = 0.00001\n'
+                                      '"landsbygd.vikt.gles" = { value = 4.000000000000000001, source = "x" }\n')
+    sc = load_scenario(path)
+    assert sc.parameters["kommuner.andel_insatser"] == Fraction(1, 100_000)
+    assert sc.parameters["landsbygd.vikt.gles"] == Fraction(4_000_000_000_000_000_001, 10**18)
+
+
+def test_a_long_chain_of_bases_is_refused_without_recursion(tmp_path: Path) -> None:
+    for i in range(1500):
+        write(tmp_path / f"c{i}.toml", f'name = "c{i}"\nbase = "c{i + 1}.toml"\n')
+    write(tmp_path / "c1500.toml", 'name = "end"\nbase = "2024"\n')
+    [p] = problems_of(tmp_path / "c0.toml")
+    assert p.column == "base" and "the chain of bases is longer than 100 scenario files" in p.message
+    assert load_scenario(tmp_path / "c1401.toml").name == "c1401"  # 99 bases: fine
+
+
+def test_a_long_loop_names_its_files_briefly(tmp_path: Path) -> None:
+    for i in range(50):
+        write(tmp_path / f"l{i}.toml", f'name = "l{i}"\nbase = "l{(i + 1) % 50}.toml"\n')
+    [p] = problems_of(tmp_path / "l0.toml")
+    assert p.file == str(tmp_path / "l49.toml") and "form a loop of 50 file(s)" in p.message and "…" in p.message
+
+
+def test_only_a_regular_scenario_file_of_at_most_a_megabyte_is_read(tmp_path: Path) -> None:
+    [p] = problems_of(Path("/dev/zero"))
+    assert p.message == "this is a device, not a scenario file (only regular files are read)"
+    big = write(tmp_path / "big.toml", 'name = "big"\n' + "#" * 1024 * 1024)
+    [p] = problems_of(big)
+    assert "the scenario file is 1 048 589 bytes; a scenario file is at most 1 048 576 bytes" in p.message
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("１０", r"U\+FF11 FULLWIDTH DIGIT ONE"),
+    ("9" * 25, "the amount has more than 24 digits"),
+    ("1" + "0" * 23, None),
+])
+def test_amounts_have_ascii_digits_and_at_most_24_of_them(value: str, message: str | None) -> None:
+    if message is None:
+        assert parse_value("ambulans.total", value) == 10**23
+        return
+    with pytest.raises(ValueError, match=message):
+        parse_value("ambulans.total", value)
+
+
+@pytest.mark.parametrize("value", ["1/" + "9" * 25, "0." + "0" * 24 + "1", "1e-999999999", "٣/4"])
+def test_shares_with_longer_or_other_digits_are_refused_quickly(value: str) -> None:
+    from decimal import Decimal
+
+    with pytest.raises(ValueError, match="more than 24 digits|digits 0-9"):
+        parse_value("kommuner.andel_insatser", Decimal(value) if "e" in value else value)

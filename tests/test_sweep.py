@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
+import time
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -28,16 +30,26 @@ from godnaravard.lan import LAN
 from godnaravard.resources import data_file
 from godnaravard.scenario import baseline
 from godnaravard.sweep import (
+    Engine,
+    OutputTooLarge,
+    ParquetOverflow,
     ScenarioError,
     ScenarioSet,
+    SlowSweepWarning,
+    ValueRange,
     compute,
     grid,
+    iter_frames,
     parse_spec,
+    prepare,
     read_scenarios,
     run,
     scenarios_from_records,
+    slow_path_notice,
     sweep,
+    write_csv,
     write_frame,
+    write_stream,
 )
 from godnaravard.sweep.engine import _weights
 
@@ -480,9 +492,9 @@ def test_rank_key_beyond_int64_uses_lexsort_and_matches() -> None:
     # 21 regions of ~90 million: (W² + W)·n > 2**63, so ranking goes through np.lexsort.
     pops = [90_000_000 - 7 * i for i in range(20)] + [90_000_000]
     inputs = make_inputs(pops, hsl=[95_000_000] * 21)
-    assert not _weights([pops], [False], None, 21).composite
-    assert not _weights([[95_000_000] * 21], [False], None, 21).composite
-    assert _weights([[10**6] * 21], [False], None, 21).composite
+    assert not _weights([pops], [False], 21).composite
+    assert not _weights([[95_000_000] * 21], [False], 21).composite
+    assert _weights([[10**6] * 21], [False], 21).composite
     sset = grid({"ambulans.total": "46000000:46000100:7", "kommuner.total": "0:101:5"})
     result = compute(inputs, BASE, sset)
     assert result.core_scenarios == 0
@@ -726,3 +738,266 @@ def test_progress_bar_does_not_change_the_result(capsys: pytest.CaptureFixture[s
     for col in AMOUNT:
         assert (with_bar.amounts[col] == without.amounts[col]).all()
     assert capsys.readouterr().out == ""  # the bar writes to stderr only
+
+
+# --------------------------------------------------------------------------- scale and hostile input (issue 13)
+
+
+def test_grids_are_counted_before_they_are_built() -> None:
+    # 10**6 × 10**6 values: refused from the counts alone, no value list is built.
+    t0 = time.perf_counter()
+    with pytest.raises(InputError, match="the grid has 1 000 000 000 000 scenarios") as info:
+        grid({"ambulans.grundbelopp": "0:999999:1", "kommuner.total": "0:999999:1"})
+    assert "at most 10 000 000" in info.value.problems[0].message
+    # A range of 10**15 values is counted by arithmetic, and so is a list by its commas.
+    with pytest.raises(InputError, match="1 000 000 000 000 001 values"):
+        parse_spec("kommuner.total", "0:1000000000000000:1")
+    with pytest.raises(InputError, match="the grid has"):
+        grid({"kommuner.total": "0:1000000000000000:1", "ambulans.grundbelopp": "1,2,x"})  # x is never parsed
+    assert time.perf_counter() - t0 < 1
+    # A range of ten million values is three numbers, not a list, and its scenarios are never listed.
+    big = grid({"kommuner.total": "0:9999999:1"})
+    assert isinstance(big.levels["kommuner.total"], ValueRange) and big.size == 10_000_000
+    assert big.values(1234567) == {"kommuner.total": 1234567}
+    assert list(big.codes_at("kommuner.total", 5, 8)) == [5, 6, 7]
+
+
+def test_a_negative_step_is_reported_as_such() -> None:
+    with pytest.raises(InputError) as info:
+        parse_spec("ambulans.grundbelopp", "2000000:0:-500000")
+    message = info.value.problems[0].message
+    assert "step of '2000000:0:-500000' is negative" in message and "0:2000000:500000" in message
+    assert "cannot be negative" not in message
+    proc = invoke("sweep", "--vary", "kommuner.andel_insatser=0:1:-1/4")
+    assert proc.exit_code == 2 and "is negative; a range counts up" in proc.stderr
+    # A value below zero is still refused as a value.
+    with pytest.raises(InputError, match="cannot be negative"):
+        parse_spec("ambulans.grundbelopp", "-5:10:5")
+
+
+def _csv_of(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    write_csv(frame, buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 50, 10**6])
+def test_streamed_csv_equals_the_frame_byte_for_byte(tmp_path: Path, chunk_rows: int) -> None:
+    # Core scenarios (huge totals, some beyond int64) among fast ones, so chunks differ in kind.
+    records = [{"scenario": f"s{k}", "kommuner.total": [750_000_000 + k, 10**18, 2**70][k % 3],
+                "kommuner.andel_insatser": f"{k % 5}/4"} for k in range(12)]
+    expected = _csv_of(sweep(scenarios=records, notify=lambda _: None))
+    engine, _ = prepare(scenarios=records)
+    out = write_stream(engine, tmp_path / "s.csv", chunk_rows=chunk_rows)
+    assert (tmp_path / "s.csv").read_bytes() == expected and out.bytes == len(expected)
+    assert (out.scenarios, out.rows, out.core_scenarios) == (12, 12 * 21, 8)
+    stream = io.BytesIO()
+    write_stream(engine, stream=stream, chunk_rows=chunk_rows)
+    assert stream.getvalue() == expected
+
+
+def test_streamed_grid_csv_and_parquet_equal_in_memory(tmp_path: Path) -> None:
+    vary = {"ambulans.grundbelopp": "0:2000000:250000", "kommuner.andel_insatser": "0:1:1/7",
+            "landsbygd.vikt.gles": "4", "regioner.landsbygd_total": "300000000,300000001"}
+    frame = sweep(vary)
+    engine, _ = prepare(vary)
+    write_stream(engine, tmp_path / "small.csv", chunk_rows=21 * 5)
+    assert (tmp_path / "small.csv").read_bytes() == _csv_of(frame)
+    # Parquet: one row group per chunk, the same cells as one chunk and as the frame.
+    write_stream(engine, tmp_path / "small.parquet", chunk_rows=21 * 5)
+    write_stream(engine, tmp_path / "one.parquet")
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(tmp_path / "small.parquet").num_row_groups > 5
+    for name in ("small.parquet", "one.parquet"):
+        back = pd.read_parquet(tmp_path / name)
+        assert list(back.columns) == list(frame.columns)
+        for col in frame.columns:
+            assert back[col].astype(str).tolist() == frame[col].astype(str).tolist(), (name, col)
+        assert all(back[c].dtype == np.int64 for c in AMOUNT)
+    # The command line streams the same bytes to stdout and to a file.
+    args = [a for k, v in vary.items() for a in ("--vary", f"{k}={v}")]
+    assert invoke("sweep", *args).stdout_bytes == _csv_of(frame)
+
+
+def test_long_ranges_are_computed_from_their_levels(inputs: core.Inputs) -> None:
+    # More values than the engine lists (2**16): amounts and shares come from start + i·step.
+    sset = grid({"kommuner.total": "750000000:750070000:1"})
+    result = compute(inputs, BASE, sset)
+    shares = grid({"kommuner.andel_insatser": "0:1:1/70001"})
+    by_share = compute(inputs, BASE, shares)
+    for res in (result, by_share):
+        picks = [0, 1, 65_535, 65_536, 65_537, res.scenarios.size - 1]
+        sample = ScenarioSet(keys=res.scenarios.keys, levels=res.scenarios.levels,
+                             codes={k: np.array([res.scenarios.level_of(k, i) for i in picks])
+                                    for k in res.scenarios.keys})
+        sub = compute(inputs, BASE, sample)
+        assert_matches_core(inputs, BASE, sub)
+        for j, i in enumerate(picks):
+            assert all((res.amounts[c][i] == sub.amounts[c][j]).all() for c in AMOUNT)
+    frame = next(prepare({"kommuner.andel_insatser": "0:1:1/70001"})[0].chunks(3, start=70_000)).to_frame()
+    assert frame["kommuner.andel_insatser"].astype(str).unique().tolist() == ["70000/70001", "1"]
+
+
+def test_tables_beyond_the_budget_are_computed_per_scenario(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without room for tables, every line is computed per scenario, with the same numbers; the
+    # rural weights of a file's scenarios (each row its own vector) and of a grid (every combination).
+    inputs = make_inputs([100_000 + 13 * i for i in range(21)])
+    vary = {"landsbygd.vikt.gles": "1,4,9/2", "kommuner.andel_insatser": "0,1/3", "ambulans.grundbelopp": "0,7"}
+    records = [{"landsbygd.vikt.gles": f"{k % 4}/3", "landsbygd.vikt.mycket_gles": k % 7 + 1,
+                "regioner.landsbygd_total": 300_000_000 + k} for k in range(15)]
+    with_tables = [compute(inputs, BASE, grid(vary)), compute(inputs, BASE, scenarios_from_records(records))]
+    monkeypatch.setattr("godnaravard.sweep.engine.TABLE_BYTES", 0)
+    engine = Engine(inputs, BASE, grid(vary))
+    assert not any(plan.space.table for plan in engine.plans)
+    without = [compute(inputs, BASE, grid(vary)), compute(inputs, BASE, scenarios_from_records(records))]
+    for a, b in zip(with_tables, without, strict=True):
+        assert all((a.amounts[c] == b.amounts[c]).all() for c in AMOUNT)
+        assert_matches_core(inputs, BASE, b)
+
+
+def test_too_many_rural_weight_vectors_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("godnaravard.sweep.engine.MAX_WEIGHT_VECTORS", 10)
+    with pytest.raises(InputError, match="rural weights take 12 different combinations"):
+        compute(make_inputs(list(range(1, 22))), BASE, grid({"landsbygd.vikt.gles": "1:12:1"}))
+
+
+def test_output_above_the_size_limit_needs_force(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("godnaravard.sweep.output.MAX_OUTPUT_BYTES", 20_000)
+    args = ("sweep", "--vary", "ambulans.grundbelopp=0:2000000:10000")
+    for target in ("big.csv", "big.parquet", None):
+        extra = ("--output", tmp_path / target) if target else ()
+        proc = invoke(*args, *extra)
+        assert proc.exit_code == 2 and "Traceback" not in proc.output
+        assert "would write about" in proc.stderr and "add --force" in proc.stderr
+        assert "201 scenarios × 21 regions = 4 221 rows" in proc.stderr and proc.stdout == ""
+        assert list(tmp_path.iterdir()) == []  # no file, no temporary file
+    proc = invoke(*args, "--output", tmp_path / "big.csv", "--force")
+    assert proc.exit_code == 0 and len((tmp_path / "big.csv").read_text().splitlines()) == 4222
+    engine, _ = prepare({"ambulans.grundbelopp": "0:2000000:10000"})
+    with pytest.raises(OutputTooLarge):
+        write_stream(engine, stream=io.BytesIO())
+
+
+def test_frames_in_memory_are_refused_above_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("godnaravard.sweep.MAX_FRAME_ROWS", 100)
+    with pytest.raises(InputError, match="at most 100 rows: stream it to a file with write_sweep"):
+        sweep({"ambulans.grundbelopp": "0:5:1"})
+    frames = list(iter_frames({"ambulans.grundbelopp": "0:5:1"}, chunk_scenarios=4))
+    assert [len(f) for f in frames] == [84, 42]
+    assert pd.concat(frames).scenario.tolist() == [s for s in range(1, 7) for _ in range(21)]
+
+
+def test_parquet_beyond_int64_is_a_clear_error(tmp_path: Path) -> None:
+    out = tmp_path / "x.parquet"
+    # A varied amount beyond int64: refused before anything is computed.
+    proc = invoke("sweep", "--vary", f"kommuner.total=750000000,{2**70}", "--output", out)
+    assert proc.exit_code == 2 and "Traceback" not in proc.output
+    assert f"kommuner.total = {2**70} does not fit Parquet's 64-bit integers" in proc.stderr
+    assert "write CSV instead" in proc.stderr
+    # Amounts beyond int64 from a base beyond it: found while writing; the file never appears.
+    proc = invoke("sweep", "--set", f"kommuner.total={2**70}", "--vary", "ambulans.grundbelopp=0,1",
+                  "--output", out)
+    assert proc.exit_code == 2 and "Traceback" not in proc.output
+    assert "scenario 1, 01: kommuner = " in proc.stderr and "does not fit Parquet" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+    # CSV holds them.
+    proc = invoke("sweep", "--set", f"kommuner.total={2**70}", "--vary", "ambulans.grundbelopp=0,1",
+                  "--output", tmp_path / "x.csv")
+    assert proc.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "x.csv").read_text())))
+    assert sum(int(r["kommuner"]) for r in rows if r["scenario"] == "1") == 2**70
+    frame = pd.DataFrame({"kommuner": pd.Series([2**70], dtype=object)})
+    with pytest.raises(ParquetOverflow):
+        write_frame(frame, tmp_path / "y.parquet")
+
+
+def test_csv_text_cells_that_would_start_a_formula_are_text(tmp_path: Path) -> None:
+    ids = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "\tx", "\rx", "＝1", "plain", "'=kept"]
+    records = [{"scenario": label, "ambulans.grundbelopp": k} for k, label in enumerate(ids)]
+    engine, _ = prepare(scenarios=records)
+    for chunk_rows in (21, 10**6):
+        stream = io.BytesIO()
+        write_stream(engine, stream=stream, chunk_rows=chunk_rows)
+        text = stream.getvalue().decode("utf-8")
+        got = list(csv.DictReader(io.StringIO(text, newline="")))
+        labels = list(dict.fromkeys(r["scenario"] for r in got))
+        assert labels == ["'" + i if i != "plain" and i != "'=kept" else i for i in ids]
+        # Numbers stay numbers: amounts and varied values are untouched.
+        assert [int(r["ambulans.grundbelopp"]) for r in got[::21]] == list(range(len(ids)))
+        assert all(not r["ambulans"].startswith("'") for r in got)
+    assert stream.getvalue() == _csv_of(sweep(scenarios=records))  # the frame writer defuses the same way
+    # A file's ids, and a region name from an own population file, as a spreadsheet reads them.
+    path = tmp_path / "s.csv"
+    path.write_text('scenario;ambulans.grundbelopp\n"=HYPERLINK(""http://x"",""y"")";1\n-3;2\n', encoding="utf-8")
+    own = tmp_path / "pop.csv"
+    own.write_text(GNV.recipients.path.read_text(encoding="utf-8").replace("Region Uppsala", "-Uppsala"),
+                   encoding="utf-8")
+    proc = invoke("sweep", "--scenarios", path, "--population", own)
+    assert proc.exit_code == 0, proc.stderr
+    got = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert {r["scenario"] for r in got} == {"'=HYPERLINK(\"http://x\",\"y\")", "'-3"}
+    assert {r["region"] for r in got if r["lan_code"] == "03"} == {"'-Uppsala"}
+    # Parquet holds the text as it is.
+    invoke("sweep", "--scenarios", path, "--output", tmp_path / "s.parquet")
+    assert set(pd.read_parquet(tmp_path / "s.parquet").scenario.astype(str)) == {
+        '=HYPERLINK("http://x","y")', "-3"}
+
+
+def test_scenario_files_are_bounded_before_they_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("ambulans.grundbelopp\n" + "".join(f"{k}\n" for k in range(30)), encoding="utf-8")
+    monkeypatch.setattr("godnaravard.sweep.scenarios.MAX_FILE_BYTES", 50)
+    with pytest.raises(InputError, match="a scenario file is at most 50 bytes"):
+        read_scenarios(path)
+    monkeypatch.setattr("godnaravard.sweep.scenarios.MAX_FILE_BYTES", 10**6)
+    monkeypatch.setattr("godnaravard.sweep.scenarios.MAX_FILE_SCENARIOS", 20)
+    with pytest.raises(InputError, match="more than 21 rows"):
+        read_scenarios(path)
+    assert read_scenarios(path.write_text("ambulans.grundbelopp\n1\n2\n") and path).size == 2
+    # Only regular files are read: a folder or a named pipe (which would block) is refused as such.
+    proc = invoke("sweep", "--scenarios", tmp_path)
+    assert proc.exit_code == 2 and "folder" in proc.stderr
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    proc = invoke("sweep", "--scenarios", fifo)
+    assert proc.exit_code == 2 and "named pipe" in proc.stderr
+
+
+def test_leaving_the_fast_path_is_said_once_before_it_starts(tmp_path: Path) -> None:
+    # Totals of 10**13 kr times 2.4 million inhabitants exceed int64: the exact core computes them.
+    vary = ("--vary", "kommuner.total=750000000,10000000000000,10000000000001")
+    proc = invoke("sweep", *vary, "--output", tmp_path / "s.csv")
+    assert proc.exit_code == 0, proc.stderr
+    notes = [line for line in proc.stderr.splitlines() if line.startswith("godnaravard: note:")]
+    assert len(notes) == 1
+    assert "2 of 3 scenarios exceed the int64 bounds" in notes[0] and "exact Python core" in notes[0]
+    assert " ms each, about " in notes[0] and " in all" in notes[0]
+    assert "note" not in invoke("sweep", "--vary", "kommuner.total=750000000").stderr
+    # The API warns, or tells ``notify``, once.
+    told: list[str] = []
+    frame = sweep({"kommuner.total": "10000000000000,10000000000001"}, notify=told.append)
+    assert len(told) == 1 and told[0].startswith("all 2 scenarios exceed")
+    assert frame.groupby("scenario").kommuner.sum().tolist() == [10**13, 10**13 + 1]
+    with pytest.warns(SlowSweepWarning, match="the scenario exceeds"):
+        sweep({"kommuner.total": "10000000000000"})
+    # A refusal among the first slow scenarios is found before anything is written.
+    stream = io.BytesIO()
+    engine, _ = prepare({"ambulans.grundbelopp": [0, 10**19]})
+    with pytest.raises(ScenarioError, match="scenario 2"):
+        slow_path_notice(engine)
+    assert stream.getvalue() == b""
+
+
+def test_progress_counts_every_scenario_written(tmp_path: Path) -> None:
+    steps: list[int] = []
+    engine, _ = prepare({"kommuner.total": "750000000,10000000000000", "ambulans.grundbelopp": "0:9:1"})
+    write_stream(engine, tmp_path / "s.parquet", chunk_rows=21 * 3, progress=steps.append)
+    assert sum(steps) == 20 and steps.count(1) >= 10  # the ten slow ones one by one
+
+
+def test_a_value_given_twice_is_one_category() -> None:
+    frame = sweep({"kommuner.andel_insatser": "1/2,0.5"})
+    assert frame.scenario.nunique() == 2 and list(frame["kommuner.andel_insatser"].cat.categories) == ["1/2"]
+    first, second = (rows[list(AMOUNT)].to_numpy() for _, rows in frame.groupby("scenario"))
+    assert (first == second).all()

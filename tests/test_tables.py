@@ -159,10 +159,11 @@ def test_a_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, "p.csv", csv_text())
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(where: Path) -> int:
+        raise PermissionError(13, "Permission denied", str(where))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    # (the file is opened by tables._open_regular, without blocking; root may read any file)
+    monkeypatch.setattr("godnaravard.tables._open_regular", refuse)
     assert error_of(path).endswith("p.csv: the file cannot be read: permission denied")
 
 
@@ -282,3 +283,113 @@ def test_chart_sheets_are_skipped_or_refused(tmp_path: Path) -> None:
     assert "the sheet 'Diagram' is a chart, not a table (sheets with cells: Data)" in error_of(
         f"{path}#Diagram"
     )
+
+
+# --- Limits and hostile input (issue 13) -------------------------------------------------------
+
+
+def _hidden_workbook(path: Path, states: dict[str, str]) -> Path:
+    """A workbook of the sheets Dold (population 1 for 01) and Synlig, then sheet states set."""
+    import re
+    import zipfile
+
+    workbook(path, {"Dold": [["lan_code", "population"], ["01", 1]], "Synlig": [["lan_code", "population"], ["01", 2]]})
+    with zipfile.ZipFile(path) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    text = parts["xl/workbook.xml"].decode()
+    for title, state in states.items():
+        text = re.sub(rf'(<sheet name="{title}"[^>]*? state=")visible(")', rf"\g<1>{state}\g<2>", text)
+    parts["xl/workbook.xml"] = text.encode()
+    with zipfile.ZipFile(path, "w") as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_is_never_read_unless_named(tmp_path: Path, state: str) -> None:
+    path = _hidden_workbook(tmp_path / "b.xlsx", {"Dold": state})
+    table = read_table(path)
+    assert table.file == f"{path}#Synlig" and table.rows == ((2, {"lan_code": "01", "population": 2}),)
+    named = read_table(f"{path}#Dold")  # named by the user: read
+    assert named.rows == ((2, {"lan_code": "01", "population": 1}),)
+
+
+def test_a_workbook_of_hidden_sheets_says_how_to_pick_one(tmp_path: Path) -> None:
+    path = _hidden_workbook(tmp_path / "b.xlsx", {"Dold": "hidden", "Synlig": "veryHidden"})
+    message = error_of(path)
+    assert "every sheet with cells is hidden (Dold (hidden), Synlig (very hidden))" in message
+    assert f"as FILE.xlsx#Sheet (e.g. {path}#Dold)" in message
+
+
+def test_devices_pipes_and_folders_are_named_as_what_they_are(tmp_path: Path) -> None:
+    assert error_of("/dev/zero").endswith("/dev/zero: this is a device, not a regular file (only regular files are read)")
+    assert error_of(tmp_path).endswith("this is a folder, not a file")
+    assert error_of(tmp_path / "f.csv" / "x").endswith("the file does not exist")
+    (tmp_path / "f.csv").write_text("a\n1\n", encoding="utf-8")
+    assert "a part of its path is a file" in error_of(tmp_path / "f.csv" / "x")
+
+
+def test_rows_are_counted_while_the_csv_is_parsed(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "a\n" + "1\n" * 50)
+    assert len(read_table(path, max_rows=51).rows) == 50
+    assert error_of(path, max_rows=50).endswith("the file has more than 50 rows; an input table of this kind has at most 50")
+    assert "at most 100 000" in error_of(write(tmp_path, "q.csv", "a\n" + "1\n" * 100_001), max_bytes=10**7)
+
+
+def test_a_header_repeating_a_name_lists_100_problems_and_counts_the_rest(tmp_path: Path) -> None:
+    path = write(tmp_path, "h.csv", ",".join(["a"] * 100_000) + "\n1\n")
+    with pytest.raises(InputError) as info:
+        read_table(path)
+    problems = info.value.problems
+    assert len(problems) == 101 and info.value.count == 99_999
+    assert str(problems[0]).endswith("row 1, column 'a': the column name appears twice (columns 1 and 2)")
+    assert str(problems[-1]).endswith("... and 99899 more problems not shown")
+
+
+def test_a_header_of_too_many_columns_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "w.csv", ",".join(f"c{i}" for i in range(1001)) + "\n1\n")
+    assert error_of(path).endswith("row 1: the header row names more than 1 000 columns; an input table has at most 1 000")
+
+
+def test_comment_lines_are_skipped_between_rows_but_error_values_are_not(tmp_path: Path) -> None:
+    table = read_table(write(tmp_path, "p.csv", "a,b\n1,2\n# a note, in mid-table\n  # indented\n3,4\n#N/A,5\n"))
+    assert [n for n, _ in table.rows] == [2, 5, 6]
+    assert table.rows[2][1]["a"] == "#N/A"
+
+
+def _zip_with(path: Path, name: str, data: bytes) -> Path:
+    import io
+    import zipfile
+
+    good = workbook(tmp := path.with_suffix(".good.xlsx"), {"S": [["a"], [1]]})
+    with zipfile.ZipFile(io.BytesIO(good.read_bytes())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr(name, data)
+    tmp.unlink()
+    return path
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
+    from godnaravard.tables import MAX_XLSX_INFLATED
+
+    big = _zip_with(tmp_path / "big.xlsx", "xl/media/zeros.bin", bytes(MAX_XLSX_INFLATED))
+    assert "the workbook would inflate to 16 7" in error_of(big)
+    bomb = _zip_with(tmp_path / "bomb.xlsx", "xl/media/zeros.bin", bytes(8 * 1024 * 1024))
+    assert "inflates 1" in error_of(bomb) and "zip bomb" in error_of(bomb)
+
+
+def test_a_sheet_is_streamed_and_its_dimension_is_not_trusted(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for row in ([["a", "b"]] + [[i, i] for i in range(1, 60)]):
+        ws.append(row)
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    assert len(read_table(path, max_rows=60).rows) == 59
+    assert error_of(path, max_rows=50).endswith("s.xlsx#S: the sheet has more than 50 rows; an input table of this kind "
+                                                "has at most 50")

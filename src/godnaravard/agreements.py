@@ -15,12 +15,14 @@ Every problem is reported at once, each naming the file and the key path.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import tomllib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -29,7 +31,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .core import AllocationError, BudgetItem, ColumnSpec, Key, Line, Parameters, Part, Rules, StatedTotal
-from .errors import InputError, Problem
+from .errors import InputError, Problem, other_digits
 from .resources import data_file
 
 __all__ = [
@@ -306,41 +308,94 @@ class Agreement:
 # Values
 
 
-_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
-_FRACTION = re.compile(r"^-?\d+\s*/\s*\d+$")
+_DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_FRACTION = re.compile(r"^-?[0-9]+\s*/\s*[0-9]+$")
+_AMOUNT = re.compile(r"-?[0-9]+")
+#: Spaces a number may be grouped with: space, no-break space, thin space, narrow no-break space.
+_GROUPING = str.maketrans("", "", "_ \u00a0\u2009\u202f")
+#: A parameter value has at most this many digits: an amount is below 10^24 kr, and a share or
+#: weight is a fraction whose numerator and denominator (in lowest terms) are each below 10^24.
+#: Far beyond any budget (and beyond 2^63, where the sweep's integer path ends), but it keeps
+#: every value printable and every computation with it quick.
+MAX_DIGITS = 24
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _too_long(key: str, what: str) -> ValueError:
+    return ValueError(
+        f"{key}: {what} has more than {MAX_DIGITS} digits; a parameter value is at most {MAX_DIGITS} digits long "
+        f"(an amount below 10^{MAX_DIGITS} kr; a share or weight a fraction whose numerator and denominator are "
+        f"each below 10^{MAX_DIGITS})"
+    )
+
+
+_LIMIT = 10**MAX_DIGITS
 
 
 def parse_value(key: str, value: Any, kind: str) -> int | Fraction:
     """A parameter value from a file or ``--set`` as an exact value of its kind.
 
     Amounts: whole kronor (``1000000``, ``1_000_000``, ``1 000 000``). Shares and weights: an
-    integer, a decimal (``0.5``), a fraction (``1/2``) or a percentage (``50%``).
+    integer, a decimal (``0.5``), a fraction (``1/2``) or a percentage (``50%``). A TOML
+    decimal is read exactly (the file is parsed with ``decimal.Decimal``). Only the digits 0–9
+    are numbers (also where Unicode has other digits), and a value has at most ``MAX_DIGITS``
+    digits.
     """
     if isinstance(value, bool):
         raise ValueError(f"{key}: expected a number, got {value!r}")
+    if isinstance(value, float):
+        # Not from a TOML file (those are read as Decimal) but from code: its shortest repr is
+        # the decimal the caller wrote.
+        value = Decimal(repr(value)) if math.isfinite(value) else str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{key}: expected a number, got {value}")
+        if abs(value.adjusted()) > 2 * MAX_DIGITS or len(value.as_tuple().digits) > 2 * MAX_DIGITS:
+            raise _too_long(key, "the number")  # (refused before it is written out)
+        value = format(value, "f")  # the decimal as written, without an exponent
+    if isinstance(value, Fraction):  # from code (scenario_from, overrides)
+        value = value.numerator if value.denominator == 1 and kind == "amount" else str(value)
     if kind == "amount":
         if isinstance(value, int):
+            if abs(value) >= _LIMIT:
+                raise _too_long(key, "the amount")
             return value
-        text = str(value).strip().replace("_", "").replace(" ", "").replace("\u00a0", "")
-        if re.fullmatch(r"-?\d+", text):
+        text = str(value).strip().translate(_GROUPING)
+        if _AMOUNT.fullmatch(text):
+            if len(text.lstrip("-")) > MAX_DIGITS:
+                raise _too_long(key, "the amount")
             return int(text)
-        raise ValueError(f"{key}: expected whole kronor, got {value!r}")
+        raise _refused(key, text, value, "whole kronor")
     if isinstance(value, int):
+        if abs(value) >= _LIMIT:
+            raise _too_long(key, "the number")
         return Fraction(value)
-    if isinstance(value, float):
-        value = repr(value)  # the decimal as written in the TOML file, exactly
     text = str(value).strip().replace(",", ".")
     percent = text.endswith("%")
     if percent:
         text = text[:-1].strip()
     if _DECIMAL.match(text) or _FRACTION.match(text):
+        if sum(ch.isdigit() for ch in text) > 2 * MAX_DIGITS + 2:
+            raise _too_long(key, "the number")  # (refused before it is converted)
         try:
             number = Fraction(text.replace(" ", ""))
         except ZeroDivisionError:
-            raise ValueError(f"{key}: division by zero in {value!r}") from None
-        return number / 100 if percent else number
+            raise ValueError(f"{key}: division by zero in {_shown(value)}") from None
+        number = number / 100 if percent else number
+        if abs(number.numerator) >= _LIMIT or number.denominator >= _LIMIT:
+            raise _too_long(key, f"the number {_shown(number)}")
+        return number
     what = "a share such as 0.5, 1/2 or 50%" if kind == "share" else "a weight such as 4, 4.5 or 9/2"
-    raise ValueError(f"{key}: expected {what}, got {value!r}")
+    raise _refused(key, text, value, what)
+
+
+def _refused(key: str, text: str, value: Any, expected: str) -> ValueError:
+    other = other_digits(text)
+    return ValueError(f"{key}: {other}" if other else f"{key}: expected {expected}, got {_shown(value)}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -408,18 +463,32 @@ def load_agreement(ref: str | Path | None = None) -> Agreement:
     return _load(str(path), shipped)
 
 
+def _decimals_as_text(value: Any) -> Any:
+    """Every TOML decimal (read as ``Decimal``) as its exact text, which ``parse_value`` reads
+    exactly; the definition's schema has no field that needs a binary float."""
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else str(value)
+    if isinstance(value, dict):
+        return {k: _decimals_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decimals_as_text(v) for v in value]
+    return value
+
+
 def _read(path: Path, label: str) -> dict[str, Any]:
+    """A definition file: a regular file of at most ``MAX_DEFINITION_BYTES`` (checked before it is
+    read), as TOML, its decimals exact."""
+    from .tables import read_file
+
+    raw = read_file(path, label, MAX_DEFINITION_BYTES, what="definition", limit_name="a definition")
     try:
-        if path.stat().st_size > MAX_DEFINITION_BYTES:
-            raise InputError(Problem(label, f"the definition is larger than {MAX_DEFINITION_BYTES} bytes"))
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise InputError(Problem(label, f"the definition cannot be read: {exc.strerror or exc}")) from None
+        return _decimals_as_text(tomllib.loads(raw.decode("utf-8"), parse_float=Decimal))  # type: ignore[no-any-return]
     except UnicodeDecodeError:
         raise InputError(Problem(label, "the definition is not UTF-8 text")) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(Problem(label, f"not valid TOML: {exc}")) from None
+    except RecursionError:
+        raise InputError(Problem(label, "not valid TOML: it nests too deeply")) from None
 
 
 def _loc(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:

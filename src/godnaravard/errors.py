@@ -1,36 +1,114 @@
-"""Errors for bad input: each names the file, the row as the user sees it, and the column."""
+"""Errors for bad input: each names the file, the row as the user sees it, and the column.
+
+At most ``MAX_PROBLEMS`` problems are kept in an ``InputError``; the rest are counted and
+summed up in one last line (``… and N more problems not shown``), however many there were.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["Problem", "InputError"]
+__all__ = ["MAX_PROBLEMS", "Problem", "InputError", "other_digits", "printable", "safe_excerpt"]
+
+#: At most this many problems are listed; the rest are counted.
+MAX_PROBLEMS = 100
+#: A column name or key longer than this is cut in a message.
+_MAX_NAME = 60
+
+#: Characters that must not reach a terminal from a file: C0 and C1 controls (escape sequences),
+#: line and paragraph separators, bidirectional overrides.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: What an excerpt of a file that is not a table may show: printable ASCII and Latin letters.
+_UNSAFE = re.compile(r"[^\x20-\x7e\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``), cut to ``limit`` characters."""
+    out = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+    if limit is not None and len(out) > limit:
+        out = out[: limit - 1] + "…"
+    return out
+
+
+def safe_excerpt(text: str, limit: int = 20) -> str:
+    """A few safe characters of an arbitrary file, for a message: printable ASCII and Latin
+    letters (anything else becomes ``?``), at most ``limit`` characters (``…`` marks a cut)."""
+    head = text[: limit + 1]
+    out = _UNSAFE.sub("?", head)
+    return out[: limit - 1] + "…" if len(out) > limit else out
+
+
+def other_digits(text: str) -> str | None:
+    """Why ``text`` is refused if it writes a number with digits other than 0–9, else ``None``.
+
+    Numbers are read the same way everywhere (input files, ``--set``, scenario files, agreement
+    definitions): with the digits 0–9 only. A fullwidth ``１２``, Arabic-Indic ``١٢`` or
+    superscript ``²`` is refused with this reason, never read as a number in one place and
+    refused in another.
+    """
+    for ch in text:
+        if ch.isdigit() and not "0" <= ch <= "9":
+            import unicodedata
+
+            name = unicodedata.name(ch, "a digit")
+            return (
+                f"{printable(text, 40)!r} is written with the character {ch!r} (U+{ord(ch):04X} {name}); "
+                f"numbers are read only with the digits 0-9"
+            )
+    return None
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with an input: where (file, row, column, or key path in a TOML file) and what."""
+    """One thing wrong with an input: where (file, row, column, or key path in a TOML file) and what.
+
+    ``more`` is set only on the summary line of an ``InputError`` that had more problems than
+    it lists: the number of problems not listed.
+    """
 
     file: str
     message: str
     row: int | None = None
     column: str | None = None
     key: str | None = None
+    more: int = 0
 
     def __str__(self) -> str:
-        where = self.file
+        where = printable(self.file, 200)
         if self.row is not None:
             where += f", row {self.row}"
         if self.column is not None:
-            where += f", column '{self.column}'"
+            where += f", column '{printable(self.column, _MAX_NAME)}'"
         if self.key is not None:
-            where += f", key '{self.key}'"
-        return f"{where}: {self.message}"
+            where += f", key '{printable(self.key, _MAX_NAME)}'"
+        return f"{where}: {printable(self.message)}"
+
+
+def _summary(file: str, more: int) -> Problem:
+    return Problem(file, f"... and {more} more problems not shown", more=more)
 
 
 class InputError(ValueError):
-    """One or more problems with an input file, scenario or parameter, all reported at once."""
+    """One or more problems with an input file, scenario or parameter, all reported at once.
 
-    def __init__(self, problems: list[Problem] | Problem):
-        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+    ``problems`` lists at most ``MAX_PROBLEMS`` of them, then (if there were more) one summary
+    line whose ``more`` says how many were left out; ``count`` is the number of problems in all.
+    ``more`` counts problems that were found but never built (a collector that stopped keeping
+    them); summary lines of other errors (merged into this one) are counted, not repeated.
+    """
+
+    def __init__(self, problems: list[Problem] | Problem, more: int = 0):
+        items = [problems] if isinstance(problems, Problem) else list(problems)
+        kept = [p for p in items if not p.more]
+        more += sum(p.more for p in items)
+        if len(kept) > MAX_PROBLEMS:
+            more += len(kept) - MAX_PROBLEMS
+            kept = kept[:MAX_PROBLEMS]
+        self.count = len(kept) + more
+        self.more = more
+        if more:
+            last = kept[-1].file if kept else next((p.file for p in items if p.more), "")
+            kept.append(_summary(last, more))
+        self.problems = kept
         super().__init__("\n".join(str(p) for p in self.problems))

@@ -32,7 +32,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from .core import Inputs, KommunRow, Region, RuralKey, key_from_kommuner
-from .errors import InputError, Problem
+from .errors import MAX_PROBLEMS, InputError, Problem, other_digits, safe_excerpt
 from .lan import LAN, REGION_NAMES, lookup
 from .resources import data_file, source_of
 from .tables import MAX_BYTES, Formula, Table, read_table
@@ -41,8 +41,10 @@ __all__ = [
     "CATEGORY_NAMES",
     "KOMMUNER_FILE",
     "KOMMUN_KEY_COLUMNS",
+    "MAX_BYTES",
     "MAX_POPULATION",
     "MAX_PROBLEMS",
+    "MAX_ROWS",
     "POPULATION_COLUMNS",
     "REGION_KEY_COLUMNS",
     "load_inputs",
@@ -56,8 +58,12 @@ LANDSBYGD_FILE = "landsbygd_weights.csv"
 KOMMUNER_FILE = "kommuner.csv"
 #: No län has ever had 100 million inhabitants; a larger count is a typing error.
 MAX_POPULATION = 100_000_000
-#: At most this many problems are listed; the rest are counted.
-MAX_PROBLEMS = 100
+#: An input table (recipients, rural key) has at most this many rows: Sweden has 290 kommuner.
+#: A longer file is refused at its next row, before anything in it is validated.
+MAX_ROWS = 10_000
+#: At most this many problems are collected per file (``MAX_PROBLEMS`` of them are listed, in
+#: file order); further ones are only counted.
+_COLLECTED = 10 * MAX_PROBLEMS
 
 POPULATION_COLUMNS: tuple[str, ...] = ("lan_code", "lan", "region", "population", "hsl_insatser")
 REGION_KEY_COLUMNS: tuple[str, ...] = (
@@ -182,7 +188,7 @@ def _count_from_text(text: str) -> int:
         raise ValueError(f"expected a whole number, got {text!r} (not a number)")
     if text.upper() in _EXCEL_ERRORS:
         raise ValueError(f"the cell holds the spreadsheet error {text.upper()}; expected a whole number")
-    raise ValueError(f"expected a whole number, got {_shown(text)}")
+    raise ValueError(other_digits(text) or f"expected a whole number, got {_shown(text)}")
 
 
 def _code(width: int, what: str, example: str) -> Callable[[Any], str]:
@@ -197,7 +203,8 @@ def _code(width: int, what: str, example: str) -> Callable[[Any], str]:
         if text == "":
             raise ValueError(f"the cell is empty; expected {what} such as {example}")
         if not (_DIGITS.fullmatch(text) and len(text) <= width):
-            raise ValueError(f"expected {what} of {width} digits such as {example}, got {_shown(value)}")
+            raise ValueError(other_digits(text) or f"expected {what} of {width} digits such as {example}, got "
+                                                   f"{_shown(value)}")
         return text.zfill(width)
 
     return parse
@@ -316,31 +323,34 @@ def _cell_validator(model: type[BaseModel], column: str) -> TypeAdapter[Any]:
 
 @dataclass
 class _Report:
-    """The problems found in one table, each located by row and column."""
+    """The problems found in one table, each located by row and column.
+
+    At most ``_COLLECTED`` problems are kept (the checks add them mostly in file order); the
+    rest are only counted (``dropped``), so that a file with a mistake on every one of its rows
+    costs no more than one with a thousand.
+    """
 
     table: Table
     problems: list[Problem] = field(default_factory=list)
+    dropped: int = 0
 
     def add(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        if len(self.problems) >= _COLLECTED:
+            self.dropped += 1
+            return
         ref = self.table.cell_ref(row, column)
         self.problems.append(
             Problem(self.table.file, f"{message} (cell {ref})" if ref else message, row, column)
         )
 
     def sorted(self) -> list[Problem]:
-        """Problems in file order (header first, rows in order, whole-file problems last), capped."""
-        order = sorted(self.problems, key=lambda p: (p.row is None, p.row or 0))
-        if len(order) > MAX_PROBLEMS:
-            rest = len(order) - MAX_PROBLEMS
-            order = [
-                *order[:MAX_PROBLEMS],
-                Problem(self.table.file, f"... and {rest} more problems not shown"),
-            ]
-        return order
+        """Problems in file order (header first, rows in order, whole-file problems last)."""
+        return sorted(self.problems, key=lambda p: (p.row is None, p.row or 0))
 
     def raise_if_any(self) -> None:
+        """An ``InputError`` listing the first ``MAX_PROBLEMS`` problems and counting the rest."""
         if self.problems:
-            raise InputError(self.sorted())
+            raise InputError(self.sorted(), more=self.dropped)
 
 
 def _canonical(label: str, expected: Sequence[str]) -> str | None:
@@ -410,7 +420,7 @@ def _columns(
                 column=col,
             )
     if not present and not near_any:
-        shown = ", ".join(repr(h) for h in table.header[:6])
+        shown = _excerpt(table.header)
         report.problems.clear()
         sheets = ""
         if len(table.sheets) > 1:
@@ -424,6 +434,24 @@ def _columns(
             row=row,
         )
     return present
+
+
+def _excerpt(cells: Sequence[str], limit: int = 40) -> str:
+    """The first cells of a row that is not a header, for a message: a few safe characters only.
+
+    The file may be anything at all (the wrong path, a file of passwords): at most ``limit``
+    characters in all, printable ASCII and Latin letters only.
+    """
+    out: list[str] = []
+    used = 0
+    for cell in cells[:6]:
+        part = repr(safe_excerpt(cell, 16))
+        if used + len(part) > limit:
+            out.append("…")
+            break
+        out.append(part)
+        used += len(part) + 2
+    return ", ".join(out) if out else "''"
 
 
 def _header_names(*columns: str) -> tuple[str, ...]:
@@ -586,7 +614,8 @@ def load_population(
     required = ("lan_code", "region", *counts)  # the län's name, when absent, is SCB's for the code
     expected_codes = tuple(codes) if codes is not None else tuple(LAN)
     report = _Report(
-        read_table(path, _header_names(*columns), total_rows=True, max_bytes=MAX_BYTES)
+        read_table(path, _header_names(*columns), total_rows=True, max_bytes=MAX_BYTES,
+                       max_rows=MAX_ROWS)
     )
     present = _columns(
         report,
@@ -649,7 +678,7 @@ def load_short_population(path: str | Path, own: Sequence[Region]) -> tuple[tupl
     is not in the short form (the full format is then read as usual).
     """
     table = read_table(path, _header_names("lan_code", "lan", "region", "population"), total_rows=True,
-                       max_bytes=MAX_BYTES)
+                       max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     matched = {label: _canonical(label, ("lan_code", "lan", "region", "population")) for label in table.header}
     names = [label for label, column in matched.items() if column in ("lan_code", "lan", "region")]
     counts = [label for label, column in matched.items() if column == "population"]
@@ -700,7 +729,8 @@ def _load_kommuner(
     if path is None:
         raise ValueError("a kommun recipients file needs a path")
     columns = ("kommun_code", "kommun", *counts)
-    report = _Report(read_table(path, _header_names(*columns), total_rows=True, max_bytes=MAX_BYTES))
+    report = _Report(read_table(path, _header_names(*columns), total_rows=True, max_bytes=MAX_BYTES,
+                       max_rows=MAX_ROWS))
     present = _columns(report, columns, columns, strict=True, describe="a kommun recipients file")
     rows = _parse_rows(report, present, _record_model(counts, kommun=True))
     names = _kommun_names()
@@ -747,8 +777,10 @@ def _hint_other_format(report: _Report, markers: set[str], other: str, expects: 
     header = {h.casefold() for h in report.table.header}
     if header & markers:
         report.problems = [p for p in report.problems if p.row != report.table.header_row]
+        header = report.table.header
+        shown = ", ".join(h[:40] for h in header[:12]) + (f" and {len(header) - 12} more" if len(header) > 12 else "")
         report.add(
-            f"this looks like {other}, with the columns {', '.join(report.table.header)}; this option "
+            f"this looks like {other}, with the columns {shown}; this option "
             f"expects {expects}",
             row=report.table.header_row,
         )
@@ -796,7 +828,8 @@ def load_landsbygd(
     if path is None:
         path = _default_data("landsbygd")
     table = read_table(
-        path, _header_names(*REGION_KEY_COLUMNS, *KOMMUN_KEY_COLUMNS), total_rows=True, max_bytes=MAX_BYTES
+        path, _header_names(*REGION_KEY_COLUMNS, *KOMMUN_KEY_COLUMNS), total_rows=True, max_bytes=MAX_BYTES,
+        max_rows=MAX_ROWS,
     )
     header = {h.casefold() for h in table.header}
     per_kommun = bool(header & {"kommun_code", "kategori", "kommunkod"}) or (

@@ -19,6 +19,11 @@ states only what differs::
 A file may instead name its agreement (``agreement = "NAME"``, or a definition's
 path) and no base: it then starts from that agreement as signed (or from the one given with
 ``--agreement``). ``--set KEY=VALUE`` and the API's ``overrides`` apply on top, with the same keys.
+
+Limits: a scenario file is a regular file of at most ``MAX_SCENARIO_BYTES`` (checked before it
+is read; a folder, device or pipe is refused as what it is); a chain of bases is at most
+``MAX_BASES`` files long (followed in a loop, not by recursion, and a loop is refused by name).
+TOML decimals are read exactly (``0.00001`` is 1/100000), never through a binary float.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -41,6 +47,8 @@ from .core import AllocationError, Parameters
 from .errors import InputError, Problem
 
 __all__ = [
+    "MAX_BASES",
+    "MAX_SCENARIO_BYTES",
     "Scenario",
     "baseline",
     "load_scenario",
@@ -49,6 +57,12 @@ __all__ = [
     "scenario_from",
     "with_overrides",
 ]
+
+
+#: A scenario file states a few parameters; one larger than this (1 MiB) is not one.
+MAX_SCENARIO_BYTES = 1024 * 1024
+#: At most this many scenario files in a chain of bases (a file, its base, its base's base …).
+MAX_BASES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +134,7 @@ def parse_assignment(text: str, agreement: Agreement | None = None) -> tuple[str
 
 class _ParameterEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    value: int | float | str
+    value: int | Decimal | str
     source: str = ""
 
 
@@ -177,70 +191,110 @@ def _agreement_ref(ref: str, relative_to: Path | None = None) -> Agreement | Non
 
 
 def _read_toml(path: Path, label: str) -> dict[str, Any]:
+    """A scenario file: a regular file of at most ``MAX_SCENARIO_BYTES`` (checked before it is
+    read), as TOML with exact decimals."""
+    from .tables import read_file
+
+    hint = "" if path.suffix else f" (shipped agreements: {_shipped_names()})"
+    raw = read_file(path, label, MAX_SCENARIO_BYTES, what="scenario file", hint=hint)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        hint = "" if path.suffix else f" (shipped agreements: {_shipped_names()})"
-        raise InputError(Problem(label, f"the scenario file does not exist{hint}")) from None
-    except IsADirectoryError:
-        raise InputError(Problem(label, "this is a folder, not a scenario file")) from None
-    except OSError as exc:
-        raise InputError(Problem(label, f"the scenario file cannot be read: {exc.strerror}")) from None
+        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError:
         raise InputError(Problem(label, "the scenario file is not UTF-8 text")) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(Problem(label, f"not valid TOML: {exc}")) from None
+    except RecursionError:
+        raise InputError(Problem(label, "not valid TOML: it nests too deeply")) from None
 
 
 def _identity(path: Path) -> str:
     """A file's identity for loop detection: its resolved path, however it was written."""
     try:
         return str(path.resolve())
-    except OSError:
+    except (OSError, RuntimeError):  # (RuntimeError: a symlink loop, before Python 3.13)
         return str(path.absolute())
 
 
-def _load(ref: str | Path, seen: tuple[tuple[str, str], ...] = (), agreement: Agreement | None = None) -> Scenario:
-    """Read, validate and resolve one scenario file; ``seen`` holds (identity, label) of the files
-    that named it as their base, to refuse loops."""
-    path = Path(ref)
-    label = str(ref)
-    ident = _identity(path)
-    if ident in (i for i, _ in seen):
-        chain = " → ".join((*(lbl for _, lbl in seen), label))
-        raise InputError(Problem(seen[-1][1], f"scenario bases form a loop: {chain}", column="base"))
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """One scenario file of a chain of bases, read and validated, not yet applied."""
+
+    path: Path
+    label: str
+    spec: _ScenarioFile
+    named: Agreement | None
+
+
+def _read_spec(path: Path, label: str) -> _ScenarioFile:
     raw = _read_toml(path, label)
     try:
-        spec = _ScenarioFile.model_validate(raw)
+        return _ScenarioFile.model_validate(raw)
     except ValidationError as exc:
         problems = [
             Problem(label, err["msg"], column=".".join(str(x) for x in err["loc"])) for err in exc.errors()
         ]
         raise InputError(problems) from None
 
-    named = None
-    if spec.agreement is not None:
-        named = _agreement_ref(spec.agreement, path.parent)
-        if named is None:
-            raise InputError(Problem(label, f"no such agreement {spec.agreement!r} (shipped: {_shipped_names()})",
-                                     column="agreement"))
-    if spec.base is None:
-        base = baseline(named or agreement)
-    else:
+
+def _load(ref: str | Path, agreement: Agreement | None = None) -> Scenario:
+    """Read, validate and resolve a scenario file and the chain of its bases.
+
+    The chain is followed in a loop (never by recursion, however long it is): each file is read
+    once; a file met twice is a loop, refused with the chain; more than ``MAX_BASES`` files
+    are refused. Then the files are applied from the first base up.
+    """
+    chain: list[_Link] = []
+    seen: dict[str, int] = {}
+    path, label = Path(ref), str(ref)
+    context = agreement  # the agreement a file without its own is read under
+    while True:
+        ident = _identity(path)
+        if ident in seen:
+            names = [link.label for link in chain[seen[ident]:]] + [label]
+            shown = " → ".join(names if len(names) <= 12 else [*names[:5], "…", *names[-5:]])
+            raise InputError(Problem(chain[-1].label, f"scenario bases form a loop of {len(names) - 1} file(s): "
+                                                      f"{shown}", column="base"))
+        if len(chain) == MAX_BASES:
+            raise InputError(Problem(chain[0].label, f"the chain of bases is longer than {MAX_BASES} scenario files "
+                                                     f"(the {MAX_BASES}th is {chain[-1].label}); a scenario "
+                                                     f"file names at most {MAX_BASES - 1} bases in a row",
+                                     column="base"))
+        seen[ident] = len(chain)
+        spec = _read_spec(path, label)
+        named = None
+        if spec.agreement is not None:
+            named = _agreement_ref(spec.agreement, path.parent)
+            if named is None:
+                raise InputError(Problem(label, f"no such agreement {spec.agreement!r} (shipped: {_shipped_names()})",
+                                         column="agreement"))
+        chain.append(_Link(path, label, spec, named))
+        context = named or context
+        if spec.base is None:
+            base = baseline(context)
+            break
         base_agreement = _agreement_ref(spec.base) if not spec.base.endswith(".toml") else None
         if base_agreement is not None and base_agreement.path.name == "agreement.toml" and (
             spec.base in (base_agreement.name, *base_agreement.aliases)
         ):
             base = baseline(base_agreement)
-        else:
-            base_path = Path(spec.base)
-            base_path = base_path if base_path.is_absolute() else path.parent / base_path
-            if not base_path.is_file():
-                raise InputError(Problem(label, f"the base scenario {spec.base!r} does not exist "
-                                                f"(looked for {base_path}; shipped agreements: {_shipped_names()})",
-                                         column="base"))
-            base = _load(base_path, (*seen, (ident, label)), named or agreement)
+            break
+        base_path = Path(spec.base)
+        base_path = base_path if base_path.is_absolute() else path.parent / base_path
+        if not base_path.is_file():
+            what = ("is a folder, not a scenario file" if base_path.is_dir()
+                    else "is not a regular file" if base_path.exists() else "does not exist")
+            raise InputError(Problem(label, f"the base scenario {spec.base!r} {what} "
+                                            f"(looked for {base_path}; shipped agreements: {_shipped_names()})",
+                                     column="base"))
+        path, label = base_path, str(base_path)
+    for link in reversed(chain):
+        base = _apply(link, base)
+    return base
+
+
+def _apply(link: _Link, base: Scenario) -> Scenario:
+    """The scenario one file states on top of its (resolved) base."""
+    spec, label, path, named = link.spec, link.label, link.path, link.named
     if named is not None and named != base.agreement:
         raise InputError(Problem(label, f"the base is an allocation under {base.agreement.name}, "
                                         f"but agreement = {spec.agreement!r}", column="agreement"))
@@ -273,7 +327,7 @@ def _load(ref: str | Path, seen: tuple[tuple[str, str], ...] = (), agreement: Ag
         p = Path(value)
         p = p if p.is_absolute() else Path(os.path.normpath(path.parent / p))
         if not p.is_file():
-            what = "is a folder, not a file" if p.is_dir() else "does not exist"
+            what = "is a folder, not a file" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
             problems.append(Problem(label, f"the data file {value!r} {what} (looked for {p})",
                                     column=f"data.{which}"))
         return p

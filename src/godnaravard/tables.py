@@ -8,16 +8,29 @@ This layer only turns bytes into cells; ``inputs`` validates them. It accepts:
   no-break space outside ASCII). Anything that would come out as mojibake is refused instead:
   C0/C1 control characters, the replacement character, text converted to UTF-8 twice (``Ã¶``
   for ``ö``), DOS and Mac code pages, UTF-16.
-- Excel workbooks (``.xlsx``): the first sheet with cells, or ``FILE.xlsx#Sheet`` for a named
-  one. Cells keep their type (``int``, ``float``, ``str``, dates); a formula gives its last
-  calculated value, and a formula that was never calculated is marked as such (``Formula``).
-  Old ``.xls``, ``.ods`` and damaged or truncated workbooks are refused by name.
+- Excel workbooks (``.xlsx``): the first *visible* sheet with cells, or ``FILE.xlsx#Sheet`` for a
+  named one (a hidden or very hidden sheet is read only when it is named). Cells keep their type
+  (``int``, ``float``, ``str``, dates); a formula gives its last calculated value, and a formula
+  that was never calculated is marked as such (``Formula``). Old ``.xls``, ``.ods`` and damaged
+  or truncated workbooks are refused by name.
 
 The header row is found among the first rows (title rows above it are skipped); optionally a
-total row (``Totalt``, ``Summa``, ``Riket`` …) ends the table. Row numbers are those a user
-sees: the line number in an editor (the first line is row 1; a quoted cell spanning lines counts
-from its first line), or the row number in the spreadsheet. Every failure is an ``InputError``
-naming the file (and the row, where there is one); nothing else escapes.
+total row (``Totalt``, ``Summa``, ``Riket`` …) ends the table. A line whose first cell starts
+with ``#`` (``# a comment``) is skipped anywhere: above the header and between rows (but not
+a spreadsheet error value such as ``#N/A``, which is a cell's content).
+
+Limits, checked before the work they bound: only regular files are read (never a folder,
+device, pipe or socket, which is refused before it is opened); a file larger than ``max_bytes``
+is refused by its size; a CSV file is refused at its ``max_rows + 1``-th row while it is parsed;
+a workbook is refused before it is opened when its parts would inflate to more than
+``MAX_XLSX_INFLATED`` bytes (or look like a zip bomb), and read streaming (``read_only``) up to
+``max_rows`` rows and ``MAX_SHEET_CELLS`` cells; a header has at most ``MAX_COLUMNS`` distinct
+column names; at most ``MAX_PROBLEMS`` problems are listed, the rest counted.
+
+Row numbers are those a user sees: the line number in an editor (the first line is row 1; a
+quoted cell spanning lines counts from its first line), or the row number in the spreadsheet.
+Every failure is an ``InputError`` naming the file (and the row, where there is one); nothing
+else escapes.
 """
 
 from __future__ import annotations
@@ -25,22 +38,47 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import stat
 import warnings
+import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import InputError, Problem
+from .errors import MAX_PROBLEMS, InputError, Problem, safe_excerpt
 
-__all__ = ["MAX_BYTES", "MAX_ROWS", "TOTAL_LABELS", "Cell", "Formula", "Table", "read_table", "split_sheet"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MAX_SHEET_CELLS",
+    "MAX_XLSX_INFLATED",
+    "TOTAL_LABELS",
+    "Cell",
+    "Formula",
+    "Table",
+    "read_file",
+    "read_table",
+    "split_sheet",
+]
 
-#: An input table is a few hundred rows; anything larger than this is not one.
-MAX_BYTES = 20 * 1024 * 1024
-#: At most this many rows are read from a workbook sheet (when ``max_bytes`` is given).
+#: An input table is a few hundred rows; a file larger than this (10 MiB) is not one.
+MAX_BYTES = 10 * 1024 * 1024
+#: At most this many rows are read (when ``max_bytes`` is given and ``max_rows`` is not).
 MAX_ROWS = 100_000
+#: At most this many distinct column names in a header.
+MAX_COLUMNS = 1_000
+#: A workbook whose parts (declared in its zip directory) inflate to more than this is refused
+#: before it is opened; so is one with more than ``_MAX_XLSX_PARTS`` parts, or a part above
+#: 1 MiB that inflates more than ``_MAX_XLSX_RATIO`` times (a zip bomb).
+MAX_XLSX_INFLATED = 16 * 1024 * 1024
+_MAX_XLSX_PARTS = 10_000
+_MAX_XLSX_RATIO = 200
+#: At most this many cells (filled or not, up to each row's last cell) are read from a sheet.
+MAX_SHEET_CELLS = 500_000
 #: How many leading rows are searched for the header row.
 _HEADER_SEARCH = 20
 #: First cells that mark a total row, which ends a table (as in the agreement's bilagor).
@@ -119,32 +157,86 @@ def split_sheet(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _read_bytes(path: Path, label: str, max_bytes: int | None) -> bytes:
-    """The file's bytes, or an ``InputError`` saying why it cannot be read."""
+def _kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, for a message."""
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _not_regular(mode: int, what: str) -> str:
+    return f"this is {_kind_of(mode)}, not a {'regular file' if what == 'file' else what} (only regular files are read)"
+
+
+def _open_regular(path: Path) -> int:
+    """Open ``path`` for reading without blocking (a pipe swapped in after ``stat`` never hangs)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    return os.open(path, flags)
+
+
+def _spaced(n: int) -> str:
+    """``10485760`` → ``"10 485 760"``."""
+    return f"{n:,}".replace(",", " ")
+
+
+def _too_big(what: str, size: int, limit: int, limit_name: str | None) -> str:
+    return f"the {what} is {_spaced(size)} bytes; {limit_name or 'a ' + what} is at most {_spaced(limit)} bytes"
+
+
+def read_file(
+    path: str | Path,
+    label: str | None = None,
+    max_bytes: int | None = None,
+    what: str = "file",
+    hint: str = "",
+    limit_name: str | None = None,
+) -> bytes:
+    """The bytes of a regular file, or an ``InputError`` saying why it is not read.
+
+    The file is checked (``stat``) before it is opened: a folder, device (``/dev/zero``), named
+    pipe or socket is refused as what it is, and a file larger than ``max_bytes`` by its size,
+    so that nothing is read from it. It is opened without blocking and checked again
+    (``fstat``), and at most ``max_bytes + 1`` bytes are read. ``what`` names the file in
+    messages ("scenario file"), ``hint`` is added when it does not exist, ``limit_name`` says
+    what the size limit is for ("an input table of this kind").
+    """
+    label = str(path) if label is None else label
+    p = Path(path)
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(Problem(label, "this is a folder, not a file"))
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(Problem(label, "this is not a regular file (a device, pipe or socket)"))
-        if max_bytes is not None and info.st_size > max_bytes:
+        try:
+            info = os.stat(p)
+        except FileNotFoundError:
+            raise InputError(Problem(label, f"the {what} does not exist{hint}")) from None
+        except NotADirectoryError:
             raise InputError(
-                Problem(
-                    label,
-                    f"the file is {info.st_size:,} bytes; an input table of this kind is at most "
-                    f"{max_bytes:,} bytes",
-                )
-            )
-        return path.read_bytes()
+                Problem(label, f"the {what} does not exist (a part of its path is a file, not a folder)")
+            ) from None
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(Problem(label, f"this is a folder, not a {what}"))
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(Problem(label, _not_regular(info.st_mode, what)))
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise InputError(Problem(label, _too_big(what, info.st_size, max_bytes, limit_name)))
+        fd = _open_regular(p)
+        with os.fdopen(fd, "rb") as fh:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise InputError(Problem(label, _not_regular(mode, what)))
+            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+        if max_bytes is not None and len(data) > max_bytes:
+            raise InputError(Problem(label, _too_big(what, len(data), max_bytes, limit_name) + " (it grew while read)"))
+        return data
     except InputError:
         raise
-    except FileNotFoundError:
-        raise InputError(Problem(label, "the file does not exist")) from None
     except PermissionError:
-        raise InputError(Problem(label, "the file cannot be read: permission denied")) from None
+        raise InputError(Problem(label, f"the {what} cannot be read: permission denied")) from None
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise InputError(Problem(label, f"the file cannot be read: {reason}")) from None
+        raise InputError(Problem(label, f"the {what} cannot be read: {reason}")) from None
 
 
 _ZIP = b"PK\x03\x04"
@@ -157,6 +249,7 @@ def read_table(
     *,
     total_rows: bool = False,
     max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> Table:
     """Read a CSV file or an ``.xlsx`` sheet into a ``Table``.
 
@@ -168,12 +261,18 @@ def read_table(
             non-blank row that is not a ``# comment``.
         total_rows: recognise a total row (first cell ``Totalt``, ``Summa``, ``Riket`` …) as
             the end of the table (``Table.total``) instead of reading it as data.
-        max_bytes: refuse a larger file (``MAX_BYTES`` suits a table of regions or kommuner).
+        max_bytes: refuse a larger file, by its size, before reading it (``MAX_BYTES`` suits a
+            table of regions or kommuner).
+        max_rows: refuse a file with more rows (lines of a CSV file, rows of a sheet, blank
+            ones included), as soon as the row after the last allowed one is reached. Default:
+            ``MAX_ROWS`` when ``max_bytes`` is given, else no limit.
     """
     given = str(path)
     name, sheet = split_sheet(given)
     p = Path(name)
-    raw = _read_bytes(p, given, max_bytes)
+    raw = read_file(p, given, max_bytes, limit_name="an input table of this kind")
+    if max_rows is None and max_bytes is not None:
+        max_rows = MAX_ROWS
     suffix = p.suffix.lower()
     if raw.startswith(_OLE2) or suffix == ".xls":
         raise InputError(
@@ -191,14 +290,17 @@ def read_table(
             )
         )
     if raw.startswith(_ZIP) or suffix in (".xlsx", ".xlsm"):
-        lines, label, letters, sheets = _xlsx_rows(p, raw, given, sheet, MAX_ROWS if max_bytes else None)
+        lines, label, letters, sheets = _xlsx_rows(raw, given, sheet, max_rows)
         return _build(
             lines, label, columns, kind="xlsx", letters=letters, sheets=sheets, total_rows=total_rows
         )
     if sheet is not None:
         raise InputError(Problem(given, "a sheet can only be named for an .xlsx workbook"))
     text = _decode(raw, given)
-    return _build(_csv_rows(text, given), given, columns, kind="csv", letters=None, total_rows=total_rows)
+    del raw
+    return _build(
+        _csv_rows(text, given, max_rows), given, columns, kind="csv", letters=None, total_rows=total_rows
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,10 +412,18 @@ def _separator(text: str) -> str:
 _SEP_LINE = re.compile(r"sep=([,;\t|])[ \t]*(?:\r\n|\r|\n|$)")
 
 
-def _csv_rows(text: str, name: str) -> list[tuple[int, list[Cell]]]:
+def _too_many_rows(name: str, max_rows: int, what: str = "file") -> InputError:
+    return InputError(
+        Problem(name, f"the {what} has more than {_spaced(max_rows)} rows; an input table of this kind has at most "
+                      f"{_spaced(max_rows)}")
+    )
+
+
+def _csv_rows(text: str, name: str, max_rows: int | None = None) -> list[tuple[int, list[Cell]]]:
     """Every record of the CSV text with the line it starts on.
 
     A first line ``sep=;`` (which Excel writes and reads) sets the separator and is skipped.
+    Parsing stops with an error at the first record that starts after line ``max_rows``.
     """
     hint = _SEP_LINE.match(text)
     sep = hint.group(1) if hint else _separator(text)
@@ -325,7 +435,9 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, list[Cell]]]:
     start = 1 + offset
     try:
         for record in reader:
-            rows.append((start, list(record)))
+            if max_rows is not None and start > max_rows:
+                raise _too_many_rows(name, max_rows)
+            rows.append((start, record))
             start = reader.line_num + 1 + offset
     except csv.Error as exc:
         detail = str(exc)
@@ -350,26 +462,63 @@ def _letter(index: int) -> str:
     return out
 
 
-def _open_workbook(path: Path, label: str, data_only: bool) -> object:
+def _damaged(label: str, exc: BaseException) -> InputError:
+    return InputError(
+        Problem(
+            label,
+            f"not a readable Excel workbook (.xlsx): the file is damaged, truncated or not a workbook "
+            f"({type(exc).__name__})",
+        )
+    )
+
+
+def _check_zip(raw: bytes, label: str) -> None:
+    """Refuse a workbook whose parts would inflate beyond the limits, before anything is inflated.
+
+    The sizes are those the zip directory declares; ``zipfile`` never inflates a part beyond its
+    declared size (a part that claims less than it holds fails its CRC check as damaged).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            infos = zf.infolist()
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, a bad header, a huge comment ...
+        raise _damaged(label, exc) from None
+    if len(infos) > _MAX_XLSX_PARTS:
+        raise InputError(
+            Problem(label, f"the workbook has {_spaced(len(infos))} parts; a workbook read here has at most "
+                           f"{_spaced(_MAX_XLSX_PARTS)}")
+        )
+    total = sum(info.file_size for info in infos)
+    if total > MAX_XLSX_INFLATED:
+        raise InputError(
+            Problem(label, f"the workbook would inflate to {_spaced(total)} bytes; a workbook read here inflates "
+                           f"to at most {_spaced(MAX_XLSX_INFLATED)} bytes (save the sheet you need alone, or "
+                           f"as CSV UTF-8)")
+        )
+    for info in infos:
+        if info.file_size > 1024 * 1024 and info.file_size > _MAX_XLSX_RATIO * max(info.compress_size, 1):
+            raise InputError(
+                Problem(label, f"the workbook's part {safe_excerpt(info.filename, 40)!r} inflates "
+                               f"{info.file_size // max(info.compress_size, 1):,} times (from "
+                               f"{_spaced(info.compress_size)} to {_spaced(info.file_size)} bytes): this is not a "
+                               f"spreadsheet's data but a zip bomb, and it is not read")
+            )
+
+
+def _open_workbook(raw: bytes, label: str, data_only: bool) -> Any:
+    """The workbook, opened for streaming (``read_only``): only the parts it reads are inflated."""
     import openpyxl  # only when a workbook is read
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, read_only=False, data_only=data_only)
+            return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=data_only, keep_links=False)
     except Exception as exc:  # noqa: BLE001 - a damaged zip/XML raises anything from zipfile to lxml
-        kind = type(exc).__name__
-        raise InputError(
-            Problem(
-                label,
-                f"not a readable Excel workbook (.xlsx): the file is damaged, truncated or not a workbook "
-                f"({kind})",
-            )
-        ) from None
+        raise _damaged(label, exc) from None
 
 
 def _xlsx_rows(
-    path: Path, raw: bytes, label: str, sheet: str | None, max_rows: int | None
+    raw: bytes, label: str, sheet: str | None, max_rows: int | None
 ) -> tuple[list[tuple[int, list[Cell]]], str, dict[int, str], tuple[str, ...]]:
     """The rows of one sheet: ``(row number, cells)``, the label for messages, column letters, sheets."""
     if not raw.startswith(_ZIP):
@@ -380,71 +529,124 @@ def _xlsx_rows(
                 "not a workbook (it does not start like one)",
             )
         )
-    values = _open_workbook(path, label, data_only=True)
+    _check_zip(raw, label)
+    values = _open_workbook(raw, label, data_only=True)
     try:
-        return _sheet_rows(values, path, label, sheet, max_rows)
+        return _sheet_rows(values, raw, label, sheet, max_rows)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged workbook can fail anywhere while it is read
         raise InputError(
             Problem(label, f"the workbook cannot be read: it is damaged ({type(exc).__name__})")
         ) from None
+    finally:
+        values.close()
 
 
-def _sheet_rows(
-    values: Any, path: Path, label: str, sheet: str | None, max_rows: int | None
-) -> tuple[list[tuple[int, list[Cell]]], str, dict[int, str], tuple[str, ...]]:
-    """``_xlsx_rows`` once the workbook is open: pick the sheet, read its cells."""
+_STATES = {"hidden": "hidden", "veryHidden": "very hidden"}
+
+
+def _pick_sheet(values: Any, label: str, sheet: str | None) -> tuple[str, str]:
+    """The title of the sheet to read, and the label for messages (``FILE.xlsx#Sheet``)."""
     names: list[str] = list(values.sheetnames)
     tables = [ws.title for ws in values.worksheets]  # sheets with cells (not chart sheets)
     if not tables:
         raise InputError(Problem(label, "the workbook has no sheet with cells (only charts)"))
     if sheet is None:
-        title = tables[0]
-        label = f"{label}#{title}"
-    elif sheet in tables:
-        title = sheet
-    elif sheet in names:
+        visible = [ws.title for ws in values.worksheets if ws.sheet_state not in _STATES]
+        if not visible:
+            shown = ", ".join(f"{ws.title} ({_STATES[ws.sheet_state]})" for ws in values.worksheets)
+            raise InputError(
+                Problem(
+                    label,
+                    f"every sheet with cells is hidden ({shown}); a hidden sheet is read only when it is named, "
+                    f"as FILE.xlsx#Sheet (e.g. {label}#{tables[0]})",
+                )
+            )
+        return visible[0], f"{label}#{visible[0]}"
+    if sheet in tables:
+        return sheet, label  # named: read even when hidden (the user chose it by name)
+    if sheet in names:
         raise InputError(
             Problem(
                 label, f"the sheet {sheet!r} is a chart, not a table (sheets with cells: {', '.join(tables)})"
             )
         )
-    else:
-        import difflib
+    import difflib
 
-        near = difflib.get_close_matches(sheet, names, n=1)
-        hint = f"; did you mean '{near[0]}'?" if near else ""
-        raise InputError(
-            Problem(label, f"the workbook has no sheet {sheet!r}{hint} (sheets: {', '.join(names)})")
-        )
-    ws = values[title]
-    if max_rows is not None and ws.max_row > max_rows:
-        raise InputError(
-            Problem(
-                label,
-                f"the sheet has {ws.max_row:,} rows; an input table of this kind has at most {max_rows:,}",
+    near = difflib.get_close_matches(sheet, names, n=1)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    raise InputError(Problem(label, f"the workbook has no sheet {sheet!r}{hint} (sheets: {', '.join(names)})"))
+
+
+def _stream(ws: Any, label: str, max_rows: int | None) -> Any:
+    """``(row number, cells)`` of a read-only sheet, each row up to its last cell, within the limits.
+
+    The sheet's own size (its ``dimension``) is not trusted: it may be missing or wrong.
+    """
+    ws.reset_dimensions()
+    budget = MAX_SHEET_CELLS
+    for number, cells in enumerate(ws.iter_rows(max_row=max_rows + 1 if max_rows is not None else None), start=1):
+        if max_rows is not None and number > max_rows:  # a row is there (blank rows are yielded only before one)
+            raise _too_many_rows(label, max_rows, "sheet")
+        budget -= len(cells)
+        if budget < 0:
+            raise InputError(
+                Problem(label, f"the sheet has more than {_spaced(MAX_SHEET_CELLS)} cells (counting every cell up to "
+                               f"the last one of each row); an input table has far fewer", row=number)
             )
-        )
-    formulas = None
+        yield number, cells
+
+
+def _sheet_rows(
+    values: Any, raw: bytes, label: str, sheet: str | None, max_rows: int | None
+) -> tuple[list[tuple[int, list[Cell]]], str, dict[int, str], tuple[str, ...]]:
+    """``_xlsx_rows`` once the workbook is open: pick the sheet, read its cells."""
+    title, label = _pick_sheet(values, label, sheet)
     rows: list[tuple[int, list[Cell]]] = []
-    for cells in ws.iter_rows():
+    unknown: dict[tuple[int, int], int] = {}  # (row, column) of a cell without a value → index into rows
+    for number, cells in _stream(values[title], label, max_rows):
         row: list[Cell] = []
-        for cell in cells:
+        for col, cell in enumerate(cells, start=1):
             value = cell.value
             if value is None:
-                if formulas is None:
-                    formulas = _open_workbook(path, label, data_only=False)[title]  # type: ignore[index]
-                raw_value = formulas.cell(row=cell.row, column=cell.column).value
-                row.append(Formula(str(raw_value)) if raw_value is not None else "")
+                if cell.__class__.__name__ != "EmptyCell":  # a formula without a value, or a styled blank
+                    unknown[(number, col)] = len(rows)
+                row.append("")
             elif isinstance(value, (str, int, float, dt.datetime, dt.date, dt.time, dt.timedelta)):
                 row.append(value)
             else:
                 row.append(str(value))
-        if cells:
-            rows.append((cells[0].row, row))
+        while row and row[-1] == "" and (number, len(row)) not in unknown:
+            row.pop()
+        rows.append((number, row))
+    if unknown:
+        _formulas(raw, label, title, rows, unknown, max_rows)
     width = max((len(r) for _, r in rows), default=0)
-    return rows, label, {i: _letter(i + 1) for i in range(width)}, tuple(names)
+    return rows, label, {i: _letter(i + 1) for i in range(width)}, tuple(values.sheetnames)
+
+
+def _formulas(
+    raw: bytes,
+    label: str,
+    title: str,
+    rows: list[tuple[int, list[Cell]]],
+    unknown: Mapping[tuple[int, int], int],
+    max_rows: int | None,
+) -> None:
+    """Mark the cells that hold a formula but no calculated value (a second streaming pass)."""
+    formulas = _open_workbook(raw, label, data_only=False)
+    try:
+        last = max(r for r, _ in unknown)
+        for number, cells in _stream(formulas[title], label, max_rows):
+            if number > last:
+                break
+            for col, cell in enumerate(cells, start=1):
+                at = unknown.get((number, col))
+                if at is not None and cell.value is not None:
+                    rows[at][1][col - 1] = Formula(str(cell.value))
+    finally:
+        formulas.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -464,15 +666,27 @@ def _clean(cell: Cell) -> Cell:
     return cell.strip() if isinstance(cell, str) else cell
 
 
+#: Spreadsheet error values: a cell's content, not a comment, although they start with ``#``.
+_EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+
+
+def _comment(cells: list[Cell]) -> bool:
+    """A ``# comment`` line: its first cell starts with ``#`` (and is not an error value like ``#N/A``)."""
+    if not cells or not isinstance(cells[0], str):
+        return False
+    first = cells[0].lstrip()
+    return first.startswith("#") and first.strip().upper() not in _EXCEL_ERRORS
+
+
 def _find_header(lines: list[tuple[int, list[Cell]]], columns: Collection[str]) -> tuple[int, bool]:
     """Index into ``lines`` of the header row (see ``read_table``), and whether it names columns."""
     wanted = {c.casefold() for c in columns}
-    candidates = [
-        i
-        for i, (_, cells) in enumerate(lines)
-        if not all(_blank(c) for c in cells)
-        and not (isinstance(cells[0], str) and cells[0].lstrip().startswith("#"))
-    ][:_HEADER_SEARCH]
+    candidates: list[int] = []
+    for i, (_, cells) in enumerate(lines):
+        if not all(_blank(c) for c in cells) and not _comment(cells):
+            candidates.append(i)
+            if len(candidates) == _HEADER_SEARCH:
+                break
     if not candidates:
         return -1, False
     if wanted:
@@ -481,6 +695,30 @@ def _find_header(lines: list[tuple[int, list[Cell]]], columns: Collection[str]) 
             if len(named & wanted) >= min(2, len(wanted)):
                 return i, True
     return candidates[0], not wanted
+
+
+class _Problems:
+    """The problems of one table in file order: the first ``MAX_PROBLEMS`` kept, the rest counted."""
+
+    def __init__(self) -> None:
+        self.kept: list[Problem] = []
+        self.more = 0
+
+    def add(self, problem: Problem) -> None:
+        if len(self.kept) < MAX_PROBLEMS:
+            self.kept.append(problem)
+        else:
+            self.more += 1
+
+    @property
+    def full(self) -> bool:
+        return len(self.kept) >= MAX_PROBLEMS
+
+    def __bool__(self) -> bool:
+        return bool(self.kept)
+
+    def error(self) -> InputError:
+        return InputError(self.kept, more=self.more)
 
 
 def _build(
@@ -497,37 +735,50 @@ def _build(
     if at < 0:
         raise InputError(Problem(name, "the file is empty" if kind == "csv" else "the sheet is empty"))
     header_row, header_cells = lines[at]
-    problems: list[Problem] = []
+    problems = _Problems()
     header: list[tuple[int, str]] = []  # (position, name)
     seen: dict[str, int] = {}
     for pos, cell in enumerate(header_cells):
-        label = str(_clean(cell))
-        if label == "":
+        label = cell.strip() if isinstance(cell, str) else str(cell)
+        if not label:
             continue
         key = label.casefold()
-        if key in seen:
-            problems.append(
+        first = seen.get(key)
+        if first is not None:
+            if problems.full:  # counted, not built (a header may repeat a name millions of times)
+                problems.more += 1
+                continue
+            problems.add(
                 Problem(
                     name,
-                    f"the column name appears twice (columns {_where(seen[key], kind)} and "
+                    f"the column name appears twice (columns {_where(first, kind)} and "
                     f"{_where(pos, kind)})",
                     row=header_row,
                     column=label,
                 )
             )
             continue
+        if len(seen) == MAX_COLUMNS:
+            raise InputError(
+                Problem(
+                    name,
+                    f"the header row names more than {_spaced(MAX_COLUMNS)} columns; an input table has at most "
+                    f"{_spaced(MAX_COLUMNS)}",
+                    row=header_row,
+                )
+            )
         seen[key] = pos
         header.append((pos, label))
     named_positions = {pos for pos, _ in header}
     rows: list[tuple[int, dict[str, Cell]]] = []
     total: tuple[int, dict[str, Cell]] | None = None
     for line_no, cells in lines[at + 1 :]:
-        if all(_blank(c) for c in cells):
+        if all(_blank(c) for c in cells) or _comment(cells):
             continue
         if total is not None:
             first = next(c for c in cells if not _blank(c))
             if isinstance(first, int) or _CODE.fullmatch(str(first).strip()):
-                problems.append(
+                problems.add(
                     Problem(
                         name,
                         f"a data row after the total row (row {total[0]}); the total row must come last",
@@ -541,13 +792,13 @@ def _build(
                 {label: _clean(cells[pos]) if pos < len(cells) else "" for pos, label in header},
             )
             continue
-        stray = [pos for pos, c in enumerate(cells) if not _blank(c) and pos not in named_positions]
-        if stray and found:  # (without a recognised header, the caller reports that instead)
-            where = f"column {_where(stray[0], kind)}" if kind == "xlsx" else f"cell {stray[0] + 1}"
-            problems.append(
+        stray = next((pos for pos, c in enumerate(cells) if pos not in named_positions and not _blank(c)), None)
+        if stray is not None and found:  # (without a recognised header, the caller reports that instead)
+            where = f"column {_where(stray, kind)}" if kind == "xlsx" else f"cell {stray + 1}"
+            problems.add(
                 Problem(
                     name,
-                    f"{where} holds {str(cells[stray[0]])[:40]!r}, but the header row (row {header_row}) "
+                    f"{where} holds {str(cells[stray])[:40]!r}, but the header row (row {header_row}) "
                     f"has no column there",
                     row=line_no,
                 )
@@ -557,7 +808,7 @@ def _build(
             (line_no, {label: _clean(cells[pos]) if pos < len(cells) else "" for pos, label in header})
         )
     if problems:
-        raise InputError(problems)
+        raise problems.error()
     if not header:
         raise InputError(Problem(name, "the header row is empty", row=header_row))
     if not rows:

@@ -89,6 +89,8 @@ def csv_files() -> None:
         "kommun_lan_disagrees.csv",
         "kommun_code,lan_code,kategori,population\n0980,09,gles,61093\n2584,24,mycket_gles,22000\n",
     )
+    write("fullwidth_digits.csv", lines(edit(POP, 4, "302310", "\uff13\uff10\uff12\uff13\uff11\uff10")))
+    write("header_repeats_a_name.csv", lines([",".join(["population"] * 150)] + POP[1:]))
 
 
 def xlsx_files() -> None:

@@ -39,12 +39,53 @@ def writing(path: Path) -> Iterator[None]:
     except OutputExistsError:
         fail(f"{path} already exists; use --force to replace it (the file was left unchanged)")
     except OSError as exc:
-        where = exc.filename or path
-        fail(f"cannot write {path}: {where}: {exc.strerror or exc} (nothing was written)")
+        fail(_cannot_write(path, exc))
+    except Exception as exc:
+        cause = _file_error(exc)
+        if cause is None:
+            raise
+        fail(_cannot_write(path, cause))
+
+
+def _file_error(exc: BaseException) -> OSError | None:
+    """The ``OSError`` inside a writer library's own error (xlsxwriter's ``FileCreateError`` of a
+    full disk is not an ``OSError``), or None when ``exc`` is no such error."""
+    if not any(cls.__name__ == "XlsxFileError" for cls in type(exc).__mro__):
+        return None
+    for candidate in (*exc.args, exc.__cause__, exc.__context__):
+        if isinstance(candidate, OSError):
+            return candidate
+    return OSError(0, str(exc) or type(exc).__name__)
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    """``cannot write PATH: REASON (nothing was written)``; a temporary file is named as its target."""
+    where = Path(exc.filename) if isinstance(exc.filename, str) else path
+    if where.name.startswith(f".{path.name}.") and where.name.endswith(".tmp"):
+        where = path
+    shown = f"{where}: " if where != path else ""
+    return f"cannot write {path}: {shown}{exc.strerror or exc} (nothing was written)"
+
+
+def _origin(kwargs: dict[str, Any]) -> str:
+    """The scenario file a refused allocation's parameters came from, if any.
+
+    An ``AllocationError`` is raised by the core, which knows values, not files; the command
+    knows the file. (A value given with ``--set`` is on the command line the user just typed; the
+    message names its key.)
+    """
+    scenario = kwargs.get("scenario")
+    if not (isinstance(scenario, str) and (scenario.endswith(".toml") or Path(scenario).is_file())):
+        return ""  # none, or an agreement's name (its own parameters)
+    return f"{scenario} (with --set)" if kwargs.get("assignments") else scenario
 
 
 def handle_errors(func: F) -> F:
-    """Turn bad input into a one-line-per-problem message and exit code 2."""
+    """Turn bad input into a one-line-per-problem message and exit code 2.
+
+    At most ``MAX_PROBLEMS`` problems are listed (``InputError`` keeps no more), with a count of
+    the rest. An allocation the core refuses names the scenario file its parameters came from.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -54,21 +95,31 @@ def handle_errors(func: F) -> F:
             lines = [str(p) for p in exc.problems]
             if len(lines) == 1:
                 fail(lines[0])
-            fail(f"{len(lines)} problems:\n  " + "\n  ".join(lines))
+            fail(f"{exc.count} problems:\n  " + "\n  ".join(lines))
         except AllocationError as exc:
-            fail(str(exc))
+            origin = _origin(kwargs)
+            fail(f"{origin}: {exc}" if origin else str(exc))
 
     return wrapper  # type: ignore[return-value]
 
 
 def overrides_from(assignments: tuple[str, ...]) -> dict[str, str]:
-    """``--set KEY=VALUE`` options into a dict (parsed and validated by the scenario layer)."""
+    """``--set KEY=VALUE`` options into a dict (parsed and validated by the scenario layer).
+
+    A key given twice is refused (which value was meant cannot be told), as ``--vary`` does.
+    """
     out: dict[str, str] = {}
     for text in assignments:
         if "=" not in text:
             raise click.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--set")
         key, _, value = text.partition("=")
-        out[key.strip()] = value.strip()
+        key = key.strip()
+        if key in out:
+            raise click.BadParameter(
+                f"{key} is given twice ({key}={out[key]} and {key}={value.strip()}); give each key once",
+                param_hint="--set",
+            )
+        out[key] = value.strip()
     return out
 
 

@@ -42,10 +42,13 @@ def _vary(specs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--scenarios", "scenarios_file", metavar="FILE.csv", type=click.Path(path_type=Path),
               default=None,
               help="Scenarios from a CSV file: one column per parameter key, one row per scenario, "
-                   "optional column 'scenario' with ids. Instead of --vary.")
+                   "optional column 'scenario' with ids. Instead of --vary. At most 100 000 scenarios "
+                   "and 16 MiB.")
 @click.option("--output", "-o", metavar="FILE", type=click.Path(path_type=Path), default=None,
               help="Write to FILE.csv or FILE.parquet (by extension; atomically). Default: CSV on stdout.")
-@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--force", is_flag=True,
+              help="Replace the output file if it exists, and write more than 1 GB (without it, a sweep whose "
+                   "output is estimated above 1 GB is refused before anything is written).")
 @handle_errors
 def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
               landsbygd: Path | None, vary: tuple[str, ...], scenarios_file: Path | None,
@@ -57,6 +60,11 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     ...' prints for that scenario. The keys are the agreement's parameters ('godnaravard
     parameters' lists them). --agreement, --scenario, --set, --population and --landsbygd give
     the base every scenario starts from; --vary overrides --set for its key.
+
+    Up to 10 000 000 scenarios, written chunk by chunk in bounded memory. An output estimated
+    above 1 GB needs --force. Scenarios beyond the fast integer path (totals of trillions of
+    kronor) are computed one by one by the exact core: a note says how many, and how long.
+    CSV text cells that would start a formula are written with a leading apostrophe.
 
     \b
     Example (the default agreement):
@@ -82,34 +90,43 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     except ImportError as exc:
         fail(f"sweep needs numpy and pandas ({exc.name} is not installed), an extra of the lean install: "
              "pip install 'godnaravard[sweep]'")
-    from ..api import resolve_scenario
+    from ..api import load_agreement_inputs, resolve_scenario
     from ..render import scenario_title
-    from ..sweep import grid, read_scenarios, run
+    from ..sweep import Bar, Engine, grid, read_scenarios, slow_path_notice, write_stream
+    from ..sweep.output import ParquetOverflow, parquet_problem
 
     base = resolve_scenario(scenario, overrides_from(assignments), population, landsbygd, agreement)
     ag = base.agreement
+    # Counted before anything is built: a grid by the product of its value counts, a file by its size.
     sset = read_scenarios(scenarios_file, ag) if scenarios_file is not None else grid(_vary(vary), agreement=ag)
-    progress = sys.stderr.isatty() and sset.size >= PROGRESS_FROM
-    result = run(scenarios=sset, scenario=base, progress=progress)
-    frame = result.to_frame()
-    if output is None:
-        from ..sweep import write_csv
-
-        stdout = click.get_binary_stream("stdout")
-        write_csv(frame, stdout)
-        stdout.flush()
-        return
-    from ..sweep import write_frame
-
-    with writing(output):
-        if progress:
-            from rich.console import Console
-
-            with Console(stderr=True).status(f"writing {output}"):
-                write_frame(frame, output, force=force)
-        else:
-            write_frame(frame, output, force=force)
+    engine = Engine(load_agreement_inputs(base), base.parameters, sset)
+    if output is not None and _FORMATS[output.suffix.lower()] == "parquet":
+        problem = parquet_problem(engine)
+        if problem:
+            raise ParquetOverflow(Problem(str(output), problem + " (nothing was written)"))
+    # Before the slow scenarios are computed: how many leave the fast path, and how long they take.
+    slow = slow_path_notice(engine)
+    if slow is not None:
+        click.echo(f"godnaravard: note: {slow[0]}", err=True)
+    terminal = sys.stderr.isatty()
+    bar = Bar(sset.size) if terminal and (sset.size >= PROGRESS_FROM or (slow and slow[1] >= 2)) else None
+    try:
+        if output is None:
+            stdout = getattr(sys.stdout, "buffer", None) or click.get_binary_stream("stdout")
+            try:
+                write_stream(engine, stream=stdout, force=force, progress=bar.advance if bar else None)
+                stdout.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                fail(f"cannot write to standard output: {exc.strerror or exc}")
+            return
+        with writing(output):
+            written = write_stream(engine, output, force=force, progress=bar.advance if bar else None)
+    finally:
+        if bar is not None:
+            bar.stop()
     # The base's title: the agreement's, and the scenario with its changes and own files, if any.
     title = scenario_title(base)
-    click.echo(f"{title}: sweep of {sset.size} scenarios × {len(result.lan_codes)} {ag.rules.recipient}s "
-               f"= {len(frame)} rows → {output}", err=True)
+    click.echo(f"{title}: sweep of {sset.size} scenarios × {engine.n} {ag.rules.recipient}s "
+               f"= {written.rows} rows → {output}", err=True)

@@ -34,10 +34,14 @@ first ones in that order. The order is one integer per item, ``key_i = (r_i·(W+
 Spaces: each line is computed once per combination it depends on
 -----------------------------------------------------------------
 A line depends only on its own parameters (total, base, carved amounts, shares, rural weights).
-When the varied ones among them have at most as many combinations as there are scenarios, the
-line is computed once per combination (a table, usually a few rows) and each scenario's rows are
-gathered from it; otherwise it is computed per scenario, in chunks. Both give the same numbers:
-the table row of a combination is what any scenario with that combination computes.
+When the varied ones among them have fewer combinations than there are scenarios, and the table
+of those combinations fits ``TABLE_BYTES`` (shared by all lines), the line is computed once per
+combination and each scenario's rows are gathered from that table; otherwise it is computed per
+scenario. Both give the same numbers: the table row of a combination is what any scenario with
+that combination computes. The table row of a scenario, and each scenario's level of every key,
+are computed from its position (``ScenarioSet.codes_at``), so nothing of the sweep's size is
+stored but what the caller asks for: ``Engine.chunks`` yields the amounts chunk by chunk
+(bounded memory, for streaming to a file), ``compute`` collects them all.
 
 Overflow bounds (checked at run time; what fails a check goes to the exact Python core)
 -----------------------------------------------------------------------------------------
@@ -74,13 +78,17 @@ int64 holds every integer up to ``2**63 − 1``. Let ``CAP = 2**62``.
 A scenario that fails any check, or that the core would refuse (base amounts × recipients above
 the total, carved parts above what is left, shares above 1, rural weights the key cannot carry,
 all weights zero for a positive total), is computed, or refused, by the core itself, so errors and
-their messages are the core's.
+their messages are the core's. ``Engine.survey`` runs the checks alone (no apportioning: a
+fraction of the cost) to count those scenarios before any is computed, so the caller can say how
+many leave the fast path and how long the core will take for them.
 """
+
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -91,20 +99,30 @@ from .. import core
 from ..core import AllocationError
 from ..core.landsbygd import weighted_rural_population
 from ..errors import InputError, Problem
-from .scenarios import ScenarioSet, Value, _level_problem
+from .scenarios import ScenarioSet, Value, ValueRange, _level_problem, _spaced
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..scenario import Scenario
 
-__all__ = ["CAP", "CHUNK", "INT64_MAX", "ScenarioError", "SweepResult", "compute"]
+__all__ = [
+    "CAP", "CHUNK", "INT64_MAX", "MAX_WEIGHT_VECTORS", "TABLE_BYTES", "Cells", "Engine", "ScenarioError",
+    "SweepResult", "Survey", "collect", "compute",
+]
 
 INT64_MAX = 2**63 - 1
 #: Amount parameters above this are not taken into int64 (bound 1 of the module docstring).
 CAP = 2**62
-#: Rows computed per numpy batch (bounds memory; the progress bar advances per batch).
+#: Rows computed per numpy batch (bounds the memory of every intermediate array).
 CHUNK = 8192
+#: Bytes all lines' tables (one row per combination of a line's varied parameters) may take.
+TABLE_BYTES = 128 * 2**20
+#: Distinct rural weight vectors a sweep may use (each is computed exactly, in Python, ~0.1 ms).
+MAX_WEIGHT_VECTORS = 100_000
+#: A varied key with at most this many values gets its values as arrays once; a longer range is
+#: computed per batch from each scenario's level (never listed).
+_LEVEL_ARRAYS = 1 << 16
 
 
 class ScenarioError(AllocationError):
@@ -120,6 +138,74 @@ class ScenarioError(AllocationError):
 
 # --------------------------------------------------------------------------- parameters per row
 
+_Take = Callable[[np.ndarray], tuple[np.ndarray, ...]]
+
+
+def _amount_arrays(levels: Sequence[Value]) -> _Take:
+    """Values (0 where above CAP) and the above-CAP mask of listed amounts, by level index."""
+    try:
+        values = np.array(levels, dtype=np.int64)
+        big = values > CAP
+    except OverflowError:  # some value is beyond int64
+        big = np.array([v > CAP for v in levels], dtype=bool)
+        values = np.array([0 if b else v for v, b in zip(levels, big, strict=True)], dtype=np.int64)
+    values[big] = 0
+    return lambda c: (values[c], big[c])
+
+
+def _amount_range(levels: ValueRange) -> _Take:
+    """``_amount_arrays`` of a long range, computed from the level indices: start + c·step."""
+    start, step, count = int(levels.start), int(levels.step), levels.count
+    fit = 0 if start > CAP else min(count, (CAP - start) // step + 1)  # values ≤ CAP: levels < fit
+    if fit == 0:
+        return lambda c: (np.zeros(len(c), dtype=np.int64), np.ones(len(c), dtype=bool))
+    step = step if fit > 1 else 0  # (fit − 1)·step ≤ CAP − start: no product below overflows
+
+    def take(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        big = c >= fit
+        values = np.where(big, 0, c) * step + start
+        values[big] = 0
+        return values, big
+
+    return take
+
+
+def _share_arrays(levels: Sequence[Value]) -> _Take:
+    """Numerators, denominators (1 where above CAP) and the above-CAP mask of shares (bound 3)."""
+    fractions = [Fraction(v) for v in levels]
+    big = np.array([f.denominator > CAP for f in fractions], dtype=bool)
+    p = np.array([0 if b else f.numerator for f, b in zip(fractions, big, strict=True)], dtype=np.int64)
+    q = np.array([1 if b else f.denominator for f, b in zip(fractions, big, strict=True)], dtype=np.int64)
+    return lambda c: (p[c], q[c], big[c])
+
+
+def _share_range(levels: ValueRange) -> _Take:
+    """``_share_arrays`` of a long range, from the level indices: (A + c·C) / L, reduced.
+
+    With start a/b, step c/d and L = lcm(b, d) ≤ CAP, value_i = (a·L/b + i·c·L/d) / L; every value
+    is a share (≤ 1), so its numerator over L is ≤ L and fits. A larger L: value by value.
+    """
+    start, step = Fraction(levels.start), Fraction(levels.step)
+    lcm = math.lcm(start.denominator, step.denominator)
+    if lcm > CAP:
+
+        def slow(c: np.ndarray) -> tuple[np.ndarray, ...]:
+            uniq, inverse = np.unique(c, return_inverse=True)
+            p, q, big = _share_arrays([levels[int(u)] for u in uniq])(np.arange(len(uniq)))
+            inverse = inverse.reshape(-1)
+            return p[inverse], q[inverse], big[inverse]
+
+        return slow
+    a = start.numerator * (lcm // start.denominator)
+    s = step.numerator * (lcm // step.denominator)
+
+    def take(c: np.ndarray) -> tuple[np.ndarray, ...]:
+        num = c * s + a
+        g = np.gcd(num, lcm)
+        return num // g, lcm // g, np.zeros(len(c), dtype=bool)
+
+    return take
+
 
 class _Params:
     """The parameters of the rows being computed: varied ones from their levels, the rest fixed."""
@@ -127,43 +213,35 @@ class _Params:
     def __init__(self, params: core.Parameters, sset: ScenarioSet):
         self.params = params
         self.sset = sset
-        self._amounts: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._shares: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-
-    def _levels(self, key: str) -> list[Value]:
-        return list(self.sset.levels[key]) if key in self.sset.codes else [self.params[key]]
+        self._amounts: dict[str, _Take] = {}
+        self._shares: dict[str, _Take] = {}
 
     def amount(self, key: str, codes: Mapping[str, np.ndarray], m: int) -> tuple[np.ndarray, np.ndarray]:
         """Values (0 where above CAP) and the above-CAP mask of an amount parameter (bound 1)."""
-        values, big = self._amount_levels(key)
-        return _take(values, big, codes.get(key), m)
-
-    def _amount_levels(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        c = codes.get(key)
+        if c is None:
+            value = self.params[key]
+            big = value > CAP
+            return np.full(m, 0 if big else value, dtype=np.int64), np.full(m, big)
         if key not in self._amounts:
-            levels = self._levels(key)
-            try:
-                values = np.array(levels, dtype=np.int64)
-                big = values > CAP
-            except OverflowError:  # some value is beyond int64
-                big = np.array([v > CAP for v in levels], dtype=bool)
-                values = np.array([0 if b else v for v, b in zip(levels, big, strict=True)], dtype=np.int64)
-            values[big] = 0
-            self._amounts[key] = (values, big)
-        return self._amounts[key]
+            levels = self.sset.levels[key]
+            long = isinstance(levels, ValueRange) and len(levels) > _LEVEL_ARRAYS
+            self._amounts[key] = _amount_range(levels) if long else _amount_arrays(levels)  # type: ignore[arg-type]
+        return self._amounts[key](c)  # type: ignore[return-value]
 
     def share(self, key: str, codes: Mapping[str, np.ndarray], m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Numerators, denominators (1 where above CAP) and the above-CAP mask of a share (bound 3)."""
-        if key not in self._shares:
-            levels = [Fraction(v) for v in self._levels(key)]
-            big = np.array([f.denominator > CAP for f in levels], dtype=bool)
-            p = np.array([0 if b else f.numerator for f, b in zip(levels, big, strict=True)], dtype=np.int64)
-            q = np.array([1 if b else f.denominator for f, b in zip(levels, big, strict=True)], dtype=np.int64)
-            self._shares[key] = (p, q, big)
-        p, q, big = self._shares[key]
         c = codes.get(key)
         if c is None:
-            return np.full(m, p[0]), np.full(m, q[0]), np.full(m, big[0])
-        return p[c], q[c], big[c]
+            f = Fraction(self.params[key])
+            big = f.denominator > CAP
+            return (np.full(m, 0 if big else f.numerator, dtype=np.int64),
+                    np.full(m, 1 if big else f.denominator, dtype=np.int64), np.full(m, big))
+        if key not in self._shares:
+            levels = self.sset.levels[key]
+            long = isinstance(levels, ValueRange) and len(levels) > _LEVEL_ARRAYS
+            self._shares[key] = _share_range(levels) if long else _share_arrays(levels)  # type: ignore[arg-type]
+        return self._shares[key](c)  # type: ignore[return-value]
 
     def value(self, key: str, level: int | None) -> Value:
         """One parameter's value: level ``level`` of a varied key, else the base value."""
@@ -171,14 +249,12 @@ class _Params:
 
     def largest_amount(self, key: str) -> int:
         """The largest value of an amount parameter the engine may use (≤ CAP)."""
-        values, big = self._amount_levels(key)
-        return CAP if big.any() else int(values.max())
-
-
-def _take(values: np.ndarray, big: np.ndarray, codes: np.ndarray | None, m: int) -> tuple[np.ndarray, np.ndarray]:
-    if codes is None:
-        return np.full(m, values[0]), np.full(m, big[0])
-    return values[codes], big[codes]
+        if key in self.sset.levels:
+            levels = self.sset.levels[key]
+            largest = levels.last if isinstance(levels, ValueRange) else max(levels)
+        else:
+            largest = self.params[key]
+        return CAP if largest > CAP else int(largest)
 
 
 # --------------------------------------------------------------------------- key weights
@@ -186,7 +262,11 @@ def _take(values: np.ndarray, big: np.ndarray, codes: np.ndarray | None, m: int)
 
 @dataclass(frozen=True)
 class _Weights:
-    """A key's integer weights per distinct weight vector (U of them), with their bounds (bound 7)."""
+    """A key's integer weights per distinct weight vector (U of them), with their bounds (bound 7).
+
+    A row's vector is ``index[row]`` (rows of a scenario file), or ``Σ codes[key]·stride`` over
+    ``radix`` (every combination of the weight keys' levels: a grid, or a table's rows).
+    """
 
     weights: np.ndarray  # (U, n) int64
     weight_sum: np.ndarray  # (U,) int64, ≥ 1 (1 where the true sum is 0)
@@ -195,19 +275,28 @@ class _Weights:
     no_weights: np.ndarray  # (U,) bool: every weight parameter of a rural key is 0
     core: np.ndarray  # (U,) bool: only the core can use these weights (it refuses them, or int64 cannot)
     composite: bool  # the rank key fits int64 for every vector (bound 5)
-    index: np.ndarray | None  # each row's vector (rows of the line's space); None: vector 0 for all
+    index: np.ndarray | None = None
+    radix: tuple[tuple[str, int], ...] = ()
 
-    def rows(self, rows: slice) -> tuple[Any, ...]:
+    def rows(self, rows: slice, codes: Mapping[str, np.ndarray]) -> tuple[Any, ...]:
         """``(w, W, limit, zero, no_weights, core)`` of ``rows``: (n,) and scalars, or (m, n) and (m,)."""
-        if self.index is None:
+        if len(self.weights) == 1:
             return (self.weights[0], int(self.weight_sum[0]), int(self.limit[0]),
                     bool(self.zero[0]), bool(self.no_weights[0]), bool(self.core[0]))
-        u = self.index[rows]
+        if self.index is not None:
+            u = self.index[rows]
+        else:
+            u = np.zeros(rows.stop - rows.start, dtype=np.int64)
+            for key, stride in self.radix:
+                u += codes[key] * stride
         return (self.weights[u], self.weight_sum[u], self.limit[u],
                 self.zero[u], self.no_weights[u], self.core[u])
 
 
-def _weights(vectors: list[list[int] | None], no_weights: list[bool], index: np.ndarray | None, n: int) -> _Weights:
+def _weights(
+    vectors: list[list[int] | None], no_weights: list[bool], n: int,
+    index: np.ndarray | None = None, radix: tuple[tuple[str, int], ...] = (),
+) -> _Weights:
     """``_Weights`` from integer vectors (None: the core refuses them)."""
     count = len(vectors)
     rows = np.zeros((count, n), dtype=np.int64)
@@ -228,7 +317,7 @@ def _weights(vectors: list[list[int] | None], no_weights: list[bool], index: np.
         sums[u] = total
         limit[u] = INT64_MAX // max(vector)
         composite = composite and (total * total + total) * n <= 2**63
-    return _Weights(rows, sums, limit, zero, np.array(no_weights, dtype=bool), refused, composite, index)
+    return _Weights(rows, sums, limit, zero, np.array(no_weights, dtype=bool), refused, composite, index, radix)
 
 
 def _column_weights(inputs: core.Inputs, key: core.Key) -> _Weights:
@@ -237,7 +326,7 @@ def _column_weights(inputs: core.Inputs, key: core.Key) -> _Weights:
         vector: list[int] | None = [r.count(key.column) for r in inputs.regions]
     except AllocationError:
         vector = None
-    return _weights([vector], [False], None, len(inputs.regions))
+    return _weights([vector], [False], len(inputs.regions))
 
 
 def _rural_vector(inputs: core.Inputs, weights: tuple[Fraction, ...]) -> list[int] | None:
@@ -271,41 +360,59 @@ def _unique_rows(columns: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarra
     return uniq, inverse.reshape(-1)
 
 
+def _strides(sizes: Sequence[int]) -> tuple[int, ...]:
+    """Mixed-radix strides: the last size varies fastest."""
+    out, stride = [], 1
+    for size in reversed(sizes):
+        out.append(stride)
+        stride *= size
+    return tuple(reversed(out))
+
+
 # --------------------------------------------------------------------------- spaces and line plans
 
 
 @dataclass(frozen=True)
 class _Space:
-    """The rows a line is computed for: distinct combinations of its varied parameters, or scenarios.
+    """The rows a line is computed for: every combination of its varied parameters (a table), or
+    the scenarios themselves.
 
-    ``codes[key]`` is each row's level of ``key``; ``index`` each scenario's row, or None when row
-    ``i`` is scenario ``i`` (then the line is computed straight into the output, chunk by chunk).
+    A table's row ``r`` takes level ``(r // stride) % size`` of each key, and scenario ``i`` reads
+    row ``Σ level_of(key, i)·stride``; neither is stored.
     """
 
     keys: tuple[str, ...]
+    sizes: tuple[int, ...]
     size: int
-    codes: Mapping[str, np.ndarray]
-    index: np.ndarray | None
+    table: bool
+    strides: tuple[int, ...] = ()
+
+    def codes(self, sset: ScenarioSet, rows: slice) -> dict[str, np.ndarray]:
+        """Each key's level for ``rows`` of this space."""
+        if not self.table:
+            return {k: sset.codes_at(k, rows.start, rows.stop) for k in self.keys}
+        r = np.arange(rows.start, rows.stop, dtype=np.int64)
+        return {k: (r // st) % sz for k, st, sz in zip(self.keys, self.strides, self.sizes, strict=True)}
+
+    def index(self, sset: ScenarioSet, rows: slice) -> np.ndarray:
+        """The table row of each scenario of ``rows``."""
+        index = np.zeros(rows.stop - rows.start, dtype=np.int64)
+        for key, stride in zip(self.keys, self.strides, strict=True):
+            index += sset.codes_at(key, rows.start, rows.stop) * stride
+        return index
 
 
-def _space(sset: ScenarioSet, keys: Iterable[str]) -> _Space:
+def _space(sset: ScenarioSet, keys: Iterable[str], row_bytes: int, budget: list[int]) -> _Space:
+    """A table when the line's varied keys have fewer combinations than there are scenarios and the
+    table fits what is left of ``budget`` (bytes; the table's cost is taken from it); else per scenario."""
     wanted = set(keys)
     varied = tuple(k for k in sset.keys if k in wanted)
-    sizes = [len(sset.levels[k]) for k in varied]
+    sizes = tuple(len(sset.levels[k]) for k in varied)
     combos = math.prod(sizes)
-    if combos > sset.size:
-        return _Space(varied, sset.size, {k: sset.codes[k] for k in varied}, None)
-    index = np.zeros(sset.size, dtype=np.int64)
-    rows = np.arange(combos, dtype=np.int64)
-    codes: dict[str, np.ndarray] = {}
-    stride = combos
-    for key, size in zip(varied, sizes, strict=True):
-        stride //= size
-        codes[key] = (rows // stride) % size
-        index += sset.codes[key] * stride
-    if combos == sset.size and np.array_equal(index, rows):
-        return _Space(varied, combos, codes, None)
-    return _Space(varied, combos, codes, index)
+    if combos < sset.size and combos * row_bytes <= budget[0]:
+        budget[0] -= combos * row_bytes
+        return _Space(varied, sizes, combos, True, _strides(sizes))
+    return _Space(varied, sizes, sset.size, False)
 
 
 @dataclass
@@ -318,7 +425,7 @@ class _Line:
     split: tuple[core.Part, ...]  # the share parts, then the rest part; () without share parts
     split_order: np.ndarray
     columns: list[tuple[str, str | None]]  # output columns of this line: (name, part name or None)
-    # Tables over the space's rows (only when ``space.index`` is not None).
+    # Tables over the space's rows (only for a table space).
     mask: np.ndarray | None = None
     bound: np.ndarray | None = None
     tables: dict[str, np.ndarray] = field(default_factory=dict)
@@ -331,13 +438,16 @@ def _plan_line(
     prm: _Params,
     column_keys: Mapping[str, _Weights],
     rural_cache: dict[tuple[Fraction, ...], list[int] | None],
+    budget: list[int],
 ) -> _Line:
     sset = prm.sset
     used = {line.total, *(k for k in (line.base,) if k)}
     for part in line.parts:
         used |= {k for k in (part.amount, part.share) if k}
         used |= set(rules.keys[part.key].weights) if rules.keys[part.key].kind == "landsbygd" else set()
-    space = _space(sset, used)
+    columns = [(c.name, c.ref[1] if c.kind == "part" else None)
+               for c in rules.columns if c.kind in ("line", "part") and c.ref[0] == line.name]
+    space = _space(sset, used, len(columns) * len(inputs.regions) * 8 + 9, budget)
     keys: dict[str, _Weights] = {}
     for part in line.parts:
         key = rules.keys[part.key]
@@ -350,9 +460,13 @@ def _plan_line(
     names = [p.name for p in split]
     ranks = {name: i for i, name in enumerate(sorted(names))}
     order = np.array([len(names) - 1 - ranks[name] for name in names], dtype=np.int64)
-    columns = [(c.name, c.ref[1] if c.kind == "part" else None)
-               for c in rules.columns if c.kind in ("line", "part") and c.ref[0] == line.name]
     return _Line(line, space, keys, split, order, columns)
+
+
+def _too_many_vectors(count: int) -> InputError:
+    return InputError(Problem("sweep", f"the rural weights take {_spaced(count)} different combinations in this "
+                                       f"sweep; at most {_spaced(MAX_WEIGHT_VECTORS)} (each is computed exactly, "
+                                       "one at a time): vary fewer weight values"))
 
 
 def _rural_plan(
@@ -363,21 +477,36 @@ def _rural_plan(
     cache: dict[tuple[Fraction, ...], list[int] | None],
 ) -> _Weights:
     """Integer rural weights for every distinct weight vector the line's rows use (bound 7)."""
-    varied = [k for k in key.weights if k in space.codes]
-    if varied:
-        uniq, index = _unique_rows([space.codes[k] for k in varied], [len(prm.sset.levels[k]) for k in varied])
-    else:
-        uniq, index = np.zeros((1, 0), dtype=np.int64), None
+    sset = prm.sset
+    varied = [k for k in key.weights if k in space.keys]
+    sizes = [len(sset.levels[k]) for k in varied]
+    index, radix = None, ()
+    if not varied:
+        levels: list[dict[str, int]] = [{}]
+    elif space.table or sset.is_grid:  # every combination of the weight keys' levels occurs
+        count = math.prod(sizes)
+        if count > MAX_WEIGHT_VECTORS:
+            raise _too_many_vectors(count)
+        strides = _strides(sizes)
+        levels = [{k: (u // st) % sz for k, st, sz in zip(varied, strides, sizes, strict=True)}
+                  for u in range(count)]
+        radix = tuple(zip(varied, strides, strict=True))
+    else:  # a file's scenarios: the combinations that occur
+        uniq, index = _unique_rows([sset.codes_at(k, 0, sset.size) for k in varied], sizes)
+        if len(uniq) > MAX_WEIGHT_VECTORS:
+            raise _too_many_vectors(len(uniq))
+        levels = [{k: int(uniq[u, j]) for j, k in enumerate(varied)} for u in range(len(uniq))]
     vectors: list[list[int] | None] = []
     no_weights: list[bool] = []
-    for u in range(len(uniq)):
-        level = {k: int(uniq[u, j]) for j, k in enumerate(varied)}
+    for level in levels:
         weights = tuple(Fraction(prm.value(k, level.get(k))) for k in key.weights)
         if weights not in cache:
             cache[weights] = _rural_vector(inputs, weights)
         vectors.append(cache[weights])
         no_weights.append(not any(weights))
-    return _weights(vectors, no_weights, index if len(uniq) > 1 else None, len(inputs.regions))
+    many = len(levels) > 1
+    return _weights(vectors, no_weights, len(inputs.regions), index if many else None, radix if many else ())
+
 
 
 # --------------------------------------------------------------------------- largest remainders
@@ -440,9 +569,10 @@ def _apportion(
 
 def _compute_line(
     plan: _Line, prm: _Params, codes: Mapping[str, np.ndarray], rows: slice, order: np.ndarray,
-    out: Mapping[str, np.ndarray],
+    out: Mapping[str, np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Compute ``plan``'s line for ``rows`` of its space into ``out`` (column → (m, n) array).
+    """Compute ``plan``'s line for ``rows`` of its space (``codes``: each key's levels) into ``out``
+    (column → (m, n) array); with ``out=None`` only check the bounds (nothing is apportioned).
 
     Returns the rows left to the core (mask) and each row's line total (0 for those): the bound
     of every amount of the line (bound 6).
@@ -490,12 +620,14 @@ def _compute_line(
         mask |= remaining > INT64_MAX // denominator
     weights = {}
     for part in line.parts:
-        w, ws, limit, zero, no_weights, refused = weights[part.name] = plan.keys[part.name].rows(rows)
+        w, ws, limit, zero, no_weights, refused = weights[part.name] = plan.keys[part.name].rows(rows, codes)
         bound = amounts[part.name] if part.amount else remaining
         positive = bound > 0
         if not part.amount:  # Parameters.validate: no rural weights for a positive line total
             positive = positive | (no_weights & (total > 0))
         mask |= refused | (bound > limit) | (zero & positive)  # bound 4; all weights zero
+    if out is None:
+        return mask, np.where(mask, 0, total)
     if mask.any():  # zero every total the engine must not touch, so no masked row can overflow
         remaining = np.where(mask, 0, remaining)
         amounts = {k: np.where(mask, 0, v) for k, v in amounts.items()}
@@ -529,7 +661,7 @@ def _compute_line(
     return mask, np.where(mask, 0, total)
 
 
-# --------------------------------------------------------------------------- the sweep
+# --------------------------------------------------------------------------- results
 
 
 def _code_dtype(count: int) -> type[np.signedinteger[Any]]:
@@ -540,14 +672,41 @@ def _code_dtype(count: int) -> type[np.signedinteger[Any]]:
     return np.int64
 
 
+def _amount_values(levels: Sequence[Value], codes: np.ndarray) -> np.ndarray:
+    """The amounts of ``codes`` (level indices): int64, or object (Python ints) beyond int64."""
+    if isinstance(levels, ValueRange) and len(levels) > _LEVEL_ARRAYS:
+        if levels.last <= INT64_MAX:
+            return codes.astype(np.int64) * int(levels.step) + int(levels.start)
+        return np.array([levels[int(c)] for c in codes], dtype=object)
+    largest = max(levels)
+    return np.array(list(levels), dtype=np.int64 if largest <= INT64_MAX else object)[codes]
+
+
+@dataclass(frozen=True)
+class Cells:
+    """One output column of a sweep, row by row: numbers (``values``: int64, or object for Python
+    ints beyond int64), or text as ``codes`` into ``categories`` (what a Categorical holds)."""
+
+    name: str
+    values: np.ndarray
+    categories: list[str] | None = None
+
+    @property
+    def text(self) -> bool:
+        """True for a text column (codes into categories)."""
+        return self.categories is not None
+
+
 @dataclass
 class SweepResult:
-    """The amounts of a sweep: per amount column, an (S, n) array (scenario × recipient, in kronor).
+    """The amounts of a sweep, or of a chunk of it: per amount column, an (m, n) array (scenario ×
+    recipient, in kronor) for the scenarios ``offset`` … ``offset + m − 1`` of ``scenarios``.
 
     ``lan_codes`` and ``regions`` (names) are the recipients in the order of the inputs;
     ``scenarios`` says what varied; ``rules`` is the agreement's (its amount columns, in order,
     are the keys of ``amounts``). Arrays are int64, or object (Python ints) in a column where
-    some amount exceeds int64. ``base`` is the scenario every sweep scenario starts from, when known.
+    some amount exceeds int64. ``core_scenarios`` counts the scenarios the exact core computed.
+    ``base`` is the scenario every sweep scenario starts from, when known.
     """
 
     scenarios: ScenarioSet
@@ -557,6 +716,13 @@ class SweepResult:
     rules: core.Rules
     core_scenarios: int = 0
     base: Scenario | None = None
+    offset: int = 0
+
+    @property
+    def count(self) -> int:
+        """How many scenarios this result holds."""
+        first = next(iter(self.amounts.values()), None)
+        return len(first) if first is not None else self.scenarios.size - self.offset
 
     @property
     def code_column(self) -> str:
@@ -569,9 +735,50 @@ class SweepResult:
         return ("scenario", *self.scenarios.keys, self.code_column, "region", *self.rules.amount_columns)
 
     def row(self, scenario: int, lan_code: str) -> dict[str, int]:
-        """The amounts of one recipient in one scenario (0-based position), as plain ints."""
+        """The amounts of one recipient in one scenario (0-based position in the sweep), as plain ints."""
         i = self.lan_codes.index(lan_code)
-        return {c: int(self.amounts[c][scenario, i]) for c in self.rules.amount_columns}
+        return {c: int(self.amounts[c][scenario - self.offset, i]) for c in self.rules.amount_columns}
+
+    def cells(self) -> list[Cells]:
+        """Every output column, row by row (scenario-major, recipients in input order).
+
+        Text columns (the file's scenario ids, shares and weights as exact fractions such as
+        ``1/4``, the code and the region) are codes into categories; the code types depend on the
+        whole sweep's sizes only, so every chunk of a sweep has the same column types.
+        """
+        sset = self.scenarios
+        n, m, a = len(self.lan_codes), self.count, self.offset
+        out: list[Cells] = []
+        if sset.labels is not None:
+            ids = np.repeat(np.arange(m, dtype=_code_dtype(sset.size)), n)
+            out.append(Cells("scenario", ids, list(sset.labels[a:a + m])))
+        else:
+            out.append(Cells("scenario", np.repeat(np.arange(a + 1, a + m + 1, dtype=np.int64), n)))
+        for key in sset.keys:
+            levels = sset.levels[key]
+            codes = sset.codes_at(key, a, a + m)
+            if self.rules.parameters[key] == "amount":
+                out.append(Cells(key, np.repeat(_amount_values(levels, codes), n)))
+                continue
+            # Shares and weights: exact strings such as "1/4", one category per value used.
+            dtype = _code_dtype(len(levels))
+            if len(levels) > _LEVEL_ARRAYS:
+                used, codes = np.unique(codes, return_inverse=True)
+                categories = [str(levels[int(u)]) for u in used]
+            else:
+                categories = [str(v) for v in levels]
+            if len(set(categories)) < len(categories):  # a value given twice (1/2 and 0.5): one category
+                position = {c: i for i, c in enumerate(dict.fromkeys(categories))}
+                codes = np.array([position[c] for c in categories])[codes]
+                categories = list(position)
+            out.append(Cells(key, np.repeat(codes.reshape(-1).astype(dtype), n), categories))
+        out.append(Cells(self.code_column, np.tile(np.arange(n, dtype=_code_dtype(n)), m), list(self.lan_codes)))
+        names = list(dict.fromkeys(self.regions))
+        name_codes = np.array([names.index(r) for r in self.regions], dtype=_code_dtype(len(names)))
+        out.append(Cells("region", np.tile(name_codes, m), names))
+        for col in self.rules.amount_columns:
+            out.append(Cells(col, self.amounts[col].reshape(-1)))
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """One row per scenario and recipient: ``scenario``, the varied values, code, region, amounts.
@@ -582,29 +789,12 @@ class SweepResult:
         """
         import pandas as pd
 
-        sset = self.scenarios
-        n = len(self.lan_codes)
         data: dict[str, Any] = {}
-        if sset.labels is not None:
-            ids = np.repeat(np.arange(sset.size, dtype=_code_dtype(sset.size)), n)
-            data["scenario"] = pd.Categorical.from_codes(ids, categories=list(sset.labels))
-        else:
-            data["scenario"] = np.repeat(np.arange(1, sset.size + 1, dtype=np.int64), n)
-        for key in sset.keys:
-            lv = sset.levels[key]
-            if self.rules.parameters[key] == "amount":
-                levels = np.array(lv, dtype=np.int64 if max(lv) <= INT64_MAX else object)
-                data[key] = np.repeat(levels[sset.codes[key]], n)
-            else:  # shares and weights: exact strings such as "1/4", one category per value
-                codes = np.repeat(sset.codes[key].astype(_code_dtype(len(lv))), n)
-                data[key] = pd.Categorical.from_codes(codes, categories=[str(v) for v in lv])
-        recipient = np.tile(np.arange(n, dtype=_code_dtype(n)), sset.size)
-        data[self.code_column] = pd.Categorical.from_codes(recipient, categories=list(self.lan_codes))
-        names = list(dict.fromkeys(self.regions))
-        name_codes = np.array([names.index(r) for r in self.regions], dtype=_code_dtype(len(names)))
-        data["region"] = pd.Categorical.from_codes(np.tile(name_codes, sset.size), categories=names)
-        for col in self.rules.amount_columns:
-            data[col] = self.amounts[col].reshape(-1)
+        for col in self.cells():
+            if col.categories is not None:
+                data[col.name] = pd.Categorical.from_codes(col.values, categories=col.categories)
+            else:
+                data[col.name] = col.values
         return pd.DataFrame(data, copy=False)
 
 
@@ -632,116 +822,216 @@ def _lines_of(rules: core.Rules, name: str) -> list[str]:
     return [spec.ref[0]]
 
 
+# --------------------------------------------------------------------------- the sweep
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What ``Engine.survey`` found: how many scenarios go to the exact core, and the first ones."""
+
+    core_scenarios: int
+    first: tuple[int, ...]
+
+
+class Engine:
+    """A sweep ready to run: the agreement's lines planned for ``sset`` on ``inputs``.
+
+    ``chunks`` yields the result chunk by chunk (a ``SweepResult`` with an ``offset``), in
+    scenario order; ``survey`` counts, without computing them, the scenarios that go to the exact
+    core; ``probe`` computes a few of those with the core and says how long each took.
+    """
+
+    def __init__(self, inputs: core.Inputs, params: core.Parameters, sset: ScenarioSet):
+        rules = params.rules
+        unknown = [k for k in sset.keys if k not in rules.parameters]
+        if unknown:
+            raise InputError([Problem("sweep", "not a parameter of this agreement", column=k) for k in unknown])
+        # A set built in code is checked as a file is (the engine relies on valid values). A range
+        # is valid when its first and last values are (every value lies between them).
+        invalid = []
+        for k in sset.keys:
+            levels = sset.levels[k]
+            shown = (levels[0], levels.last) if isinstance(levels, ValueRange) else levels
+            invalid += [(k, p) for v in shown if (p := _level_problem(k, v, rules.parameters[k])) is not None]
+        if invalid:
+            raise InputError([Problem("sweep", p, column=k) for k, p in invalid])
+        self.inputs, self.params, self.sset, self.rules = inputs, params, sset, rules
+        regions = inputs.regions
+        self.n = n = len(regions)
+        self.lan_codes = tuple(r.lan_code for r in regions)
+        self.regions = tuple(r.region for r in regions)
+        ranks = {c: i for i, c in enumerate(sorted(self.lan_codes))}
+        self.order = np.array([n - 1 - ranks[c] for c in self.lan_codes], dtype=np.int64)
+        self.prm = prm = _Params(params, sset)
+        column_keys = {k.name: _column_weights(inputs, k) for k in rules.keys_of_kind("column")}
+        rural_cache: dict[tuple[Fraction, ...], list[int] | None] = {}
+        budget = [TABLE_BYTES]
+        self.plans = [_plan_line(line, rules, inputs, prm, column_keys, rural_cache, budget) for line in rules.lines]
+
+        # Lines computed once per combination: their tables (the space's rows, in batches).
+        for plan in self.plans:
+            space = plan.space
+            if not space.table:
+                continue
+            plan.mask = np.zeros(space.size, dtype=bool)
+            plan.bound = np.zeros(space.size, dtype=np.int64)
+            plan.tables = {name: np.empty((space.size, n), dtype=np.int64) for name, _ in plan.columns}
+            for start in range(0, space.size, CHUNK):
+                rows = slice(start, min(start + CHUNK, space.size))
+                out = {name: t[rows] for name, t in plan.tables.items()}
+                plan.mask[rows], plan.bound[rows] = _compute_line(
+                    plan, prm, space.codes(sset, rows), rows, self.order, out)
+
+        # Sum columns: checked once from the largest totals, or per scenario (bound 6).
+        self.sums = _sum_order(rules)
+        largest = {ln.name: prm.largest_amount(ln.total) for ln in rules.lines}
+        self.checked = [s for s in self.sums if sum(largest[ln] for ln in _lines_of(rules, s.name)) > INT64_MAX]
+        self._core_rows: dict[int, tuple[dict[str, Any], ...]] = {}
+
+    @property
+    def size(self) -> int:
+        """The number of scenarios."""
+        return self.sset.size
+
+    def _fast(self, rows: slice, out: Mapping[str, np.ndarray] | None) -> np.ndarray:
+        """The scenarios ``rows`` on the integer path, into ``out`` (column → (m, n) array), or only
+        checked (``out=None``); returns the mask of the scenarios that must go to the core."""
+        sset = self.sset
+        core_mask = np.zeros(rows.stop - rows.start, dtype=bool)
+        bounds: dict[str, np.ndarray] = {}
+        for plan in self.plans:
+            space = plan.space
+            if not space.table:
+                dest = None if out is None else {name: out[name] for name, _ in plan.columns}
+                mask, bound = _compute_line(plan, self.prm, space.codes(sset, rows), rows, self.order, dest)
+            else:
+                index = space.index(sset, rows)
+                if out is not None:
+                    for name, table in plan.tables.items():
+                        np.take(table, index, axis=0, out=out[name], mode="clip")
+                mask = plan.mask[index]  # type: ignore[index]
+                bound = plan.bound[index] if self.checked else None  # type: ignore[index]
+            core_mask |= mask
+            if self.checked:
+                bounds[plan.line.name] = bound  # type: ignore[assignment]
+        if out is not None:
+            for spec in self.sums:
+                dest = out[spec.name]
+                first, *others = spec.ref
+                dest[...] = out[first]
+                for ref in others:
+                    np.add(dest, out[ref], out=dest)
+        for spec in self.checked:
+            acc = np.zeros(rows.stop - rows.start, dtype=np.int64)
+            for ln in _lines_of(self.rules, spec.name):
+                bad = bounds[ln] > INT64_MAX - acc
+                core_mask |= bad
+                acc = np.where(bad, 0, acc + np.where(bad, 0, bounds[ln]))
+        return core_mask
+
+    def survey(self, first: int = 8) -> Survey:
+        """Count the scenarios that go to the exact core (checks only: nothing is apportioned)."""
+        if not self.checked and all(p.space.table and not p.mask.any() for p in self.plans):  # type: ignore[union-attr]
+            return Survey(0, ())
+        count, found = 0, []
+        for start in range(0, self.size, CHUNK):
+            mask = self._fast(slice(start, min(start + CHUNK, self.size)), None)
+            k = int(np.count_nonzero(mask))
+            if k:
+                count += k
+                if len(found) < first:
+                    found.extend(int(i) + start for i in np.flatnonzero(mask)[: first - len(found)])
+        return Survey(count, tuple(found))
+
+    def core_rows(self, i: int) -> tuple[dict[str, Any], ...]:
+        """Scenario ``i`` by the exact core (``ScenarioError`` when the core refuses it)."""
+        if i in self._core_rows:
+            return self._core_rows.pop(i)
+        values = self.sset.values(i)
+        try:
+            result = core.allocate(self.inputs, self.params.with_values(values))
+        except AllocationError as exc:
+            raise ScenarioError(self.sset.label(i), values, exc) from exc
+        return result.rows
+
+    def probe(self, scenarios: Iterable[int], budget: float = 0.5) -> float | None:
+        """Compute ``scenarios`` with the core (kept for ``chunks``) until ``budget`` seconds have
+        passed; the seconds per scenario, or None when there were none."""
+        done, t0 = 0, time.perf_counter()
+        for i in scenarios:
+            if i not in self._core_rows:
+                self._core_rows[i] = self.core_rows(i)
+            done += 1
+            if time.perf_counter() - t0 > budget:
+                break
+        return (time.perf_counter() - t0) / done if done else None
+
+    def chunks(
+        self, size: int | None = None, progress: Callable[[int], None] | None = None,
+        into: dict[str, np.ndarray] | None = None, *, start: int = 0, stop: int | None = None,
+    ) -> Iterator[SweepResult]:
+        """The scenarios ``start`` … ``stop − 1`` (default: all) in order, ``size`` at a time
+        (default: all at once).
+
+        ``progress(1)`` is called for each scenario the core computes (the slow ones); ``into``
+        (column → (S, n) array) receives the amounts in place (``compute``).
+        Raises ``ScenarioError`` for the first scenario the core refuses.
+        """
+        total = self.size if stop is None else min(stop, self.size)
+        size = max(1, size or total - start)
+        columns = self.rules.amount_columns
+        for a in range(start, total, size):
+            b = min(a + size, total)
+            if into is not None:
+                amounts = {c: into[c][a:b] for c in columns}
+            else:
+                amounts = {c: np.empty((b - a, self.n), dtype=np.int64) for c in columns}
+            to_core: list[np.ndarray] = []
+            for batch in range(a, b, CHUNK):
+                rows = slice(batch, min(batch + CHUNK, b))
+                out = {c: amounts[c][rows.start - a:rows.stop - a] for c in columns}
+                mask = self._fast(rows, out)
+                if mask.any():
+                    to_core.append(np.flatnonzero(mask) + batch)
+            which = np.concatenate(to_core) if to_core else ()
+            for i in (int(s) for s in which):
+                for j, row in enumerate(self.core_rows(i)):
+                    for col in columns:
+                        value = row[col]
+                        if value > INT64_MAX and amounts[col].dtype != object:
+                            if into is not None:
+                                into[col] = into[col].astype(object)
+                                amounts[col] = into[col][a:b]
+                            else:
+                                amounts[col] = amounts[col].astype(object)
+                        amounts[col][i - a, j] = value
+                if progress is not None:
+                    progress(1)
+            yield SweepResult(scenarios=self.sset, lan_codes=self.lan_codes, regions=self.regions,
+                              amounts=amounts, rules=self.rules, core_scenarios=len(which), offset=a)
+
+
+def collect(engine: Engine, progress: Callable[[int], None] | None = None) -> SweepResult:
+    """Every scenario of ``engine``, in memory (column → (S, n) arrays); ``progress(k)`` as they are done."""
+    into = {c: np.empty((engine.size, engine.n), dtype=np.int64) for c in engine.rules.amount_columns}
+    core_scenarios = 0
+    for chunk in engine.chunks(16 * CHUNK if progress is not None else None, progress, into):
+        core_scenarios += chunk.core_scenarios
+        if progress is not None:
+            progress(chunk.count - chunk.core_scenarios)
+    return SweepResult(scenarios=engine.sset, lan_codes=engine.lan_codes, regions=engine.regions, amounts=into,
+                       rules=engine.rules, core_scenarios=core_scenarios)
+
+
 def compute(
     inputs: core.Inputs,
     params: core.Parameters,
     sset: ScenarioSet,
     progress: Callable[[int], None] | None = None,
 ) -> SweepResult:
-    """Allocate every scenario of ``sset`` (``params`` with the scenario's values) on ``inputs``.
+    """Allocate every scenario of ``sset`` (``params`` with the scenario's values) on ``inputs``, in memory.
 
     The agreement is ``params.rules``; every varied key must be one of its parameters.
     Raises ``ScenarioError`` (an ``AllocationError``) for the first scenario the core refuses.
     """
-    rules = params.rules
-    unknown = [k for k in sset.keys if k not in rules.parameters]
-    if unknown:
-        raise InputError([Problem("sweep", "not a parameter of this agreement", column=k) for k in unknown])
-    # A set built in code is checked as a file is (the engine relies on valid values).
-    invalid = [(k, p) for k in sset.keys for v in sset.levels[k]
-               if (p := _level_problem(k, v, rules.parameters[k])) is not None]
-    if invalid:
-        raise InputError([Problem("sweep", p, column=k) for k, p in invalid])
-    regions = inputs.regions
-    n = len(regions)
-    codes = tuple(r.lan_code for r in regions)
-    ranks = {c: i for i, c in enumerate(sorted(codes))}
-    order = np.array([n - 1 - ranks[c] for c in codes], dtype=np.int64)
-    prm = _Params(params, sset)
-    column_keys = {k.name: _column_weights(inputs, k) for k in rules.keys_of_kind("column")}
-    rural_cache: dict[tuple[Fraction, ...], list[int] | None] = {}
-    plans = [_plan_line(line, rules, inputs, prm, column_keys, rural_cache) for line in rules.lines]
-
-    # Lines computed once per combination: their tables (the space's rows, in chunks).
-    for plan in plans:
-        space = plan.space
-        if space.index is None:
-            continue
-        plan.mask = np.zeros(space.size, dtype=bool)
-        plan.bound = np.zeros(space.size, dtype=np.int64)
-        plan.tables = {name: np.empty((space.size, n), dtype=np.int64) for name, _ in plan.columns}
-        for start in range(0, space.size, CHUNK):
-            rows = slice(start, min(start + CHUNK, space.size))
-            row_codes = {k: c[rows] for k, c in space.codes.items()}
-            out = {name: t[rows] for name, t in plan.tables.items()}
-            plan.mask[rows], plan.bound[rows] = _compute_line(plan, prm, row_codes, rows, order, out)
-
-    # Sum columns: checked once from the largest totals, or per scenario (bound 6).
-    sums = _sum_order(rules)
-    largest = {ln.name: prm.largest_amount(ln.total) for ln in rules.lines}
-    checked = [s for s in sums if sum(largest[ln] for ln in _lines_of(rules, s.name)) > INT64_MAX]
-    need_bounds = bool(checked)
-
-    total_s = sset.size
-    amounts = {c: np.empty((total_s, n), dtype=np.int64) for c in rules.amount_columns}
-    to_core: list[np.ndarray] = []
-    for start in range(0, total_s, CHUNK):
-        rows = slice(start, min(start + CHUNK, total_s))
-        core_mask = np.zeros(rows.stop - rows.start, dtype=bool)
-        bounds: dict[str, np.ndarray] = {}
-        for plan in plans:
-            out = {name: amounts[name][rows] for name, _ in plan.columns}
-            space = plan.space
-            if space.index is None:
-                row_codes = {k: c[rows] for k, c in space.codes.items()}
-                mask, bound = _compute_line(plan, prm, row_codes, rows, order, out)
-            else:
-                index = space.index[rows]
-                for name, table in plan.tables.items():
-                    np.take(table, index, axis=0, out=out[name], mode="clip")
-                mask = plan.mask[index]  # type: ignore[index]
-                bound = plan.bound[index] if need_bounds else None  # type: ignore[index]
-            core_mask |= mask
-            if need_bounds:
-                bounds[plan.line.name] = bound  # type: ignore[assignment]
-        for spec in sums:
-            dest = amounts[spec.name][rows]
-            first, *others = spec.ref
-            dest[...] = amounts[first][rows]
-            for ref in others:
-                np.add(dest, amounts[ref][rows], out=dest)
-            if spec in checked:
-                acc = np.zeros(rows.stop - rows.start, dtype=np.int64)
-                for ln in _lines_of(rules, spec.name):
-                    bad = bounds[ln] > INT64_MAX - acc
-                    core_mask |= bad
-                    acc = np.where(bad, 0, acc + np.where(bad, 0, bounds[ln]))
-        to_core.append(np.flatnonzero(core_mask) + start)
-        if progress is not None:
-            progress(rows.stop - rows.start - int(core_mask.sum()))
-    fallback = np.concatenate(to_core) if to_core else np.zeros(0, dtype=np.int64)
-    _core_rows(inputs, params, sset, fallback, amounts, progress)
-    return SweepResult(scenarios=sset, lan_codes=codes, regions=tuple(r.region for r in regions), amounts=amounts,
-                       rules=rules, core_scenarios=len(fallback))
-
-
-def _core_rows(
-    inputs: core.Inputs, params: core.Parameters, sset: ScenarioSet, which: np.ndarray,
-    amounts: dict[str, np.ndarray], progress: Callable[[int], None] | None = None,
-) -> None:
-    """Allocate the scenarios ``which`` with the exact Python core (refusals raise ``ScenarioError``)."""
-    columns = params.rules.amount_columns
-    for i in (int(s) for s in which):
-        if progress is not None:
-            progress(1)
-        values = sset.values(i)
-        try:
-            result = core.allocate(inputs, params.with_values(values))
-        except AllocationError as exc:
-            raise ScenarioError(sset.label(i), values, exc) from exc
-        for j, row in enumerate(result.rows):
-            for col in columns:
-                value = row[col]
-                if value > INT64_MAX and amounts[col].dtype != object:  # type: ignore[operator]
-                    amounts[col] = amounts[col].astype(object)
-                amounts[col][i, j] = value
+    return collect(Engine(inputs, params, sset), progress)
