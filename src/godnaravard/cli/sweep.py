@@ -77,7 +77,7 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
         if output.suffix.lower() not in _FORMATS:
             fail(f"{output}: unknown output format; the file name must end in .csv or .parquet")
         if output.exists() and not force:
-            fail(f"{output}: the file already exists; use --force to replace it")
+            fail(f"{output} already exists; use --force to replace it (the file was left unchanged)")
         if _FORMATS[output.suffix.lower()] == "parquet":
             try:
                 import pyarrow  # noqa: F401
