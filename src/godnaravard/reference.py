@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .agreements import Agreement, TableSpec
+from .agreements import Agreement, TableSpec, shown_path
+from .errors import InputError, Problem
 from .resources import data_dir, source_of
 
 __all__ = ["OfficialCell", "official_cells", "official_inputs", "stated_totals", "budget_tables"]
@@ -43,8 +44,17 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 @cache
 def _read(path: str) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """A published table: a regular file within the input size cap, UTF-8 CSV."""
+    import io
+
+    from .tables import MAX_BYTES, read_file
+
+    data = read_file(path, shown_path(Path(path)), max_bytes=MAX_BYTES, what="official table")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(Problem(shown_path(Path(path)), "the official table is not UTF-8 text")) from None
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def _official_tables(ag: Agreement) -> tuple[TableSpec, ...]:
