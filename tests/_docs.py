@@ -18,11 +18,12 @@ WIDTH = "100"
 
 
 def setup_document(namespace: dict[str, Any]) -> None:
-    """Each document runs in a fresh temporary folder (with the repository's ``data/`` linked into
-    it, as if run from a clone), at a fixed terminal width."""
+    """Each document runs in a fresh temporary folder (with the repository's ``data/`` and
+    ``examples/`` linked into it, as if run from a clone), at a fixed terminal width."""
     folder = Path(tempfile.mkdtemp(prefix="godnaravard-docs-"))
-    # The examples are written as run from a clone of the repository: its data/ is there.
-    (folder / "data").symlink_to(Path(__file__).resolve().parents[1] / "data", target_is_directory=True)
+    # The examples are written as run from a clone of the repository: its data/ and examples/ are there.
+    for name in ("data", "examples"):
+        (folder / name).symlink_to(Path(__file__).resolve().parents[1] / name, target_is_directory=True)
     namespace["_folder"] = folder
     namespace["_cwd"] = os.getcwd()
     namespace["_columns"] = os.environ.get("COLUMNS")
