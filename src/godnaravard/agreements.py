@@ -2,8 +2,8 @@
 
 An agreement is a folder with ``agreement.toml`` and its data files (the shipped ones are under
 ``data/agreements/``; ``docs/agreements.md`` explains every key). This module validates the
-definition with pydantic, checks every cross-reference (a part's key, a column's line, a
-table's columns, each parameter's kind), and turns it into:
+definition with pydantic (pydantic-core schemas: ``errors.record``), checks every cross-reference
+(a part's key, a column's line, a table's columns, each parameter's kind), and turns it into:
 
 - the core's ``Rules`` and ``Parameters`` (what to compute);
 - the registry the layers read: titles, dates, data files, column labels, tables and the
@@ -26,13 +26,16 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import SchemaValidator, ValidationError, core_schema
 
 from .core import AllocationError, BudgetItem, ColumnSpec, Key, Line, Parameters, Part, Rules, StatedTotal
-from .errors import InputError, Problem, other_digits
+from .errors import InputError, Problem, optional, other_digits, record
 from .resources import data_file
+
+if TYPE_CHECKING:
+    from pydantic_core import CoreSchema
 
 __all__ = [
     "Agreement",
@@ -56,138 +59,140 @@ TEXT_COLUMNS = ("lan_code", "lan", "region", "kommun_code", "kommun")
 
 
 # --------------------------------------------------------------------------------------------
-# The file format (pydantic): what a definition may say.
+# The file format: what a definition may say (validated by pydantic-core).
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _one_kind(key: Any) -> Any:
+    """A key is a data column or the rural key's three weights."""
+    if (key.column is None) == (key.landsbygd is None):
+        raise ValueError("a key names either a data column (column = ...) or the rural weights (landsbygd = [...])")
+    if key.landsbygd is not None and len(key.landsbygd) != 3:
+        raise ValueError("the rural key has three weights: tätortsnära, gles, mycket gles")
+    return key
 
 
-class _Signed(_Strict):
-    party: str = Field(min_length=1)
-    date: dt.date
+def _amount_or_share(part: Any) -> Any:
+    """A part is carved out (an amount) or a share, or the rest (neither); never both."""
+    if part.amount is not None and part.share is not None:
+        raise ValueError("a part has an amount (carved out) or a share, not both")
+    return part
 
 
-class _DataSpec(_Strict):
-    file: str = Field(min_length=1)
-    date: dt.date
-    label: str = Field(min_length=1)
-    title: str = ""
-    source: str = Field(min_length=1)
-    counts: list[str] = Field(default_factory=list)
+@cache
+def _definition() -> SchemaValidator:
+    """The validator of a definition file, built on first use."""
+    return SchemaValidator(_definition_schema())
 
 
-class _KeySpec(_Strict):
-    column: str | None = None
-    landsbygd: list[str] | None = None
-    label: str = ""
-    section: str = ""
+def _definition_schema() -> CoreSchema:
+    """The schema of a definition file: every table and key it may have (``docs/agreements.md``).
 
-    @model_validator(mode="after")
-    def _one_kind(self) -> _KeySpec:
-        if (self.column is None) == (self.landsbygd is None):
-            raise ValueError("a key names either a data column (column = ...) or the rural weights (landsbygd = [...])")
-        if self.landsbygd is not None and len(self.landsbygd) != 3:
-            raise ValueError("the rural key has three weights: tätortsnära, gles, mycket gles")
-        return self
+    Each table is a ``record`` (the schema pydantic builds for a model of the same fields), and
+    forbids keys it does not know.
+    """
+    cs = core_schema
+    text = cs.str_schema  # text(min_length=1): a text that must not be empty
+    name = cs.str_schema(pattern=_NAME)
+    texts = cs.list_schema(cs.str_schema())
 
-
-class _PartSpec(_Strict):
-    name: str = Field(pattern=_NAME)
-    key: str
-    amount: str | None = None
-    share: str | None = None
-    label: str = ""
-    section: str = ""
-
-    @model_validator(mode="after")
-    def _amount_or_share(self) -> _PartSpec:
-        if self.amount is not None and self.share is not None:
-            raise ValueError("a part has an amount (carved out) or a share, not both")
-        return self
-
-
-class _LineSpec(_Strict):
-    name: str = Field(pattern=_NAME)
-    label: str = Field(min_length=1)
-    total: str
-    base: str | None = None
-    section: str = Field(min_length=1)
-    parts: list[_PartSpec] = Field(min_length=1)
-
-
-class _ColumnSpec(_Strict):
-    name: str = Field(pattern=_NAME)
-    kind: Literal["code", "text", "count", "line", "part", "sum"]
-    ref: list[str] = Field(default_factory=list)
-    label: str = Field(min_length=1)
-    short: str = ""
-
-
-class _TableSpec(_Strict):
-    name: str = Field(pattern=_NAME)
-    label: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    columns: list[str] = Field(min_length=1)
-    official: str | None = None
-    official_columns: dict[str, str] = Field(default_factory=dict)
-    official_code_column: str = "lan_code"
-
-
-class _BudgetItemSpec(_Strict):
-    chapter: str
-    item: str
-    recipient: str
-    group: str
-    payer: str
-    parameter: str
-    allocated_in: str = ""
-
-
-class _BudgetSpec(_Strict):
-    title: str = Field(min_length=1)
-    by_chapter: str | None = None
-    by_recipient: str | None = None
-    stated_totals: str | None = None
-    items: list[_BudgetItemSpec] = Field(default_factory=list)
-
-
-class _TotalSpec(_Strict):
-    parameters: list[str] = Field(default_factory=list)
-    items: dict[str, str] = Field(default_factory=dict)
-    all_items: bool = False
-    columns: list[str] = Field(default_factory=list)
-
-
-class _ParameterSpec(_Strict):
-    value: int | float | str
-    kind: Literal["amount", "share", "weight"]
-    unit: str = Field(min_length=1)
-    label: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-
-
-class _AgreementFile(_Strict):
-    name: str = Field(pattern=_NAME)
-    aliases: list[str] = Field(default_factory=list)
-    title: str = Field(min_length=1)
-    full_title: str = ""
-    description: str = ""
-    year: int
-    parties: list[str] = Field(min_length=1)
-    signed: list[_Signed] = Field(default_factory=list)
-    document: str = Field(min_length=1)
-    sections: str = Field(min_length=1)
-    recipients: Literal["region", "län", "kommun"] = "region"
-    data: dict[str, _DataSpec]
-    keys: dict[str, _KeySpec]
-    lines: list[_LineSpec] = Field(min_length=1)
-    columns: list[_ColumnSpec] = Field(min_length=1)
-    tables: list[_TableSpec] = Field(min_length=1)
-    budget: _BudgetSpec | None = None
-    totals: dict[str, _TotalSpec] = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
-    parameters: dict[str, _ParameterSpec] = Field(min_length=1)
+    signed = record("_Signed", {"party": text(min_length=1), "date": cs.date_schema()})
+    data = record("_DataSpec", {
+        "file": text(min_length=1),
+        "date": cs.date_schema(),
+        "label": text(min_length=1),
+        "title": optional(text(), ""),
+        "source": text(min_length=1),
+        "counts": optional(texts, []),
+    })
+    key = record("_KeySpec", {
+        "column": optional(cs.nullable_schema(text()), None),
+        "landsbygd": optional(cs.nullable_schema(texts), None),
+        "label": optional(text(), ""),
+        "section": optional(text(), ""),
+    }, check=_one_kind)
+    part = record("_PartSpec", {
+        "name": name,
+        "key": text(),
+        "amount": optional(cs.nullable_schema(text()), None),
+        "share": optional(cs.nullable_schema(text()), None),
+        "label": optional(text(), ""),
+        "section": optional(text(), ""),
+    }, check=_amount_or_share)
+    line = record("_LineSpec", {
+        "name": name,
+        "label": text(min_length=1),
+        "total": text(),
+        "base": optional(cs.nullable_schema(text()), None),
+        "section": text(min_length=1),
+        "parts": cs.list_schema(part, min_length=1),
+    })
+    column = record("_ColumnSpec", {
+        "name": name,
+        "kind": cs.literal_schema(["code", "text", "count", "line", "part", "sum"]),
+        "ref": optional(texts, []),
+        "label": text(min_length=1),
+        "short": optional(text(), ""),
+    })
+    table = record("_TableSpec", {
+        "name": name,
+        "label": text(min_length=1),
+        "title": text(min_length=1),
+        "columns": cs.list_schema(cs.str_schema(), min_length=1),
+        "official": optional(cs.nullable_schema(text()), None),
+        "official_columns": optional(cs.dict_schema(text(), text()), {}),
+        "official_code_column": optional(text(), "lan_code"),
+    })
+    item = record("_BudgetItemSpec", {
+        "chapter": text(),
+        "item": text(),
+        "recipient": text(),
+        "group": text(),
+        "payer": text(),
+        "parameter": text(),
+        "allocated_in": optional(text(), ""),
+    })
+    budget = record("_BudgetSpec", {
+        "title": text(min_length=1),
+        "by_chapter": optional(cs.nullable_schema(text()), None),
+        "by_recipient": optional(cs.nullable_schema(text()), None),
+        "stated_totals": optional(cs.nullable_schema(text()), None),
+        "items": optional(cs.list_schema(item), []),
+    })
+    total = record("_TotalSpec", {
+        "parameters": optional(texts, []),
+        "items": optional(cs.dict_schema(text(), text()), {}),
+        "all_items": optional(cs.bool_schema(), False),
+        "columns": optional(texts, []),
+    })
+    parameter = record("_ParameterSpec", {
+        "value": cs.union_schema([cs.int_schema(), cs.float_schema(), text()]),
+        "kind": cs.literal_schema(["amount", "share", "weight"]),
+        "unit": text(min_length=1),
+        "label": text(min_length=1),
+        "source": text(min_length=1),
+    })
+    return record("_AgreementFile", {
+        "name": name,
+        "aliases": optional(texts, []),
+        "title": text(min_length=1),
+        "full_title": optional(text(), ""),
+        "description": optional(text(), ""),
+        "year": cs.int_schema(),
+        "parties": cs.list_schema(cs.str_schema(), min_length=1),
+        "signed": optional(cs.list_schema(signed), []),
+        "document": text(min_length=1),
+        "sections": text(min_length=1),
+        "recipients": optional(cs.literal_schema(["region", "län", "kommun"]), "region"),
+        "data": cs.dict_schema(text(), data),
+        "keys": cs.dict_schema(text(), key),
+        "lines": cs.list_schema(line, min_length=1),
+        "columns": cs.list_schema(column, min_length=1),
+        "tables": cs.list_schema(table, min_length=1),
+        "budget": optional(cs.nullable_schema(budget), None),
+        "totals": optional(cs.dict_schema(text(), total), {}),
+        "notes": optional(texts, []),
+        "parameters": cs.dict_schema(text(), parameter, min_length=1),
+    })
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,7 +435,14 @@ def _shipped_names() -> dict[str, str]:
 
 
 def _shipped_path(ref: str) -> Path | None:
-    """The definition of the shipped agreement called ``ref`` (by name or alias), if any."""
+    """The definition of the shipped agreement called ``ref`` (by name or alias), if any.
+
+    The first shipped agreement's own name (the default agreement, by default) cannot be
+    another's alias: it is found without reading every shipped definition for its aliases.
+    """
+    shipped = _index()["shipped"]
+    if shipped and ref == shipped[0]:
+        return data_file(f"agreements/{ref}/{DEFINITION}")
     name = _shipped_names().get(ref)
     return data_file(f"agreements/{name}/{DEFINITION}") if name else None
 
@@ -567,7 +579,7 @@ def _load(path_text: str, shipped: bool) -> Agreement:
     if filled:
         raise InputError(filled)
     try:
-        spec = _AgreementFile.model_validate(raw)
+        spec = _definition().validate_python(raw)
     except ValidationError as exc:
         problems = [
             Problem(label, err["msg"].removeprefix("Value error, "), key=_loc(tuple(err["loc"]), raw))
@@ -585,7 +597,7 @@ def _csv_header(path: Path) -> list[str]:
         return next(csv.reader(fh), [])
 
 
-def _build(spec: _AgreementFile, path: Path, shipped: bool, label: str) -> Agreement:  # noqa: C901 - one check per rule
+def _build(spec: Any, path: Path, shipped: bool, label: str) -> Agreement:  # noqa: C901 - one check per rule
     """Check every cross-reference of a validated definition and build the agreement."""
     problems: list[Problem] = []
 

@@ -113,30 +113,38 @@ def read_inputs(sc: Scenario) -> tuple[core.Inputs, tuple[str, ...]]:
     kommun = ag.rules.recipient == "kommun"
     population: str | Path | None = sc.population
     notes: tuple[str, ...] = ()
+    own: tuple[core.Region, ...] | None = None  # the agreement's own recipients, read once
+    if population is None or not kommun:
+        own = _own_recipients(ag)
     short = None
-    if population is not None and not kommun:
-        own = load_inputs(None, counts=ag.recipients.counts, codes=_agreement_codes(ag),
-                          default_population=ag.recipients.path, rural=False).regions
+    if population is not None and own is not None:
         short = load_short_population(population, own)
     if short is not None:
-        regions, borrowed = short
-        notes = (f"{population} gives only the population; {', '.join(borrowed)} are the agreement's own "
+        notes = (f"{population} gives only the population; {', '.join(short[1])} are the agreement's own "
                  f"({ag.recipients.path.name}, {ag.recipients.label})",)
-        key = load_inputs(None, sc.landsbygd, counts=ag.recipients.counts, codes=_agreement_codes(ag),
-                          default_population=ag.recipients.path,
-                          default_landsbygd=rural.path if rural else None, rural=rural is not None)
-        return core.Inputs(regions, key.rural_key, key.reference_weights), notes
+        population = None  # the rest (the rural key) as for the agreement's own recipients
     inputs = load_inputs(
         population,
         sc.landsbygd,
         counts=ag.recipients.counts,
-        codes=_agreement_codes(ag),
+        codes=tuple(r.lan_code for r in own) if own is not None else _agreement_codes(ag),
         default_population=ag.recipients.path,
         default_landsbygd=rural.path if rural else None,
         rural=rural is not None,
         kommun=kommun,
+        recipients=own if population is None else None,
     )
+    if short is not None:
+        return core.Inputs(short[0], inputs.rural_key, inputs.reference_weights), notes
     return inputs, notes
+
+
+def _own_recipients(ag: Agreement) -> tuple[core.Region, ...]:
+    """The recipients of the agreement's own data file, validated, in its order."""
+    from .inputs import load_population
+
+    return load_population(ag.recipients.path, ag.recipients.counts, require_all=False,
+                           kommun=ag.rules.recipient == "kommun")
 
 
 def _agreement_codes(ag: Agreement) -> tuple[str, ...]:

@@ -7,9 +7,26 @@ summed up in one last line (``… and N more problems not shown``), however many
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
-__all__ = ["MAX_PROBLEMS", "Problem", "InputError", "other_digits", "printable", "safe_excerpt"]
+from pydantic_core import core_schema
+
+if TYPE_CHECKING:
+    from pydantic_core import CoreSchema
+
+__all__ = [
+    "MAX_PROBLEMS",
+    "Problem",
+    "InputError",
+    "Record",
+    "optional",
+    "other_digits",
+    "printable",
+    "record",
+    "safe_excerpt",
+]
 
 #: At most this many problems are listed; the rest are counted.
 MAX_PROBLEMS = 100
@@ -112,3 +129,54 @@ class InputError(ValueError):
             kept.append(_summary(last, more))
         self.problems = kept
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --------------------------------------------------------------------------------------------
+# Schemas of the files read: definitions, scenario files, data rows, provenance entries.
+#
+# Every file is validated by pydantic's validator, pydantic-core, with the schema pydantic
+# builds for a model with the same fields: the same checks and the same messages ("Field
+# required", "Extra inputs are not permitted", "Input should be a valid dictionary or instance
+# of _DataSpec" ...). The schemas are written out here, not derived from pydantic models,
+# because importing pydantic's model layer and building the models takes longer than a whole
+# ``allocate``: it would be most of the command line's start-up (``tests/test_fast_start.py``).
+
+
+class Record:
+    """One validated table of a file: its keys as attributes, as a pydantic model holds them.
+
+    ``record`` makes a subclass for each kind of table; pydantic-core creates and fills it.
+    """
+
+    __slots__ = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in vars(self).items())})"
+
+
+def optional(schema: CoreSchema, default: Any) -> CoreSchema:
+    """A key that may be left out, and is then ``default`` (a list or dict default is copied)."""
+    return core_schema.with_default_schema(schema, default=default)
+
+
+def record(
+    name: str,
+    fields: Mapping[str, CoreSchema],
+    *,
+    extra: Literal["forbid", "allow", "ignore"] = "forbid",
+    check: Callable[[Any], Any] | None = None,
+) -> CoreSchema:
+    """The schema of a table with the keys ``fields`` (each its value's schema; ``optional`` for
+    a key that may be left out), validated into a ``Record`` called ``name``: the schema of a
+    pydantic model ``name`` with these fields. ``extra`` says what any other key is (forbidden:
+    a problem each). ``check`` (the table → the table, or ``ValueError``) runs after the keys
+    are valid, as a model validator does; its message is the problem's.
+    """
+    cls = type(name, (Record,), {"__slots__": ()})
+    fields_schema = core_schema.model_fields_schema(
+        {key: core_schema.model_field(schema) for key, schema in fields.items()}, model_name=name
+    )
+    schema = core_schema.model_schema(
+        cls, fields_schema, config=core_schema.CoreConfig(title=name, extra_fields_behavior=extra)
+    )
+    return schema if check is None else core_schema.no_info_after_validator_function(check, schema)

@@ -19,7 +19,6 @@ Formats (the shipped files are the examples):
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -27,15 +26,18 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, TypeAdapter, ValidationError, create_model
+from pydantic_core import SchemaValidator, ValidationError, core_schema
 
 from .core import Inputs, KommunRow, Region, RuralKey, key_from_kommuner
 from .errors import MAX_PROBLEMS, InputError, Problem, other_digits, safe_excerpt
 from .lan import LAN, REGION_NAMES, lookup
 from .resources import data_file, source_of
 from .tables import MAX_BYTES, Formula, Table, read_table
+
+if TYPE_CHECKING:
+    from pydantic_core import CoreSchema
 
 __all__ = [
     "CATEGORY_NAMES",
@@ -132,6 +134,13 @@ def _formula(value: Formula) -> ValueError:
         f"the cell holds the formula {value.text} but no calculated value; open the workbook in Excel or "
         f"LibreOffice and save it, so that the value is stored"
     )
+
+
+def _close(word: str, options: Sequence[str], cutoff: float) -> list[str]:
+    """The option closest to ``word``, if any is close enough (a hint in a message)."""
+    import difflib  # only when there is something to hint at
+
+    return difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
 
 
 def _shown(value: Any) -> str:
@@ -246,7 +255,7 @@ def _category(value: Any) -> str:
             return CATEGORY_NAMES[spelling]
     if text == "":
         raise ValueError("the cell is empty; expected a category: tatortsnara, gles, mycket_gles or ovrig")
-    near = difflib.get_close_matches(text, list(CATEGORY_NAMES), n=1, cutoff=0.7)
+    near = _close(text, list(CATEGORY_NAMES), 0.7)
     hint = f" (did you mean '{CATEGORY_NAMES[near[0]]}'?)" if near else ""
     raise ValueError(
         f"no such category {_shown(value)}{hint}; expected tatortsnara, gles or mycket_gles (the weighted "
@@ -275,46 +284,79 @@ def _weighted_sum(value: Any) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# Row schemas: pydantic models whose fields are parsed by the cell parsers above. Each cell is
-# validated on its own (so that every bad cell is reported, not only the first of a row), by a
-# validator built from the field's type; the models' own schemas are built only if a whole row
-# is validated (defer_build), which keeps the command line's start-up short.
-
-LanCode = Annotated[str, BeforeValidator(_LAN_CODE)]
-Count = Annotated[int, BeforeValidator(parse_count)]
-OptionalCount = Annotated[int | None, BeforeValidator(_optional(parse_count))]
+# Row schemas: each column's type with its parser above, validated by pydantic-core (the schema
+# pydantic builds for ``Annotated[type, BeforeValidator(parser)]``). A row is validated whole,
+# by one validator; a row that fails is validated again cell by cell (so that every bad cell is
+# reported, not only the first of a row), by a validator for the column, built when first needed.
 
 
-class KommunKeyRecord(BaseModel):
-    """One row of a per-kommun rural key (avsnitt 12): kommun, category, population."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    kommun_code: Annotated[str, BeforeValidator(_KOMMUN_CODE)]
-    kategori: Annotated[str, BeforeValidator(_category)]
-    population: Count
-    lan_code: Annotated[str | None, BeforeValidator(_optional(_LAN_CODE))] = None
+def _parsed(parse: Callable[[Any], Any], schema: CoreSchema) -> CoreSchema:
+    """A cell of type ``schema``, read by ``parse`` (which raises ``ValueError`` with the message)."""
+    return core_schema.no_info_before_validator_function(parse, schema)
 
 
-class RegionKeyRecord(BaseModel):
-    """One row of a per-region rural key (bilaga 4): categories, or the weighted sum, or both."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    lan_code: LanCode
-    region: Annotated[str | None, BeforeValidator(_optional(_text("the region name")))] = None
-    tatortsnara_inv: OptionalCount = None
-    gles_inv: OptionalCount = None
-    mycket_gles_inv: OptionalCount = None
-    vagd_summa: Annotated[int | None, BeforeValidator(_optional(_weighted_sum))] = None
-    status: Annotated[str, BeforeValidator(_status)] = ""
+def _lan_code() -> CoreSchema:
+    return _parsed(_LAN_CODE, core_schema.str_schema())
 
 
-@cache
-def _cell_validator(model: type[BaseModel], column: str) -> TypeAdapter[Any]:
-    """A pydantic validator for one column of ``model`` (its type with its parser)."""
-    info = model.model_fields[column]
-    return TypeAdapter(Annotated[info.annotation, *info.metadata])  # type: ignore[valid-type]
+def _count() -> CoreSchema:
+    return _parsed(parse_count, core_schema.int_schema())
+
+
+def _optional_count(parse: Callable[[Any], Any] = parse_count) -> CoreSchema:
+    return _parsed(_optional(parse), core_schema.nullable_schema(core_schema.int_schema()))
+
+
+def _optional_text(parse: Callable[[Any], Any]) -> CoreSchema:
+    return _parsed(_optional(parse), core_schema.nullable_schema(core_schema.str_schema()))
+
+
+class _Row:
+    """The schema of a row of an input table: its columns, in order, each with its schema, and
+    the columns every row must have. The validators are built when first used."""
+
+    __slots__ = ("name", "columns", "required", "_whole", "_cells")
+
+    def __init__(self, name: str, columns: Mapping[str, CoreSchema], required: Sequence[str]):
+        self.name = name
+        self.columns = dict(columns)
+        self.required = tuple(required)
+        self._whole: SchemaValidator | None = None
+        self._cells: dict[str, SchemaValidator] = {}
+
+    def whole(self) -> SchemaValidator:
+        """The validator of a row: ``{column: cell}`` for the columns present → their values."""
+        if self._whole is None:
+            fields = {c: core_schema.typed_dict_field(s, required=c in self.required) for c, s in self.columns.items()}
+            self._whole = SchemaValidator(core_schema.typed_dict_schema(fields, config=core_schema.CoreConfig(
+                title=self.name)))
+        return self._whole
+
+    def cell(self, column: str) -> SchemaValidator:
+        """The validator of one cell of ``column``."""
+        if column not in self._cells:
+            self._cells[column] = SchemaValidator(self.columns[column])
+        return self._cells[column]
+
+
+#: One row of a per-kommun rural key (avsnitt 12): kommun, category, population.
+_KOMMUN_KEY_ROW = _Row("KommunKeyRecord", {
+    "kommun_code": _parsed(_KOMMUN_CODE, core_schema.str_schema()),
+    "kategori": _parsed(_category, core_schema.str_schema()),
+    "population": _count(),
+    "lan_code": _optional_text(_LAN_CODE),
+}, required=("kommun_code", "kategori", "population"))
+
+#: One row of a per-region rural key (bilaga 4): categories, or the weighted sum, or both.
+_REGION_KEY_ROW = _Row("RegionKeyRecord", {
+    "lan_code": _lan_code(),
+    "region": _optional_text(_text("the region name")),
+    "tatortsnara_inv": _optional_count(),
+    "gles_inv": _optional_count(),
+    "mycket_gles_inv": _optional_count(),
+    "vagd_summa": _optional_count(_weighted_sum),
+    "status": _parsed(_status, core_schema.str_schema()),
+}, required=("lan_code",))
 
 
 # --------------------------------------------------------------------------------------------
@@ -402,7 +444,7 @@ def _columns(
     row = table.header_row
     near_any = False
     for label in unknown:
-        near = difflib.get_close_matches(label.casefold(), absent, n=1, cutoff=0.6)
+        near = _close(label.casefold(), absent, 0.6)
         if near:
             near_any = True
             explained.add(near[0])
@@ -487,20 +529,28 @@ def _check_totals(
             )
 
 
-def _parse_rows(
-    report: _Report, present: Mapping[str, str], model: type[BaseModel]
-) -> list[tuple[int, dict[str, Any]]]:
-    """Every row validated against ``model``, cell by cell; a cell that fails is reported and left
-    out of its row, so that the checks across rows still see the rest."""
+def _parse_rows(report: _Report, present: Mapping[str, str], row: _Row) -> list[tuple[int, dict[str, Any]]]:
+    """Every row validated against ``row``: a cell that fails is reported and left out of its row,
+    so that the checks across rows still see the rest.
+
+    A row is first validated whole (one validator for every row); only a row that fails is
+    validated again cell by cell, to report each of its bad cells and keep the good ones.
+    """
     out = []
+    columns = [c for c in row.columns if c in present]
+    whole = row.whole() if all(c in present for c in row.required) else None
     for line_no, cells in report.table.rows:
-        values: dict[str, Any] = {}
-        for column in model.model_fields:
-            label = present.get(column)
-            if label is None:
-                continue
+        if whole is not None:
             try:
-                values[column] = _cell_validator(model, column).validate_python(cells[label])
+                out.append((line_no, whole.validate_python({c: cells[present[c]] for c in columns})))
+                continue
+            except ValidationError:
+                pass  # some cell is wrong: each is validated on its own below
+        values: dict[str, Any] = {}
+        for column in columns:
+            label = present[column]
+            try:
+                values[column] = row.cell(column).validate_python(cells[label])
             except ValidationError as exc:
                 message = exc.errors()[0]["msg"].removeprefix("Value error, ")
                 report.add(message, row=line_no, column=label)
@@ -570,24 +620,20 @@ def _check_lan(
 
 
 @cache
-def _record_model(counts: tuple[str, ...], kommun: bool = False) -> type[BaseModel]:
+def _recipient_row(counts: tuple[str, ...], kommun: bool = False) -> _Row:
     """The row schema of a recipients file with these count columns (per län, or per kommun)."""
     if kommun:
-        return create_model(  # type: ignore[call-overload,no-any-return]
-            "KommunRecord", __config__=ConfigDict(frozen=True, extra="forbid", defer_build=True),
-            kommun_code=(Annotated[str, BeforeValidator(_KOMMUN_CODE)], ...),
-            kommun=(Annotated[str, BeforeValidator(_text("the kommun's name, such as Upplands Väsby"))], ...),
-            **{c: (Count, ...) for c in counts},
-        )
-    fields: dict[str, Any] = {
-        "lan_code": (LanCode, ...),
-        "lan": (Annotated[str | None, BeforeValidator(_optional(_text("the län name, such as Stockholm")))], None),
-        "region": (Annotated[str, BeforeValidator(_text("the region name, such as Region Stockholm"))], ...),
-    }
-    fields |= {c: (Count, ...) for c in counts}
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        "RecipientRecord", __config__=ConfigDict(frozen=True, extra="forbid", defer_build=True), **fields
-    )
+        return _Row("KommunRecord", {
+            "kommun_code": _parsed(_KOMMUN_CODE, core_schema.str_schema()),
+            "kommun": _parsed(_text("the kommun's name, such as Upplands Väsby"), core_schema.str_schema()),
+            **{c: _count() for c in counts},
+        }, required=("kommun_code", "kommun", *counts))
+    return _Row("RecipientRecord", {
+        "lan_code": _lan_code(),
+        "lan": _optional_text(_text("the län name, such as Stockholm")),
+        "region": _parsed(_text("the region name, such as Region Stockholm"), core_schema.str_schema()),
+        **{c: _count() for c in counts},
+    }, required=("lan_code", "region", *counts))
 
 
 def load_population(
@@ -632,7 +678,7 @@ def load_population(
             "a rural key (--landsbygd)",
             f"a population file with the columns {', '.join(columns)}",
         )
-    rows = _parse_rows(report, present, _record_model(tuple(counts)))
+    rows = _parse_rows(report, present, _recipient_row(tuple(counts)))
     _check_lan(report, rows, present, {"lan": LAN, "region": REGION_NAMES}, expected_codes, require_all)
     _check_totals(report, rows, present, counts)
     zero = set()
@@ -732,7 +778,7 @@ def _load_kommuner(
     report = _Report(read_table(path, _header_names(*columns), total_rows=True, max_bytes=MAX_BYTES,
                        max_rows=MAX_ROWS))
     present = _columns(report, columns, columns, strict=True, describe="a kommun recipients file")
-    rows = _parse_rows(report, present, _record_model(counts, kommun=True))
+    rows = _parse_rows(report, present, _recipient_row(counts, kommun=True))
     names = _kommun_names()
     expected = tuple(codes) if codes is not None else tuple(names)
     seen: dict[str, int] = {}
@@ -797,6 +843,7 @@ def _default_data(name: str) -> Path:
     return load_agreement().data[name].path
 
 
+@cache
 def _reference_weights() -> tuple[Fraction, Fraction, Fraction]:
     ref = source_of(LANDSBYGD_FILE)["reference_weights"]
     return (Fraction(ref["tatortsnara"]), Fraction(ref["gles"]), Fraction(ref["mycket_gles"]))
@@ -834,7 +881,7 @@ def load_landsbygd(
     header = {h.casefold() for h in table.header}
     per_kommun = bool(header & {"kommun_code", "kategori", "kommunkod"}) or (
         "lan_code" not in header
-        and any(difflib.get_close_matches(h, ["kommun_code", "kategori"], n=1, cutoff=0.6) for h in header)
+        and any(_close(h, ["kommun_code", "kategori"], 0.6) for h in header)
     )
     if per_kommun:
         return _per_kommun(_Report(table)), reference
@@ -850,7 +897,7 @@ def _per_kommun(report: _Report) -> tuple[RuralKey, ...]:
         strict=False,
         describe="a rural key per kommun",
     )
-    rows = _parse_rows(report, present, KommunKeyRecord)
+    rows = _parse_rows(report, present, _KOMMUN_KEY_ROW)
     _check_totals(report, rows, present, ("population",))
     known = _kommun_codes()
     seen: dict[str, int] = {}
@@ -922,7 +969,7 @@ def _per_region(report: _Report, reference: tuple[Fraction, ...]) -> tuple[Rural
             "(per region), or kommun_code, kategori, population (per kommun)",
         )
         report.raise_if_any()
-    rows = _parse_rows(report, present, RegionKeyRecord)
+    rows = _parse_rows(report, present, _REGION_KEY_ROW)
     _check_lan(report, rows, present, {"region": LAN})
     _check_totals(report, rows, present, (*_CATEGORY_COLUMNS, "vagd_summa"))
     keys: list[RuralKey] = []
@@ -1028,19 +1075,24 @@ def load_inputs(
     default_landsbygd: Path | None = None,
     rural: bool = True,
     kommun: bool = False,
+    recipients: Sequence[Region] | None = None,
 ) -> Inputs:
     """The inputs of an agreement, validated, as the core's ``Inputs``.
 
     ``population`` replaces the agreement's recipients file (``default_population``), and
     ``landsbygd`` its rural key (``default_landsbygd``; read only when ``rural``). When both files
-    have problems, all of them are reported together.
+    have problems, all of them are reported together. ``recipients`` are those of
+    ``default_population`` when the caller has read them already (they are not read again).
     """
     problems: list[Problem] = []
     regions: tuple[Region, ...] = ()
     key: tuple[RuralKey, ...] = ()
     reference: tuple[Fraction, ...] = ()
     try:
-        regions = load_population(population, counts, codes, default_population, kommun=kommun)
+        if population is None and recipients is not None:
+            regions = tuple(recipients)
+        else:
+            regions = load_population(population, counts, codes, default_population, kommun=kommun)
     except InputError as exc:
         problems += exc.problems
     if rural:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -158,6 +157,8 @@ def allocation_json(alloc: Allocation) -> str:
         },
         "rounding_rule": next(iter(next(iter(res.columns.values())).parts.values())).rule,
     }
+    import json
+
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -12,7 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import SchemaValidator, ValidationError, core_schema
+
+from .errors import optional, record
 
 __all__ = ["data_dir", "data_file", "sources", "source_of"]
 
@@ -41,18 +43,20 @@ def sources() -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-class SourceEntry(BaseModel):
+@cache
+def _source_entry() -> SchemaValidator:
     """The provenance every shipped data file must carry (an entry of ``data/sources.toml``)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    title: str = Field(min_length=1)
-    document: str = Field(min_length=1)
-    table: str = Field(min_length=1)
-    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    transcribed: str = Field(min_length=1)
-    columns: dict[str, str] | None = None
-    reference: bool = False
+    cs = core_schema
+    text = cs.str_schema
+    return SchemaValidator(record("SourceEntry", {
+        "title": text(min_length=1),
+        "document": text(min_length=1),
+        "table": text(min_length=1),
+        "date": text(pattern=r"^\d{4}-\d{2}-\d{2}$"),
+        "transcribed": text(min_length=1),
+        "columns": optional(cs.nullable_schema(cs.dict_schema(text(), text())), None),
+        "reference": optional(cs.bool_schema(), False),
+    }, extra="allow"))
 
 
 def source_of(name: str) -> dict[str, Any]:
@@ -62,7 +66,7 @@ def source_of(name: str) -> dict[str, Any]:
     except KeyError:
         raise KeyError(f"data/{name} has no provenance entry in data/sources.toml") from None
     try:
-        SourceEntry.model_validate(entry)
+        _source_entry().validate_python(entry)
     except ValidationError as exc:
         raise ValueError(f"data/sources.toml, entry {name!r}: {exc}") from None
     return entry

@@ -28,7 +28,6 @@ TOML decimals are read exactly (``0.00001`` is 1/100000), never through a binary
 
 from __future__ import annotations
 
-import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -39,12 +38,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import SchemaValidator, ValidationError, core_schema
 
 from .agreements import Agreement, load_agreement
 from .agreements import parse_value as _parse_kind
 from .core import AllocationError, Parameters
-from .errors import InputError, Problem
+from .errors import InputError, Problem, optional, record
 
 __all__ = [
     "MAX_BASES",
@@ -115,7 +114,10 @@ def parse_value(key: str, value: Any, agreement: Agreement | None = None) -> int
     if key not in kinds:
         known = list(kinds)
         near = [k for k in known if k.split(".")[-1] == key.split(".")[-1]]
-        near = near or difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+        if not near:
+            import difflib  # (only for a message)
+
+            near = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
         hint = f" (did you mean {near[0]}?)" if near else ""
         raise ValueError(
             f"unknown parameter {key!r}{hint}; `godnaravard parameters --agreement {agreement.name}` lists the keys"
@@ -132,35 +134,42 @@ def parse_assignment(text: str, agreement: Agreement | None = None) -> tuple[str
     return key, parse_value(key, value, agreement)
 
 
-class _ParameterEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    value: int | Decimal | str
-    source: str = ""
+@cache
+def _entry() -> SchemaValidator:
+    """The validator of a ``{value, source}`` entry of ``[parameters]``."""
+    cs = core_schema
+    return SchemaValidator(record("_ParameterEntry", {
+        "value": cs.union_schema([cs.int_schema(), cs.decimal_schema(), cs.str_schema()]),
+        "source": optional(cs.str_schema(), ""),
+    }))
 
 
-class _DataSection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    population: str | None = None
-    landsbygd: str | None = None
-
-
-class _ScenarioFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1)
-    description: str = ""
-    date: str = ""
-    base: str | None = None
-    agreement: str | None = None
-    # Entries are checked one by one in ``_parameter_entry`` so that an error names its key.
-    parameters: dict[str, Any] = Field(default_factory=dict)
-    data: _DataSection = Field(default_factory=_DataSection)
+@cache
+def _scenario_file() -> SchemaValidator:
+    """The validator of a scenario file (built when a scenario file is first read: most runs read none)."""
+    cs = core_schema
+    text = cs.str_schema
+    data = record("_DataSection", {
+        "population": optional(cs.nullable_schema(text()), None),
+        "landsbygd": optional(cs.nullable_schema(text()), None),
+    })
+    return SchemaValidator(record("_ScenarioFile", {
+        "name": text(min_length=1),
+        "description": optional(text(), ""),
+        "date": optional(text(), ""),
+        "base": optional(cs.nullable_schema(text()), None),
+        "agreement": optional(cs.nullable_schema(text()), None),
+        # Entries are checked one by one in ``_parameter_entry`` so that an error names its key.
+        "parameters": optional(cs.dict_schema(text(), cs.any_schema()), {}),
+        "data": cs.with_default_schema(data, default={}, validate_default=True),  # no [data]: no files
+    }))
 
 
 def _parameter_entry(label: str, key: str, entry: Any) -> tuple[Any, str]:
     """The raw value and source of one ``[parameters]`` entry: a bare value or ``{value, source}``."""
     if isinstance(entry, dict):
         try:
-            spec = _ParameterEntry.model_validate(entry)
+            spec = _entry().validate_python(entry)
         except ValidationError as exc:
             problems = [
                 Problem(label, err["msg"], column=".".join(["parameters", key, *map(str, err["loc"])]))
@@ -221,14 +230,14 @@ class _Link:
 
     path: Path
     label: str
-    spec: _ScenarioFile
+    spec: Any  # the validated file (see _scenario_file)
     named: Agreement | None
 
 
-def _read_spec(path: Path, label: str) -> _ScenarioFile:
+def _read_spec(path: Path, label: str) -> Any:
     raw = _read_toml(path, label)
     try:
-        return _ScenarioFile.model_validate(raw)
+        return _scenario_file().validate_python(raw)
     except ValidationError as exc:
         problems = [
             Problem(label, err["msg"], column=".".join(str(x) for x in err["loc"])) for err in exc.errors()

@@ -41,8 +41,6 @@ import io
 import os
 import re
 import stat
-import warnings
-import zipfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -478,6 +476,8 @@ def _check_zip(raw: bytes, label: str) -> None:
     The sizes are those the zip directory declares; ``zipfile`` never inflates a part beyond its
     declared size (a part that claims less than it holds fails its CRC check as damaged).
     """
+    import zipfile  # only when a workbook is read
+
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             infos = zf.infolist()
@@ -507,6 +507,8 @@ def _check_zip(raw: bytes, label: str) -> None:
 
 def _open_workbook(raw: bytes, label: str, data_only: bool) -> Any:
     """The workbook, opened for streaming (``read_only``): only the parts it reads are inflated."""
+    import warnings
+
     import openpyxl  # only when a workbook is read
 
     try:

@@ -121,12 +121,16 @@ def largest_remainder(total: int, weights: Mapping[str, Number]) -> dict[str, in
 
     Ties: larger exact share first, then the smaller key; never the row order.
     """
-    exact = _exact_shares(total, weights)
+    return _largest_remainders(total, _exact_shares(total, weights))
+
+
+def _largest_remainders(total: int, exact: Mapping[str, Fraction]) -> dict[str, int]:
+    """``largest_remainder`` of the exact shares (in the order of the weights)."""
     floors = {k: math.floor(v) for k, v in exact.items()}
     left = total - sum(floors.values())
     for key in _ranking(exact)[:left]:
         floors[key] += 1
-    return {k: floors[k] for k in weights}
+    return floors
 
 
 def sainte_lague(total: int, weights: Mapping[str, Number]) -> dict[str, int]:
@@ -163,7 +167,9 @@ ROUNDING_RULE = "largest_remainder"
 def apportion(total: int, weights: Mapping[str, Number], rule: str = ROUNDING_RULE) -> Apportionment:
     """Split ``total`` kronor by ``weights`` into whole kronor that sum exactly to ``total``."""
     exact = _exact_shares(total, weights)
-    amounts = RULES[rule](total, weights)
+    chosen = RULES[rule]
+    # (largest remainders from the exact shares just computed, rather than computing them again)
+    amounts = _largest_remainders(total, exact) if chosen is largest_remainder else chosen(total, weights)
     return Apportionment(
         total=total,
         weights={k: Fraction(w) for k, w in weights.items()},
