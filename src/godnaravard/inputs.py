@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
 __all__ = [
+    "canonical_column",
     "CATEGORY_NAMES",
     "KOMMUNER_FILE",
     "KOMMUN_KEY_COLUMNS",
@@ -395,7 +396,7 @@ class _Report:
             raise InputError(self.sorted(), more=self.dropped)
 
 
-def _canonical(label: str, expected: Sequence[str]) -> str | None:
+def canonical_column(label: str, expected: Sequence[str]) -> str | None:
     """The expected column a header label names: its own name or a Swedish heading (``HEADINGS``)."""
     key = " ".join(label.split()).casefold()
     for column in expected:
@@ -426,7 +427,7 @@ def _columns(
     present: dict[str, str] = {}
     unknown: list[str] = []
     for label in table.header:
-        column = _canonical(label, expected)
+        column = canonical_column(label, expected)
         if column is not None and column not in present:
             present[column] = label
         elif column is not None:
@@ -435,7 +436,7 @@ def _columns(
                 row=table.header_row,
                 column=label,
             )
-        elif _canonical(label, ignored) is None:
+        elif canonical_column(label, ignored) is None:
             unknown.append(label)
     # Suggest only columns that could be meant: in a lenient format, extra columns (a kommun's
     # name, say) are normal, so only a missing required column is worth a suggestion there.
@@ -725,7 +726,7 @@ def load_short_population(path: str | Path, own: Sequence[Region]) -> tuple[tupl
     """
     table = read_table(path, _header_names("lan_code", "lan", "region", "population"), total_rows=True,
                        max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
-    matched = {label: _canonical(label, ("lan_code", "lan", "region", "population")) for label in table.header}
+    matched = {label: canonical_column(label, ("lan_code", "lan", "region", "population")) for label in table.header}
     names = [label for label, column in matched.items() if column in ("lan_code", "lan", "region")]
     counts = [label for label, column in matched.items() if column == "population"]
     if len(table.header) != 2 or len(names) != 1 or len(counts) != 1:

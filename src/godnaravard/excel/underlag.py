@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..inputs import HEADINGS
+from ..inputs import HEADINGS, canonical_column
 from .cells import FIRST, HEADER_ROW, Sheet
 from .context import Context, shipped_path
 
@@ -37,27 +37,14 @@ RURAL_HEADINGS = {
 STATUS = {True: "kategorier kända", False: "endast viktad summa"}
 
 
-def _canonical(label: str, expected: Sequence[str]) -> str | None:
-    """The column the input reader takes ``label`` for (the rule of ``inputs``: name, or a heading)."""
-    key = " ".join(label.split()).casefold()
-    for column in expected:
-        if key == column:
-            return column
-        for heading in HEADINGS.get(column, ()):
-            stem = heading.removesuffix("…")
-            if key == stem or (stem != heading and key.startswith((stem + " ", stem + "("))):
-                return column
-    return None
-
-
 def heading_for(column: str, label: str, expected: Sequence[str]) -> str:
     """A heading for ``column`` that reads back as it: ``label`` if it does, else the reader's own."""
-    if _canonical(label, expected) == column:
+    if canonical_column(label, expected) == column:
         return label
     for heading in HEADINGS.get(column, ()):
         text = heading.removesuffix("…")
         text = text[:1].upper() + text[1:]
-        if _canonical(text, expected) == column:
+        if canonical_column(text, expected) == column:
             return text
     return column
 
