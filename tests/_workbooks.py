@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import IO, TypeVar
+
+Target = TypeVar("Target", Path, IO[bytes])
 
 
-def save_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    """Write ``sheets`` (title → rows of cell values) to ``path`` and return it."""
+def save_workbook(path: Target, sheets: dict[str, list[list[object]]]) -> Target:
+    """Write ``sheets`` (title → rows of cell values) to ``path`` (a file or a binary stream) and return it."""
     import openpyxl
 
     wb = openpyxl.Workbook()

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _workbooks import save_workbook
 
 HERE = Path(__file__).parent / "hostile"
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -116,17 +117,7 @@ def _agreement_padded(case: dict[str, Any], where: Path) -> None:
 
 def _workbook(sheets: dict[str, list[list[Any]]], states: dict[str, str] | None = None) -> bytes:
     """An .xlsx written by openpyxl; ``states`` sets sheets hidden or veryHidden afterwards."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    data = buf.getvalue()
+    data = save_workbook(io.BytesIO(), sheets).getvalue()  # type: ignore[arg-type]
     if not states:
         return data
 
