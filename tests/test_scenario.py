@@ -114,10 +114,10 @@ def test_a_file_without_base_starts_from_its_agreement(tmp_path: Path) -> None:
 def test_a_scenario_cannot_mix_agreements(tmp_path: Path) -> None:
     path = write(tmp_path / "mixed.toml", 'name = "x"\nbase = "2024"\nagreement = "svf-cancer-2025-2"\n')
     [p] = problems_of(path)
-    assert p.column == "agreement" and "god-och-nara-vard-2024" in p.message
+    assert p.key == "agreement" and "god-och-nara-vard-2024" in p.message
     path = write(tmp_path / "unknown.toml", 'name = "x"\nagreement = "no-such-agreement"\n')
     [p] = problems_of(path)
-    assert p.column == "agreement" and "no such agreement" in p.message
+    assert p.key == "agreement" and "no such agreement" in p.message
 
 
 # --- Errors name the file, the key and what is wrong ----------------------------------------
@@ -161,13 +161,13 @@ def test_invalid_scenario_files_name_file_key_and_problem(tmp_path: Path, text: 
                                                          message: str) -> None:
     path = write(tmp_path / "bad.toml", text)
     problems = problems_of(path)
-    assert any(p.file == str(path) and p.column == column and message in p.message for p in problems), problems
+    assert any(p.file == str(path) and p.key == column and message in p.message for p in problems), problems
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     path = write(tmp_path / "bad.toml", 'name = "x"\nbase = "2024"\n[parameters]\n"a.b" = 1\n'
                  '"ambulans.grundbelopp" = "many"\n')
-    assert {p.column for p in problems_of(path)} == {"parameters.a.b", "parameters.ambulans.grundbelopp"}
+    assert {p.key for p in problems_of(path)} == {"parameters.a.b", "parameters.ambulans.grundbelopp"}
 
 
 def test_missing_file_and_unknown_shipped_name(tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ def test_a_loop_of_bases_is_refused(tmp_path: Path) -> None:
     write(tmp_path / "a.toml", 'name = "a"\nbase = "./b.toml"\n')
     write(tmp_path / "b.toml", 'name = "b"\nbase = "a.toml"\n')
     problems = problems_of(tmp_path / "a.toml")
-    assert problems[0].column == "base" and "loop" in problems[0].message
+    assert problems[0].key == "base" and "loop" in problems[0].message
     write(tmp_path / "self.toml", 'name = "self"\nbase = "self.toml"\n')
     assert "loop" in problems_of(tmp_path / "self.toml")[0].message
 
@@ -194,7 +194,7 @@ def test_invalid_scenario_on_the_command_line_exits_2_without_traceback(tmp_path
         args = [command, "14"] if command == "explain" else [command]
         proc = run(*args, "--scenario", str(path))
         assert proc.returncode == 2, (command, proc.stderr)
-        assert proc.stderr.startswith(f"godnaravard: error: {path}, column 'parameters.ambulans.grundbelopp': ")
+        assert proc.stderr.startswith(f"godnaravard: error: {path}, key 'parameters.ambulans.grundbelopp': ")
         assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
@@ -214,7 +214,7 @@ def test_with_overrides_records_where_each_value_came_from() -> None:
     assert sc.overrides == {"ambulans.grundbelopp": 750_000}
     with pytest.raises(InputError) as info:
         with_overrides(baseline(), {"ambulans.grundbelopp": "x", "nope": 1})
-    assert {p.column for p in info.value.problems} == {"ambulans.grundbelopp", "nope"}
+    assert {p.key for p in info.value.problems} == {"ambulans.grundbelopp", "nope"}
 
 
 def test_scenario_from_builds_a_scenario_in_code(tmp_path: Path) -> None:
@@ -337,7 +337,7 @@ def test_a_long_chain_of_bases_is_refused_without_recursion(tmp_path: Path) -> N
         write(tmp_path / f"c{i}.toml", f'name = "c{i}"\nbase = "c{i + 1}.toml"\n')
     write(tmp_path / "c1500.toml", 'name = "end"\nbase = "2024"\n')
     [p] = problems_of(tmp_path / "c0.toml")
-    assert p.column == "base" and "the chain of bases is longer than 100 scenario files" in p.message
+    assert p.key == "base" and "the chain of bases is longer than 100 scenario files" in p.message
     assert load_scenario(tmp_path / "c1401.toml").name == "c1401"  # 99 bases: fine
 
 

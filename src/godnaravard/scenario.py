@@ -172,7 +172,7 @@ def _parameter_entry(label: str, key: str, entry: Any) -> tuple[Any, str]:
             spec = _entry().validate_python(entry)
         except ValidationError as exc:
             problems = [
-                Problem(label, err["msg"], column=".".join(["parameters", key, *map(str, err["loc"])]))
+                Problem(label, err["msg"], key=".".join(["parameters", key, *map(str, err["loc"])]))
                 for err in exc.errors()
             ]
             raise InputError(problems) from None
@@ -240,7 +240,7 @@ def _read_spec(path: Path, label: str) -> Any:
         return _scenario_file().validate_python(raw)
     except ValidationError as exc:
         problems = [
-            Problem(label, err["msg"], column=".".join(str(x) for x in err["loc"])) for err in exc.errors()
+            Problem(label, err["msg"], key=".".join(str(x) for x in err["loc"])) for err in exc.errors()
         ]
         raise InputError(problems) from None
 
@@ -262,12 +262,12 @@ def _load(ref: str | Path, agreement: Agreement | None = None) -> Scenario:
             names = [link.label for link in chain[seen[ident]:]] + [label]
             shown = " → ".join(names if len(names) <= 12 else [*names[:5], "…", *names[-5:]])
             raise InputError(Problem(chain[-1].label, f"scenario bases form a loop of {len(names) - 1} file(s): "
-                                                      f"{shown}", column="base"))
+                                                      f"{shown}", key="base"))
         if len(chain) == MAX_BASES:
             raise InputError(Problem(chain[0].label, f"the chain of bases is longer than {MAX_BASES} scenario files "
                                                      f"(the {MAX_BASES}th is {chain[-1].label}); a scenario "
                                                      f"file names at most {MAX_BASES - 1} bases in a row",
-                                     column="base"))
+                                     key="base"))
         seen[ident] = len(chain)
         spec = _read_spec(path, label)
         named = None
@@ -275,7 +275,7 @@ def _load(ref: str | Path, agreement: Agreement | None = None) -> Scenario:
             named = _agreement_ref(spec.agreement, path.parent)
             if named is None:
                 raise InputError(Problem(label, f"no such agreement {spec.agreement!r} (shipped: {_shipped_names()})",
-                                         column="agreement"))
+                                         key="agreement"))
         chain.append(_Link(path, label, spec, named))
         context = named or context
         if spec.base is None:
@@ -294,7 +294,7 @@ def _load(ref: str | Path, agreement: Agreement | None = None) -> Scenario:
                     else "is not a regular file" if base_path.exists() else "does not exist")
             raise InputError(Problem(label, f"the base scenario {spec.base!r} {what} "
                                             f"(looked for {base_path}; shipped agreements: {_shipped_names()})",
-                                     column="base"))
+                                     key="base"))
         path, label = base_path, str(base_path)
     for link in reversed(chain):
         base = _apply(link, base)
@@ -306,7 +306,7 @@ def _apply(link: _Link, base: Scenario) -> Scenario:
     spec, label, path, named = link.spec, link.label, link.path, link.named
     if named is not None and named != base.agreement:
         raise InputError(Problem(label, f"the base is an allocation under {base.agreement.name}, "
-                                        f"but agreement = {spec.agreement!r}", column="agreement"))
+                                        f"but agreement = {spec.agreement!r}", key="agreement"))
     chosen = base.agreement
 
     problems = []
@@ -322,13 +322,13 @@ def _apply(link: _Link, base: Scenario) -> Scenario:
             values[key] = parse_value(key, raw_value, chosen)
             sources[key] = source
         except ValueError as exc:
-            problems.append(Problem(label, str(exc), column=f"parameters.{key}"))
+            problems.append(Problem(label, str(exc), key=f"parameters.{key}"))
     if problems:
         raise InputError(problems)
     try:
         params = Parameters(values, chosen.rules)
     except AllocationError as exc:
-        raise InputError(Problem(label, str(exc), column="parameters")) from None
+        raise InputError(Problem(label, str(exc), key="parameters")) from None
 
     def data_path(which: str, value: str | None, inherited: Path | None) -> Path | None:
         if value is None:
@@ -338,7 +338,7 @@ def _apply(link: _Link, base: Scenario) -> Scenario:
         if not p.is_file():
             what = "is a folder, not a file" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
             problems.append(Problem(label, f"the data file {value!r} {what} (looked for {p})",
-                                    column=f"data.{which}"))
+                                    key=f"data.{which}"))
         return p
 
     population = data_path("population", spec.data.population, base.population)
@@ -405,7 +405,7 @@ def with_overrides(
         try:
             parsed[key] = parse_value(key, value, scenario.agreement)
         except ValueError as exc:
-            problems.append(Problem(origin, str(exc), column=key))
+            problems.append(Problem(origin, str(exc), key=key))
     if problems:
         raise InputError(problems)
     try:
