@@ -29,10 +29,8 @@ TOML decimals are read exactly (``0.00001`` is 1/100000), never through a binary
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -202,18 +200,10 @@ def _agreement_ref(ref: str, relative_to: Path | None = None) -> Agreement | Non
 def _read_toml(path: Path, label: str) -> dict[str, Any]:
     """A scenario file: a regular file of at most ``MAX_SCENARIO_BYTES`` (checked before it is
     read), as TOML with exact decimals."""
-    from .tables import read_file
+    from .tables import read_toml
 
     hint = "" if path.suffix else f" (shipped agreements: {_shipped_names()})"
-    raw = read_file(path, label, MAX_SCENARIO_BYTES, what="scenario file", hint=hint)
-    try:
-        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
-    except UnicodeDecodeError:
-        raise InputError(Problem(label, "the scenario file is not UTF-8 text")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(Problem(label, f"not valid TOML: {exc}")) from None
-    except RecursionError:
-        raise InputError(Problem(label, "not valid TOML: it nests too deeply")) from None
+    return read_toml(path, label, MAX_SCENARIO_BYTES, what="scenario file", hint=hint)
 
 
 def _identity(path: Path) -> str:

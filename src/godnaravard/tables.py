@@ -241,6 +241,25 @@ _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+def read_toml(path: str | Path, label: str, max_bytes: int, what: str, hint: str = "",
+              limit_name: str | None = None) -> dict[str, Any]:
+    """A TOML file (a scenario file, an agreement's definition), read by ``read_file`` with its size
+    cap, its decimals as ``decimal.Decimal`` (exact, never a binary float); every failure is an
+    ``InputError`` naming ``label``."""
+    import tomllib
+    from decimal import Decimal
+
+    raw = read_file(path, label, max_bytes, what=what, hint=hint, limit_name=limit_name)
+    try:
+        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+    except UnicodeDecodeError:
+        raise InputError(Problem(label, f"the {what} is not UTF-8 text")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(Problem(label, f"not valid TOML: {exc}")) from None
+    except RecursionError:
+        raise InputError(Problem(label, "not valid TOML: it nests too deeply")) from None
+
+
 def read_table(
     path: str | Path,
     columns: Collection[str] = (),
