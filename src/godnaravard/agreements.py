@@ -266,7 +266,6 @@ class Agreement:
     budget_title: str = ""
     budget_files: Mapping[str, Path] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
-    shipped: bool = False
 
     @property
     def recipients(self) -> DataFile:
@@ -471,8 +470,7 @@ def load_agreement(ref: str | Path | None = None) -> Agreement:
     Each definition is read and validated once per process (cached by its resolved path).
     """
     path = resolve(ref).resolve()
-    shipped = path.parent.parent == data_file("agreements").resolve()
-    return _load(str(path), shipped)
+    return _load(str(path))
 
 
 def _decimals_as_text(value: Any) -> Any:
@@ -490,17 +488,10 @@ def _decimals_as_text(value: Any) -> Any:
 def _read(path: Path, label: str) -> dict[str, Any]:
     """A definition file: a regular file of at most ``MAX_DEFINITION_BYTES`` (checked before it is
     read), as TOML, its decimals exact."""
-    from .tables import read_file
+    from .tables import read_toml
 
-    raw = read_file(path, label, MAX_DEFINITION_BYTES, what="definition", limit_name="a definition")
-    try:
-        return _decimals_as_text(tomllib.loads(raw.decode("utf-8"), parse_float=Decimal))  # type: ignore[no-any-return]
-    except UnicodeDecodeError:
-        raise InputError(Problem(label, "the definition is not UTF-8 text")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(Problem(label, f"not valid TOML: {exc}")) from None
-    except RecursionError:
-        raise InputError(Problem(label, "not valid TOML: it nests too deeply")) from None
+    raw = read_toml(path, label, MAX_DEFINITION_BYTES, what="definition", limit_name="a definition")
+    return _decimals_as_text(raw)  # type: ignore[no-any-return]
 
 
 def _loc(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:
@@ -567,7 +558,7 @@ def shown_path(path: Path) -> str:
 
 
 @cache
-def _load(path_text: str, shipped: bool) -> Agreement:
+def _load(path_text: str) -> Agreement:
     path = Path(path_text)
     label = shown_path(path)
     raw = _read(path, label)
@@ -586,7 +577,7 @@ def _load(path_text: str, shipped: bool) -> Agreement:
             for err in exc.errors()
         ]
         raise InputError(problems) from None
-    return _build(spec, path, shipped, label)
+    return _build(spec, path, label)
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -597,7 +588,7 @@ def _csv_header(path: Path) -> list[str]:
         return next(csv.reader(fh), [])
 
 
-def _build(spec: Any, path: Path, shipped: bool, label: str) -> Agreement:  # noqa: C901 - one check per rule
+def _build(spec: Any, path: Path, label: str) -> Agreement:  # noqa: C901 - one check per rule
     """Check every cross-reference of a validated definition and build the agreement."""
     problems: list[Problem] = []
 
@@ -778,7 +769,7 @@ def _build(spec: Any, path: Path, shipped: bool, label: str) -> Agreement:  # no
         document=spec.document, sections=spec.sections, path=path, aliases=tuple(spec.aliases), data=data,
         rules=rules, parameters=params, parameter_info=info, tables=tuple(tables),
         budget_title=spec.budget.title if spec.budget else "", budget_files=budget_files,
-        notes=tuple(spec.notes), shipped=shipped,
+        notes=tuple(spec.notes),
     )
 
 
