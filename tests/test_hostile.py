@@ -444,14 +444,20 @@ atomic_write(sys.argv[1], writer, force=True)
 """
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path: Path, signum: int) -> None:
+def _writing(tmp_path: Path) -> tuple[Path, subprocess.Popen[str]]:
+    """A process halfway through an atomic write over an existing ``out.xlsx``."""
     target = tmp_path / "out.xlsx"
     target.write_bytes(SENTINEL)
     proc = subprocess.Popen([sys.executable, "-c", _SLOW_WRITER, str(target)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     assert proc.stdout.readline() == "writing\n"
+    return target, proc
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path: Path, signum: int) -> None:
+    target, proc = _writing(tmp_path)
     assert len(list(tmp_path.glob(".out.xlsx.*.tmp"))) == 1
     proc.send_signal(signum)
     proc.communicate(timeout=30)
@@ -463,12 +469,7 @@ def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path: Path, signum:
 def test_a_later_write_removes_the_temporary_file_of_a_killed_one(tmp_path: Path) -> None:
     from godnaravard.atomic import atomic_write_text
 
-    target = tmp_path / "out.xlsx"
-    target.write_bytes(SENTINEL)
-    proc = subprocess.Popen([sys.executable, "-c", _SLOW_WRITER, str(target)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    assert proc.stdout.readline() == "writing\n"
+    target, proc = _writing(tmp_path)
     proc.kill()  # kill -9: nothing can clean up
     proc.communicate(timeout=30)
     [left] = tmp_path.glob(".out.xlsx.*.tmp")
