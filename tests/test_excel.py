@@ -585,7 +585,13 @@ def test_parameters_are_defined_names_read_by_the_model(values: Any, formulas: A
         assert destinations == [("Parametrar", f"$C${FIRST + i}")] and name_of(key) == key.replace(".", "_")
     assert "ambulans_grundbelopp" in names and "kommuner_andel_insatser" in names and "landsbygd_vikt_gles" in names
     assert rows["kommuner.andel_insatser"][col(headings, "Exakt värde")] == "1/2"
-    checks = {r[0]: r[2] for r in ws.iter_rows(min_row=FIRST + len(params) + 1, values_only=True) if r[0]}
+    signed_row = FIRST + len(params) + 1
+    assert ws.cell(signed_row, 1).value == "Överenskommelsens värden" and ws.cell(signed_row, 5).value is True
+    assert ws.cell(signed_row + 1, 1).value == "Arbetsbokens status"
+    assert ws.cell(signed_row + 1, 2).value == "Enligt överenskommelsen"
+    assert list(names["som_undertecknad"].destinations) == [("Parametrar", f"$E${signed_row}")]
+    assert list(names["arbetsbokens_status"].destinations) == [("Parametrar", f"$B${signed_row + 1}")]
+    checks = {r[0]: r[2] for r in ws.iter_rows(min_row=signed_row + 3, values_only=True) if r[0]}
     assert checks.pop("Kontroll av modellen (från bladet Delbelopp)") is None
     assert checks["Landsbygdsnyckelns vikter"].startswith("stämmer: vikterna är proportionella")
     assert all(v.startswith("stämmer") for v in checks.values()) and len(checks) == 3 + 1 + 5

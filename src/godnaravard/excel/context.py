@@ -30,7 +30,11 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 __all__ = [
+    "AS_SIGNED",
+    "CHANGED",
     "COVER",
+    "SIGNED",
+    "STATUS",
     "NOT_AGREED",
     "change_text",
     "code_label",
@@ -48,6 +52,19 @@ __all__ = [
 
 #: What every scenario says of itself, on every sheet.
 NOT_AGREED = "inte den överenskomna fördelningen"
+
+#: The defined name of the condition "the workbook's figures are the agreement's": TRUE while every
+#: parameter on Parametrar equals the signed value (as the model reads it) and the data are the
+#: agreement's own (see ``Context.status``).
+SIGNED = "som_undertecknad"
+#: The defined name of the cell with the status text every title row shows (``Context.status``).
+STATUS = "arbetsbokens_status"
+#: The status text while ``SIGNED`` holds.
+AS_SIGNED = "Enligt överenskommelsen"
+#: The start of the status text otherwise, followed by what differs.
+CHANGED = "Ändrad i arbetsboken: "
+#: What the status names when the scenario's data are its own files.
+OWN_DATA = "egna indata"
 
 COVER = "Översikt"
 PER_CAPITA = "Per invånare"
@@ -282,3 +299,30 @@ class Context:
     def note(self, text: str = "") -> str:
         """Row 2 of a sheet: what the scenario changes, then the sheet's own note."""
         return " ".join(t for t in (self.change_note(), text) if t)
+
+    def changed_labels(self) -> list[str]:
+        """What differs from the agreement as exported: the changed parameters' labels, then own data."""
+        ag = self.agreement
+        labels = []
+        for key in self.scenario.changes():
+            info = ag.parameter_info.get(key)
+            labels.append(info.label if info else key)
+        if self.scenario.own_files():
+            labels.append(OWN_DATA)
+        return labels
+
+    def status_text(self) -> str:
+        """The status text as exported: ``Enligt överenskommelsen`` or ``Ändrad i arbetsboken: …``."""
+        labels = self.changed_labels()
+        return CHANGED + "; ".join(labels) if labels else AS_SIGNED
+
+    def status(self) -> tuple[str, str]:
+        """The title row's status (issue 16, item 5): ``(formula, cached value)``.
+
+        The formula reads the cell named ``STATUS`` on Parametrar, which says ``Enligt
+        överenskommelsen`` while the defined name ``SIGNED`` (``som_undertecknad``) is TRUE, that is
+        while every parameter equals the signed value as the model reads it (and the data are the
+        agreement's own), and otherwise ``Ändrad i arbetsboken: `` with the labels of the parameters
+        that differ. The cached value is the text as exported, which is what the formula recomputes to.
+        """
+        return f"={STATUS}", self.status_text()

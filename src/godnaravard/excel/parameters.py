@@ -11,8 +11,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from .cells import FIRST, HEADER_ROW, MAX_EXACT_KRONOR, OK, Sheet, display, quote_sheet, ref
-from .context import Context
+from .cells import FIRST, HEADER_ROW, MAX_EXACT_KRONOR, OK, Sheet, display, formula_text, quote_sheet, ref
+from .context import AS_SIGNED, CHANGED, SIGNED, STATUS, Context
 from .model import DECIMALS, Model, denominator, name_of
 
 if TYPE_CHECKING:
@@ -43,6 +43,37 @@ def _check_formula(kind: str, x: str, d: int) -> str:
             f'"{OK} (läses avrundat till {DECIMALS} decimaler)"),"fel: {what}")')
 
 
+def signed_condition(kind: str, x: str, d: int, signed: int | Fraction) -> str:
+    """A formula condition: the value in ``x``, as the model reads it, equals the signed value ``signed``.
+
+    An amount is read as it stands; a share or weight as ``ROUND(x · d) / d`` (``model``), which
+    equals ``n / m`` exactly when ``ROUND(x · d) · m = n · d``, a comparison of integers.
+    """
+    if kind == "amount":
+        return f"IFERROR({x}={int(signed)},FALSE)"
+    f = Fraction(signed)
+    return f"IFERROR(ROUND({x}*{d},0)*{f.denominator}={f.numerator * d},FALSE)"
+
+
+def _status_formula(labels: list[tuple[str, str]], own_data: str) -> str:
+    """The status text: ``AS_SIGNED`` while ``SIGNED`` holds, else ``CHANGED`` and what differs.
+
+    ``labels`` pairs each parameter's "changed" cell with its label's cell (no text of a definition
+    goes into a formula); ``own_data`` names the scenario's own data ("" when the data are the
+    agreement's).
+    """
+    pieces = [f'IF({cell}="ja","; "&{label},"")' for cell, label in labels]
+    if own_data:
+        pieces.append(f'"; "&{formula_text(own_data)}')
+    listed = "&".join(pieces) or '""'
+    return (f'=IF({SIGNED},{formula_text(AS_SIGNED)},{formula_text(CHANGED)}&'
+            f'MID({listed},3,{_LIST_ROOM}))')
+
+
+#: Room enough for every label in the status text (MID's length).
+_LIST_ROOM = 4000
+
+
 def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
     """One row per parameter (its value a defined name), then the model's checks."""
     ag = ctx.agreement
@@ -62,6 +93,8 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
     )
     s.header(HEADER_ROW, list(COLUMNS), numeric=[_VALUE, _AGREED])
     sheet = quote_sheet(s.name)
+    conditions: list[str] = []
+    changed_cells: list[tuple[str, str]] = []
     for i, (key, value) in enumerate(values.items()):
         row = FIRST + i
         kind = sc.parameters.kind(key)
@@ -78,8 +111,10 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
         if kind != "amount":
             s.formula(row, _EXACT, _exact_formula(x, d), str(Fraction(value)), s.f.right)
         s.number(row, _AGREED, display(base[key]), shown)
-        s.formula(row, _CHANGED, f'=IF({x}<>{ref(row, _AGREED)},"ja","")', "ja" if key in changes else "", s.f.text,
-                  grow=False)
+        signed = signed_condition(kind, x, d, base[key])
+        conditions.append(signed)
+        changed_cells.append((ref(row, _CHANGED), ref(row, _LABEL)))
+        s.formula(row, _CHANGED, f'=IF(NOT({signed}),"ja","")', "ja" if key in changes else "", s.f.text, grow=False)
         s.check(row, _CHECK, _check_formula(kind, x, d), OK)
         s.text(row, _SOURCE, ctx.source(key), s.f.wrap, grow=False)
         assert m.param_rows[key] == row, key
@@ -90,8 +125,29 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
     s.repeat = (HEADER_ROW, last)
     for col, width in zip(range(len(COLUMNS)), (24, 24, 13, 6, 8, 12, 7, 13, 30), strict=True):
         s.width(col, width)
-    _checks(s, ctx, m, last + 2)
+    _status(s, ctx, wb, conditions, changed_cells, last + 2)
+    _checks(s, ctx, m, last + 5)
     s.ws.freeze_panes(FIRST, 1)
+
+
+def _status(s: Sheet, ctx: Context, wb: Workbook, conditions: list[str], changed: list[tuple[str, str]],
+            row: int) -> None:
+    """The two cells every title row reads (issue 16, item 5): whether the figures are the agreement's
+    (``SIGNED``) and the status text (``STATUS``)."""
+    sheet = quote_sheet(s.name)
+    own = bool(ctx.scenario.own_files())
+    condition = "FALSE" if own else "AND(" + ",".join(conditions or ["TRUE"]) + ")"
+    as_signed = not ctx.changed_labels()
+    s.text(row, _KEY, "Överenskommelsens värden", s.f.label, grow=False)
+    s.merged(row, _LABEL, _UNIT, "Alla parametrar har överenskommelsens värden" + ("" if not own else
+             " och indata är överenskommelsens (här: egna indata)"))
+    s.ws.write_formula(row, _EXACT, "=" + condition, s.f.text, as_signed)  # a boolean: SANT / FALSKT
+    wb.define_name(SIGNED, f"={sheet}!{ref(row, _EXACT, abs_row=True, abs_col=True)}")
+    s.text(row + 1, _KEY, "Arbetsbokens status", s.f.label, grow=False)
+    s.formula(row + 1, _LABEL, _status_formula(changed, "egna indata" if own else ""), ctx.status_text(), s.f.text,
+              grow=False)
+    wb.define_name(STATUS, f"={sheet}!{ref(row + 1, _LABEL, abs_row=True, abs_col=True)}")
+    s.block(row, row + 1)
 
 
 def check_cells(m: Model) -> list[tuple[str, str, str]]:
