@@ -586,12 +586,13 @@ def test_parameters_are_defined_names_read_by_the_model(values: Any, formulas: A
     assert "ambulans_grundbelopp" in names and "kommuner_andel_insatser" in names and "landsbygd_vikt_gles" in names
     assert rows["kommuner.andel_insatser"][col(headings, "Exakt värde")] == "1/2"
     signed_row = FIRST + len(params) + 1
-    assert ws.cell(signed_row, 1).value == "Överenskommelsens värden" and ws.cell(signed_row, 5).value is True
-    assert ws.cell(signed_row + 1, 1).value == "Arbetsbokens status"
-    assert ws.cell(signed_row + 1, 2).value == "Enligt överenskommelsen"
-    assert list(names["som_undertecknad"].destinations) == [("Parametrar", f"$E${signed_row}")]
-    assert list(names["arbetsbokens_status"].destinations) == [("Parametrar", f"$B${signed_row + 1}")]
-    checks = {r[0]: r[2] for r in ws.iter_rows(min_row=signed_row + 3, values_only=True) if r[0]}
+    assert [ws.cell(signed_row + i, 1).value for i in range(4)] == [
+        "Parametrar som undertecknade", "Indata som undertecknade", "Som undertecknad", "Arbetsbokens status"]
+    assert [ws.cell(signed_row + i, 5).value for i in range(3)] == [True, True, True]
+    assert ws.cell(signed_row + 3, 2).value == "Enligt överenskommelsen"
+    assert list(names["som_undertecknad"].destinations) == [("Parametrar", f"$E${signed_row + 2}")]
+    assert list(names["arbetsbokens_status"].destinations) == [("Parametrar", f"$B${signed_row + 3}")]
+    checks = {r[0]: r[2] for r in ws.iter_rows(min_row=signed_row + 5, values_only=True) if r[0]}
     assert checks.pop("Kontroll av modellen (från bladet Delbelopp)") is None
     assert checks["Landsbygdsnyckelns vikter"].startswith("stämmer: vikterna är proportionella")
     assert all(v.startswith("stämmer") for v in checks.values()) and len(checks) == 3 + 1 + 5
@@ -1214,7 +1215,7 @@ def test_cli_export_what_if(whatif: Path) -> None:
     assert row[col(headings, "Värde")] == 1_000_000
     assert row[col(headings, "Överenskommelsens värde")] == 500_000
     assert row[col(headings, "Ändrad")] == "ja"
-    assert row[col(headings, "Källa")] == "angiven vid export med --set (värde 1000000)"
+    assert row[col(headings, "Källa")] == "angiven vid export (värde 1000000)"
     assert [r[col(headings, "Ändrad")] for k, r in rows.items() if k != "ambulans.grundbelopp"] == [None] * 18
 
     headings, got, total = table(wb["Bilaga 3"])

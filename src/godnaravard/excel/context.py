@@ -152,12 +152,12 @@ def plan(ag: Agreement) -> tuple[SheetPlan, ...]:
     sheets += [
         SheetPlan(PARTS, "Arbetsbokens beräkning: budgetraderna, delarna och varje del per mottagare (exakt andel, "
                          "heltal, rest, plats, avrundat belopp, utjämningskrona), med kontroller.", "parts"),
-        SheetPlan(PARAMETERS, "Varje parameter: ändra värdet här så räknar arbetsboken om; nyckel (--set), enhet, "
+        SheetPlan(PARAMETERS, "Varje parameter: ändra värdet här så räknar arbetsboken om; nyckel, enhet, "
                               "överenskommelsens värde, kontroll och källa.", "parameters"),
         SheetPlan(INPUTS, f"Indata per {who} med källor.", "inputs"),
         SheetPlan(RECONCILIATION, "Varje belopp mot överenskommelsens publicerade tabeller, kolumnsummor, angivna "
                                   "totaler" + (" och budgettabellens rader" if budget_table else "")
-                                  + " (samma avstämning som godnaravard check).", "reconciliation"),
+                                  + " (samma avstämning som verktygets kontroll).", "reconciliation"),
     ]
     return tuple(sheets)
 
@@ -231,11 +231,11 @@ class Context:
         return self.scenario.is_baseline
 
     def source(self, key: str) -> str:
-        """Where a parameter's value comes from, in words: ``--set KEY=VALUE`` without its key (keys
-        appear only in the column Nyckel of Parametrar)."""
+        """Where a parameter's value comes from, in words: a value given at export (``--set KEY=VALUE``)
+        says so without the option or its key (keys appear only in the column Nyckel of Parametrar)."""
         info = self.agreement.parameter_info.get(key)
         text = self.scenario.sources.get(key, info.source if info else "")
-        return re.sub(rf"(\S+) {re.escape(key)}=(\S+)", r"angiven vid export med \1 (värde \2)", text)
+        return re.sub(rf"(\S+) {re.escape(key)}=(\S+)", r"angiven vid export (värde \2)", text)
 
     def own_files_text(self) -> str:
         """``egen fil population: PATH; …`` for the scenario's own input files ("" if none)."""

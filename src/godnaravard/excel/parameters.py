@@ -1,7 +1,7 @@
 """Parametrar: every parameter of the agreement, each value a defined name that the live model reads.
 
-One row per parameter: its ``--set`` key (the only place a key appears), label, value (a yellow
-input cell named after the key: ``ambulans.grundbelopp`` → ``ambulans_grundbelopp``), unit, the
+One row per parameter: its key (the only place a key appears), label, value (a yellow input cell
+with data validation, named after the key: ``ambulans.grundbelopp`` → ``ambulans_grundbelopp``), unit, the
 exact fraction the model reads it as, the agreement's own value, whether it differs from it, a
 check of the value, and its source. Below, every check of the model in one place.
 """
@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from .cells import FIRST, HEADER_ROW, MAX_EXACT_KRONOR, OK, Sheet, display, formula_text, quote_sheet, ref
-from .context import AS_SIGNED, CHANGED, SIGNED, STATUS, Context
+from .context import AS_SIGNED, CHANGED, OWN_DATA, SIGNED, STATUS, Context
 from .model import DECIMALS, Model, denominator, name_of
 
 if TYPE_CHECKING:
@@ -40,7 +40,34 @@ def _check_formula(kind: str, x: str, d: int) -> str:
     within = f"{x}<=1" if kind == "share" else "TRUE"
     what = "en andel mellan 0 och 1" if kind == "share" else "en vikt, 0 eller mer"
     return (f'=IF(IFERROR(AND(ISNUMBER({x}),{x}>=0,{within}),FALSE),IF(ABS({x}*{d}-ROUND({x}*{d},0))<1E-6,"{OK}",'
-            f'"{OK} (läses avrundat till {DECIMALS} decimaler)"),"fel: {what}")')
+            f'"fel: fler än {DECIMALS} decimaler, läses avrundat (se Exakt värde)"),"fel: {what}")')
+
+
+#: What an input cell accepts, by kind of parameter (xlsxwriter's data validation), and says when selected.
+_VALIDATION: dict[str, dict[str, object]] = {
+    "amount": {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": MAX_EXACT_KRONOR,
+               "input_title": "Belopp i hela kronor",
+               "input_message": "Skriv ett belopp i hela kronor, 0 eller mer. Arbetsboken räknar om varje belopp.",
+               "error_title": "Inte ett belopp",
+               "error_message": "Ett belopp i hela kronor, 0 eller mer, utan decimaler."},
+    "share": {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
+              "input_title": "Andel mellan 0 och 1",
+              "input_message": f"Skriv en andel mellan 0 och 1, med högst {DECIMALS} decimaler (0,5 eller =1/2). "
+                               "Fler decimaler läses avrundat och markeras med rött i kolumnen Kontroll.",
+              "error_title": "Inte en andel",
+              "error_message": "En andel mellan 0 och 1 (0,5 eller =1/2)."},
+    "weight": {"validate": "decimal", "criteria": ">=", "value": 0,
+               "input_title": "Vikt, 0 eller mer",
+               "input_message": f"Skriv en vikt, 0 eller mer, med högst {DECIMALS} decimaler. Fler decimaler läses "
+                                "avrundat och markeras med rött i kolumnen Kontroll.",
+               "error_title": "Inte en vikt",
+               "error_message": "En vikt, 0 eller mer."},
+}
+
+
+def validation(kind: str) -> dict[str, object]:
+    """The data validation of an input cell of ``kind`` (amount, share, weight), with its Swedish messages."""
+    return dict(_VALIDATION.get(kind, _VALIDATION["weight"]))
 
 
 def signed_condition(kind: str, x: str, d: int, signed: int | Fraction) -> str:
@@ -55,19 +82,17 @@ def signed_condition(kind: str, x: str, d: int, signed: int | Fraction) -> str:
     return f"IFERROR(ROUND({x}*{d},0)*{f.denominator}={f.numerator * d},FALSE)"
 
 
-def _status_formula(labels: list[tuple[str, str]], own_data: str) -> str:
+def _status_formula(labels: list[tuple[str, str]], data_cell: str, data_words: str) -> str:
     """The status text: ``AS_SIGNED`` while ``SIGNED`` holds, else ``CHANGED`` and what differs.
 
     ``labels`` pairs each parameter's "changed" cell with its label's cell (no text of a definition
-    goes into a formula); ``own_data`` names the scenario's own data ("" when the data are the
-    agreement's).
+    goes into a formula); ``data_cell`` is TRUE while the data are the agreement's, else the text
+    names them with ``data_words``.
     """
     pieces = [f'IF({cell}="ja","; "&{label},"")' for cell, label in labels]
-    if own_data:
-        pieces.append(f'"; "&{formula_text(own_data)}')
-    listed = "&".join(pieces) or '""'
+    pieces.append(f'IF({data_cell},"","; "&{formula_text(data_words)})')
     return (f'=IF({SIGNED},{formula_text(AS_SIGNED)},{formula_text(CHANGED)}&'
-            f'MID({listed},3,{_LIST_ROOM}))')
+            f'MID({"&".join(pieces)},3,{_LIST_ROOM}))')
 
 
 #: Room enough for every label in the status text (MID's length).
@@ -87,8 +112,9 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
         ctx.note(
             "Ändra ett värde i den gula kolumnen Värde, så räknar arbetsboken om varje belopp, total och diagram. "
             f"Belopp i hela kronor; andelar och vikter läses med {DECIMALS} decimaler (kolumnen Exakt värde visar "
-            "bråket som används). Nyckel är namnet för --set; värdets cell har samma namn med understreck i stället "
-            f"för punkter ({example}), för egna formler."
+            "bråket som används, och Kontroll markerar ett värde med fler decimaler med rött). Nyckel är "
+            "parameterns namn i verktyget; värdets cell har samma namn med understreck i stället för punkter "
+            f"({example}), för egna formler."
         ),
     )
     s.header(HEADER_ROW, list(COLUMNS), numeric=[_VALUE, _AGREED])
@@ -106,6 +132,7 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
         entry = {"amount": s.f.input_amount, "share": s.f.input_share}.get(kind, s.f.input_weight)
         shown = {"amount": s.f.amount, "share": s.f.pct}.get(kind, s.f.weight)
         s.number(row, _VALUE, display(value), entry)
+        s.ws.data_validation(row, _VALUE, row, _VALUE, validation(kind))
         wb.define_name(name_of(key), f"={sheet}!{ref(row, _VALUE, abs_row=True, abs_col=True)}")
         s.text(row, _UNIT, info.unit if info else "")
         if kind != "amount":
@@ -125,29 +152,65 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
     s.repeat = (HEADER_ROW, last)
     for col, width in zip(range(len(COLUMNS)), (24, 24, 13, 6, 8, 12, 7, 13, 30), strict=True):
         s.width(col, width)
-    _status(s, ctx, wb, conditions, changed_cells, last + 2)
-    _checks(s, ctx, m, last + 5)
+    _status(s, ctx, wb, m, conditions, changed_cells, last + 2)
+    _checks(s, ctx, m, last + 7)
     s.ws.freeze_panes(FIRST, 1)
 
 
-def _status(s: Sheet, ctx: Context, wb: Workbook, conditions: list[str], changed: list[tuple[str, str]],
-            row: int) -> None:
-    """The two cells every title row reads (issue 16, item 5): whether the figures are the agreement's
-    (``SIGNED``) and the status text (``STATUS``)."""
+def data_condition(ctx: Context, m: Model) -> str:
+    """A formula condition: every number on Underlag that the model reads is the agreement's own.
+
+    Each column is compared as text (``range&""``), so that a blank cell (a category the rural key
+    does not give) must stay blank; the values are the tool's integers, never text of an input file.
+    """
+    res = ctx.result
+    rural = {k.lan_code: k for k in res.inputs.rural_key}
+    fields = {"tatortsnara_inv": "tatortsnara", "gles_inv": "gles", "mycket_gles_inv": "mycket_gles",
+              "vagd_summa": "vagd_summa"}
+    tests = []
+    for column in m.input_columns:
+        if column in ctx.agreement.recipients.counts:
+            values: list[int | None] = [int(r[column]) for r in res.rows]
+        elif column in fields and rural:
+            values = [getattr(rural[c], fields[column]) if c in rural else None for c in m.codes]
+        else:
+            continue
+        shown = ";".join(f'"{"" if v is None else int(v)}"' for v in values)
+        tests.append(f'SUMPRODUCT(--({m.input_range(column)}&""<>{{{shown}}}))=0')
+    return "AND(" + ",".join(tests or ["TRUE"]) + ")"
+
+
+def _status(s: Sheet, ctx: Context, wb: Workbook, m: Model, conditions: list[str],
+            changed: list[tuple[str, str]], row: int) -> None:
+    """The cells every title row reads (issue 16, item 5): whether the parameters and the data are the
+    agreement's, both (the defined name ``SIGNED``), and the status text (``STATUS``).
+
+    The scenario's own input files are never the agreement's data: the data condition is then FALSE.
+    """
     sheet = quote_sheet(s.name)
     own = bool(ctx.scenario.own_files())
-    condition = "FALSE" if own else "AND(" + ",".join(conditions or ["TRUE"]) + ")"
-    as_signed = not ctx.changed_labels()
-    s.text(row, _KEY, "Överenskommelsens värden", s.f.label, grow=False)
-    s.merged(row, _LABEL, _UNIT, "Alla parametrar har överenskommelsens värden" + ("" if not own else
-             " och indata är överenskommelsens (här: egna indata)"))
-    s.ws.write_formula(row, _EXACT, "=" + condition, s.f.text, as_signed)  # a boolean: SANT / FALSKT
-    wb.define_name(SIGNED, f"={sheet}!{ref(row, _EXACT, abs_row=True, abs_col=True)}")
-    s.text(row + 1, _KEY, "Arbetsbokens status", s.f.label, grow=False)
-    s.formula(row + 1, _LABEL, _status_formula(changed, "egna indata" if own else ""), ctx.status_text(), s.f.text,
-              grow=False)
-    wb.define_name(STATUS, f"={sheet}!{ref(row + 1, _LABEL, abs_row=True, abs_col=True)}")
-    s.block(row, row + 1)
+    params_ok = not ctx.scenario.changes()
+    rows = (
+        ("Parametrar som undertecknade", "Varje parameter har överenskommelsens värde",
+         "AND(" + ",".join(conditions or ["TRUE"]) + ")", params_ok),
+        ("Indata som undertecknade", "Egna indata, inte överenskommelsens" if own else
+         "Varje tal på bladet Underlag är överenskommelsens", "FALSE" if own else data_condition(ctx, m), not own),
+        ("Som undertecknad", "Båda: arbetsboken visar överenskommelsens fördelning",
+         f"AND({ref(row, _EXACT)},{ref(row + 1, _EXACT)})", params_ok and not own),
+    )
+    for i, (label, words, condition, value) in enumerate(rows):
+        s.text(row + i, _KEY, label, s.f.label, grow=False)
+        s.merged(row + i, _LABEL, _UNIT, words)
+        s.ws.write_formula(row + i, _EXACT, "=" + condition, s.f.text, value)  # a boolean: SANT / FALSKT
+    wb.define_name(SIGNED, f"={sheet}!{ref(row + 2, _EXACT, abs_row=True, abs_col=True)}")
+    status = row + 3
+    s.text(status, _KEY, "Arbetsbokens status", s.f.label, grow=False)
+    data_words = OWN_DATA if own else "indata på bladet Underlag"
+    formula = _status_formula(changed, ref(row + 1, _EXACT), data_words)
+    s.ws.merge_range(status, _LABEL, status, _SOURCE, "", s.f.text)
+    s.formula(status, _LABEL, formula, ctx.status_text(), s.f.text, grow=False)
+    wb.define_name(STATUS, f"={sheet}!{ref(status, _LABEL, abs_row=True, abs_col=True)}")
+    s.block(row, status)
 
 
 def check_cells(m: Model) -> list[tuple[str, str, str]]:
