@@ -20,7 +20,7 @@ import os
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic_core import SchemaValidator, ValidationError, core_schema
 
-from .core import AllocationError, BudgetItem, ColumnSpec, Key, Line, Parameters, Part, Rules, StatedTotal
+from .core import Adjustment, AllocationError, BudgetItem, ColumnSpec, Key, Line, Parameters, Part, Rules, StatedTotal
 from .errors import InputError, Problem, optional, other_digits, record
 from .resources import data_file
 
@@ -42,6 +42,7 @@ __all__ = [
     "DataFile",
     "copy_agreement",
     "ParameterInfo",
+    "PrintedColumn",
     "TableSpec",
     "default_agreement",
     "load_agreement",
@@ -76,6 +77,13 @@ def _amount_or_share(part: Any) -> Any:
     if part.amount is not None and part.share is not None:
         raise ValueError("a part has an amount (carved out) or a share, not both")
     return part
+
+
+def _column_or_share(entry: Any) -> Any:
+    """A printed column shows a column of the table's data or a share of one, not both."""
+    if (entry.column is None) == (entry.share is None):
+        raise ValueError("a printed column names either a column (column = ...) or a share of one (share = ...)")
+    return entry
 
 
 @cache
@@ -133,6 +141,12 @@ def _definition_schema() -> CoreSchema:
         "label": text(min_length=1),
         "short": optional(text(), ""),
     })
+    printed = record("_PrintedSpec", {
+        "heading": text(min_length=1),
+        "column": optional(cs.nullable_schema(text(min_length=1)), None),
+        "share": optional(cs.nullable_schema(text(min_length=1)), None),
+        "decimals": optional(cs.int_schema(ge=0, le=4), 1),
+    }, check=_column_or_share)
     table = record("_TableSpec", {
         "name": name,
         "label": text(min_length=1),
@@ -141,6 +155,18 @@ def _definition_schema() -> CoreSchema:
         "official": optional(cs.nullable_schema(text()), None),
         "official_columns": optional(cs.dict_schema(text(), text()), {}),
         "official_code_column": optional(text(), "lan_code"),
+        "printed": optional(cs.list_schema(printed), []),
+        "printed_title": optional(text(), ""),
+        "total_label": optional(text(min_length=1), "Totalt"),
+        "footnotes": optional(texts, []),
+        "source_line": optional(text(), ""),
+    })
+    adjustment = record("_AdjustmentSpec", {
+        "line": text(min_length=1),
+        "part": text(min_length=1),
+        "kronor": cs.dict_schema(text(min_length=1), cs.any_schema(), min_length=1),
+        "table": optional(text(), ""),
+        "source": text(min_length=1),
     })
     item = record("_BudgetItemSpec", {
         "chapter": text(),
@@ -190,6 +216,7 @@ def _definition_schema() -> CoreSchema:
         "tables": cs.list_schema(table, min_length=1),
         "budget": optional(cs.nullable_schema(budget), None),
         "totals": optional(cs.dict_schema(text(), total), {}),
+        "adjustments": optional(cs.list_schema(adjustment), []),
         "notes": optional(texts, []),
         "parameters": cs.dict_schema(text(), parameter, min_length=1),
     })
@@ -224,10 +251,34 @@ class ParameterInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PrintedColumn:
+    """One visible column of a signed table, as printed: a column of the data, or a share of one.
+
+    Exactly one of ``column`` (an output column: a name, a count, an amount) and ``share`` (a
+    count or amount column: each recipient's value divided by the column's total, shown in per
+    cent with ``decimals`` decimals, e.g. bilaga 2's "Andel befolkning" 23,3%).
+    """
+
+    heading: str
+    column: str | None = None
+    share: str | None = None
+    decimals: int = 1
+
+    @property
+    def source(self) -> str:
+        """The output column this printed column shows (or shows the share of)."""
+        return self.column if self.column is not None else str(self.share)
+
+
+@dataclass(frozen=True, slots=True)
 class TableSpec:
     """A table of the agreement (a bilaga, or the overview) and its published version, if any.
 
-    ``label`` is its short name ("Bilaga 3"), ``title`` its full heading.
+    ``label`` is its short name ("Bilaga 3"), ``title`` its full heading. The signed table's
+    visible layout, where the definition gives it: ``printed`` (its columns and headings, in
+    order), ``printed_title`` (the heading as printed, when it differs from ``title``),
+    ``total_label`` (the label of the total row), ``footnotes`` and ``source_line`` (printed
+    beneath the table).
     """
 
     name: str
@@ -237,6 +288,11 @@ class TableSpec:
     official: Path | None = None
     official_columns: Mapping[str, str] = field(default_factory=dict)
     official_code_column: str = "lan_code"
+    printed: tuple[PrintedColumn, ...] = ()
+    printed_title: str = ""
+    total_label: str = "Totalt"
+    footnotes: tuple[str, ...] = ()
+    source_line: str = ""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -512,19 +568,22 @@ def _loc(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:
 
 _MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
            "november", "december")
-_PLACEHOLDER = re.compile(r"\{(year|date\.([a-z0-9_]+))(?::(long|iso))?\}")
+_PLACEHOLDER = re.compile(r"\{(year|date\.([a-z0-9_]+))(?::(long|iso|month))?\}")
 
 
 def swedish_date(date: dt.date, style: str = "short") -> str:
-    """A date as Swedish text: ``1 nov YYYY`` (short), ``1 november YYYY`` (long) or ``YYYY-MM-DD`` (iso)."""
+    """A date as Swedish text: ``1 nov YYYY`` (short), ``1 november YYYY`` (long), ``november YYYY``
+    (month, as the bilagor head their population columns) or ``YYYY-MM-DD`` (iso)."""
     if style == "iso":
         return date.isoformat()
     month = _MONTHS[date.month - 1]
+    if style == "month":
+        return f"{month} {date.year}"
     return f"{date.day} {month if style == 'long' else month[:3]} {date.year}"
 
 
 def _fill(value: Any, year: Any, dates: Mapping[str, Any], where: str, problems: list[Problem], label: str) -> Any:
-    """Replace ``{year}``, ``{date.NAME}`` (``:long``, ``:iso``) in every string of the definition.
+    """Replace ``{year}``, ``{date.NAME}`` (``:long``, ``:iso``, ``:month``) in every string of the definition.
 
     So that a title, a heading or a quoted rule follows the agreement's year and its data dates:
     a new year's definition changes ``year`` and the dates, not every label.
@@ -712,8 +771,10 @@ def _build(spec: Any, path: Path, label: str) -> Agreement:  # noqa: C901 - one 
                     key = f"{where}.{col}" if col == "official_code_column" else f"{where}.official_columns.{col}"
                     problem(key, f"the official table {t.official!r} has no column {theirs!r}; "
                                  f"its columns are {', '.join(header)}")
+        printed = _printed(t.printed, where, {c.name: c for c in columns}, problem)
         tables.append(TableSpec(t.name, t.label, t.title, tuple(t.columns), official, dict(t.official_columns),
-                                t.official_code_column))
+                                t.official_code_column, printed, t.printed_title, t.total_label,
+                                tuple(t.footnotes), t.source_line))
 
     # Budget table and stated totals
     items: list[BudgetItem] = []
@@ -754,9 +815,12 @@ def _build(spec: Any, path: Path, label: str) -> Agreement:  # noqa: C901 - one 
     if problems:
         raise InputError(problems)
 
+    adjustments = _adjustments(spec.adjustments, line_parts, {t.name for t in tables}, problem)
+    if problems:
+        raise InputError(problems)
     rules = Rules(
         parameters=kinds, keys=keys, lines=tuple(lines), columns=tuple(columns), budget=tuple(items),
-        stated_totals=tuple(totals), recipient=spec.recipients,
+        stated_totals=tuple(totals), recipient=spec.recipients, adjustments=adjustments,
     )
     try:
         params = Parameters(values, rules)
@@ -771,6 +835,58 @@ def _build(spec: Any, path: Path, label: str) -> Agreement:  # noqa: C901 - one 
         budget_title=spec.budget.title if spec.budget else "", budget_files=budget_files,
         notes=tuple(spec.notes),
     )
+
+
+def _printed(
+    entries: list[Any], where: str, columns: Mapping[str, ColumnSpec], problem: Callable[[str, str], None]
+) -> tuple[PrintedColumn, ...]:
+    """A table's printed layout (``tables.NAME.printed``), each entry checked against the columns.
+
+    A ``column`` entry names any output column; a ``share`` entry a count or amount column (a
+    share of a name means nothing). ``decimals`` (0–4) is checked by the schema.
+    """
+    out = []
+    for i, e in enumerate(entries):
+        key = f"{where}.printed[{i}]"
+        name = e.column if e.column is not None else e.share
+        spec = columns.get(name)
+        if spec is None:
+            field_name = "column" if e.column is not None else "share"
+            problem(f"{key}.{field_name}", f"unknown column {name!r}; the columns are {', '.join(columns)}")
+        elif e.share is not None and spec.kind in ("code", "text"):
+            problem(f"{key}.share", f"{name} is a {spec.kind} column: a share is of a count or an amount column")
+        out.append(PrintedColumn(e.heading, e.column, e.share, e.decimals))
+    return tuple(out)
+
+
+def _adjustments(
+    entries: list[Any], line_parts: Mapping[str, set[str]], tables: set[str], problem: Callable[[str, str], None]
+) -> tuple[Adjustment, ...]:
+    """The signed tables' corrections by hand (``[[adjustments]]``), each checked: a known line and
+    part, a known table, whole non-zero kronor that sum to 0 (the part keeps its sum). Whether
+    each recipient code exists is checked where the data is read (``api.allocate``)."""
+    out = []
+    for i, a in enumerate(entries):
+        key = f"adjustments[{i}]"
+        if a.line not in line_parts:
+            problem(f"{key}.line", f"unknown budget line {a.line!r}; the lines are {', '.join(line_parts)}")
+        elif a.part not in line_parts[a.line]:
+            problem(f"{key}.part", f"{a.line} has no part {a.part!r}; its parts are {', '.join(sorted(line_parts[a.line]))}")
+        if a.table and a.table not in tables:
+            problem(f"{key}.table", f"unknown table {a.table!r}; the tables are {', '.join(sorted(tables))}")
+        kronor: dict[str, int] = {}
+        for code, value in a.kronor.items():
+            if isinstance(value, bool) or not isinstance(value, int):
+                problem(f"{key}.kronor.{code}", f"expected whole kronor (an integer), got {_shown(value)}")
+            elif value == 0:
+                problem(f"{key}.kronor.{code}", "an adjustment of 0 kr adjusts nothing: leave the recipient out")
+            else:
+                kronor[code] = value
+        if len(kronor) == len(a.kronor) and sum(kronor.values()) != 0:
+            problem(f"{key}.kronor", f"the kronor add up to {sum(kronor.values()):+d}, not 0: "
+                                     "an adjustment must keep the part's sum")
+        out.append(Adjustment(a.line, a.part, kronor, a.table, a.source))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------------------------

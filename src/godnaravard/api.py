@@ -32,12 +32,15 @@ class Allocation:
     ``rows`` has one row (a dict by column name) per recipient; ``result`` is the core's
     ``Result`` with every exact share and balancing krona; ``scenario`` says where each parameter
     came from and which agreement it applies; ``notes`` say how the inputs were read, where that
-    is worth saying (an own file that gave only some columns).
+    is worth saying (an own file that gave only some columns). ``as_signed``: the agreement's own
+    parameters and data (``Scenario.as_signed``), so the signed tables' adjustments were applied
+    (``result.adjustments``); otherwise the figures are the rule's alone.
     """
 
     scenario: Scenario
     result: core.Result
     notes: tuple[str, ...] = ()
+    as_signed: bool = False
 
     @property
     def agreement(self) -> Agreement:
@@ -187,13 +190,34 @@ def allocate(
     """
     sc = resolve_scenario(scenario, overrides, population, landsbygd, agreement)
     inputs, notes = read_inputs(sc)
+    signed = sc.signed_with(inputs)
+    adjustments = sc.agreement.rules.adjustments if signed else ()
+    if adjustments:
+        _check_recipients(sc.agreement, inputs)
     try:
-        result = core.allocate(inputs, sc.parameters)
+        result = core.allocate(inputs, sc.parameters, adjustments=adjustments)
     except core.AllocationError as exc:
-        if not sc.is_baseline:
+        if not (sc.is_baseline or signed):
             raise
         from .agreements import shown_path
         from .errors import InputError, Problem
 
-        raise InputError(Problem(shown_path(sc.agreement.path), str(exc), key="parameters")) from None
-    return Allocation(scenario=sc, result=result, notes=notes)
+        key = "adjustments" if "adjustment" in str(exc) else "parameters"
+        raise InputError(Problem(shown_path(sc.agreement.path), str(exc), key=key)) from None
+    return Allocation(scenario=sc, result=result, notes=notes, as_signed=signed)
+
+
+def _check_recipients(ag: Agreement, inputs: core.Inputs) -> None:
+    """Each adjustment names recipients of the agreement's data (checked where the data is known);
+    an unknown code is a problem of the definition, named by its key path."""
+    from .agreements import shown_path
+    from .errors import InputError, Problem
+
+    codes = {r.lan_code for r in inputs.regions}
+    problems = [
+        Problem(shown_path(ag.path), f"unknown {ag.rules.recipient} code {code!r}: the data file "
+                                     f"{ag.recipients.path.name} has no such recipient", key=f"adjustments[{i}].kronor.{code}")
+        for i, adj in enumerate(ag.rules.adjustments) for code in adj.kronor if code not in codes
+    ]
+    if problems:
+        raise InputError(problems)

@@ -772,7 +772,7 @@ def _cell(
     officials: Mapping[tuple[str, str], int],
     label: Callable[[str], str],
 ) -> CellCheck:
-    computed = result.amount(cell.column, cell.lan_code)
+    computed = result.rule_amount(cell.column, cell.lan_code)
     check = CellCheck(cell.bilaga, cell.column, cell.lan_code, cell.name, cell.amount, computed,
                       result.exact(cell.column, cell.lan_code))
     if computed == cell.amount:

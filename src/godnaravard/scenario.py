@@ -40,7 +40,7 @@ from pydantic_core import SchemaValidator, ValidationError, core_schema
 
 from .agreements import Agreement, load_agreement
 from .agreements import parse_value as _parse_kind
-from .core import AllocationError, Parameters
+from .core import AllocationError, Inputs, Parameters
 from .errors import InputError, Problem, optional, record
 
 __all__ = [
@@ -91,6 +91,33 @@ class Scenario:
         """True for the agreement's own parameters with its own data (the agreement as signed)."""
         return self.parameters == self.agreement.parameters and self.population is None and self.landsbygd is None
 
+    @property
+    def as_signed(self) -> bool:
+        """True when this is the agreement as signed: its own parameters (by value, however they
+        were given: a ``--set`` or scenario file that restates them counts) and its own data (by
+        content: an own file whose rows equal the agreement's counts; the loaded inputs are
+        compared, not paths). Only then do the signed tables' adjustments apply.
+        """
+        if self.parameters != self.agreement.parameters:
+            return False
+        if self.population is None and self.landsbygd is None:
+            return True
+        from .api import read_inputs  # (reads the data: only when own files are named)
+
+        return self.signed_with(read_inputs(self)[0])
+
+    def signed_with(self, inputs: Inputs) -> bool:
+        """``as_signed`` for inputs already read from this scenario's data (``api.read_inputs``):
+        the same recipients with the same counts and rural key as the agreement's own data, in
+        any order of rows."""
+        if self.parameters != self.agreement.parameters:
+            return False
+        if self.population is None and self.landsbygd is None:
+            return True
+        from .api import read_inputs
+
+        return _content(inputs) == _content(read_inputs(baseline(self.agreement))[0])
+
     def changes(self) -> dict[str, tuple[int | Fraction, int | Fraction]]:
         """Parameters that differ from the agreement's: ``{key: (agreement's value, this value)}``."""
         return self.parameters.changed(self.agreement.parameters)
@@ -98,6 +125,16 @@ class Scenario:
     def own_files(self) -> dict[str, Path]:
         """The input files that replace the agreement's own data, by data name."""
         return {k: v for k, v in (("population", self.population), ("landsbygd", self.landsbygd)) if v is not None}
+
+
+def _content(inputs: Inputs) -> tuple[object, ...]:
+    """What the data of an allocation says, whatever the order of its rows: each recipient with
+    its counts, and the rural key, by code."""
+    regions = sorted(((r.lan_code, r.lan, r.region, r.population, r.hsl_insatser, sorted(r.counts.items()))
+                      for r in inputs.regions), key=lambda t: t[0])
+    rural = sorted(((k.lan_code, k.tatortsnara, k.gles, k.mycket_gles, k.vagd_summa) for k in inputs.rural_key),
+                   key=lambda t: t[0])
+    return tuple(regions), tuple(rural), inputs.reference_weights
 
 
 def parse_value(key: str, value: Any, agreement: Agreement | None = None) -> int | Fraction:

@@ -17,10 +17,11 @@ from .column import Column
 from .landsbygd import CATEGORIES, KommunRow, MissingCategoriesError, key_from_kommuner
 from .model import Inputs, Parameters, Region, RuralKey
 from .rounding import ROUNDING_RULE, RULES, AllocationError, Apportionment, apportion
-from .spec import BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
+from .spec import Adjustment, BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
 
 __all__ = [
     "CATEGORIES",
+    "Adjustment",
     "ROUNDING_RULE",
     "RULES",
     "AllocationError",

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "Adjustment",
     "BudgetItem",
     "ColumnSpec",
     "Key",
@@ -148,6 +149,29 @@ class StatedTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A published correction of the rule's figures: kronor moved by hand between recipients.
+
+    The signed table of an agreement may differ from what its own rule gives, by a krona moved
+    from one recipient to another (bilaga 3 of God och nära vård, Ambulans: Sörmland −1 kr,
+    Västra Götaland +1 kr). The agreement as signed is those figures; the rule stays the rule. An
+    adjustment names the budget ``line`` and the ``part`` it changes, the kronor added to the
+    rule's amount per recipient code (they sum to 0, so the part keeps its sum), the ``table``
+    that prints the adjusted figures and the ``source`` where they stand.
+    """
+
+    line: str
+    part: str
+    kronor: Mapping[str, int] = field(hash=False)
+    table: str = ""
+    source: str = ""
+
+    def added(self, code: str) -> int:
+        """The kronor this adjustment adds to one recipient's amount (0 where it names none)."""
+        return self.kronor.get(code, 0)
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     """Everything the core needs to know about an agreement, and nothing about files.
 
@@ -160,6 +184,8 @@ class Rules:
         budget: the fixed sums and shared lines of the budget table (may be empty).
         stated_totals: totals the text states (may be empty).
         recipient: what the recipients are called in messages ("region", "län", "kommun").
+        adjustments: the corrections by hand in the signed tables (applied only to the
+            agreement as signed: ``allocate(..., adjustments=rules.adjustments)``).
     """
 
     parameters: Mapping[str, ParameterKind]
@@ -169,6 +195,7 @@ class Rules:
     budget: tuple[BudgetItem, ...] = ()
     stated_totals: tuple[StatedTotal, ...] = ()
     recipient: str = "region"
+    adjustments: tuple[Adjustment, ...] = ()
 
     def line(self, name: str) -> Line:
         """The budget line called ``name``."""
