@@ -10,6 +10,7 @@ sheet (``Context.title``), and names every input file of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -307,9 +308,16 @@ class Context:
         for key in self.scenario.changes():
             info = ag.parameter_info.get(key)
             labels.append(info.label if info else key)
-        if self.scenario.own_files():
+        if self.scenario.own_files() and not self._data_as_signed():
             labels.append(OWN_DATA)
         return labels
+
+    def _data_as_signed(self) -> bool:
+        """The scenario's data are the agreement's own (own files whose numbers equal them count)."""
+        if not self.scenario.own_files():
+            return True
+        own_data = dataclasses.replace(self.scenario, parameters=self.agreement.parameters)
+        return own_data.signed_with(self.result.inputs)
 
     def status_text(self) -> str:
         """The status text as exported: ``Enligt överenskommelsen`` or ``Ändrad i arbetsboken: …``."""

@@ -468,13 +468,36 @@ class Model:
         terms += [self.part_amount(line, p.name, i) for p in ln.parts]
         return "+".join(terms), self.result.columns[line].amount(self.codes[i])
 
+    def adjusted(self, column: str, code: str) -> int:
+        """The kronor the agreement's adjustments (``rules.adjustments``) add to ``column`` for ``code``
+        in the agreement as signed: a part's own, a line's parts', a sum's columns' (0 where none)."""
+        rules = self.agreement.rules
+        spec = rules.column(column)
+        if spec.kind == "part":
+            return sum(a.added(code) for a in rules.adjustments if (a.line, a.part) == tuple(spec.ref))
+        if spec.kind == "line":
+            return sum(a.added(code) for a in rules.adjustments if a.line == spec.ref[0])
+        if spec.kind == "sum":
+            return sum(self.adjusted(c, code) for c in spec.ref)
+        return 0
+
+    def _adjustment_term(self, column: str, i: int) -> str:
+        """``+IF(som_undertecknad,k,0)``: the signed table's kronor, added only while the workbook is the
+        agreement as signed (``context.SIGNED``), else nothing; "" where no adjustment applies."""
+        from .context import SIGNED
+
+        k = self.adjusted(column, self.codes[i])
+        return f"+IF({SIGNED},{k},0)" if k else ""
+
     def amount_expr(self, column: str, i: int) -> str:
-        """Recipient ``i``'s amount in an amount column, as an expression over Delbelopp and the parameters."""
+        """Recipient ``i``'s amount in an amount column, as an expression over Delbelopp and the parameters:
+        the rule's amount, plus the signed table's adjustment while the parameters and data are as signed
+        (``_adjustment_term``; the agreement's published corrections by hand, ``rules.adjustments``)."""
         spec = self.agreement.rules.column(column)
         if spec.kind == "part":
-            return self.part_amount(spec.ref[0], spec.ref[1], i)
+            return self.part_amount(spec.ref[0], spec.ref[1], i) + self._adjustment_term(column, i)
         if spec.kind == "line":
-            return self.line_amount(spec.ref[0], i)[0]
+            return self.line_amount(spec.ref[0], i)[0] + self._adjustment_term(column, i)
         return "+".join(f"({self.amount_expr(c, i)})" if self.agreement.rules.column(c).kind == "line"
                         else self.amount_expr(c, i) for c in spec.ref)
 

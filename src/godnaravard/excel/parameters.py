@@ -11,12 +11,14 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from .cells import FIRST, HEADER_ROW, MAX_EXACT_KRONOR, OK, Sheet, display, formula_text, quote_sheet, ref
-from .context import AS_SIGNED, CHANGED, OWN_DATA, SIGNED, STATUS, Context
+from .cells import FIRST, HEADER_ROW, MAX_EXACT_KRONOR, OK, ExportError, Sheet, display, formula_text, quote_sheet, ref
+from .context import AS_SIGNED, CHANGED, SIGNED, STATUS, Context
 from .model import DECIMALS, Model, denominator, name_of
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
+
+    from ..core import Inputs
 
 __all__ = ["COLUMNS", "write_parameters"]
 
@@ -157,27 +159,49 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
     s.ws.freeze_panes(FIRST, 1)
 
 
-def data_condition(ctx: Context, m: Model) -> str:
-    """A formula condition: every number on Underlag that the model reads is the agreement's own.
+def _signed_inputs(ctx: Context) -> Inputs:
+    """The agreement's own data (the scenario's, unless it names files of its own)."""
+    if not ctx.scenario.own_files():
+        return ctx.result.inputs
+    from ..api import read_inputs
+    from ..scenario import baseline
+
+    return read_inputs(baseline(ctx.agreement))[0]
+
+
+def _data_columns(ctx: Context, m: Model, inputs: Inputs) -> dict[str, list[int | None]]:
+    """The numbers on Underlag the model reads, by column, in Underlag's order of recipients, from ``inputs``."""
+    regions = {r.lan_code: r for r in inputs.regions}
+    rural = {k.lan_code: k for k in inputs.rural_key}
+    fields = {"tatortsnara_inv": "tatortsnara", "gles_inv": "gles", "mycket_gles_inv": "mycket_gles",
+              "vagd_summa": "vagd_summa"}
+    out: dict[str, list[int | None]] = {}
+    for column in m.input_columns:
+        if column in ctx.agreement.recipients.counts:
+            out[column] = [regions[c].count(column) for c in m.codes]
+        elif column in fields:
+            out[column] = [getattr(rural[c], fields[column]) if c in rural else None for c in m.codes]
+    return out
+
+
+def data_condition(ctx: Context, m: Model) -> tuple[str, bool]:
+    """A formula condition: every number on Underlag that the model reads is the agreement's own data;
+    and whether it holds as exported.
 
     Each column is compared as text (``range&""``), so that a blank cell (a category the rural key
     does not give) must stay blank; the values are the tool's integers, never text of an input file.
+    A scenario whose recipients are not the agreement's gets FALSE.
     """
-    res = ctx.result
-    rural = {k.lan_code: k for k in res.inputs.rural_key}
-    fields = {"tatortsnara_inv": "tatortsnara", "gles_inv": "gles", "mycket_gles_inv": "mycket_gles",
-              "vagd_summa": "vagd_summa"}
+    signed = _signed_inputs(ctx)
+    if {r.lan_code for r in signed.regions} != set(m.codes):
+        return "FALSE", False
+    want = _data_columns(ctx, m, signed)
     tests = []
-    for column in m.input_columns:
-        if column in ctx.agreement.recipients.counts:
-            values: list[int | None] = [int(r[column]) for r in res.rows]
-        elif column in fields and rural:
-            values = [getattr(rural[c], fields[column]) if c in rural else None for c in m.codes]
-        else:
-            continue
+    for column, values in want.items():
         shown = ";".join(f'"{"" if v is None else int(v)}"' for v in values)
         tests.append(f'SUMPRODUCT(--({m.input_range(column)}&""<>{{{shown}}}))=0')
-    return "AND(" + ",".join(tests or ["TRUE"]) + ")"
+    holds = want == _data_columns(ctx, m, ctx.result.inputs)
+    return "AND(" + ",".join(tests or ["TRUE"]) + ")", holds
 
 
 def _status(s: Sheet, ctx: Context, wb: Workbook, m: Model, conditions: list[str],
@@ -185,18 +209,21 @@ def _status(s: Sheet, ctx: Context, wb: Workbook, m: Model, conditions: list[str
     """The cells every title row reads (issue 16, item 5): whether the parameters and the data are the
     agreement's, both (the defined name ``SIGNED``), and the status text (``STATUS``).
 
-    The scenario's own input files are never the agreement's data: the data condition is then FALSE.
+    Own input files count as the agreement's data when their numbers are (``Allocation.as_signed``).
     """
     sheet = quote_sheet(s.name)
     own = bool(ctx.scenario.own_files())
     params_ok = not ctx.scenario.changes()
+    data, data_ok = data_condition(ctx, m)
+    if (params_ok and data_ok) != ctx.allocation.as_signed:
+        raise ExportError("the workbook's test of the agreement as signed disagrees with the allocation's")
+    data_words = "egna indata" if own else "indata på bladet Underlag"
     rows = (
         ("Parametrar som undertecknade", "Varje parameter har överenskommelsens värde",
          "AND(" + ",".join(conditions or ["TRUE"]) + ")", params_ok),
-        ("Indata som undertecknade", "Egna indata, inte överenskommelsens" if own else
-         "Varje tal på bladet Underlag är överenskommelsens", "FALSE" if own else data_condition(ctx, m), not own),
+        ("Indata som undertecknade", "Varje tal på bladet Underlag är överenskommelsens", data, data_ok),
         ("Som undertecknad", "Båda: arbetsboken visar överenskommelsens fördelning",
-         f"AND({ref(row, _EXACT)},{ref(row + 1, _EXACT)})", params_ok and not own),
+         f"AND({ref(row, _EXACT)},{ref(row + 1, _EXACT)})", params_ok and data_ok),
     )
     for i, (label, words, condition, value) in enumerate(rows):
         s.text(row + i, _KEY, label, s.f.label, grow=False)
@@ -205,7 +232,6 @@ def _status(s: Sheet, ctx: Context, wb: Workbook, m: Model, conditions: list[str
     wb.define_name(SIGNED, f"={sheet}!{ref(row + 2, _EXACT, abs_row=True, abs_col=True)}")
     status = row + 3
     s.text(status, _KEY, "Arbetsbokens status", s.f.label, grow=False)
-    data_words = OWN_DATA if own else "indata på bladet Underlag"
     formula = _status_formula(changed, ref(row + 1, _EXACT), data_words)
     s.ws.merge_range(status, _LABEL, status, _SOURCE, "", s.f.text)
     s.formula(status, _LABEL, formula, ctx.status_text(), s.f.text, grow=False)

@@ -18,9 +18,9 @@ from .model import Model
 from .parameters import write_parameters
 from .parts import write_parts
 from .per_capita import write_per_capita
-from .printing import escape, setup_page
+from .printing import page_footer, page_header, setup_page
 from .reconciliation import write_reconciliation
-from .tables import TableLayout, layout, write_table
+from .tables import PercentFormats, TableLayout, layout, write_table
 from .underlag import input_columns, write_inputs
 
 if TYPE_CHECKING:
@@ -89,7 +89,8 @@ def write_workbook(
     wb = xlsxwriter.Workbook(target if not isinstance(target, os.PathLike) else os.fspath(target), options)
     try:
         formats = Formats.create(wb)
-        written = {p.name: Sheet(wb.add_worksheet(p.name), formats) for p in sheets}
+        status, words = ctx.status(), ctx.scenario_words()
+        written = {p.name: Sheet(wb.add_worksheet(p.name), formats, status=status, scenario=words) for p in sheets}
         res = allocation.result
         model = Model.build(ag, res, PARTS, INPUTS, input_columns(ag, res), len(text_columns(ag)[-1:]))
         model.param_sheet = PARAMETERS
@@ -99,12 +100,13 @@ def write_workbook(
             for p in sheets
             if p.kind == "table" and p.table is not None
         }
+        pct = PercentFormats(wb, formats)
         for p in sheets:
             s = written[p.name]
             if p.kind == "cover":
                 write_cover(s, ctx, model)
             elif p.kind == "table" and p.table is not None:
-                write_table(s, ctx, layouts[p.table.name], model)
+                write_table(s, ctx, layouts[p.table.name], model, pct)
             elif p.kind == "budget":
                 write_budget(s, ctx, model)
             elif p.kind == "per_capita":
@@ -117,10 +119,9 @@ def write_workbook(
                 write_inputs(s, ctx)
             elif p.kind == "reconciliation":
                 write_reconciliation(s, ctx, layouts, model)
-        words = ctx.header_words()
         created = ctx.created.strftime("%Y-%m-%d %H:%M")
-        header = f"&L{escape(ag.title)}&C{escape(words) if words else 'Enligt överenskommelsen'}&R&A"
-        footer = f"&Lgodnaravard {escape(__version__)}, skapad {created}&CSida &P av &N&R{escape(ag.title)}"
+        header = page_header(ag.title)
+        footer = page_footer(ag.title, f"godnaravard {__version__}, skapad {created}")
         for p in sheets:
             s = written[p.name]
             s.finish()
