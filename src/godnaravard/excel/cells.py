@@ -8,6 +8,12 @@ The writer also keeps what printing needs (``printing``): the table's width (the
 cells use), the row heights it set, the blocks of rows that must stay on one page, and the
 sheet's title and note, which ``finish`` writes across the table's width, wrapped.
 
+Widths and wrapping are measured in the font's own advance widths (``text_units``): a table of
+Calibri's metrics (Carlito, its metric twin) and DejaVu Sans (what LibreOffice uses where neither is
+installed), regular and bold, the wider of the two for each character, in units of a digit, the
+unit of a column's width. A column is made at least as wide as its longest word, wrapped text is
+given the rows it needs, and a text that would be clipped by its neighbour is wrapped instead.
+
 Number formats are the locale-neutral codes of the file format: ``#,##0`` is shown with the
 reader's thousands separator (``2 420 000 000`` in Swedish Excel and LibreOffice), and no format
 ends in optional decimals (``#,##0.####`` shows ``124 964,`` in Excel).
@@ -15,10 +21,14 @@ ends in optional decimals (``#,##0.####`` shows ``124 964,`` in Excel).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
+
+from .fonts import PAD as _PAD
+from .fonts import longest_word, style as _style, text_units
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -42,6 +52,7 @@ __all__ = [
     "range_ref",
     "ref",
     "sheet_name",
+    "text_units",
     "wrapped_lines",
 ]
 
@@ -63,6 +74,7 @@ _MAX_SHEET_NAME = 31
 #: Points per row of the default height, and of the title row.
 ROW_PT = 15.0
 TITLE_PT = 21.0
+
 
 
 class ExportError(ValueError):
@@ -233,10 +245,12 @@ def _check_exact(value: int | float | str) -> None:
         raise ExportError(f"{value} is too large for an Excel cell to hold exactly")
 
 
-def _shown_width(value: int | float | str) -> int:
+def _shown_width(value: int | float | str) -> float:
+    """The width a value takes in its cell, in units (numbers with a separator between thousands)."""
     if isinstance(value, str):
-        return len(value) + 1
-    return len(f"{value:,.2f}" if isinstance(value, float) else f"{value:,}") + 2
+        return text_units(value) + _PAD
+    shown = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+    return text_units(shown.replace(",", " ")) + 1.5
 
 
 @dataclass
@@ -247,7 +261,13 @@ class Sheet:
     f: Formats
     widths: dict[int, float] = field(default_factory=dict)
     fixed: dict[int, float] = field(default_factory=dict)
-    wrapped: list[tuple[int, int, int, str, float]] = field(default_factory=list)
+    #: The narrowest each column may be: its widest number, its longest word of a wrapped text.
+    need: dict[int, float] = field(default_factory=dict)
+    wrapped: list[tuple[int, int, int, str, Format | None]] = field(default_factory=list)
+    #: Texts that may run on into empty cells to their right (checked by ``finish``).
+    overflow: list[tuple[int, int, str, Format | None]] = field(default_factory=list)
+    #: Every cell written, by (row, column); merged ranges by their first cell and width.
+    filled: set[tuple[int, int]] = field(default_factory=set)
     heights: dict[int, float] = field(default_factory=dict)
     blocks: list[tuple[int, int]] = field(default_factory=list)
     checks: list[tuple[int, int]] = field(default_factory=list)
@@ -258,28 +278,46 @@ class Sheet:
     last_row: int = 0
     #: The heading row repeated on every printed page while the table it heads runs on.
     repeat: tuple[int, int] | None = None
+    #: The workbook's status for the title row (``Context.status``: a formula and its value), if any.
+    status: tuple[str, str] | None = None
+    #: The scenario's words (``Context.scenario_words``): moved from the title to the note under it.
+    scenario: str = ""
 
     @property
     def name(self) -> str:
         """The sheet's name."""
         return str(self.ws.get_name())
 
-    def _used(self, row: int, col: int) -> None:
-        self.last_col = max(self.last_col, col)
+    def _used(self, row: int, col: int, last: int | None = None) -> None:
+        self.last_col = max(self.last_col, col if last is None else last)
         self.last_row = max(self.last_row, row)
+        for c in range(col, (col if last is None else last) + 1):
+            self.filled.add((row, c))
 
     def grow(self, col: int, width: float) -> None:
         """Make column ``col`` at least ``width`` wide (before the maximum of ``finish``)."""
         self.widths[col] = max(self.widths.get(col, 0.0), width)
 
+    def at_least(self, col: int, width: float) -> None:
+        """Column ``col`` may never be narrower than ``width`` (not even a fixed width)."""
+        self.need[col] = max(self.need.get(col, 0.0), width)
+
+    def _wraps(self, fmt: Format | None) -> bool:
+        return bool(fmt is not None and getattr(fmt, "text_wrap", 0))
+
     def text(self, row: int, col: int, value: str, fmt: Format | None = None, *, grow: bool = True) -> None:
         """A text cell; never interpreted as a formula, number or link."""
-        self.ws.write_string(row, col, value, fmt if fmt is not None else self.f.text)
+        fmt = fmt if fmt is not None else self.f.text
+        self.ws.write_string(row, col, value, fmt)
         self._used(row, col)
-        if fmt is self.f.wrap or fmt is self.f.check or fmt is self.f.label_wrap or fmt is self.f.total_wrap:
-            self.wrapped.append((row, col, col, value, 1.2 if fmt in (self.f.wrap, self.f.check) else 1.05))
+        bold, size = _style(fmt)
+        if self._wraps(fmt):
+            self.wrapped.append((row, col, col, value, fmt))
+            self.at_least(col, longest_word(value, bold, size) + _PAD)
+        else:
+            self.overflow.append((row, col, value, fmt))
         if grow:
-            self.grow(col, len(value) + 1)
+            self.grow(col, text_units(value, bold, size) + _PAD)
 
     def number(self, row: int, col: int, value: int | float, fmt: Format | None = None) -> None:
         """A number cell (kronor are ints; floats only for display)."""
@@ -287,6 +325,7 @@ class Sheet:
         self.ws.write_number(row, col, value, fmt if fmt is not None else self.f.amount)
         self._used(row, col)
         self.grow(col, _shown_width(value))
+        self.at_least(col, _shown_width(value))
 
     def formula(
         self, row: int, col: int, formula: str, value: int | float | str, fmt: Format | None = None,
@@ -294,12 +333,20 @@ class Sheet:
     ) -> None:
         """A live formula that carries the value the tool computed (a number, or a text)."""
         _check_exact(value)
-        self.ws.write_formula(row, col, formula, fmt if fmt is not None else self.f.amount, value)
+        fmt = fmt if fmt is not None else self.f.amount
+        self.ws.write_formula(row, col, formula, fmt, value)
         self._used(row, col)
-        if isinstance(value, str) and (fmt is self.f.wrap or fmt is self.f.check):
-            self.wrapped.append((row, col, col, value, 1.2))
-        if grow:
-            self.grow(col, _shown_width(value))
+        if isinstance(value, str):
+            bold, size = _style(fmt)
+            if self._wraps(fmt):
+                self.wrapped.append((row, col, col, value, fmt))
+                self.at_least(col, longest_word(value, bold, size) + _PAD)
+            if grow:
+                self.grow(col, text_units(value, bold, size) + _PAD)
+        else:
+            self.at_least(col, _shown_width(value))
+            if grow:
+                self.grow(col, _shown_width(value))
 
     def check(self, row: int, col: int, formula: str, value: str, *, span: int = 0) -> None:
         """A check cell: a formula that says ``stämmer`` or ``fel: …``, green or red as it says.
@@ -309,16 +356,18 @@ class Sheet:
         if span:
             self.ws.merge_range(row, col, row, col + span, "", self.f.check)
         self.ws.write_formula(row, col, formula, self.f.check, value)
-        self._used(row, col + span)
-        self.wrapped.append((row, col, col + span, value, 1.2))
+        self._used(row, col, col + span)
+        self.wrapped.append((row, col, col + span, value, self.f.check))
         self.checks.append((row, col))
         if not span:
-            self.grow(col, min(len(value) + 1, 30))
+            self.grow(col, min(text_units(value) + _PAD, 30))
+            self.at_least(col, longest_word(value) + _PAD)
 
     def date(self, row: int, col: int, value: datetime) -> None:
         """A real date and time (Excel's serial date), shown as ``yyyy-mm-dd hh:mm``."""
         self.ws.write_datetime(row, col, value.replace(tzinfo=None), self.f.date)
         self._used(row, col)
+        self.at_least(col, text_units("2000-00-00 00:00") + _PAD)
 
     def total(
         self, row: int, col: int, first: int, last: int, value: int | float, fmt: Format | None = None
@@ -327,24 +376,42 @@ class Sheet:
         self.formula(row, col, f"=SUM({range_ref(first, last, col)})", value, fmt or self.f.total_amount)
 
     def header(self, row: int, labels: Sequence[str], col0: int = 0, numeric: Iterable[int] = ()) -> None:
-        """Column headings (wrapped); ``numeric`` columns are right-aligned."""
+        """Column headings (wrapped at words, never inside one); ``numeric`` columns are right-aligned."""
         num = set(numeric)
         for i, label in enumerate(labels):
-            self.ws.write_string(
-                row, col0 + i, label, self.f.header_num if col0 + i in num else self.f.header
-            )
+            fmt = self.f.header_num if col0 + i in num else self.f.header
+            self.ws.write_string(row, col0 + i, label, fmt)
             self._used(row, col0 + i)
-            self.wrapped.append((row, col0 + i, col0 + i, label, 1.05))
-            longest_word = max((len(w) for w in label.split()), default=0)
-            self.grow(col0 + i, min(max(longest_word + 2, len(label) / 2 + 1), 24))
+            self.wrapped.append((row, col0 + i, col0 + i, label, fmt))
+            word = longest_word(label, True)
+            self.at_least(col0 + i, word + _PAD)
+            self.grow(col0 + i, min(max(word + _PAD, text_units(label, True) / 2 + 1), 24))
 
     def title(self, title: str, note: str | tuple[str, str] = "", second: str | tuple[str, str] = "") -> None:
         """Row 1: the sheet's title; row 2: a note (the scenario, how the sheet is computed); row 3 a second one.
 
         All are written by ``finish`` across the table's width, wrapped. A note may be a
-        ``(formula, text)`` pair: a live text with the value the tool computed.
+        ``(formula, text)`` pair: a live text with the value the tool computed. With a ``status``
+        (``Context.status``), the title row is a formula: the title, a dash and the live status
+        ("Enligt överenskommelsen" or "Ändrad i arbetsboken: …"). The scenario's words, which
+        carry the user's text, are never put in a formula: they move to the note as text.
         """
-        self.spans.append((0, title, self.f.title))
+        if self.status is not None:
+            words = f" – {self.scenario}" if self.scenario else ""
+            if words and title.endswith(words):
+                title = title[: -len(words)]
+                lead = self.scenario + "."
+                if not note:
+                    note = lead
+                elif isinstance(note, str):
+                    note = f"{lead} {note}"
+                elif not second:
+                    note, second = lead, note
+            formula, value = self.status
+            self.spans.append((0, (f"={formula_text(title + ' – ')}&{formula.removeprefix('=')}",
+                                   f"{title} – {value}"), self.f.title))
+        else:
+            self.spans.append((0, title, self.f.title))
         if note:
             self.spans.append((1, note, self.f.note))
         if second:
@@ -361,14 +428,14 @@ class Sheet:
         if last_col > first_col:
             self.ws.merge_range(row, first_col, row, last_col, "", fmt)
         self.ws.write_string(row, first_col, value, fmt)
-        self._used(row, last_col)
-        self.wrapped.append((row, first_col, last_col, value, 1.2))
+        self._used(row, first_col, last_col)
+        self.wrapped.append((row, first_col, last_col, value, fmt))
 
     def header_span(self, row: int, first_col: int, last_col: int, label: str) -> None:
         """One heading over columns ``first_col``–``last_col`` (merged)."""
         self.ws.merge_range(row, first_col, row, last_col, label, self.f.header)
-        self._used(row, last_col)
-        self.wrapped.append((row, first_col, last_col, label, 0.95))
+        self._used(row, first_col, last_col)
+        self.wrapped.append((row, first_col, last_col, label, self.f.header))
 
     def block(self, first: int, last: int) -> None:
         """Rows ``first``–``last`` belong together: printing starts a new page rather than split them."""
@@ -379,49 +446,81 @@ class Sheet:
         self.charts.append((row, height_pt))
 
     def width(self, col: int, width: float) -> None:
-        """Fix a column's width (e.g. for long wrapped texts)."""
+        """Fix a column's width (e.g. for long wrapped texts); never below what its numbers and words need."""
         self.fixed[col] = width
 
     def column_widths(self, minimum: float = 8, maximum: float = 60) -> dict[int, float]:
-        """Every column's final width, from its contents and the fixed widths."""
+        """Every column's final width, from its contents and the fixed widths, at least what it needs."""
         final = {col: min(max(width, minimum), maximum) for col, width in self.widths.items()}
         final |= self.fixed
-        return final
+        for col, need in self.need.items():
+            final[col] = max(final.get(col, 8.43), min(need, 80))
+        return {col: math.ceil(width * 100 - 1e-6) / 100 for col, width in final.items()}
 
     def span_width(self, first: int, last: int) -> float:
         """The width of columns ``first``–``last`` together, in character units."""
         widths = self.column_widths()
         return sum(widths.get(c, 8.43) for c in range(first, last + 1)) + 0.7 * (last - first)
 
+    def _wrap_format(self, fmt: Format | None) -> Format | None:
+        """The wrapping twin of a text format (None where there is none)."""
+        f = self.f
+        twins = {id(f.text): f.wrap, id(f.label): f.label_wrap, id(f.total_label): f.total_wrap,
+                 id(f.total_text): f.total_wrap}
+        return twins.get(id(fmt)) if fmt is not None else f.wrap
+
+    def _no_clipping(self, final: Mapping[int, float]) -> None:
+        """A text that does not fit its cell and the empty cells to its right is wrapped in its cell instead."""
+        last = max(self.last_col, 0)
+        for row, col, value, fmt in self.overflow:
+            bold, size = _style(fmt)
+            room, c = final.get(col, 8.43), col + 1
+            while c <= last and (row, c) not in self.filled:
+                room += final.get(c, 8.43)
+                c += 1
+            if text_units(value, bold, size) + _PAD <= room + 0.01:
+                continue
+            twin = self._wrap_format(fmt)
+            if twin is None:
+                continue
+            self.ws.write_string(row, col, value, twin)
+            self.wrapped.append((row, col, col, value, twin))
+            self.at_least(col, longest_word(value, bold, size) + _PAD)
+
     def finish(self) -> None:
         """Set every column's width, write the spanning texts, and set the height of wrapped rows.
 
         Spreadsheet programs do not grow a row for wrapped text on opening a file, so the
-        height is estimated here from the words and the width of the cell (or merged cells).
+        height is computed here from the words, the font's widths and the width of the cell (or
+        merged cells); a title row with a live status keeps a line in reserve for a longer one.
         """
+        self._no_clipping(self.column_widths())
         final = self.column_widths()
         for col, width in final.items():
             self.ws.set_column(col, col, width)
         last = max(self.last_col, 0)
+        reserve: set[int] = set()
         for row, value, fmt in self.spans:
             if last > 0:
                 self.ws.merge_range(row, 0, row, last, "", fmt)
             if isinstance(value, tuple):
                 formula, text = value
                 self.ws.write_formula(row, 0, formula, fmt, text)
+                if row == 0 and self.status is not None:
+                    reserve.add(row)
             else:
                 text = value
                 self.ws.write_string(row, 0, text, fmt)
-            per_unit = 1.0 if fmt is self.f.title else (1.05 if fmt is self.f.banner else 1.2)
-            self.wrapped.append((row, 0, last, text, per_unit))
+            self.wrapped.append((row, 0, last, text, fmt))
             if fmt is self.f.title:
                 self.heights[row] = TITLE_PT
             elif fmt is self.f.banner:
                 self.heights[row] = 17.0
         lines: dict[int, int] = {}
-        for row, col, col_end, text, chars_per_unit in self.wrapped:
+        for row, col, col_end, text, fmt in self.wrapped:
             width = sum(final.get(c, 8.43) for c in range(col, col_end + 1))
-            n = wrapped_lines(text, width * chars_per_unit)
+            bold, size = _style(fmt)
+            n = wrapped_lines(text, width, bold=bold, size=size) + (1 if row in reserve else 0)
             lines[row] = max(lines.get(row, 1), n)
         for row, n in lines.items():
             base = self.heights.get(row, ROW_PT)
@@ -437,24 +536,25 @@ class Sheet:
                 "type": "formula", "criteria": f'=LEFT({cell},7)="{OK}"', "format": self.f.ok})
 
 
-def wrapped_lines(text: str, chars: float) -> int:
-    """How many lines ``text`` takes when wrapped at word boundaries, ``chars`` characters a line.
+def wrapped_lines(text: str, width: float, *, bold: bool = False, size: float = 11.0) -> int:
+    """How many lines ``text`` takes when wrapped at word boundaries in a cell ``width`` units wide.
 
-    A column width unit is one digit wide; ordinary text fits about 1.2 characters per unit,
-    bold headings about one.
+    Widths are the fonts' own (``text_units``); a word wider than the cell takes lines of its own.
     """
-    capacity = max(int(chars) - 1, 1)
+    capacity = max(width - _PAD, 1.0)
+    space = text_units(" ", bold, size)
     count = 0
     for paragraph in text.split("\n"):
         count += 1
-        used = 0
+        used = 0.0
         for word in paragraph.split():
-            need = len(word) if used == 0 else used + 1 + len(word)
+            w = text_units(word, bold, size)
+            need = w if used == 0 else used + space + w
             if need <= capacity:
                 used = need
             else:
                 count += 1 if used else 0
-                used = len(word)
+                used = w
                 while used > capacity:
                     count += 1
                     used -= capacity

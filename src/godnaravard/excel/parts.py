@@ -293,7 +293,9 @@ def _block(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) -> None:
         f'IF({s_cell}=0,"fel: alla vikter är noll","{too_big}"))),'
         f'IF(SUM({a_rng})={total},"{OK}","fel: summan är inte delens belopp"))',
         OK, span=c.adjustment - c.exact)
-    s.block(b.title_row, b.check_row)
+    # The block may run on to the next page (under the repeated headings), but never from its headings alone.
+    s.block(b.title_row, min(b.first + 2, b.check_row))
+    s.block(b.sum_row, b.check_row)
 
 
 def write_parts(s: Sheet, ctx: Context, m: Model) -> None:
@@ -314,6 +316,10 @@ def write_parts(s: Sheet, ctx: Context, m: Model) -> None:
         _rural(s, ctx, m)
     for key in m.blocks:
         _block(s, ctx, m, key)
+    # Every block recipient by recipient has the same headings: printing repeats the first block's on each page.
+    blocks = list(m.blocks.values())
+    if blocks:
+        s.repeat = (blocks[0].header_row, blocks[-1].check_row)
     c = m.cols
     for col, width in ((0, 8), (1, 26), (c.weight, 14), (c.exact, 17), (c.floor, 14), (c.remainder, 13),
                        (c.rank, 14), (c.amount, 14), (c.adjustment, 16)):

@@ -1,14 +1,16 @@
 """How every sheet prints: A4 landscape at a fixed scale of at least 70 %, with a page header and footer.
 
-- The scale is the largest (at most 100 %) at which the sheet's tables fit the page's width; the
-  sheets are laid out so that it is never below ``MIN_SCALE`` (long notes are wrapped to the
-  table's width, never left to widen the page).
+- The scale is the largest (at most 100 %) at which the sheet's tables fit the page's width and
+  the sheet prints on as few pages as it would at ``MIN_SCALE``; the sheets are laid out so that
+  it is never below ``MIN_SCALE`` (long notes are wrapped to the table's width, never left to
+  widen the page).
 - The print area is the sheet's tables, notes and charts.
 - Page breaks fall between blocks (a table with its label, a chart), never inside one that
-  fits on a page; a table's heading row is repeated only when that table itself runs onto
-  another page.
-- The header names the agreement, the scenario (for a scenario: "Scenario: NAME – inte den
-  överenskomna fördelningen") and the sheet; the footer the tool, the date and "Sida &P av &N".
+  fits on a page; the heading row of a table that runs onto another page is repeated at the top
+  of every page (print titles).
+- The header names the agreement (its title, shortened to fit beside the sheet's name) and the
+  sheet, nothing else: whether the figures are the agreement's is the live status in each
+  sheet's title row. The footer names the tool, the date and "Sida &P av &N".
 
 The geometry is an estimate of what Excel and LibreOffice do (a column width unit is the width of
 a digit of the default font plus 5 pixels of padding, 96 pixels an inch); it errs on the side of
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 from .cells import ROW_PT, Sheet
 
-__all__ = ["MIN_SCALE", "PageSetup", "column_points", "escape", "excel_pixels", "setup_page"]
+__all__ = ["MIN_SCALE", "PageSetup", "column_points", "escape", "excel_pixels", "page_footer", "page_header", "setup_page"]
 
 #: The smallest print scale of any sheet, in percent.
 MIN_SCALE = 70
@@ -35,6 +37,30 @@ _SIDE, _TOP, _HEAD = 0.4, 0.6, 0.25
 def escape(text: str) -> str:
     """A text for a page header or footer: ``&`` doubled (it starts a code there)."""
     return text.replace("&", "&&")
+
+
+#: The most characters of a title in the page header (the left third of the line, at 70 %).
+HEADER_CHARS = 60
+
+
+def short(text: str, limit: int = HEADER_CHARS) -> str:
+    """``text`` cut at a word to at most ``limit`` characters, with ``…`` where it was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def page_header(title: str) -> str:
+    """The page header: the agreement's title (shortened) on the left, the sheet's name on the right."""
+    return f"&L{escape(short(title))}&R&A"
+
+
+def page_footer(title: str, made: str) -> str:
+    """The page footer: what made the file and when, the page number, the agreement's title (shortened)."""
+    return f"&L{escape(made)}&CSida &P av &N&R{escape(short(title, HEADER_CHARS // 2 + 10))}"
 
 
 #: Pixels per character unit of a column's width: a unit is the width of a digit of the default font,
@@ -108,13 +134,38 @@ def _breaks(s: Sheet, units: list[tuple[int, int]], capacity: float, repeat_pt: 
     return breaks
 
 
+def _capacity(scale: int) -> float:
+    """The height of a page's printable area in points of the sheet at ``scale`` percent."""
+    return (_PAGE_H - 2 * _TOP * 72) * 100 / scale * 0.98
+
+
+def _paginate(s: Sheet, units: list[tuple[int, int]], scale: int) -> tuple[list[int], bool]:
+    """The page breaks at ``scale``, and whether the sheet's heading row repeats (its table runs on)."""
+    capacity = _capacity(scale)
+    breaks = _breaks(s, units, capacity, 0.0)
+    if s.repeat is not None:
+        head, end = s.repeat
+        if any(head < b <= end for b in breaks):
+            return _breaks(s, units, capacity, s.heights.get(head, ROW_PT)), True
+    return breaks, False
+
+
+def _scale(s: Sheet, units: list[tuple[int, int]], widest: int) -> int:
+    """The largest scale up to ``widest`` at which the sheet prints on as few pages as at ``MIN_SCALE``."""
+    fewest = len(_paginate(s, units, MIN_SCALE)[0])
+    for scale in range(widest, MIN_SCALE, -1):
+        if len(_paginate(s, units, scale)[0]) <= fewest:
+            return scale
+    return MIN_SCALE
+
+
 def setup_page(s: Sheet, header: str, footer: str, tab_color: str | None = None) -> PageSetup:
     """A4 landscape, the scale, print area, page breaks, repeated heading, header, footer, tab colour."""
     widths = s.column_widths()
     last_col = max(s.last_col, 0)
     width = sum(column_points(widths.get(c, 8.43) + 0.71) for c in range(last_col + 1))
     available = _PAGE_W - 2 * _SIDE * 72
-    scale = max(MIN_SCALE, min(100, math.floor(available / width * 100 * 0.98))) if width else 100
+    widest = max(MIN_SCALE, min(100, math.floor(available / width * 100 * 0.98))) if width else 100
     last_row = s.last_row
     for row, h in s.charts:
         last_row = max(last_row, row + math.ceil(h / ROW_PT))
@@ -122,22 +173,17 @@ def setup_page(s: Sheet, header: str, footer: str, tab_color: str | None = None)
     ws.set_landscape()
     ws.set_paper(9)
     ws.set_margins(left=_SIDE, right=_SIDE, top=_TOP, bottom=_TOP)
+    units = _units(s, last_row)
+    scale = _scale(s, units, widest)
     ws.set_print_scale(scale)
     ws.print_area(0, 0, last_row, last_col)
     ws.set_header(header, margin=_HEAD)
     ws.set_footer(footer, margin=_HEAD)
     if tab_color:
         ws.set_tab_color(tab_color)
-    capacity = (_PAGE_H - 2 * _TOP * 72) * 100 / scale * 0.98
-    units = _units(s, last_row)
-    breaks = _breaks(s, units, capacity, 0.0)
-    repeats = False
-    if s.repeat is not None:
-        head, end = s.repeat
-        if any(head < b <= end for b in breaks):
-            repeats = True
-            ws.repeat_rows(head)
-            breaks = _breaks(s, units, capacity, s.heights.get(head, ROW_PT))
+    breaks, repeats = _paginate(s, units, scale)
+    if repeats and s.repeat is not None:
+        ws.repeat_rows(s.repeat[0])
     if breaks:
         ws.set_h_pagebreaks(breaks)
     return PageSetup(scale, tuple(breaks), repeats, width)

@@ -7,10 +7,12 @@ from the structured facts ``check`` exposes (the parts behind the cell, their ex
 remainders, ranks and balancing kronor, the rounding rules that would give the published amount,
 the component column a total differs with), never by translating ``check``'s English.
 
-The sheet: a summary, every published amount (a table's Totalt column too) against the computed
-one, each amount column's sum against its budget line, the totals the agreement states, every
-row of its budget table where it publishes one, input counts that differ from the published
-ones, and how many published amounts each rounding rule reproduces.
+The sheet: a summary, each amount column's sum against its budget line, the totals the agreement
+states, every row of its budget table where it publishes one, input counts that differ from the
+published ones, how many published amounts each rounding rule reproduces, and last every published
+amount (a table's Totalt column too) against the computed one, one line each, under one heading
+that printing repeats on every page; why a cell differs is a short word in its row and, where
+it is the rounding, a numbered note below the blocks.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 from ..check import CellCheck, PartFacts, TotalCheck, signed_kr
 from ..core import ROUNDING_RULE
 from ..render import kr
-from .cells import FIRST, Sheet, range_ref, ref
+from .cells import FIRST, OK, Sheet, range_ref, ref
 from .context import Context, code_label
 
 if TYPE_CHECKING:
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CHECK_HEADER_ROW", "explanation", "rule_name", "write_reconciliation"]
 
-#: 0-based row of the column headings of the first cell-by-cell table on the sheet.
+#: 0-based row of the column headings of the first table under the summary (the column sums).
 CHECK_HEADER_ROW = 14
 
 #: The rounding rules of ``core.rounding.RULES`` as they are called in Swedish.
@@ -143,6 +145,15 @@ def explanation(rec: Reconciliation, cell: CellCheck) -> str:
     return "; ".join(lines) + "."
 
 
+def short_reason(rec: Reconciliation, cell: CellCheck, note: int) -> str:
+    """A deviating cell's reason in a few words for its row: changed figures, or the note that explains it."""
+    data = cell.cause == "data" or (cell.cause == "sum" and any(abs(c.deviation) > rec.tolerance
+                                                                 for c in cell.components))
+    if data:
+        return "andra parametrar/indata"
+    return f"avrundning, se not {note}"
+
+
 def _issue(t: TotalCheck) -> str:
     return _ISSUES[t.issue].format(note=t.note) if t.issue else ""
 
@@ -202,9 +213,11 @@ def _summary(s: Sheet, rec: Reconciliation, deviations: list[str]) -> None:
     if rec.inputs:
         lines.append(("Indata som skiljer sig från tabellerna",
                       lambda r: s.number(r, 4, len(rec.inputs), s.f.bad_amount), "se tabellen nedan"))
+    others = rec.sums_ok and all(t.ok for t in rec.totals) and not rec.inputs
+    verdict = (f'=IF(AND(({within})={len(cells)},{"TRUE" if others else "FALSE"}),"{OK}","avvikelser")')
     lines.append((
         "Resultat",
-        lambda r: s.text(r, 4, "stämmer" if rec.ok else "avvikelser", s.f.ok if rec.ok else s.f.bad, grow=False),
+        lambda r: _verdict(s, r, verdict, OK if rec.ok else "avvikelser"),
         f"Stämmer när varje belopp ligger inom {rec.tolerance} kr, varje kolumn summerar exakt till sin budgetrad, "
         f"varje angiven total{' och varje rad i budgettabellen' if rows else ''} följer av posterna och indata "
         "är desamma som i tabellerna.",
@@ -216,6 +229,14 @@ def _summary(s: Sheet, rec: Reconciliation, deviations: list[str]) -> None:
         if comment:
             s.merged(row, 5, 8, comment)
     s.block(3, 3 + len(lines) - 1)
+
+
+def _verdict(s: Sheet, row: int, formula: str, value: str) -> None:
+    """The summary's verdict: a formula over the live counts, green while it says ``stämmer``, else red."""
+    s.formula(row, 4, formula, value, s.f.right, grow=False)
+    cell = ref(row, 4)
+    s.ws.conditional_format(row, 4, row, 4, {"type": "formula", "criteria": f'={cell}="{OK}"', "format": s.f.ok})
+    s.ws.conditional_format(row, 4, row, 4, {"type": "formula", "criteria": f'={cell}<>"{OK}"', "format": s.f.bad})
 
 
 def _yes_no(s: Sheet, row: int, ok: bool) -> None:
@@ -240,18 +261,20 @@ def _computed(rec: Reconciliation, cell: CellCheck, where: Mapping[tuple[str, st
 
 
 def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[str, str], tuple[str, int]],
-           rows: Mapping[str, int]) -> tuple[int, list[str]]:
-    """Every published amount against the computed one, one block per table and column.
+           rows: Mapping[str, int], row: int) -> tuple[int, list[str]]:
+    """Every published amount against the computed one, one block per table and column, from ``row``;
+    every row one line: a deviation from the rounding is explained in a numbered note below the blocks.
 
+    The blocks share their headings, which printing repeats at the top of every page they run onto.
     Returns the last row written and the ranges of the deviation columns.
     """
     groups: dict[tuple[str, str], list[CellCheck]] = {}
     for c in rec.cells:
         groups.setdefault((c.bilaga, c.column), []).append(c)
-    row = CHECK_HEADER_ROW - 1
     deviations = []
+    notes: list[str] = []
+    head = row + 1
     for (bilaga, column), cells in groups.items():
-        first = row
         s.text(row, 0, f"Belopp för belopp: {rec.cell_label(bilaga, column)}", s.f.label, grow=False)
         s.header(
             row + 1,
@@ -262,10 +285,10 @@ def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[st
         top = row + 2
         for i, c in enumerate(cells):
             r = top + i
-            s.text(r, 0, c.bilaga, s.f.wrap, grow=False)
-            s.text(r, 1, rec.column_label(c.column), s.f.wrap, grow=False)
+            s.text(r, 0, c.bilaga)
+            s.text(r, 1, rec.column_label(c.column))
             s.text(r, 2, c.lan_code)
-            s.text(r, 3, c.name, s.f.wrap, grow=False)
+            s.text(r, 3, c.name)
             s.number(r, 4, c.official)
             live = _computed(rec, c, where, rows)
             if live:
@@ -275,7 +298,11 @@ def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[st
             _deviation(s, r, f"={ref(r, 5)}-{ref(r, 4)}", c.deviation)
             s.number(r, 7, float(c.exact), s.f.exact)
             if c.deviation:
-                s.text(r, 8, explanation(rec, c), s.f.wrap, grow=False)
+                reason = short_reason(rec, c, len(notes) + 1)
+                if reason.endswith(f"not {len(notes) + 1}"):
+                    notes.append(f"Not {len(notes) + 1} ({c.bilaga}, {rec.column_label(c.column)}, {c.lan_code} "
+                                 f"{c.name}): {explanation(rec, c)}")
+                s.text(r, 8, reason)
         end = top + len(cells)
         s.text(end, 0, "Totalt", s.f.total_label)
         for col in (1, 2, 3, 7, 8):
@@ -284,8 +311,17 @@ def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[st
         s.total(end, 5, top, end - 1, sum(c.computed for c in cells))
         s.total(end, 6, top, end - 1, sum(c.deviation for c in cells))
         deviations.append(range_ref(top, end - 1, 6, absolute=True))
-        s.block(first, end)
         row = end + 2
+    s.repeat = (head, row)
+    if notes:
+        first = row
+        s.text(row, 0, "Förklaringar till avvikelserna", s.f.label, grow=False)
+        for note in notes:
+            row += 1
+            s.merged(row, 0, 8, note)
+        s.block(first, row)
+        s.repeat = (head, row)
+        return row, deviations
     return row - 2, deviations
 
 
@@ -413,13 +449,13 @@ def _rules(s: Sheet, rec: Reconciliation, row: int) -> int:
     s.header(row, ["Regel", "Beskrivning", *(rec.column_title(c) for c in columns), "Totalt"],
              numeric=range(2, 3 + n))
     row += 1
-    s.text(row, 0, "Jämförda belopp", s.f.label)
+    s.text(row, 0, "Jämförda belopp", s.f.label, grow=False)
     for j, col in enumerate(columns):
         s.number(row, 2 + j, sum(c.column == col for c in rec.cells), s.f.count)
     s.formula(row, 2 + n, f"=SUM({ref(row, 2)}:{ref(row, 1 + n)})", len(rec.cells), s.f.count)
     for score in rec.rules:
         row += 1
-        s.text(row, 0, rule_name(score.rule))
+        s.text(row, 0, rule_name(score.rule), grow=False)
         s.text(row, 1, _rule_description(score.used, score.once), s.f.wrap, grow=False)
         for j, col in enumerate(columns):
             s.number(row, 2 + j, score.exact_by_column.get(col, 0), s.f.count)
@@ -463,20 +499,20 @@ def write_reconciliation(s: Sheet, ctx: Context, layouts: Mapping[str, TableLayo
     if not rec.cells:
         note += " Överenskommelsens definition anger ingen publicerad tabell: inga belopp jämförs, bara " \
                 "kolumnsummorna och de angivna totalerna."
-    note += (" Beräknat är en formel på tabellbladet; förklaringarna och räkningarna i sammanfattningen som inte "
+    note += (" Beräknat är en formel på tabellbladet, och resultatet följer de levande räkningarna; förklaringarna och "
+             "räkningarna i sammanfattningen som inte "
              "är formler gäller arbetsboken som den skrevs.")
     s.title(ctx.title(f"Avstämning mot överenskommelsens tabeller ({tables})"), ctx.note(note))
     where = {(lay.table.label, column): (lay.sheet, col) for lay in layouts.values()
              for column, col in lay.positions.items()}
     rows = {code: FIRST + i for i, code in enumerate(m.codes)}
-    row, deviations = _cells(s, rec, ag, where, rows)
-    _summary(s, rec, deviations)
-    row = _column_sums(s, rec, ag, row + 3)
+    row = _column_sums(s, rec, ag, CHECK_HEADER_ROW - 1)
+    if rec.cells:
+        row = _rules(s, rec, row)
     row = _stated(s, rec, row + 3)
     row = _budget_rows(s, rec, ag, row)
     if rec.inputs:
         row = _inputs(s, rec, ag, row)
-    if rec.cells:
-        _rules(s, rec, row)
-    for col, width in enumerate((13, 19, 7, 20, 13, 13, 11, 15, 32)):
-        s.width(col, width)
+    _, deviations = _cells(s, rec, ag, where, rows, row + 3)
+    _summary(s, rec, deviations)
+    s.width(8, 22)

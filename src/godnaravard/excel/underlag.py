@@ -127,8 +127,8 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
         s.text(row, 0, f"Källa: {ag.data[name].title}", s.f.label, grow=False)
         for label, value in _source_lines(ctx, name):
             row += 1
-            s.text(row, 0, label)
-            s.merged(row, 1, max(table_last, 2), value)
+            s.text(row, 1, label, grow=False)
+            s.merged(row, 2, max(table_last, 3), value)
         s.block(first, row)
         row += 2
     for col, width in enumerate((8, 15, 25, *([13] * len(counts)), *([11, 11, 11, 12, 20] if rural else []))):
