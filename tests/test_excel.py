@@ -55,7 +55,7 @@ SHEETS_SVF = ["Översikt", "Utbetalning 2", "Per invånare", "Delbelopp", "Param
 SCENARIO_WORDS = "inte den överenskomna fördelningen"
 WHATIF_NAME = "Grundbelopp per region, ambulanssjukvård 1 000 000 kr"
 #: The number formats the workbook may use: whole numbers, fixed decimals, percentages, a date.
-FORMATS = {"General", "#,##0", "#,##0.00", "#,##0.0000", "0.00%", "yyyy-mm-dd hh:mm"}
+FORMATS = {"General", "#,##0", "#,##0.00", "#,##0.0000", "0.0%", "0.00%", "yyyy-mm-dd hh:mm"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -132,13 +132,21 @@ def _wb(path: Path, data_only: bool) -> Any:
     return openpyxl.load_workbook(path, data_only=data_only)
 
 
+def shown_columns(ag: Any, spec: Any) -> dict[str, str]:
+    """A table sheet's headings and the output columns under them: the signed table's printed layout, else
+    the columns' labels."""
+    if spec.printed:
+        return {pc.heading: pc.column for pc in spec.printed if pc.column is not None}
+    return {ag.label(c): c for c in spec.columns}
+
+
 def amount_cells(wb: Any, ag: Any) -> dict[tuple[str, str, int], str]:
     """Where every amount of the bilaga sheets stands: (sheet, column, recipient index or -1 for the total)."""
     out = {}
-    labels = {ag.label(c): c for c in ag.rules.amount_columns}
     for spec in ag.tables:
         if spec.name == "overview":
             continue
+        labels = {h: c for h, c in shown_columns(ag, spec).items() if c in ag.rules.amount_columns}
         ws = wb[spec.label]
         headings, rows, _ = table(ws)
         for j, heading in enumerate(headings):
@@ -260,7 +268,7 @@ def test_every_formula_carries_its_computed_value(values: Any, formulas: Any) ->
 
 
 def test_totals_are_live_sum_formulas(formulas: Any) -> None:
-    for name, columns in (("Bilaga 2", "CDEFG"), ("Bilaga 3", "CDEFG"), ("Bilaga 4", "CDE")):
+    for name, columns in (("Bilaga 2", "BCDEF"), ("Bilaga 3", "BCDE"), ("Bilaga 4", "B")):
         ws = formulas[name]
         headings, rows, total = table(ws)
         total_row = FIRST + len(rows)
@@ -268,21 +276,22 @@ def test_totals_are_live_sum_formulas(formulas: Any) -> None:
             cell = ws[f"{letter}{total_row}"]
             assert cell.value == f"=SUM({letter}{FIRST}:{letter}{total_row - 1})", (name, letter)
     # A table's Totalt column adds the columns it sums
-    assert formulas["Bilaga 3"][f"G{FIRST}"].value == f"=E{FIRST}+F{FIRST}"
+    assert formulas["Bilaga 3"][f"E{FIRST}"].value == f"=C{FIRST}+D{FIRST}"
 
 
 def test_amounts_are_whole_numbers_with_a_thousands_format(formulas: Any, values: Any) -> None:
     ws = formulas["Bilaga 3"]
     headings, rows, total = table(ws)
     for r in range(FIRST, FIRST + len(rows) + 1):
-        for letter in "EFG":
+        for letter in "CDE":
             cell = ws[f"{letter}{r}"]
             assert cell.data_type == "f"
             assert cell.number_format == "#,##0"
             assert isinstance(values["Bilaga 3"][f"{letter}{r}"].value, int)
     shares = formulas["Bilaga 2"]
-    assert shares[f"D{FIRST}"].number_format == shares[f"F{FIRST}"].number_format == "0.00%"
-    assert shares[f"D{FIRST}"].value == f"=IF(C${FIRST + 21}>0,C{FIRST}/C${FIRST + 21},0)"
+    # the signed table's shares: one decimal, with "%"
+    assert shares[f"C{FIRST}"].number_format == shares[f"E{FIRST}"].number_format == "0.0%"
+    assert shares[f"C{FIRST}"].value == f"=IF(B${FIRST + 21}>0,B{FIRST}/B${FIRST + 21},0)"
 
 
 def test_number_formats_are_safe_in_excel_and_libreoffice(formulas: Any, svf_xlsx: Path, whatif: Path) -> None:
@@ -330,7 +339,7 @@ def test_header_rows_are_frozen_and_columns_sized(formulas: Any) -> None:
         assert ws.column_dimensions["A"].width > 8
     for name in ("Delbelopp", "Avstämning", "Avsnitt 11"):
         assert formulas[name].freeze_panes is None, name
-    assert formulas["Bilaga 3"].column_dimensions["B"].width >= len("Region Jämtland Härjedalen")
+    assert formulas["Bilaga 3"].column_dimensions["A"].width >= 0.8 * len("Region Jämtland Härjedalen")
 
 
 def test_charts_per_inhabitant_with_the_national_line(xlsx: Path, alloc: godnaravard.Allocation, values: Any,
@@ -389,27 +398,21 @@ def test_what_if_charts_the_change_per_region(whatif: Path) -> None:
 
 
 def test_bilaga2_round_trip(values: Any, alloc: godnaravard.Allocation) -> None:
+    """Bilaga 2 as signed: its six columns under its headings, shares with one decimal, a Totalt row."""
     headings, rows, total = table(values["Bilaga 2"])
-    assert headings == [
-        "Länskod",
-        "Län",
-        "Befolkning 1 nov 2023",
-        "andel",
-        "Antal individer med insatser",
-        "andel",
-        "Kommuner via RSS (bilaga 2)",
-    ]
-    assert values["Bilaga 2"]["A1"].value == alloc.agreement.table("bilaga2").title
+    assert headings == ["Länsvis", "Befolkning november 2023", "Andel befolkning", "Antal insatser* per län",
+                        "Andel insatser* per län", "Nära vård (kronor)"]
+    assert values["Bilaga 2"]["A1"].value.startswith(alloc.agreement.table("bilaga2").title)
     t = alloc.totals()
     assert len(rows) == len(alloc.rows) == 21
     for got, r in zip(rows, alloc.rows, strict=True):
-        assert got[:2] == [r["lan_code"], r["lan"]]
-        assert got[2] == r["population"]
-        assert got[3] == pytest.approx(r["population"] / t["population"])
-        assert got[4] == r["hsl_insatser"]
-        assert got[5] == pytest.approx(r["hsl_insatser"] / t["hsl_insatser"])
-        assert got[6] == r["kommuner"] and isinstance(got[6], int)
-    assert total[2:] == [t["population"], 1, t["hsl_insatser"], 1, t["kommuner"]]
+        assert got[0] == r["lan"]
+        assert got[1] == r["population"]
+        assert got[2] == pytest.approx(r["population"] / t["population"])
+        assert got[3] == r["hsl_insatser"]
+        assert got[4] == pytest.approx(r["hsl_insatser"] / t["hsl_insatser"])
+        assert got[5] == r["kommuner"] and isinstance(got[5], int)
+    assert total == ["Totalt", t["population"], 1, t["hsl_insatser"], 1, t["kommuner"]]
     assert t["kommuner"] == alloc.scenario.parameters.amount("kommuner.total") == 750_000_000
     assert values["Bilaga 2"]["A2"].value == (
         "Kommuner via RSS 750 000 000 kr: Efter HSL-insatser (andel 1/2, nyckel: andel individer med kommunala "
@@ -417,70 +420,51 @@ def test_bilaga2_round_trip(values: Any, alloc: godnaravard.Allocation) -> None:
 
 
 def test_bilaga3_round_trip(values: Any, alloc: godnaravard.Allocation) -> None:
+    """Bilaga 3 as signed: region, population, Nära vård, Ambulans and Totalt in kronor; the signed figures."""
     headings, rows, total = table(values["Bilaga 3"])
-    assert headings == [
-        "Länskod",
-        "Region",
-        "Befolkning 1 nov 2023",
-        "andel",
-        "Nära vård (bilaga 3)",
-        "Ambulans (bilaga 3)",
-        "Regioner totalt (bilaga 3)",
-        "Not",
-    ]
+    assert headings == ["Region", "Befolkning november 2023", "Nära vård (kronor)", "Ambulans (kronor)",
+                        "Totalt (kronor)"]
     for got, r in zip(rows, alloc.rows, strict=True):
-        assert got[:3] + got[4:7] == [r["lan_code"], r["region"], r["population"], r["nara_vard"], r["ambulans"],
-                                      r["regioner_totalt"]]
+        assert got == [r["region"], r["population"], r["nara_vard"], r["ambulans"], r["regioner_totalt"]]
     t = alloc.totals()
-    assert total[2:3] + total[4:7] == [t["population"], t["nara_vard"], t["ambulans"], t["regioner_totalt"]]
-    assert total[4:7] == [2_420_000_000, 46_000_000, 2_466_000_000]
+    assert total == ["Totalt", t["population"], 2_420_000_000, 46_000_000, 2_466_000_000]
+    assert [r[3] for r in rows if r[0] in ("Region Sörmland", "Västra Götalandsregionen")] == [1_516_511, 6_443_659]
 
 
-def test_bilaga3_marks_the_cells_that_differ_from_the_signed_table(values: Any, formulas: Any,
-                                                                   alloc: godnaravard.Allocation) -> None:
-    """The four cells that differ (Ambulans and Totalt, Sörmland and Västra Götaland) carry a comment and a
-    footnote with the signed value and the reason; no other cell of any bilaga does."""
-    rec = reconcile(alloc)
+def test_bilaga3_comments_and_footnotes_the_signed_adjustment(values: Any, formulas: Any) -> None:
+    """The krona the signed table moved (Ambulans, Sörmland −1, Västra Götaland +1, and so their Totalt) is
+    shaded, carries a comment, and a footnote under the table that is a formula; no other bilaga cell has one."""
     ws = values["Bilaga 3"]
     headings, rows, total = table(ws)
-    deviating = {(c.column, c.lan_code): c for c in rec.deviating}
-    assert len(deviating) == 4
-    note_col = col(headings, "Not")
-    positions = {"ambulans": col(headings, "Ambulans (bilaga 3)"), "regioner_totalt": col(headings,
-                                                                                           "Regioner totalt (bilaga 3)")}
-    commented = {}
-    for name in ("Bilaga 2", "Bilaga 3", "Bilaga 4"):
-        for cell in cells(formulas[name]):
-            if cell.comment is not None:
-                commented[(name, cell.coordinate)] = cell.comment.text
-    assert len(commented) == 4 and all(name == "Bilaga 3" for name, _ in commented)
-    footnotes = [r for r, text in labelled(ws) if text.startswith("Anmärkningar")]
-    assert len(footnotes) == 1
-    notes = [ws.cell(footnotes[0] + k, 1).value for k in range(1, 5)]
-    for n, ((column, code), c) in enumerate(sorted(deviating.items(), key=lambda kv: (
-            [r["lan_code"] for r in alloc.rows].index(kv[0][1]), kv[0][0] != "ambulans")), start=1):
-        i = [r["lan_code"] for r in alloc.rows].index(code)
-        letter = openpyxl.utils.get_column_letter(positions[column] + 1)
-        text = commented[("Bilaga 3", f"{letter}{FIRST + i}")]
-        signed_kr = f"{c.official:,}".replace(",", " ")
-        assert f"överenskommelsens tabell anger {signed_kr} kr" in text and explanation(rec, c)[1:] in text
-        assert f"{n})" in rows[i][note_col]
-        assert notes[n - 1] == text and text.startswith(f"{n}) ")
-        assert formulas["Bilaga 3"][f"{letter}{FIRST + i}"].fill.fgColor.rgb.endswith("FCE4D6")
+    commented = {(name, cell.coordinate): cell.comment.text for name in ("Bilaga 2", "Bilaga 3", "Bilaga 4")
+                 for cell in cells(formulas[name]) if cell.comment is not None}
+    names = [r[0] for r in rows]
+    expected = {("Bilaga 3", f"{letter}{FIRST + names.index(who)}")
+                for letter in "DE" for who in ("Region Sörmland", "Västra Götalandsregionen")}
+    assert set(commented) == expected
+    assert all("Se not 1)" in text and "bara så länge alla parametrar och indata är överenskommelsens" in text
+               for text in commented.values())
+    for key in expected:
+        assert formulas[key[0]][key[1]].fill.fgColor.rgb.endswith("FCE4D6")
+    row = next(c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("1) "))
+    assert formulas["Bilaga 3"].cell(row, 1).value.startswith("=IF(som_undertecknad,")
+    note = ws.cell(row, 1).value
+    assert "Region Sörmland -1 kr (regeln ger 1 516 512 kr)" in note and "den undertecknade tabellens" in note
 
 
 def test_bilaga4_round_trip(values: Any, alloc: godnaravard.Allocation) -> None:
-    headings, rows, total = table(values["Bilaga 4"])
-    assert headings == ["Länskod", "Region", "därav landsbygd (bilaga 4)", "Viktad landsbygdsbefolkning", "andel"]
-    w = alloc.result.part("nara_vard", "landsbygd").weights
+    """Bilaga 4 as signed: its own heading, the short names under Region, Utfall fördelningsnyckel, the
+    source line; the weighted rural population stays on Delbelopp."""
+    ws = values["Bilaga 4"]
+    headings, rows, total = table(ws)
+    assert headings == ["Region", "Utfall fördelningsnyckel (kronor)"]
+    assert ws["A1"].value.startswith("Tabell Fördelning av ekonomiska medel till primärvård i landsbygd")
     for got, r in zip(rows, alloc.rows, strict=True):
-        assert got[0] == r["lan_code"]
-        assert got[2] == r["landsbygd"]
-        assert got[3] == w[r["lan_code"]]
-    assert total[2] == alloc.totals()["landsbygd"] == 300_000_000
-    assert total[3] == sum(w.values()) == 4_902_449
-    assert total[4] == pytest.approx(1)
-    note = values["Bilaga 4"]["A2"].value
+        assert got == [r["lan"], r["landsbygd"]]
+    assert total == ["Totalt", alloc.totals()["landsbygd"]] and total[1] == 300_000_000
+    below = [c.value for c in ws["A"][FIRST + len(rows):] if isinstance(c.value, str)]
+    assert "Källa: egna beräkningar, Tillväxtverket, Statistikmyndigheten (SCB)" in below
+    note = ws["A2"].value
     assert "Primärvård i landsbygd" in note and "1 / 4 / 6" in note and "landsbygd.vikt" not in note
 
 
@@ -772,10 +756,9 @@ def test_pandas_reads_every_bilaga_as_integers(xlsx: Path, alloc: godnaravard.Al
         n = len(alloc.rows)
         data, total = frame.iloc[:n], frame.iloc[n]
         assert total.iloc[0] == "Totalt"
-        for name in spec.columns:
+        for heading, name in shown_columns(ag, spec).items():
             if name not in (*ag.rules.amount_columns, *ag.rules.count_columns):
                 continue
-            heading = ag.label(name)
             assert str(data[heading].dtype) == "int64", (spec.label, heading)
             assert data[heading].tolist() == [r[name] for r in alloc.rows]
             assert total[heading] == t[name]
@@ -1219,11 +1202,12 @@ def test_cli_export_what_if(whatif: Path) -> None:
     assert [r[col(headings, "Ändrad")] for k, r in rows.items() if k != "ambulans.grundbelopp"] == [None] * 18
 
     headings, got, total = table(wb["Bilaga 3"])
-    j = col(headings, "Ambulans (bilaga 3)")
+    j = col(headings, "Ambulans (kronor)")
     assert [g[j] for g in got] == [r["ambulans"] for r in expected.rows]
     assert total[j] == 46_000_000
-    # the scenario's own changes are not the signed table's rounding: nothing is marked
-    assert "Not" not in headings
+    # a what-if gets the rule alone: the signed table's krona is not added, and its footnote says so
+    note = next(c.value for c in wb["Bilaga 3"]["A"] if isinstance(c.value, str) and c.value.startswith("1) "))
+    assert "beloppen ovan följer regeln" in note and "Region Sörmland -1 kr" in note
     rec = wb["Avstämning"]
     assert SCENARIO_WORDS in rec["A2"].value
     summary = {r[0]: r[4] for r in rec.iter_rows(min_row=4, max_row=12, values_only=True)}
@@ -1315,7 +1299,7 @@ def test_cli_refuses_to_clobber_and_replaces_with_force(tmp_path: Path) -> None:
     proc = invoke("export", "--output", str(out), "--force")
     assert proc.exit_code == 0, proc.stderr
     assert zipfile.is_zipfile(out)
-    assert _wb(out, data_only=True)["Bilaga 3"][f"G{FIRST + 21}"].value == 2_466_000_000
+    assert _wb(out, data_only=True)["Bilaga 3"][f"E{FIRST + 21}"].value == 2_466_000_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
 
 
