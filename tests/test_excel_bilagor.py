@@ -1,0 +1,217 @@
+"""The bilaga sheets as signed (issue 16): the signed tables' 105 cells, their layout, and the workbook's honesty.
+
+Read back with openpyxl (the cached values the tool wrote) and after LibreOffice recalculated every
+formula: the agreement as signed shows the signed figures (the Ambulans krona of bilaga 3 included)
+and says "Enligt överenskommelsen"; a parameter or a count changed in the workbook gives the rule's
+figures (those of ``allocate --set``) and names what changed; set back, the signed figures return.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+
+import godnaravard  # noqa: E402
+from godnaravard.agreements import load_agreement  # noqa: E402
+from godnaravard.excel import HEADER_ROW, export_workbook  # noqa: E402
+from godnaravard.excel.context import AS_SIGNED, CHANGED, SIGNED, STATUS  # noqa: E402
+from godnaravard.reference import official_cells  # noqa: E402
+
+HEAD = HEADER_ROW + 1
+FIRST = HEAD + 1
+SOFFICE = shutil.which("soffice")
+AMBULANS = "Grundbelopp per region, ambulanssjukvård"
+
+
+@pytest.fixture(scope="module")
+def signed_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("bilagor") / "signed.xlsx"
+    return export_workbook(godnaravard.allocate(), path)
+
+
+@pytest.fixture(scope="module")
+def whatif_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("bilagor") / "whatif.xlsx"
+    return export_workbook(godnaravard.allocate(overrides={"ambulans.grundbelopp": 1_000_000}), path)
+
+
+def _sheet_table(ws: Any) -> tuple[list[str], list[list[Any]], list[Any]]:
+    """Headings, data rows and the total row of a bilaga sheet."""
+    headings = [c.value for c in ws[HEAD] if c.value is not None]
+    rows = []
+    for values in ws.iter_rows(min_row=FIRST, values_only=True):
+        if values[0] == "Totalt":
+            return headings, rows, list(values[: len(headings)])
+        rows.append(list(values[: len(headings)]))
+    raise AssertionError(f"{ws.title}: no Totalt row")
+
+
+def signed_cells(path: Path) -> dict[tuple[str, str, str], Any]:
+    """Every cell of the signed tables as the workbook at ``path`` shows it: (bilaga, column, code) → value."""
+    ag = load_agreement()
+    wb = openpyxl.load_workbook(path, data_only=True)
+    codes = [r.lan_code for r in godnaravard.allocate().result.inputs.regions]
+    out = {}
+    for spec in ag.tables:
+        if not spec.printed:
+            continue
+        headings, rows, _ = _sheet_table(wb[spec.label])
+        for pc in spec.printed:
+            if pc.column is None:
+                continue
+            j = headings.index(pc.heading)
+            for code, row in zip(codes, rows, strict=True):
+                out[(spec.label, pc.column, code)] = row[j]
+    return out
+
+
+def _official() -> dict[tuple[str, str, str], int]:
+    return {(c.bilaga, c.column, c.lan_code): c.amount for c in official_cells(load_agreement())}
+
+
+def test_the_105_signed_cells_as_values(signed_xlsx: Path) -> None:
+    """Every figure of bilaga 2, 3 and 4 as signed stands in the workbook, under the signed table's heading."""
+    official = _official()
+    assert len(official) == 105
+    shown = signed_cells(signed_xlsx)
+    assert {k: shown[k] for k in official} == official
+
+
+def test_bilaga_headings_order_and_shares_as_signed(signed_xlsx: Path) -> None:
+    """Exactly the printed columns, in order; the shares of bilaga 2 show as the signed table prints them
+    (one decimal), with a "%" format; every table ends with Totalt, then its footnotes and source line."""
+    ag = load_agreement()
+    wb = openpyxl.load_workbook(signed_xlsx, data_only=True)
+    formulas = openpyxl.load_workbook(signed_xlsx)
+    for spec in ag.tables:
+        if not spec.printed:
+            continue
+        ws = wb[spec.label]
+        headings, rows, total = _sheet_table(ws)
+        assert headings == [pc.heading for pc in spec.printed], spec.label
+        assert total[0] == spec.total_label
+        for j, pc in enumerate(spec.printed):
+            if pc.share is not None:
+                fmt = formulas[spec.label].cell(FIRST, j + 1).number_format
+                assert fmt == "0." + "0" * pc.decimals + "%"
+                assert total[j] == 1
+        below = [c.value for c in ws["A"][FIRST + len(rows):] if isinstance(c.value, str)]
+        for text in (*spec.footnotes, *([spec.source_line] if spec.source_line else [])):
+            assert text in below, (spec.label, text)
+        assert not any("Länskod" in h or h == "andel" for h in headings)
+    # the printed shares, as the signed table rounds them
+    path = ag.path.parent / "official" / "bilaga2_kommuner.csv"
+    with path.open(encoding="utf-8") as fh:
+        printed = list(csv.DictReader(fh))
+    headings, rows, _ = _sheet_table(wb["Bilaga 2"])
+    pop, ins = headings.index("Andel befolkning"), headings.index("Andel insatser* per län")
+    for row, signed in zip(rows, printed, strict=True):
+        assert f"{row[pop] * 100:.1f}".replace(".", ",") == signed["population_share_pct_printed"]
+        assert f"{row[ins] * 100:.1f}".replace(".", ",") == signed["hsl_insatser_share_pct_printed"]
+
+
+def test_status_cells_and_defined_names(signed_xlsx: Path, whatif_xlsx: Path) -> None:
+    """``som_undertecknad`` and ``arbetsbokens_status`` are defined names on Parametrar; the status reads
+    "Enligt överenskommelsen" for the agreement as signed and names the changed parameter otherwise."""
+    for path, signed, status in ((signed_xlsx, True, AS_SIGNED), (whatif_xlsx, False, CHANGED + AMBULANS)):
+        formulas = openpyxl.load_workbook(path)
+        values = openpyxl.load_workbook(path, data_only=True)
+        (sheet, coord), = formulas.defined_names[SIGNED].destinations
+        assert sheet == "Parametrar" and values[sheet][coord.replace("$", "")].value is signed
+        (sheet, coord), = formulas.defined_names[STATUS].destinations
+        assert values[sheet][coord.replace("$", "")].value == status
+        assert formulas[sheet][coord.replace("$", "")].value.startswith(f"=IF({SIGNED},")
+
+
+def test_every_input_cell_of_parametrar_is_validated(signed_xlsx: Path) -> None:
+    """Each parameter's value cell has a data validation of its kind and a Swedish input message."""
+    params = godnaravard.allocate().scenario.parameters
+    formulas = openpyxl.load_workbook(signed_xlsx)
+    ws = formulas["Parametrar"]
+    rules = {str(cell): dv for dv in ws.data_validations.dataValidation for cell in dv.sqref}
+    for key in params.as_dict():
+        (_, coord), = formulas.defined_names[key.replace(".", "_")].destinations
+        dv = rules[coord.replace("$", "")]
+        kind = params.kind(key)
+        assert dv.type == {"amount": "whole", "share": "decimal"}.get(kind, "decimal"), key
+        assert dv.operator == ("greaterThanOrEqual" if kind == "weight" else None), key  # None: between
+        assert float(dv.formula1) == 0
+        if kind == "share":
+            assert float(dv.formula2) == 1
+        assert dv.showInputMessage and dv.prompt and "Skriv" in dv.prompt, key
+        assert dv.showErrorMessage and dv.error, key
+
+
+def test_no_command_line_words_in_the_workbook(signed_xlsx: Path, whatif_xlsx: Path) -> None:
+    """The bilagor and Parametrar speak to a reader, not to a shell: no ``--set`` nor ``godnaravard check``."""
+    for path in (signed_xlsx, whatif_xlsx):
+        wb = openpyxl.load_workbook(path, data_only=True)
+        for ws in (wb["Bilaga 2"], wb["Bilaga 3"], wb["Bilaga 4"], wb["Parametrar"]):
+            for row in ws.iter_rows(values_only=True):
+                for v in row:
+                    if isinstance(v, str):
+                        assert "--set" not in v and "godnaravard check" not in v, (ws.title, v)
+
+
+# --------------------------------------------------------------------------------------------
+# After LibreOffice recalculates
+
+
+def _set(src: Path, dst: Path, params: dict[str, int | Fraction], underlag: dict[str, int] | None = None) -> Path:
+    """A copy of the workbook with parameters (by defined name) and Underlag cells changed, as a user would."""
+    wb = openpyxl.load_workbook(src)
+    for key, value in params.items():
+        (sheet, coord), = wb.defined_names[key.replace(".", "_")].destinations
+        wb[sheet][coord.replace("$", "")].value = value if isinstance(value, int) else float(value)
+    for coord, value in (underlag or {}).items():
+        wb["Underlag"][coord].value = value
+    wb.save(dst)
+    return dst
+
+
+def _status(path: Path) -> str:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    (sheet, coord), = openpyxl.load_workbook(path).defined_names[STATUS].destinations
+    return str(wb[sheet][coord.replace("$", "")].value)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_recalculated_signed_and_what_if(signed_xlsx: Path, whatif_xlsx: Path, tmp_path: Path) -> None:
+    """LibreOffice recalculates: the agreement as signed keeps its 105 signed cells and its status; a
+    parameter changed in the workbook gives ``allocate --set``'s figures (the rule, no adjustment) and the
+    status names it; a what-if set back to the signed value shows the signed cells again; a count
+    changed on Underlag is named too."""
+    from test_excel import _soffice
+
+    underlag = openpyxl.load_workbook(signed_xlsx)["Underlag"]
+    hsl_cell = next(c.coordinate for c in underlag[FIRST] if c.value == 24_975)  # Stockholm's HSL-insatser
+    files = [
+        _set(signed_xlsx, tmp_path / "same.xlsx", {}),
+        _set(signed_xlsx, tmp_path / "changed.xlsx", {"ambulans.grundbelopp": 1_000_000}),
+        _set(whatif_xlsx, tmp_path / "back.xlsx", {"ambulans.grundbelopp": 500_000}),
+        _set(signed_xlsx, tmp_path / "counts.xlsx", {}, {hsl_cell: 24_976}),
+    ]
+    same, changed, back, counts = _soffice(files, tmp_path / "out", tmp_path, "xlsx")
+    official = _official()
+    for out in (same, back):
+        shown = signed_cells(out)
+        assert {k: shown[k] for k in official} == official, out.name
+        assert _status(out) == AS_SIGNED, out.name
+    rule = godnaravard.allocate(overrides={"ambulans.grundbelopp": 1_000_000})
+    shown = signed_cells(changed)
+    by_code = {r["lan_code"]: r for r in rule.rows}
+    for (bilaga, column, code), value in shown.items():
+        if column in rule.agreement.rules.amount_columns:
+            assert value == by_code[code][column], (bilaga, column, code)
+    assert _status(changed) == CHANGED + AMBULANS
+    assert _status(counts) == CHANGED + "indata på bladet Underlag"
+    # with a count changed (one Ambulans does not use), the rule applies: Sörmland's Ambulans is the rule's
+    assert signed_cells(counts)[("Bilaga 3", "ambulans", "04")] == 1_516_512
