@@ -403,14 +403,14 @@ class Model:
         assert rb is not None
         out = {}
         for k in self.result.inputs.rural_key:
-            counts = (k.tatortsnara, k.gles, k.mycket_gles)
+            counts = (k.tatortsnara or 0, k.gles or 0, k.mycket_gles or 0)  # unknown only where not used
             if rb.proportional:
                 if k.categories_known:
-                    out[k.lan_code] = sum(r * n for r, n in zip(rb.reference, counts, strict=True))  # type: ignore[misc]
+                    out[k.lan_code] = sum(r * n for r, n in zip(rb.reference, counts, strict=True))
                 else:
                     out[k.lan_code] = int(k.vagd_summa or 0)
             else:
-                out[k.lan_code] = sum(n * c for n, c in zip(rb.numerators, counts, strict=True)) // (rb.gcd or 1)  # type: ignore[misc]
+                out[k.lan_code] = sum(n * c for n, c in zip(rb.numerators, counts, strict=True)) // (rb.gcd or 1)
         return out
 
     def _block(self, ln: Line, p: Part, row: int) -> PartBlock:

@@ -158,8 +158,8 @@ def line_note(m: Model, line: Line, parts: tuple[str, ...] = ()) -> list[Piece]:
     out: list[Piece] = [f"{line.label} ", m.value_piece(line.total)]
     if parts:
         out.append(", därav ")
-        for i, p in enumerate(parts):
-            out += (["; "] if i else []) + _part_note(m, line, p)
+        for i, shown in enumerate(parts):
+            out += (["; "] if i else []) + _part_note(m, line, shown)
         out.append(".")
         return out
     out.append(": ")
@@ -167,8 +167,8 @@ def line_note(m: Model, line: Line, parts: tuple[str, ...] = ()) -> list[Piece]:
     if line.base:
         out += ["grundbelopp ", m.value_piece(line.base), f" per {m.agreement.rules.recipient}"]
         first = False
-    for p in line.parts:
-        out += ([] if first else ["; "]) + _part_note(m, line, p.name)
+    for part in line.parts:
+        out += ([] if first else ["; "]) + _part_note(m, line, part.name)
         first = False
     out.append(".")
     return out
@@ -400,21 +400,20 @@ def _write_totals(s: Sheet, ctx: Context, lay: TableLayout, m: Model, pct: Perce
 
 
 def _write_checks(s: Sheet, ctx: Context, lay: TableLayout, m: Model, total_row: int, row: int) -> None:
-    """A check cell under the table per amount column: does it still sum to its budget line?"""
+    """One row of checks under the table: below each amount column, whether it still sums to its budget
+    line (a line's total, a part's amount, or the lines a sum adds)."""
     rules = ctx.result.rules
-    first = row + 1
-    for j, it in enumerate(lay.items):
-        if it.kind not in ("amount", "sum"):
-            continue
-        row += 1
+    amounts = [(j, it) for j, it in enumerate(lay.items) if it.kind in ("amount", "sum")]
+    if not amounts:
+        return
+    row += 1
+    s.text(row, 0, "Kontroll: kolumnens summa mot budgeten", s.f.label, grow=False)
+    for j, it in amounts:
         total = ref(total_row, j)
         expected = m.expected_total(it.name)
         what = {"line": "budgetraden", "part": "delens belopp", "sum": "budgetraderna"}[rules.column(it.name).kind]
-        s.text(row, 0, f"Kontroll: summan av {_lower(it.heading)} är {what}", grow=False)
         s.check(row, j, f'=IF(ISNUMBER({total}),IF({total}={expected},"{OK}","fel: summan är inte {what}"),'
                         '"fel: kan inte beräknas (se bladet Delbelopp)")', OK)
-    if row >= first:
-        s.block(first, row)
 
 
 class PercentFormats:
@@ -437,10 +436,3 @@ class PercentFormats:
                 props = {"num_format": code, "bold": True, "top": 1, "bottom": 6}
             self.made[key] = self.wb.add_format(props)
         return self.made[key]
-
-
-def _lower(text: str) -> str:
-    """A heading inside a sentence: its first letter in lower case, unless it starts an acronym."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text

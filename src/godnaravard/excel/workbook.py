@@ -119,9 +119,9 @@ def write_workbook(
                 write_inputs(s, ctx)
             elif p.kind == "reconciliation":
                 write_reconciliation(s, ctx, layouts, model)
-        created = ctx.created.strftime("%Y-%m-%d %H:%M")
+        made = ctx.created.strftime("%Y-%m-%d %H:%M")
         header = page_header(ag.title)
-        footer = page_footer(ag.title, f"godnaravard {__version__}, skapad {created}")
+        footer = page_footer(ag.title, f"godnaravard {__version__}, skapad {made}")
         for p in sheets:
             s = written[p.name]
             s.finish()
