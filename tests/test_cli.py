@@ -44,7 +44,7 @@ def test_csv_reproduces_official_cells(csv_rows: list[dict[str, str]]) -> None:
     by_code = {r["lan_code"]: r for r in csv_rows}
     cells = official_cells(load_agreement())
     exact = sum(int(by_code[c.lan_code][c.column]) == c.amount for c in cells)
-    assert len(cells) == 105 and exact == 101
+    assert len(cells) == 105 and exact == 105  # as signed; the rule alone gives 101 (test_signed.py)
     assert all(abs(int(by_code[c.lan_code][c.column]) - c.amount) <= 1 for c in cells)
     assert sum(int(r["nara_vard"]) for r in csv_rows) == 2_420_000_000
     assert sum(int(r["landsbygd"]) for r in csv_rows) == 300_000_000
@@ -123,14 +123,15 @@ def test_a_scenario_title_names_its_changes_and_own_files(tmp_path) -> None:  # 
     assert title.startswith("God och nära vård 2024 – scenario")
     assert "ambulans.grundbelopp=1000000" in title and f"egen fil population: {own}" in title
     doc = json.loads(invoke("allocate", "--format", "json", "--population", own).stdout)
-    assert doc["scenario"]["as_signed"] is False and doc["data"]["population"] == {
+    # An own file whose rows equal the agreement's data is the agreement as signed (by content).
+    assert doc["scenario"]["as_signed"] is True and doc["data"]["population"] == {
         "file": str(own), "date": None, "own": True}
 
 
 def test_check_exit_codes() -> None:
     ok = invoke("check")
     assert ok.exit_code == 0, ok.output
-    assert "exact:                 101 of 105" in ok.stdout
+    assert "exact by rule:         101 of 105" in ok.stdout
     changed = invoke("check", "--set", "ambulans.grundbelopp=1000000")
     assert changed.exit_code == 1
     assert "differs from the agreement God och nära vård 2024 as signed" in changed.stdout

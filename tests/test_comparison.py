@@ -504,7 +504,12 @@ def test_diff_compares_exactly() -> None:
     b = allocate(overrides={"kommuner.andel_insatser": "1/4"})
     cmp = diff(a, b)
     assert cmp.parameter_changes == {"kommuner.andel_insatser": (Fraction(1, 2), Fraction(1, 4))}
-    assert cmp.changed_columns() == ("kommuner",)
+    # A is the agreement as signed, B a what-if: the rule alone, so the signed table's krona moved by
+    # hand (bilaga 3 Ambulans, Sörmland −1 kr, Västra Götaland +1 kr) is back where the rule puts it.
+    assert cmp.changed_columns() == ("ambulans", "regioner_totalt", "kommuner")
+    moved = {r.lan_code: r.cells["ambulans"].b - r.cells["ambulans"].a for r in cmp.regions
+             if r.cells["ambulans"].b != r.cells["ambulans"].a}
+    assert moved == {"04": 1, "14": -1}
     for r in cmp.regions:
         cell = r.cells["kommuner"]
         assert cell.percent == Fraction(100 * (cell.b - cell.a), cell.a)

@@ -68,10 +68,12 @@ def recompute(doc: dict) -> dict[str, int]:
             assert Fraction(part["share_percent"]) == round(share * 100, 6)
             if part["kind"] == "carved":
                 assert part["total"] == doc["parameters"][part["parameter"]]["value"]
+            # A signed table's adjustment by hand (the agreement as signed only) adds to the rule's part.
+            added = sum(a["kronor"] for a in line["adjustments"] if a["part"] == part["part"])
             if part["column"]:
-                out[part["column"]] = part["amount"]
+                out[part["column"]] = part["amount"] + added
             part_totals += part["total"]
-            amount += part["amount"]
+            amount += part["amount"] + added
         # The parts and the base amounts use up the line's total exactly.
         assert part_totals + line["recipients"] * line["base_per_region"] == line["total"]
         assert line["total"] == doc["parameters"][line["total_parameter"]]["value"]
@@ -183,7 +185,9 @@ def test_proportional_rural_weights_are_explained_and_others_refused() -> None:
                "--set", "landsbygd.vikt.mycket_gles=12")
     doc = explain_json("14", *weights)
     assert "scaled to the proportional weights 2/8/12" in doc["inputs"]["landsbygd.W"]["how"]
-    assert recompute(doc) == allocate_row("14")
+    # The same figures as the rule with 1/4/6 (a what-if: the signed table's adjustment does not apply).
+    assert recompute(doc) == allocate_row("14", *weights)
+    assert recompute(doc)["ambulans"] == allocate_row("14")["ambulans"] - 1
     gotland = explain_json("09", *weights)
     assert "8 × 61 093 gles" in gotland["inputs"]["landsbygd.W"]["how"]  # Gotland's categories are known
     refused = invoke("explain", "14", "--set", "landsbygd.vikt.gles=5")
@@ -216,7 +220,7 @@ def test_text_output_walks_through_every_step() -> None:
     # The figures of the text before the agreement became data (the same numbers, worded anew).
     for figure in ("37 812 509 + 3 065 459/4 902 449", "rank 11 of 21", "12.604170 %", "17 248/138 717",
                    "46 000 000 − 21 × 500 000 = 35 500 000", "2 420 000 000 − 300 000 000 = 2 120 000 000",
-                   "750 000 000 × 1/2 = 375 000 000", "392 757 745 + 6 443 658", "ranks 1–11 → none here"):
+                   "750 000 000 × 1/2 = 375 000 000", "392 757 745 + 6 443 659", "ranks 1–11 → none here", "6 443 658 + 1 = 6 443 659 kr"):
         assert figure in out.replace("\n                    ", " "), figure
     # Wrapped at the terminal's width without breaking a number.
     assert max(len(line) for line in out.splitlines()) <= 80

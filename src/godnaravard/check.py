@@ -38,6 +38,7 @@ from .core.budget import BudgetLine, derived_totals
 from .core.rounding import RULES
 from .reference import OfficialCell, budget_tables, official_cells, official_inputs, stated_totals
 from .render import kr
+from .signed import SignedCell, not_applied_note, signed_cells
 
 if TYPE_CHECKING:
     from .agreements import Agreement
@@ -271,6 +272,12 @@ class Reconciliation:
 
     ``agreement`` is the agreement whose official tables were compared; ``title`` the title of
     what was computed (the agreement's own title, or the scenario's with its changes).
+
+    ``cells`` are the rule's view (``Result.rule_amount``: what the rule gives, deviations
+    explained). Where the agreement's signed tables adjust figures by hand and this is the
+    agreement as signed, ``signed_exact`` counts the cells equal as signed (the rule's figure plus
+    the adjustment) and ``adjusted`` lists the cells an adjustment changes; in a what-if
+    ``signed_exact`` is None and ``signed_note`` says that the adjustment does not apply.
     """
 
     cells: tuple[CellCheck, ...]
@@ -283,6 +290,14 @@ class Reconciliation:
     notes: tuple[str, ...] = field(default_factory=tuple)
     agreement: Agreement | None = None
     title: str = ""
+    signed_exact: int | None = None
+    adjusted: tuple[SignedCell, ...] = ()
+    signed_note: str = ""
+
+    @property
+    def has_adjustments(self) -> bool:
+        """The agreement's signed tables differ from its rule by hand (``[[adjustments]]``)."""
+        return self.agreement is not None and bool(self.agreement.rules.adjustments)
 
     @property
     def input_mismatches(self) -> tuple[str, ...]:
@@ -415,13 +430,13 @@ def _cell_facts(
     """
     spec = result.rules.column(column)
     if spec.kind == "sum":
-        moved = [ref for ref in spec.ref if (ref, code) in officials and officials[(ref, code)] != result.amount(ref, code)]
+        moved = [ref for ref in spec.ref if (ref, code) in officials and officials[(ref, code)] != result.rule_amount(ref, code)]
         if moved:
             printed = [officials.get((ref, code)) for ref in spec.ref]
             return {
                 "summands": tuple(spec.ref),
                 "components": tuple(
-                    ComponentFacts(ref, result.amount(ref, code), officials[(ref, code)], _part_facts(result, ref, code))
+                    ComponentFacts(ref, result.rule_amount(ref, code), officials[(ref, code)], _part_facts(result, ref, code))
                     for ref in moved
                 ),
                 "official_is_sum": None if None in printed else sum(printed) == official,  # type: ignore[arg-type]
@@ -638,7 +653,7 @@ def _score_rules(
     for rule in RULES:
         alt = result if rule == core.ROUNDING_RULE else alternatives[rule]
         what = "each part rounded separately" + (" (the package's rule)" if rule == core.ROUNDING_RULE else "")
-        scores.append(RuleScore(rule, what, count(alt.amount)))
+        scores.append(RuleScore(rule, what, count(alt.rule_amount)))
     # The other natural reading: round each line's exact total once, not part by part.
     once = {col: _rounded_once(result, col) for col in columns}
     scores.append(RuleScore(core.ROUNDING_RULE, "each column's exact sum rounded once",
@@ -752,7 +767,15 @@ def reconcile(alloc: Allocation) -> Reconciliation:
     if not official:
         notes.append(f"The definition of {ag.title} names no official table: no cell is compared, only the column "
                      "sums and the stated totals.")
+    signed_exact: int | None = None
+    adjusted: tuple[SignedCell, ...] = ()
+    if alloc.as_signed:
+        signed_exact = sum(result.amount(c.column, c.lan_code) == c.amount for c in official if c.lan_code in codes)
+        adjusted = signed_cells(result, official)
     return Reconciliation(
+        signed_exact=signed_exact,
+        adjusted=adjusted,
+        signed_note=not_applied_note(alloc) or "",
         cells=cells,
         totals=tuple(totals),
         column_sums=column_sums,

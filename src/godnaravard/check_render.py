@@ -57,11 +57,16 @@ def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
         out += _field("computed", rec.title, width)
     by_table = ", ".join(f"{table}: {count}" for table, count in rec.cells_by_table.items())
     out += _field("cells compared", f"{n} ({by_table})" if by_table else "0 (no official table)", width)
-    if n:
+    if n and rec.has_adjustments:
+        out += _field("exact by rule", f"{rec.exact} of {n}", width)
+        out += _field("exact as signed", f"{rec.signed_exact} of {n}" if rec.signed_exact is not None
+                      else "does not apply (not the agreement as signed)", width)
+    elif n:
         out += _field("exact", f"{rec.exact} of {n}", width)
+    if n:
         out += _field(f"within {rec.tolerance} kr", f"{rec.within_tolerance} of {n}", width)
         worst = rec.worst
-        out += _field("worst deviation", (f"{signed_kr(worst.deviation)} ({rec.cell_label(worst.bilaga, worst.column)}"
+        out += _field("worst by rule" if rec.has_adjustments else "worst deviation", (f"{signed_kr(worst.deviation)} ({rec.cell_label(worst.bilaga, worst.column)}"
                                           f", {worst.lan_code} {worst.name})") if worst else "0 kr", width)
     sums_ok = all(s == b for s, b in rec.column_sums.values())
     out += _field("column sums = budget", "yes, every column to the krona" if sums_ok else "NO", width)
@@ -69,8 +74,9 @@ def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
         if s != b:
             out += _wrap(f"{rec.column_label(col)} ({col}): sum {kr(s)} ≠ budget {kr(b)} "
                          f"({signed_kr(s - b)})", width, "    ", "      ")
+    out += _signed(rec, width)
     if rec.deviating:
-        out += ["", "Deviating cells"]
+        out += ["", "Deviating cells (by rule)" if rec.has_adjustments else "Deviating cells"]
         for c in rec.deviating:
             out += _wrap(f"{rec.cell_label(c.bilaga, c.column)}, {c.lan_code} {c.name}:", width, "  ", "    ")
             out += _wrap(f"official {kr(c.official)} kr, computed {kr(c.computed)} kr ({signed_kr(c.deviation)})",
@@ -88,6 +94,27 @@ def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
     out += _wrap(f"Result: {'OK' if rec.ok else 'DEVIATIONS'} (tolerance {rec.tolerance} kr per cell, "
                  "column sums exact)", width)
     return "\n".join(out) + "\n"
+
+
+def _signed(rec: Reconciliation, width: int) -> list[str]:
+    """The cells the signed tables adjust by hand, with the rule's figure, the adjustment and the
+    signed figure; or, in a what-if, that the adjustment does not apply."""
+    from .signed import minus
+
+    if rec.signed_note:
+        return ["", *_wrap(f"As signed: {rec.signed_note}.", width, "", "  ")]
+    if not rec.adjusted:
+        return []
+    out = ["", "Adjusted by hand in the signed tables (the agreement as signed)"]
+    for c in rec.adjusted:
+        out += _wrap(f"{rec.cell_label(c.bilaga, c.column)}, {c.lan_code} {c.name}:", width, "  ", "    ")
+        match = "= official" if c.signed == c.official else f"official {kr(c.official)} kr"
+        out += _wrap(f"rule {kr(c.rule)} kr, adjustment {minus(c.kronor)} kr, signed {kr(c.signed)} kr ({match})",
+                     width, "    ", "      ")
+    sources = dict.fromkeys(a.source for a in rec.agreement.rules.adjustments) if rec.agreement else {}
+    for source in sources:
+        out += _wrap(f"source: {source}", width, "  ", "    ")
+    return out
 
 
 def _rules(rec: Reconciliation, width: int) -> list[str]:
@@ -162,7 +189,16 @@ def check_json(rec: Reconciliation) -> str:
             "exact": rec.exact,
             "within_tolerance": rec.within_tolerance,
             "worst_deviation_kr": worst.deviation if worst else 0,
+            "exact_by_rule": rec.exact,
+            "exact_as_signed": rec.signed_exact,
         },
+        "as_signed": rec.signed_exact is not None,
+        "adjusted_cells": [
+            {"bilaga": c.bilaga, "column": c.column, "lan_code": c.lan_code, "name": c.name, "rule": c.rule,
+             "kronor": c.kronor, "signed": c.signed, "official": c.official}
+            for c in rec.adjusted
+        ],
+        **({"adjustments_not_applied": rec.signed_note} if rec.signed_note else {}),
         "cells": [
             {
                 "bilaga": c.bilaga, "column": c.column, "label": rec.column_label(c.column), "lan_code": c.lan_code,

@@ -108,8 +108,28 @@ class PartStep:
 
 
 @dataclass(frozen=True, slots=True)
+class AdjustmentStep:
+    """A signed table's correction by hand of one part for this recipient (``signed.AdjustedCell``):
+    the kronor added to the rule's figure of the line, where it stands and why."""
+
+    part: str
+    table: str
+    table_label: str
+    source: str
+    kronor: int
+    rule: int
+    signed: int
+
+
+@dataclass(frozen=True, slots=True)
 class LineSteps:
-    """A budget line for one recipient: total, base amount per recipient, parts, amount."""
+    """A budget line for one recipient: total, base amount per recipient, parts, amount.
+
+    ``amount`` is the figure as it stands: ``base_per_region + Σ parts[].amount + Σ
+    adjustments[].kronor`` (the parts are the rule's; ``adjustments`` the signed table's
+    corrections, applied to the agreement as signed only). ``not_applied`` names, in a what-if,
+    the signed table whose adjustment of this recipient does not apply.
+    """
 
     line: str
     label: str
@@ -124,6 +144,8 @@ class LineSteps:
     recipients: int
     parts: tuple[PartStep, ...]
     amount: int
+    adjustments: tuple[AdjustmentStep, ...] = ()
+    not_applied: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,9 +443,33 @@ def _lines(alloc: Allocation, code: str) -> tuple[LineSteps, ...]:
             total_parameter=line.total, total=col.total, base_parameter=line.base or "",
             base_per_region=base,
             base_how=f"{line.base} = {_kr(base)} kr to each of the {n} recipients" if line.base else "",
-            recipients=n, parts=tuple(steps), amount=col.amount(code),
+            recipients=n, parts=tuple(steps), amount=col.amount(code) + res.adjustment(lcol.name, code) if lcol
+            else col.amount(code), adjustments=_adjustment_steps(alloc, line.name, code),
+            not_applied=_not_applied(alloc, line.name, code),
         ))
     return tuple(out)
+
+
+def _adjustment_steps(alloc: Allocation, line: str, code: str) -> tuple[AdjustmentStep, ...]:
+    """The applied adjustments of one line for one recipient (the signed table's kronor by hand)."""
+    from .signed import adjusted_cells
+
+    return tuple(
+        AdjustmentStep(c.part, c.table, c.table_label, c.source, c.kronor, c.rule, c.signed)
+        for c in adjusted_cells(alloc.result, alloc.agreement) if c.line == line and c.code == code
+    )
+
+
+def _not_applied(alloc: Allocation, line: str, code: str) -> str:
+    """In a what-if: the label of the signed table whose adjustment of this line and recipient
+    does not apply ("" when none would apply, or when it applies)."""
+    ag = alloc.agreement
+    if alloc.as_signed:
+        return ""
+    for adj in ag.rules.adjustments:
+        if adj.line == line and code in adj.kronor:
+            return ag.table(adj.table).label if adj.table else "the signed table"
+    return ""
 
 
 def _sums(alloc: Allocation, row: core.Row) -> tuple[SumStep, ...]:
@@ -445,13 +491,15 @@ def explain(alloc: Allocation, region: str) -> Explanation:
     code = find_recipient(alloc, region)
     row = next(r for r in alloc.rows if r["lan_code"] == code)
     lines = _lines(alloc, code)
+    res = alloc.result
     for ln in lines:
-        steps_sum = ln.base_per_region + sum(p.amount for p in ln.parts)
+        steps_sum = ln.base_per_region + sum(p.amount for p in ln.parts) + sum(a.kronor for a in ln.adjustments)
         assert ln.amount == steps_sum, ln.line
         if ln.column:
             assert row[ln.column] == steps_sum, ln.column
         for p in ln.parts:
-            assert not p.column or row[p.column] == p.amount, p.column
+            added = sum(a.kronor for a in ln.adjustments if a.part == p.part)
+            assert not p.column or row[p.column] == p.amount + added == res.amount(p.column, code), p.column
     sums = _sums(alloc, row)
     for s in sums:
         assert s.amount == sum(s.amounts), s.column
@@ -538,7 +586,7 @@ def explanation_json(e: Explanation) -> str:
         "agreement": {"name": ag.name, "title": ag.title, "path": str(ag.path)},
         "lan_code": e.lan_code, "lan": e.lan, "region": e.region,
         "scenario": {
-            "name": sc.name, "origin": sc.origin, "as_signed": sc.is_baseline,
+            "name": sc.name, "origin": sc.origin, "as_signed": alloc.as_signed,
             "changes": {k: [_frac(a), _frac(b)] for k, (a, b) in sc.changes().items()},
             "own_files": {k: str(v) for k, v in own.items()},
         },
@@ -558,7 +606,11 @@ def explanation_json(e: Explanation) -> str:
                 "column_label": ln.column_label or None, "total_parameter": ln.total_parameter,
                 "total": ln.total, "base_parameter": ln.base_parameter or None,
                 "base_per_region": ln.base_per_region, "base_how": ln.base_how, "recipients": ln.recipients,
-                "parts": [_part_json(p) for p in ln.parts], "amount": ln.amount,
+                "parts": [_part_json(p) for p in ln.parts],
+                "adjustments": [{"part": a.part, "table": a.table or None, "source": a.source, "kronor": a.kronor,
+                                 "rule": a.rule, "signed": a.signed} for a in ln.adjustments],
+                **({"adjustment_not_applied": ln.not_applied} if ln.not_applied else {}),
+                "amount": ln.amount,
             }
             for ln in e.lines
         },
@@ -634,6 +686,20 @@ def _part_text(out: _Text, p: PartStep, n: int) -> None:
     out.row(7, "amount", f"{_kr(p.amount)} kr")
 
 
+def _adjustments_text(out: _Text, ln: LineSteps, n: int) -> int:
+    """The signed table's adjustments of a line, each a numbered step after the parts."""
+    from .signed import minus
+
+    for a in ln.adjustments:
+        n += 1
+        table = a.table_label or "the signed table"
+        out.add(f"  {n}. adjustment  {table} as signed: {minus(a.kronor)} kr by hand", hang=7)
+        out.row(7, "rule", f"{_kr(a.rule)} kr")
+        out.row(7, "signed", f"{_kr(a.rule)} {'−' if a.kronor < 0 else '+'} {_kr(abs(a.kronor))} = {_kr(a.signed)} kr")
+        out.row(7, "source", a.source)
+    return n
+
+
 def _header(out: _Text, e: Explanation) -> None:
     from .render import scenario_title
 
@@ -706,10 +772,17 @@ def explanation_text(e: Explanation, width: int | None = None) -> str:
         for p in ln.parts:
             n += 1
             _part_text(out, p, n)
+        n = _adjustments_text(out, ln, n)
         terms = [_kr(ln.base_per_region)] if ln.base_parameter else []
         terms += [_kr(p.amount) for p in ln.parts]
-        sum_text = f"{' + '.join(terms)} = " if len(terms) > 1 else ""
+        sum_text = " + ".join(terms)
+        for a in ln.adjustments:
+            sum_text += f" {'−' if a.kronor < 0 else '+'} {_kr(abs(a.kronor))}"
+        sum_text = f"{sum_text} = " if len(terms) + len(ln.adjustments) > 1 else ""
         out.add(f"  {ln.column or ln.line} = {sum_text}{_kr(ln.amount)} kr", hang=4)
+        if ln.not_applied:
+            out.add(f"  {ln.not_applied} as signed adjusts this figure by hand; that adjustment does not apply "
+                    "here (this is not the agreement as signed): the rule's figure stands", hang=4)
 
     for s in e.sums:
         out.add("")

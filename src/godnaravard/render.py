@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .scenario import Scenario
 
 __all__ = ["Col", "console", "fitting_table", "kr", "make_table", "required_width", "scenario_title",
-           "allocation_csv", "allocation_json", "allocation_tables"]
+           "allocation_csv", "allocation_json", "allocation_tables", "signed_notes"]
 
 
 def kr(value: int) -> str:
@@ -125,7 +125,14 @@ def scenario_title(of: Allocation | Scenario) -> str:
 
 
 def allocation_json(alloc: Allocation) -> str:
-    """Rows, totals, parameters (exact, with sources) and the balancing kronor of every part."""
+    """Rows, totals, parameters (exact, with sources) and the balancing kronor of every part.
+
+    ``adjustments``: the signed tables' corrections applied (each with its cells: the rule's
+    figure, the kronor added, the signed figure); empty when there are none or they do not apply,
+    and then ``adjustments_not_applied`` says why, for an agreement that has some.
+    """
+    from .signed import adjustments_json, not_applied_note
+
     sc = alloc.scenario
     res = alloc.result
     ag = sc.agreement
@@ -134,7 +141,7 @@ def allocation_json(alloc: Allocation) -> str:
         "scenario": {
             "name": sc.name,
             "origin": sc.origin,
-            "as_signed": sc.is_baseline,
+            "as_signed": alloc.as_signed,
             "changes": {k: [_json_value(a), _json_value(b)] for k, (a, b) in sc.changes().items()},
             "own_files": {k: str(v) for k, v in sc.own_files().items()},
         },
@@ -149,6 +156,9 @@ def allocation_json(alloc: Allocation) -> str:
             for k, v in sc.parameters.as_dict().items()
         },
         "notes": list(alloc.notes),
+        "as_signed": alloc.as_signed,
+        "adjustments": adjustments_json(alloc),
+        **({"adjustments_not_applied": note} if (note := not_applied_note(alloc)) else {}),
         "rows": alloc.to_records(),
         "totals": alloc.totals(),
         "balancing_kronor": {
@@ -189,7 +199,7 @@ def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
         ident[0] = (first[0], first[1], "Totalt", first[3], first[4])
     values = [c for kind, c in cols if kind not in ("code", "text")]
     title = scenario_title(alloc)
-    notes: list[Any] = [Text(f"Note: {note}", style="dim") for note in alloc.notes]
+    notes: list[Any] = [Text(f"Note: {note}", style="dim") for note in (*alloc.notes, *signed_notes(alloc))]
     whole, _ = fitting_table(title, [ident + values], width, footer=True)
     if whole is not None:
         return [whole, *notes]
@@ -205,6 +215,18 @@ def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
     if any(required_width([*ident, c]) > (width or 0) for c in values):
         return [Text(f"{title}: the table needs more than {width} columns; use --format csv"), *notes]
     return [*out, *notes]
+
+
+def signed_notes(alloc: Allocation) -> list[str]:
+    """The notes beneath a table on the signed tables' adjustments: each adjusted cell with its
+    source, or, for a what-if of an agreement that has adjustments, that they do not apply."""
+    from .signed import adjusted_cells, cell_note, not_applied_note
+
+    cells = adjusted_cells(alloc.result, alloc.agreement)
+    notes = [cell_note(c) for c in cells]
+    notes += [f"source: {s}" for s in dict.fromkeys(c.source for c in cells)]
+    missing = not_applied_note(alloc)
+    return [*notes, missing] if missing else notes
 
 
 def _heading(label: str) -> str:
