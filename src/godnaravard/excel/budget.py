@@ -182,7 +182,7 @@ def write_budget(s: Sheet, ctx: Context, m: Model) -> None:
                     where[_GROUP] = groups[r.filter["group"]]
                 r.formula = sumproduct(where)
         _table(s, ctx, start, f"{payer_name}s medel per mottagare", rows)
-    for col, width in enumerate((8, 32, 18, 13, 12, 14, 14, 11, 17)):
+    for col, width in enumerate((8, 42, 22, 10, 10, 14, 14, 11, 14)):
         s.width(col, width)
 
 

@@ -71,6 +71,9 @@ OK = "stämmer"
 _BAD_SHEET_CHARS = "[]:*?/\\"
 _MAX_SHEET_NAME = 31
 
+#: The least width, in units, over which a sheet's title and notes are written (wider than a narrow table).
+SPAN_UNITS = 100
+
 #: Points per row of the default height, and of the title row.
 ROW_PT = 15.0
 TITLE_PT = 21.0
@@ -367,7 +370,7 @@ class Sheet:
         """A real date and time (Excel's serial date), shown as ``yyyy-mm-dd hh:mm``."""
         self.ws.write_datetime(row, col, value.replace(tzinfo=None), self.f.date)
         self._used(row, col)
-        self.at_least(col, text_units("2000-00-00 00:00") + _PAD)
+        self.at_least(col, text_units("0000-00-00 00:00") + _PAD)
 
     def total(
         self, row: int, col: int, first: int, last: int, value: int | float, fmt: Format | None = None
@@ -496,6 +499,9 @@ class Sheet:
         """
         self._no_clipping(self.column_widths())
         final = self.column_widths()
+        # A narrow table's title and notes are given the room of a wider page: its empty columns beside it.
+        while self.spans and sum(final.get(c, 8.43) for c in range(self.last_col + 1)) < SPAN_UNITS:
+            self.last_col += 1
         for col, width in final.items():
             self.ws.set_column(col, col, width)
         last = max(self.last_col, 0)
@@ -520,7 +526,9 @@ class Sheet:
         for row, col, col_end, text, fmt in self.wrapped:
             width = sum(final.get(c, 8.43) for c in range(col, col_end + 1))
             bold, size = _style(fmt)
-            n = wrapped_lines(text, width, bold=bold, size=size) + (1 if row in reserve else 0)
+            n = wrapped_lines(text, width, bold=bold, size=size)
+            if row in reserve:  # room for a status naming a changed parameter or two more
+                n = max(n, wrapped_lines(text + " " + "m" * 50, width, bold=bold, size=size))
             lines[row] = max(lines.get(row, 1), n)
         for row, n in lines.items():
             base = self.heights.get(row, ROW_PT)

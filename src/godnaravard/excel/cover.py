@@ -44,6 +44,29 @@ def _changed_since_export(ctx: Context) -> str:
     return "IFERROR(" + "+".join(terms) + f",{len(terms)})"
 
 
+def plural(n: int, one: str = "parameter", many: str = "parametrar") -> str:
+    """``1 parameter``, ``2 parametrar``."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def _money(s: Sheet, ctx: Context, row: int) -> int:
+    """The money of the agreement: each budget line's total (live, its parameter) and the grand total."""
+    ag = ctx.agreement
+    res = ctx.result
+    first = row
+    s.text(row, 0, "Medel", s.f.label, grow=False)
+    s.header(row, ["Budgetrad", "Kronor"], col0=1, numeric=[2])
+    for ln in ag.rules.lines:
+        row += 1
+        s.text(row, 1, ln.label or ln.name, s.f.wrap, grow=False)
+        s.formula(row, 2, f"={name_of(ln.total)}", res.columns[ln.name].total, grow=False)
+    row += 1
+    s.text(row, 1, "Totalt", s.f.total_label, grow=False)
+    s.total(row, 2, first + 1, row - 1, sum(res.columns[ln.name].total for ln in ag.rules.lines))
+    s.block(first, row)
+    return row + 1
+
+
 def _reconciliation_text(ctx: Context) -> str:
     rec = ctx.reconciliation
     sums = "ja" if rec.sums_ok else "nej"
@@ -77,7 +100,8 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
     # A live warning, empty until a parameter is changed in the file.
     count = _changed_since_export(ctx)
     warning = ("Obs: parametrar har ändrats i arbetsboken efter export (se bladet Parametrar). Beloppen är "
-               "arbetsbokens omräkning; rubrikerna och texterna beskriver fortfarande exportens fördelning.")
+               "arbetsbokens omräkning; varje blads rubrikrad säger vad som ändrats, men de övriga texterna "
+               "beskriver exportens fördelning.")
     s.span(row, (f'=IF({count}>0,{formula_text(warning)},"")', ""), s.f.note)
     s.ws.conditional_format(row, 0, row, _LAST, {"type": "formula", "criteria": f"=LEN($A${row + 1})>0",
                                                  "format": s.f.bad})
@@ -100,7 +124,7 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
                                                                    "ändringarna nedan."))
         if changes:
             lines.append(("Ändringar mot överenskommelsen",
-                          f"{len(changes)} parameter(rar) ändrade mot överenskommelsen – se nedan och bladet "
+                          f"{plural(len(changes))} ändrade mot överenskommelsen – se nedan och bladet "
                           f"{PARAMETERS}."))
         else:
             lines.append(("Ändringar mot överenskommelsen", "Inga parametrar ändrade."))
@@ -128,19 +152,22 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
         (
             "Exakta belopp",
             f"De exakta beloppen är verktygets (godnaravard {__version__}): varje tal i filen när den skrevs är "
-            "verktygets eget. Arbetsbokens omräkning är till för att pröva; belopp att använda ger verktyget "
-            "(godnaravard allocate eller export med --set).",
+            "verktygets eget. Arbetsbokens omräkning är till för att pröva; belopp att använda räknar verktyget "
+            "fram med de ändrade värdena.",
         ),
     ]
     for label, value in lines:
         s.text(row, 0, label, s.f.label_wrap, grow=False)
         s.merged(row, 1, _LAST, value)
         row += 1
+        if label == "Avsnitt":  # the agreement's identity, then its money
+            row = _money(s, ctx, row)
     # The live lines: parameters changed since export, and the model's checks.
     s.text(row, 0, "Ändrat i arbetsboken", s.f.label, grow=False)
     s.ws.merge_range(row, 1, row, _LAST, "", s.f.wrap)
-    s.formula(row, 1, f'=IF({count}=0,"Inga parametrar ändrade sedan export.",{count}&" parameter(rar) ändrade '
-                      'sedan export.")', "Inga parametrar ändrade sedan export.", s.f.wrap, grow=False)
+    s.formula(row, 1, f'=IF({count}=0,"Inga parametrar ändrade sedan export.",IF({count}=1,"1 parameter ändrad '
+                      f'sedan export.",{count}&" parametrar ändrade sedan export."))',
+              "Inga parametrar ändrade sedan export.", s.f.wrap, grow=False)
     row += 1
     checks = [cell for _, cell, _ in check_cells(m)]
     all_ok = "AND(" + ",".join(f'LEFT({c},7)="{OK}"' for c in checks) + ")"

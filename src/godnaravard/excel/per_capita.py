@@ -30,8 +30,9 @@ __all__ = ["write_per_capita"]
 _BAR = "#4F81BD"
 _LINE = "#C0504D"
 _UP, _DOWN = "#2B6CB0", "#C05621"
-#: Chart height in pixels (a row is 20 pixels).
-_CHART_PX = 320
+#: Chart height in pixels (a row is 20 pixels); two charts stand side by side.
+_CHART_PX = 280
+_ROWS = math.ceil(_CHART_PX / 20) + 1
 
 
 def _source(layouts: Mapping[str, TableLayout], column: str) -> tuple[str, int] | None:
@@ -171,15 +172,32 @@ def write_per_capita(s: Sheet, ctx: Context, wb: Workbook, layouts: Mapping[str,
         })
         chart.combine(line)
         _style(chart, f"{label}: kronor per invånare" + ("" if ctx.baseline else " (scenario)"))
-        chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True}, "num_font": {"size": 9}})
-        chart.set_size({"width": width, "height": _CHART_PX})
-        s.ws.insert_chart(row, 0, chart)
-        s.chart(row, _CHART_PX * 0.75)
-        row += math.ceil(_CHART_PX / 20) + 1
+        chart.set_y_axis(_value_axis([0.0]))
+        _place(s, chart, row + (j // 2) * _ROWS, j % 2, width)
+    row += math.ceil(len(labels) / 2) * _ROWS
     s.ws.set_column(names_col, helper + len(labels) - 1, 16)
     signed = _baseline_rows(ctx)
     if signed is not None:
         _changes(s, ctx, wb, m, sources, columns, signed, row, width, categories)
+
+
+def _value_axis(values: list[float]) -> dict[str, object]:
+    """The value axis of a chart: from zero (never from near the smallest bar), or to zero where all are below."""
+    axis: dict[str, object] = {"num_format": "#,##0", "major_gridlines": {"visible": True}, "num_font": {"size": 9}}
+    if all(v <= 0 for v in values) and any(v < 0 for v in values):
+        axis["max"] = 0
+    elif all(v >= 0 for v in values):
+        axis["min"] = 0
+    return axis
+
+
+def _place(s: Sheet, chart: object, row: int, side: int, width: int) -> None:
+    """A chart at ``row``, in the left or right half (``side``) of the table's width: one block for printing."""
+    half = width // 2
+    chart.set_size({"width": half - 6, "height": _CHART_PX})  # type: ignore[attr-defined]
+    s.ws.insert_chart(row, 0, chart, {"x_offset": side * half + 2, "y_offset": 2})
+    if side == 0:
+        s.chart(row, _CHART_PX * 0.75)
 
 
 def _key(diffs: dict[tuple[int, ...], list[str]], column: str) -> tuple[int, ...]:
@@ -245,10 +263,8 @@ def _changes(s: Sheet, ctx: Context, wb: Workbook, m: Model, sources: list[tuple
             "gap": 40,
         })
         _style(chart, f"Förändring mot överenskommelsen: {label} (kronor, scenario)")
-        chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True}, "num_font": {"size": 9}})
+        changes = [float(int(r[c]) - int(b[c])) for r, b in zip(rows, signed, strict=True)]  # type: ignore[call-overload]
+        chart.set_y_axis(_value_axis(changes))
         chart.set_legend({"none": True})
         chart.set_x_axis({"num_font": {"rotation": -45, "size": 9}, "interval_unit": 1, "label_position": "low"})
-        chart.set_size({"width": width, "height": _CHART_PX})
-        s.ws.insert_chart(row, 0, chart)
-        s.chart(row, _CHART_PX * 0.75)
-        row += math.ceil(_CHART_PX / 20) + 1
+        _place(s, chart, row + (j // 2) * _ROWS, j % 2, width)

@@ -31,7 +31,7 @@ MIN_SCALE = 70
 #: A4 in points, landscape.
 _PAGE_W, _PAGE_H = 841.89, 595.28
 #: Margins in inches: left and right, top and bottom, header and footer.
-_SIDE, _TOP, _HEAD = 0.4, 0.6, 0.25
+_SIDE, _TOP, _HEAD = 0.4, 0.5, 0.2
 
 
 def escape(text: str) -> str:

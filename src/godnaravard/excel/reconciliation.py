@@ -25,7 +25,7 @@ from ..check import CellCheck, PartFacts, TotalCheck, signed_kr
 from ..core import ROUNDING_RULE
 from ..render import kr
 from .cells import FIRST, OK, Sheet, range_ref, ref
-from .context import Context, code_label
+from .context import SIGNED, Context, code_label
 
 if TYPE_CHECKING:
     from ..agreements import Agreement
@@ -257,24 +257,86 @@ def _computed(rec: Reconciliation, cell: CellCheck, where: Mapping[tuple[str, st
     if found is None or cell.lan_code not in rows:
         return None
     sheet, col = found
-    return f"={ref(rows[cell.lan_code], col, sheet=sheet)}"
+    shown = ref(rows[cell.lan_code], col, sheet=sheet)
+    # The table sheet shows the signed table's adjustment while the parameters are as signed; the
+    # reconciliation compares the rule's figure, as ``check`` does.
+    adjustment = rec_adjustment(rec, cell)
+    return f"={shown}-IF({SIGNED},{adjustment},0)" if adjustment else f"={shown}"
+
+
+def rec_adjustment(rec: Reconciliation, cell: CellCheck) -> int:
+    """The kronor the signed table's adjustment adds to a cell's figure as signed (0 where none)."""
+    return _adjusted(rec.agreement, cell.column, cell.lan_code) if rec.agreement is not None else 0
+
+
+def _adjusted(ag: Agreement, column: str, code: str) -> int:
+    """What the agreement's adjustments add to ``column`` for ``code``: a line's, a part's, a sum's columns'."""
+    spec = ag.rules.column(column)
+    if spec.kind == "sum":
+        return sum(_adjusted(ag, c, code) for c in spec.ref)
+    kronor = 0
+    for a in ag.rules.adjustments:
+        if (spec.kind == "line" and a.line == column) or (spec.kind == "part" and (a.line, a.part) == tuple(spec.ref)):
+            kronor += a.kronor.get(code, 0)
+    return kronor
+
+
+def _notes(rec: Reconciliation) -> dict[int, tuple[str, str]]:
+    """The cells whose deviation the rounding explains, by index in ``rec.cells``: the short reason for
+    the row (``… se not N``) and the numbered note."""
+    notes: dict[int, tuple[str, str]] = {}
+    order = _order(rec)
+    for i in order:
+        c = rec.cells[i]
+        if not c.deviation:
+            continue
+        n = sum(1 for reason, _ in notes.values() if "not" in reason) + 1
+        reason = short_reason(rec, c, n)
+        note = (f"Not {n} ({c.bilaga}, {rec.column_label(c.column)}, {c.lan_code} {c.name}): {explanation(rec, c)}"
+                if reason.endswith(f"not {n}") else "")
+        notes[i] = (reason, note)
+    return notes
+
+
+def _order(rec: Reconciliation) -> list[int]:
+    """The cells' indices in the order the sheet shows them: by table and column, as first seen."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, c in enumerate(rec.cells):
+        groups.setdefault((c.bilaga, c.column), []).append(i)
+    return [i for idx in groups.values() for i in idx]
+
+
+def _write_notes(s: Sheet, notes: Mapping[int, tuple[str, str]], row: int) -> int:
+    """The numbered notes on the deviations the rounding explains (none: nothing is written)."""
+    texts = [note for _, note in notes.values() if note]
+    if not texts:
+        return row
+    row += 3
+    first = row
+    s.text(row, 0, "Förklaringar till avvikelserna (noterna i kolumnen Förklaring nedan)", s.f.label, grow=False)
+    for text in texts:
+        row += 1
+        s.merged(row, 0, 8, text)
+    s.block(first, first + 1)
+    return row
 
 
 def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[str, str], tuple[str, int]],
-           rows: Mapping[str, int], row: int) -> tuple[int, list[str]]:
+           rows: Mapping[str, int], row: int, notes: Mapping[int, tuple[str, str]]) -> tuple[int, list[str]]:
     """Every published amount against the computed one, one block per table and column, from ``row``;
-    every row one line: a deviation from the rounding is explained in a numbered note below the blocks.
+    every row one line: a deviation the rounding explains refers to its numbered note (``_notes``).
 
     The blocks share their headings, which printing repeats at the top of every page they run onto.
     Returns the last row written and the ranges of the deviation columns.
     """
-    groups: dict[tuple[str, str], list[CellCheck]] = {}
-    for c in rec.cells:
-        groups.setdefault((c.bilaga, c.column), []).append(c)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i in _order(rec):
+        c = rec.cells[i]
+        groups.setdefault((c.bilaga, c.column), []).append(i)
     deviations = []
-    notes: list[str] = []
     head = row + 1
-    for (bilaga, column), cells in groups.items():
+    for (bilaga, column), indices in groups.items():
+        cells = [rec.cells[i] for i in indices]
         s.text(row, 0, f"Belopp för belopp: {rec.cell_label(bilaga, column)}", s.f.label, grow=False)
         s.header(
             row + 1,
@@ -282,9 +344,10 @@ def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[st
              "Officiellt (kronor)", "Beräknat (kronor)", "Avvikelse (kronor)", "Exakt belopp (kronor)", "Förklaring"],
             numeric=range(4, 8),
         )
+        s.block(row, row + 2)
         top = row + 2
-        for i, c in enumerate(cells):
-            r = top + i
+        for k, (i, c) in enumerate(zip(indices, cells, strict=True)):
+            r = top + k
             s.text(r, 0, c.bilaga)
             s.text(r, 1, rec.column_label(c.column))
             s.text(r, 2, c.lan_code)
@@ -297,12 +360,8 @@ def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[st
                 s.number(r, 5, c.computed)
             _deviation(s, r, f"={ref(r, 5)}-{ref(r, 4)}", c.deviation)
             s.number(r, 7, float(c.exact), s.f.exact)
-            if c.deviation:
-                reason = short_reason(rec, c, len(notes) + 1)
-                if reason.endswith(f"not {len(notes) + 1}"):
-                    notes.append(f"Not {len(notes) + 1} ({c.bilaga}, {rec.column_label(c.column)}, {c.lan_code} "
-                                 f"{c.name}): {explanation(rec, c)}")
-                s.text(r, 8, reason)
+            if i in notes:
+                s.text(r, 8, notes[i][0])
         end = top + len(cells)
         s.text(end, 0, "Totalt", s.f.total_label)
         for col in (1, 2, 3, 7, 8):
@@ -312,16 +371,7 @@ def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[st
         s.total(end, 6, top, end - 1, sum(c.deviation for c in cells))
         deviations.append(range_ref(top, end - 1, 6, absolute=True))
         row = end + 2
-    s.repeat = (head, row)
-    if notes:
-        first = row
-        s.text(row, 0, "Förklaringar till avvikelserna", s.f.label, grow=False)
-        for note in notes:
-            row += 1
-            s.merged(row, 0, 8, note)
-        s.block(first, row)
-        s.repeat = (head, row)
-        return row, deviations
+    s.repeat = (head, row - 2)
     return row - 2, deviations
 
 
@@ -507,12 +557,14 @@ def write_reconciliation(s: Sheet, ctx: Context, layouts: Mapping[str, TableLayo
              for column, col in lay.positions.items()}
     rows = {code: FIRST + i for i, code in enumerate(m.codes)}
     row = _column_sums(s, rec, ag, CHECK_HEADER_ROW - 1)
+    notes = _notes(rec)
     if rec.cells:
         row = _rules(s, rec, row)
-    row = _stated(s, rec, row + 3)
+    row = _write_notes(s, notes, row)
     row = _budget_rows(s, rec, ag, row)
     if rec.inputs:
         row = _inputs(s, rec, ag, row)
-    _, deviations = _cells(s, rec, ag, where, rows, row + 3)
+    row = _stated(s, rec, row + 3)
+    _, deviations = _cells(s, rec, ag, where, rows, row + 3, notes)
     _summary(s, rec, deviations)
     s.width(8, 22)

@@ -78,6 +78,22 @@ def input_columns(ag: Agreement, res: Result) -> dict[str, int]:
     return {name: i for i, name in enumerate(names)}
 
 
+def _validate(s: Sheet, first: int, last: int, first_col: int, last_col: int) -> None:
+    """Every count is a whole number ≥ 0 (issue 16): a Swedish input message, and a refusal otherwise."""
+    if last_col < first_col:
+        return
+    s.ws.data_validation(first, first_col, last, last_col, {
+        "validate": "integer",
+        "criteria": ">=",
+        "value": 0,
+        "input_title": "Antal",
+        "input_message": "Ett heltal, 0 eller större (antal invånare eller individer).",
+        "error_title": "Ogiltigt antal",
+        "error_message": "Skriv ett heltal som är 0 eller större.",
+        "error_type": "stop",
+    })
+
+
 def write_inputs(s: Sheet, ctx: Context) -> None:
     """The recipients with every count, the rural key when the agreement has one, and the sources."""
     ag = ctx.agreement
@@ -113,6 +129,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
                 if value is not None:
                     s.number(row, col + j, value, s.f.count)
             s.text(row, col + 4, STATUS[key.categories_known], s.f.wrap, grow=False)
+    _validate(s, FIRST, last, len(texts), len(texts) + len(counts) + (4 if rural else 0) - 1)
     total_row = last + 1
     s.text(total_row, 0, "Totalt", s.f.total_label)
     for j, c in enumerate(counts, start=len(texts)):
