@@ -97,6 +97,9 @@ def _status_formula(labels: list[tuple[str, str]], data_cell: str, data_words: s
             f'MID({"&".join(pieces)},3,{_LIST_ROOM}))')
 
 
+#: The number format of a condition cell: TRUE (1) reads "ja", FALSE (0) "nej".
+YES_NO = '"ja";"ja";"nej"'
+
 #: Room enough for every label in the status text (MID's length).
 _LIST_ROOM = 4000
 
@@ -152,7 +155,7 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
         "type": "cell", "criteria": "==", "value": '"ja"', "format": s.f.bad})
     s.block(HEADER_ROW, last)
     s.repeat = (HEADER_ROW, last)
-    for col, width in zip(range(len(COLUMNS)), (24, 24, 13, 6, 8, 12, 7, 13, 30), strict=True):
+    for col, width in zip(range(len(COLUMNS)), (34, 34, 14, 6, 8, 14, 7, 10, 60), strict=True):
         s.width(col, width)
     _status(s, ctx, wb, m, conditions, changed_cells, last + 2)
     _checks(s, ctx, m, last + 7)
@@ -225,10 +228,12 @@ def _status(s: Sheet, ctx: Context, wb: Workbook, m: Model, conditions: list[str
         ("Som undertecknad", "Båda: arbetsboken visar överenskommelsens fördelning",
          f"AND({ref(row, _EXACT)},{ref(row + 1, _EXACT)})", params_ok and data_ok),
     )
+    yes_no = wb.add_format({"num_format": YES_NO, "valign": "top", "align": "right"})
     for i, (label, words, condition, value) in enumerate(rows):
         s.text(row + i, _KEY, label, s.f.label, grow=False)
         s.merged(row + i, _LABEL, _UNIT, words)
-        s.ws.write_formula(row + i, _EXACT, "=" + condition, s.f.text, value)  # a boolean: SANT / FALSKT
+        # a boolean, shown ja / nej where the number format applies (LibreOffice), SANT / FALSKT in Excel
+        s.ws.write_formula(row + i, _EXACT, "=" + condition, yes_no, value)
     wb.define_name(SIGNED, f"={sheet}!{ref(row + 2, _EXACT, abs_row=True, abs_col=True)}")
     status = row + 3
     s.text(status, _KEY, "Arbetsbokens status", s.f.label, grow=False)

@@ -407,7 +407,7 @@ def _write_checks(s: Sheet, ctx: Context, lay: TableLayout, m: Model, total_row:
     if not amounts:
         return
     row += 1
-    s.text(row, 0, "Kontroll: kolumnens summa mot budgeten", s.f.label, grow=False)
+    s.text(row, 0, "Kontroll mot budgeten", s.f.label, grow=False)
     for j, it in amounts:
         total = ref(total_row, j)
         expected = m.expected_total(it.name)
