@@ -40,6 +40,7 @@ from godnaravard.excel import CHECK_HEADER_ROW, HEADER_ROW, export_workbook, she
 from godnaravard.excel.model import name_of  # noqa: E402
 from godnaravard.excel.printing import MIN_SCALE  # noqa: E402
 from godnaravard.excel.reconciliation import explanation  # noqa: E402
+from godnaravard.excel.tables import amount_heading  # noqa: E402
 from godnaravard.reference import official_cells, stated_totals  # noqa: E402
 from godnaravard.resources import data_file  # noqa: E402
 
@@ -137,7 +138,7 @@ def shown_columns(ag: Any, spec: Any) -> dict[str, str]:
     the columns' labels."""
     if spec.printed:
         return {pc.heading: pc.column for pc in spec.printed if pc.column is not None}
-    return {ag.label(c): c for c in spec.columns}
+    return {amount_heading(ag.label(c)) if c in ag.rules.amount_columns else ag.label(c): c for c in spec.columns}
 
 
 def amount_cells(wb: Any, ag: Any) -> dict[tuple[str, str, int], str]:
@@ -834,7 +835,8 @@ def test_svf_workbook(svf_xlsx: Path, svf: godnaravard.Allocation) -> None:
     ws = wb["Utbetalning 2"]
     assert ws["A1"].value == f'{ag.table("utbetalning2").title} – Enligt överenskommelsen'
     headings, rows, total = table(ws)
-    assert headings == ["Kod", "Region", "Befolkning sep 2025", "andel", "Belopp"]
+    # no printed layout in the definition: the table's columns, each share under its key's name, amounts in kronor
+    assert headings == ["Kod", "Region", "Befolkning sep 2025", "Befolkningsandel", "Belopp (kronor)"]
     assert len(rows) == 18
     published = {p.lan_code: p.amount for p in official_cells(ag)}
     for got, r in zip(rows, svf.rows, strict=True):

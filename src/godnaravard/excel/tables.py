@@ -71,11 +71,22 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _key_columns(ag: Agreement) -> set[str]:
-    """The count columns some part is shared by."""
+def _key_columns(ag: Agreement) -> dict[str, str]:
+    """The count columns some part is shared by, each with the heading of its share: the key's label
+    (``befolkningsandel``), capitalised."""
     keys = ag.rules.keys
-    return {keys[p.key].column for ln in ag.rules.lines for p in ln.parts
-            if p.key in keys and keys[p.key].kind == "column"}
+    out: dict[str, str] = {}
+    for ln in ag.rules.lines:
+        for p in ln.parts:
+            key = keys.get(p.key)
+            if key is not None and key.kind == "column":
+                out.setdefault(key.column, _capital(key.label) if key.label else f"Andel, {key.column}")
+    return out
+
+
+def amount_heading(label: str) -> str:
+    """An amount's heading with its unit, as the signed tables head them: ``Belopp (kronor)``."""
+    return label if "kronor" in label.casefold() else f"{label} (kronor)"
 
 
 def _kind(ag: Agreement, column: str) -> str:
@@ -110,9 +121,10 @@ def layout(ag: Agreement, result: Result, table: TableSpec, sheet: str) -> Table
     fallback: list[Item] = []
     for name in names:
         spec = rules.column(name)
-        fallback.append(Item(_kind(ag, name), name, spec.label))
+        fallback.append(Item(_kind(ag, name), name, amount_heading(spec.label) if spec.kind in
+                             ("line", "part", "sum") else spec.label))
         if spec.kind == "count" and name in by_key:
-            fallback.append(Item("share", name, "andel"))
+            fallback.append(Item("share", name, by_key[name], decimals=1))
         elif spec.kind == "part":
             line, part = spec.ref
             key = rules.keys[rules.line(line).part(part).key]
