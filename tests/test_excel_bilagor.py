@@ -215,3 +215,34 @@ def test_recalculated_signed_and_what_if(signed_xlsx: Path, whatif_xlsx: Path, t
     assert _status(counts) == CHANGED + "indata på bladet Underlag"
     # with a count changed (one Ambulans does not use), the rule applies: Sörmland's Ambulans is the rule's
     assert signed_cells(counts)[("Bilaga 3", "ambulans", "04")] == 1_516_512
+
+
+def test_a_printed_layout_with_shares_of_columns_not_shown(tmp_path: Path) -> None:
+    """A user's printed layout may show a share without its column (read from Underlag) and a share of an
+    amount; each is its value over the column's total, in per cent with the decimals asked for."""
+    import dataclasses
+
+    from godnaravard.agreements import PrintedColumn
+
+    ag = load_agreement()
+    printed = (PrintedColumn("Län", column="lan"), PrintedColumn("Andel befolkning", share="population", decimals=2),
+               PrintedColumn("Andel av medlen", share="kommuner", decimals=0),
+               PrintedColumn("Medel (kronor)", column="kommuner"))
+    tables = tuple(dataclasses.replace(t, printed=printed, footnotes=(), source_line="Källa: en egen tabell")
+                   if t.name == "bilaga2" else t for t in ag.tables)
+    alloc = godnaravard.allocate(agreement=dataclasses.replace(ag, tables=tables))
+    path = export_workbook(alloc, tmp_path / "own.xlsx")
+    values = openpyxl.load_workbook(path, data_only=True)["Bilaga 2"]
+    formulas = openpyxl.load_workbook(path)["Bilaga 2"]
+    headings, rows, total = _sheet_table(values)
+    assert headings == ["Län", "Andel befolkning", "Andel av medlen", "Medel (kronor)"]
+    t = alloc.totals()
+    for got, r in zip(rows, alloc.rows, strict=True):
+        assert got[0] == r["lan"] and got[3] == r["kommuner"]
+        assert got[1] == pytest.approx(r["population"] / t["population"])
+        assert got[2] == pytest.approx(r["kommuner"] / t["kommuner"])
+    assert total == ["Totalt", 1, 1, t["kommuner"]]
+    assert "'Underlag'!" in formulas.cell(FIRST, 2).value and formulas.cell(FIRST, 2).number_format == "0.00%"
+    assert formulas.cell(FIRST, 3).value == f"=IF(D${FIRST + 21}>0,D{FIRST}/D${FIRST + 21},0)"
+    assert formulas.cell(FIRST, 3).number_format == "0%"
+    assert "Källa: en egen tabell" in [c.value for c in values["A"]]
