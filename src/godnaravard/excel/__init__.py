@@ -11,29 +11,37 @@ Every sheet, title, heading, date and label comes from the agreement's definitio
   the reconciliation in one line, that the workbook recomputes and that the exact figures are
   the tool's, the model's checks, when and with which version the workbook was made, contents
   (``cover``);
-- one sheet per table of the agreement (the bilagor), under its headings; a cell that differs
-  from the signed table by a balancing krona carries a comment and a footnote (``tables``);
+- one sheet per table of the agreement (the bilagor), as signed where the definition gives the
+  signed table's layout (``TableSpec.printed``): its columns, headings, shares and footnotes; a
+  krona the signed table moved by hand (``rules.adjustments``) carries a comment and a live
+  footnote (``tables``);
 - the budget table, per avsnitt and per payer and recipient, with subtotals and the totals the
   agreement states, when the agreement has budget items (``budget``);
 - Per invånare: the overview's amounts in kronor per inhabitant, a chart per column with the
   national average as a line, and for a scenario the change per recipient (``per_capita``);
 - Delbelopp: the live model's arithmetic, step by step (``parts``, ``model``);
-- Parametrar: every parameter, its value a defined name the model reads (``parameters``);
+- Parametrar: every parameter, its value a defined name the model reads, each input cell
+  validated with a Swedish input message; below, whether the workbook is the agreement as signed
+  (``som_undertecknad``) and the status every title row shows (``arbetsbokens_status``:
+  "Enligt överenskommelsen" or "Ändrad i arbetsboken: …", ``parameters``, ``Context.status``);
 - Underlag: the inputs per recipient with their sources, readable back as input (``underlag``);
 - Avstämning: the reconciliation of ``godnaravard check`` (``check.reconcile``) in Swedish
   (``reconciliation``).
 
-A scenario that is not the agreement as signed says so on every sheet ("Scenario: NAME – inte
-den överenskomna fördelningen"), in the title and the page header, with a red tab and a banner
-on the cover, naming its own input files. Every sheet prints on A4 landscape at no less than
-70 % (``printing``).
+Every sheet's title row ends in the live status: "Enligt överenskommelsen" only while every
+parameter and every number of Underlag equals the signed value, else "Ändrad i arbetsboken: "
+and the labels of what changed, so a change made in the workbook is named too. A scenario that
+is not the agreement as signed also says so on every sheet ("Scenario: NAME – inte den
+överenskomna fördelningen") under the title, with a red tab and a banner on the cover, naming
+its own input files; page headers name the agreement and the sheet only (``printing``).
 
 How the figures are written:
 
-- The workbook is a live model (``model``): every parameter is a defined name (its ``--set``
-  key with underscores, ``ambulans_grundbelopp``), and every amount of the bilagor is a formula
-  over the parameters and Underlag that applies the tool's rule (largest remainders, the same
-  ties) exactly, in integers. Every formula carries the value the tool computed, so the workbook
+- The workbook is a live model (``model``): every parameter is a defined name (its key with
+  underscores, ``ambulans_grundbelopp``), and every amount of the bilagor is a formula over the
+  parameters and Underlag that applies the tool's rule (largest remainders, the same ties)
+  exactly, in integers, plus the signed table's adjustment only while ``som_undertecknad`` holds
+  (every parameter and every number of Underlag as signed). Every formula carries the value the tool computed, so the workbook
   shows the tool's figures in Excel and LibreOffice and when read without recalculation
   (pandas, ``openpyxl(data_only=True)``); changing a parameter recomputes every amount, total
   and chart, and a check cell per budget line says whether it still sums exactly.
