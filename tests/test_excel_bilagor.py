@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -246,3 +248,36 @@ def test_a_printed_layout_with_shares_of_columns_not_shown(tmp_path: Path) -> No
     assert formulas.cell(FIRST, 3).value == f"=IF(D${FIRST + 21}>0,D{FIRST}/D${FIRST + 21},0)"
     assert formulas.cell(FIRST, 3).number_format == "0%"
     assert "Källa: en egen tabell" in [c.value for c in values["A"]]
+
+
+def test_restating_the_signed_values_is_the_agreement_as_signed(tmp_path: Path) -> None:
+    """Parameters given at export that equal the signed ones are the agreement as signed: the signed figures,
+    the status "Enligt överenskommelsen" and som_undertecknad TRUE, as for the plain export."""
+    alloc = godnaravard.allocate(overrides={"ambulans.grundbelopp": 500_000, "kommuner.andel_insatser": "1/2"})
+    assert alloc.as_signed
+    path = export_workbook(alloc, tmp_path / "restated.xlsx")
+    official = _official()
+    shown = signed_cells(path)
+    assert {k: shown[k] for k in official} == official
+    assert _status(path) == AS_SIGNED
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(base=500_000, share=Fraction(1, 2))
+@given(base=st.integers(min_value=0, max_value=2_000_000), share=st.fractions(min_value=0, max_value=1,
+                                                                               max_denominator=1000))
+def test_cached_figures_are_the_rule_unless_as_signed(tmp_path: Path, base: int, share: Fraction) -> None:
+    """For any grundbelopp and share, the workbook's cached figures are ``allocate``'s, the signed table's
+    krona is in them exactly when the parameters are the signed ones, and the status says which."""
+    alloc = godnaravard.allocate(overrides={"ambulans.grundbelopp": base, "kommuner.andel_insatser": share})
+    path = export_workbook(alloc, tmp_path / f"case-{base}-{share.numerator}-{share.denominator}.xlsx",
+                           force=True)
+    shown = signed_cells(path)
+    by_code = {r["lan_code"]: r for r in alloc.rows}
+    for (_, column, code), value in shown.items():
+        if column in alloc.agreement.rules.amount_columns:
+            assert value == by_code[code][column]
+    rule = alloc.result.rule_amount("ambulans", "04")
+    assert shown[("Bilaga 3", "ambulans", "04")] == rule - (1 if alloc.as_signed else 0)
+    assert (_status(path) == AS_SIGNED) == alloc.as_signed
