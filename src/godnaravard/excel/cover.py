@@ -197,11 +197,11 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
         s.block(first, row)
     row += 2
     first = row
-    s.text(row, 0, "Innehåll", s.f.label)
-    for plan in ctx.sheets:
-        row += 1
-        s.ws.write_url(row, 0, f"internal:{quote_sheet(plan.name)}!A1", s.f.link, string=plan.name)
-        s.merged(row, 1, _LAST, plan.description)
+    s.text(row, 0, "Innehåll (varje blad säger själv vad det visar)", s.f.label)
+    for i, plan in enumerate(ctx.sheets):  # the sheets as links, four to a row
+        if i % (_LAST + 1) == 0:
+            row += 1
+        s.ws.write_url(row, i % (_LAST + 1), f"internal:{quote_sheet(plan.name)}!A1", s.f.link, string=plan.name)
     s.block(first, row)
     s.width(0, 30)
     s.width(1, 40)

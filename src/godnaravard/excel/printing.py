@@ -31,7 +31,7 @@ MIN_SCALE = 70
 #: A4 in points, landscape.
 _PAGE_W, _PAGE_H = 841.89, 595.28
 #: Margins in inches: left and right, top and bottom, header and footer.
-_SIDE, _TOP, _HEAD = 0.4, 0.5, 0.2
+_SIDE, _TOP, _HEAD = 0.4, 0.42, 0.15
 
 
 def escape(text: str) -> str:
@@ -136,7 +136,7 @@ def _breaks(s: Sheet, units: list[tuple[int, int]], capacity: float, repeat_pt: 
 
 def _capacity(scale: int) -> float:
     """The height of a page's printable area in points of the sheet at ``scale`` percent."""
-    return (_PAGE_H - 2 * _TOP * 72) * 100 / scale * 0.98
+    return (_PAGE_H - 2 * _TOP * 72) * 100 / scale * 0.995
 
 
 def _paginate(s: Sheet, units: list[tuple[int, int]], scale: int) -> tuple[list[int], bool]:

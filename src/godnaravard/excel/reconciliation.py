@@ -38,6 +38,9 @@ __all__ = ["CHECK_HEADER_ROW", "explanation", "rule_name", "write_reconciliation
 #: 0-based row of the column headings of the first table under the summary (the column sums).
 CHECK_HEADER_ROW = 14
 
+#: Rows from the last row of one table to the label of the next (one empty row between them).
+_GAP = 2
+
 #: The rounding rules of ``core.rounding.RULES`` as they are called in Swedish.
 _RULE_NAMES = {
     "largest_remainder": "största rest",
@@ -218,9 +221,8 @@ def _summary(s: Sheet, rec: Reconciliation, deviations: list[str]) -> None:
     lines.append((
         "Resultat",
         lambda r: _verdict(s, r, verdict, OK if rec.ok else "avvikelser"),
-        f"Stämmer när varje belopp ligger inom {rec.tolerance} kr, varje kolumn summerar exakt till sin budgetrad, "
-        f"varje angiven total{' och varje rad i budgettabellen' if rows else ''} följer av posterna och indata "
-        "är desamma som i tabellerna.",
+        f"Stämmer när alla belopp ligger inom {rec.tolerance} kr (räknat ovan) och kolumnsummorna, de angivna "
+        f"totalerna{', budgettabellens rader' if rows else ''} och indata stämmer.",
     ))
     for i, (label, write, comment) in enumerate(lines):
         row = 3 + i
@@ -311,7 +313,7 @@ def _write_notes(s: Sheet, notes: Mapping[int, tuple[str, str]], row: int) -> in
     texts = [note for _, note in notes.values() if note]
     if not texts:
         return row
-    row += 3
+    row += _GAP
     first = row
     s.text(row, 0, "Förklaringar till avvikelserna (noterna i kolumnen Förklaring nedan)", s.f.label, grow=False)
     for text in texts:
@@ -323,29 +325,26 @@ def _write_notes(s: Sheet, notes: Mapping[int, tuple[str, str]], row: int) -> in
 
 def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[str, str], tuple[str, int]],
            rows: Mapping[str, int], row: int, notes: Mapping[int, tuple[str, str]]) -> tuple[int, list[str]]:
-    """Every published amount against the computed one, one block per table and column, from ``row``;
-    every row one line: a deviation the rounding explains refers to its numbered note (``_notes``).
+    """Every published amount against the computed one, from ``row``: one table under one heading (which
+    printing repeats on every page it runs onto), by table and column (their sums are the column sums
+    above); every row one line: a deviation the rounding explains refers to its numbered note (``_notes``).
 
-    The blocks share their headings, which printing repeats at the top of every page they run onto.
     Returns the last row written and the ranges of the deviation columns.
     """
     groups: dict[tuple[str, str], list[int]] = {}
     for i in _order(rec):
         c = rec.cells[i]
         groups.setdefault((c.bilaga, c.column), []).append(i)
-    deviations = []
+    s.text(row, 0, "Belopp för belopp: varje publicerat belopp mot det beräknade, per tabell och kolumn", s.f.label,
+           grow=False)
     head = row + 1
-    for (bilaga, column), indices in groups.items():
+    s.header(head, ["Tabell", "Kolumn", code_label(ag), "Namn", "Officiellt (kronor)", "Beräknat (kronor)",
+                    "Avvikelse (kronor)", "Exakt belopp (kronor)", "Förklaring"], numeric=range(4, 8))
+    s.block(row, head + 1)
+    deviations = []
+    top = head + 1
+    for indices in groups.values():
         cells = [rec.cells[i] for i in indices]
-        s.text(row, 0, f"Belopp för belopp: {rec.cell_label(bilaga, column)}", s.f.label, grow=False)
-        s.header(
-            row + 1,
-            ["Tabell", "Kolumn", code_label(ag), "Namn",
-             "Officiellt (kronor)", "Beräknat (kronor)", "Avvikelse (kronor)", "Exakt belopp (kronor)", "Förklaring"],
-            numeric=range(4, 8),
-        )
-        s.block(row, row + 2)
-        top = row + 2
         for k, (i, c) in enumerate(zip(indices, cells, strict=True)):
             r = top + k
             s.text(r, 0, c.bilaga)
@@ -363,16 +362,10 @@ def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[st
             if i in notes:
                 s.text(r, 8, notes[i][0])
         end = top + len(cells)
-        s.text(end, 0, "Totalt", s.f.total_label)
-        for col in (1, 2, 3, 7, 8):
-            s.ws.write_blank(end, col, None, s.f.total_text)
-        s.total(end, 4, top, end - 1, sum(c.official for c in cells))
-        s.total(end, 5, top, end - 1, sum(c.computed for c in cells))
-        s.total(end, 6, top, end - 1, sum(c.deviation for c in cells))
         deviations.append(range_ref(top, end - 1, 6, absolute=True))
-        row = end + 2
-    s.repeat = (head, row - 2)
-    return row - 2, deviations
+        top = end
+    s.repeat = (head, top - 1)
+    return top - 1, deviations
 
 
 def _column_sums(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
@@ -441,7 +434,7 @@ def _budget_rows(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
         rows = sorted((t for t in rec.budget_rows if t.table == table), key=lambda t: t.row)
         if not rows:
             continue
-        row += 3
+        row += _GAP
         first = row
         s.text(row, 0, f"{title}, {per}: {compared}", s.f.label, grow=False)
         row += 1
@@ -451,8 +444,8 @@ def _budget_rows(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
             second = t.chapter if table == "by_chapter" else t.recipient
             note = ""
             if t.subtotal_of:
-                rader = "raden" if t.subtotal_of == 1 else f"de {t.subtotal_of} raderna"
-                note = f"Delsumma av {rader} närmast under."
+                rader = "raden" if t.subtotal_of == 1 else f"{t.subtotal_of} rader"
+                note = f"Delsumma: {rader} under."
             _total_row(s, row, t, t.row, f"{second}: {t.item}" if second else t.item, note)
         s.block(first, row)
     return row
@@ -460,7 +453,7 @@ def _budget_rows(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
 
 def _inputs(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
     """Recipients and counts of the input data that differ from what the published tables print."""
-    row += 3
+    row += _GAP
     first = row
     s.text(row, 0, "Indata som skiljer sig från överenskommelsens tabeller", s.f.label, grow=False)
     row += 1
@@ -490,7 +483,7 @@ def _inputs(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
 
 def _rules(s: Sheet, rec: Reconciliation, row: int) -> int:
     """How many published amounts each rounding rule reproduces, per compared column."""
-    row += 3
+    row += _GAP
     first = row
     s.text(row, 0, "Avrundningsregler: antal belopp lika med överenskommelsens tabeller", s.f.label, grow=False)
     row += 1
@@ -560,11 +553,11 @@ def write_reconciliation(s: Sheet, ctx: Context, layouts: Mapping[str, TableLayo
     notes = _notes(rec)
     if rec.cells:
         row = _rules(s, rec, row)
-    row = _write_notes(s, notes, row)
     row = _budget_rows(s, rec, ag, row)
+    row = _write_notes(s, notes, row)
+    row = _stated(s, rec, row + _GAP)
     if rec.inputs:
         row = _inputs(s, rec, ag, row)
-    row = _stated(s, rec, row + 3)
-    _, deviations = _cells(s, rec, ag, where, rows, row + 3, notes)
+    _, deviations = _cells(s, rec, ag, where, rows, row + _GAP, notes)
     _summary(s, rec, deviations)
-    s.width(8, 22)
+    s.width(8, 24)
