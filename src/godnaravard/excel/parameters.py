@@ -97,6 +97,9 @@ def _status_formula(labels: list[tuple[str, str]], data_cell: str, data_words: s
             f'MID({"&".join(pieces)},3,{_LIST_ROOM}))')
 
 
+#: How many parameter rows go with the status and checks onto their page.
+_TAIL = 6
+
 #: The number format of a condition cell: TRUE (1) reads "ja", FALSE (0) "nej".
 YES_NO = '"ja";"ja";"nej"'
 
@@ -153,12 +156,14 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
     last = FIRST + len(values) - 1
     s.ws.conditional_format(FIRST, _CHANGED, last, _CHANGED, {
         "type": "cell", "criteria": "==", "value": '"ja"', "format": s.f.bad})
-    s.block(HEADER_ROW, last)
+    s.block(HEADER_ROW, FIRST)  # the headings never alone at the foot of a page
     s.repeat = (HEADER_ROW, last)
     for col, width in zip(range(len(COLUMNS)), (34, 34, 14, 6, 8, 14, 7, 10, 60), strict=True):
         s.width(col, width)
     _status(s, ctx, wb, m, conditions, changed_cells, last + 2)
-    _checks(s, ctx, m, last + 7)
+    end = _checks(s, ctx, m, last + 7)
+    # The status and the model's checks print with the last parameters, never on a page of their own.
+    s.block(max(FIRST + 1, last - _TAIL + 1), end)
     s.ws.freeze_panes(FIRST, 1)
 
 
@@ -241,7 +246,6 @@ def _status(s: Sheet, ctx: Context, wb: Workbook, m: Model, conditions: list[str
     s.ws.merge_range(status, _LABEL, status, _SOURCE, "", s.f.text)
     s.formula(status, _LABEL, formula, ctx.status_text(), s.f.text, grow=False)
     wb.define_name(STATUS, f"={sheet}!{ref(status, _LABEL, abs_row=True, abs_col=True)}")
-    s.block(row, status)
 
 
 def check_cells(m: Model) -> list[tuple[str, str, str]]:
@@ -256,12 +260,11 @@ def check_cells(m: Model) -> list[tuple[str, str, str]]:
     return out
 
 
-def _checks(s: Sheet, ctx: Context, m: Model, row: int) -> None:
-    """Every check of the model, as on Delbelopp: each says ``stämmer`` or what is wrong."""
-    first = row
+def _checks(s: Sheet, ctx: Context, m: Model, row: int) -> int:
+    """Every check of the model, as on Delbelopp: each says ``stämmer`` or what is wrong; returns the last row."""
     s.text(row, 0, "Kontroll av modellen (från bladet Delbelopp)", s.f.label, grow=False)
     for label, cell, value in check_cells(m):
         row += 1
         s.merged(row, _KEY, _LABEL, label)
         s.check(row, _VALUE, f"={cell}", value, span=_SOURCE - _VALUE)
-    s.block(first, row)
+    return row
