@@ -41,10 +41,11 @@ How the figures are written:
   underscores, ``ambulans_grundbelopp``), and every amount of the bilagor is a formula over the
   parameters and Underlag that applies the tool's rule (largest remainders, the same ties)
   exactly, in integers, plus the signed table's adjustment only while ``som_undertecknad`` holds
-  (every parameter and every number of Underlag as signed). Every formula carries the value the tool computed, so the workbook
-  shows the tool's figures in Excel and LibreOffice and when read without recalculation
-  (pandas, ``openpyxl(data_only=True)``); changing a parameter recomputes every amount, total
-  and chart, and a check cell per budget line says whether it still sums exactly.
+  (every parameter and every number of Underlag as signed). Every formula carries the value
+  the tool computed, so the workbook shows the tool's figures in Excel and LibreOffice and when
+  read without recalculation (pandas, ``openpyxl(data_only=True)``); changing a parameter
+  recomputes every amount, total and chart, and a check cell per budget line says whether it
+  still sums exactly.
 - Amounts are numbers, never text, in whole kronor, formatted ``#,##0``. Excel stores numbers
   as doubles, which hold every whole krona below 2**53 exactly; amounts beyond
   ``MAX_EXACT_KRONOR`` are refused rather than written inexactly.

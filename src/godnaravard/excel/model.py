@@ -48,6 +48,12 @@ How largest remainders is done exactly in a spreadsheet, whose numbers are binar
   refuses others, never estimates); the workbook then shows an error in its check cell and in
   the amounts rather than wrong figures.
 
+A signed table may differ from the rule by kronor moved by hand (``rules.adjustments``: bilaga 3's
+Ambulans krona). The amounts of the bilagor add them as ``+IF(som_undertecknad,k,0)``: only while
+every parameter and every number of Underlag is the agreement's (``context.SIGNED``, computed on
+Parametrar), so the workbook shows the signed figures as signed and the rule's after any change.
+Delbelopp shows the rule alone.
+
 Each formula carries the value the tool computed (``write_formula(..., value)``): the integer
 arithmetic here is checked against the core's amounts as the workbook is written.
 """
