@@ -166,12 +166,14 @@ def test_no_command_line_words_in_the_workbook(signed_xlsx: Path, whatif_xlsx: P
 # After LibreOffice recalculates
 
 
-def _set(src: Path, dst: Path, params: dict[str, int | Fraction], underlag: dict[str, int] | None = None) -> Path:
-    """A copy of the workbook with parameters (by defined name) and Underlag cells changed, as a user would."""
+def _set(src: Path, dst: Path, params: dict[str, int | Fraction | str], underlag: dict[str, int] | None = None
+         ) -> Path:
+    """A copy of the workbook with parameters (by defined name; a text is typed, ``=1/3``) and Underlag cells
+    changed, as a user would."""
     wb = openpyxl.load_workbook(src)
     for key, value in params.items():
         (sheet, coord), = wb.defined_names[key.replace(".", "_")].destinations
-        wb[sheet][coord.replace("$", "")].value = value if isinstance(value, int) else float(value)
+        wb[sheet][coord.replace("$", "")].value = value if isinstance(value, (int, str)) else float(value)
     for coord, value in (underlag or {}).items():
         wb["Underlag"][coord].value = value
     wb.save(dst)
@@ -200,8 +202,9 @@ def test_recalculated_signed_and_what_if(signed_xlsx: Path, whatif_xlsx: Path, t
         _set(signed_xlsx, tmp_path / "changed.xlsx", {"ambulans.grundbelopp": 1_000_000}),
         _set(whatif_xlsx, tmp_path / "back.xlsx", {"ambulans.grundbelopp": 500_000}),
         _set(signed_xlsx, tmp_path / "counts.xlsx", {}, {hsl_cell: 24_976}),
+        _set(signed_xlsx, tmp_path / "third.xlsx", {"kommuner.andel_insatser": "=1/3"}),
     ]
-    same, changed, back, counts = _soffice(files, tmp_path / "out", tmp_path, "xlsx")
+    same, changed, back, counts, third = _soffice(files, tmp_path / "out", tmp_path, "xlsx")
     official = _official()
     for out in (same, back):
         shown = signed_cells(out)
@@ -217,6 +220,10 @@ def test_recalculated_signed_and_what_if(signed_xlsx: Path, whatif_xlsx: Path, t
     assert _status(counts) == CHANGED + "indata på bladet Underlag"
     # with a count changed (one Ambulans does not use), the rule applies: Sörmland's Ambulans is the rule's
     assert signed_cells(counts)[("Bilaga 3", "ambulans", "04")] == 1_516_512
+    # a share typed as =1/3 is read to six decimals, and its check says so, in red ("fel")
+    params = openpyxl.load_workbook(third, data_only=True)["Parametrar"]
+    row = next(r for r in params.iter_rows(min_row=FIRST, values_only=True) if r[0] == "kommuner.andel_insatser")
+    assert row[4] == "333333/1000000" and row[7].startswith("fel: fler än 6 decimaler")
 
 
 def test_a_printed_layout_with_shares_of_columns_not_shown(tmp_path: Path) -> None:
