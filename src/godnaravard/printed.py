@@ -1,7 +1,7 @@
 """One table of an agreement in its signed layout: ``godnaravard allocate --table NAME``.
 
 The definition gives a table's visible columns as signed (``TableSpec.printed``: bilaga 2's
-"Länsvis | Befolkning november 2023 | Andel befolkning | …"), the label of its total row, its
+"Länsvis | Befolkning {date.population:month} | Andel befolkning | …"), the label of its total row, its
 footnotes and source line. A table without ``printed`` is shown with its ``columns`` under their
 labels. Shares are computed exactly (``Fraction``: the column's value over its total) and
 rounded half up only for display: ``23,3%`` in the table format, ``23.3`` in CSV. The figures are
