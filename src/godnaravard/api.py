@@ -216,7 +216,8 @@ def _check_recipients(ag: Agreement, inputs: core.Inputs) -> None:
     codes = {r.lan_code for r in inputs.regions}
     problems = [
         Problem(shown_path(ag.path), f"unknown {ag.rules.recipient} code {code!r}: the data file "
-                                     f"{ag.recipients.path.name} has no such recipient", key=f"adjustments[{i}].kronor.{code}")
+                                     f"{ag.recipients.path.name} has no such recipient",
+                key=f"adjustments[{i}].kronor.{code}")
         for i, adj in enumerate(ag.rules.adjustments) for code in adj.kronor if code not in codes
     ]
     if problems:

@@ -66,8 +66,9 @@ def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
     if n:
         out += _field(f"within {rec.tolerance} kr", f"{rec.within_tolerance} of {n}", width)
         worst = rec.worst
-        out += _field("worst by rule" if rec.has_adjustments else "worst deviation", (f"{signed_kr(worst.deviation)} ({rec.cell_label(worst.bilaga, worst.column)}"
-                                          f", {worst.lan_code} {worst.name})") if worst else "0 kr", width)
+        worst_label = "worst by rule" if rec.has_adjustments else "worst deviation"
+        out += _field(worst_label, (f"{signed_kr(worst.deviation)} ({rec.cell_label(worst.bilaga, worst.column)}"
+                                    f", {worst.lan_code} {worst.name})") if worst else "0 kr", width)
     sums_ok = all(s == b for s, b in rec.column_sums.values())
     out += _field("column sums = budget", "yes, every column to the krona" if sums_ok else "NO", width)
     for col, (s, b) in rec.column_sums.items():

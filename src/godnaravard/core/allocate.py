@@ -162,6 +162,7 @@ def allocate(
     applied = tuple(adjustments)
     for adj in applied:
         _check_adjustment(adj, columns, inputs)
+    _check_not_negative(applied, columns)
     return Result(inputs=inputs, parameters=params, columns=columns, budget=budget_lines(params), adjustments=applied)
 
 
@@ -180,8 +181,16 @@ def _check_adjustment(adj: Adjustment, columns: Mapping[str, Column], inputs: In
         raise AllocationError(f"{where} must add whole kronor; not so for {', '.join(bad)}")
     if sum(adj.kronor.values()) != 0:
         raise AllocationError(f"{where} adds {sum(adj.kronor.values())} kr in all: it must keep the part's sum")
-    part = columns[adj.line].parts[adj.part]
-    for code, kronor in adj.kronor.items():
-        if part.amounts[code] + kronor < 0:
-            raise AllocationError(f"{where} would make {code}'s amount negative "
-                                  f"({part.amounts[code]} kr {kronor:+d} kr)")
+
+
+def _check_not_negative(applied: tuple[Adjustment, ...], columns: Mapping[str, Column]) -> None:
+    """Refuse adjustments that together would take a part's amount below zero for a recipient."""
+    added: dict[tuple[str, str, str], int] = {}
+    for adj in applied:
+        for code, kronor in adj.kronor.items():
+            added[(adj.line, adj.part, code)] = added.get((adj.line, adj.part, code), 0) + kronor
+    for (line, part, code), kronor in added.items():
+        rule = columns[line].parts[part].amounts[code]
+        if rule + kronor < 0:
+            raise AllocationError(f"the adjustment of {line}.{part} would make {code}'s amount negative: "
+                                  f"the rule gives {rule} kr, the adjustment adds {kronor} kr")
