@@ -288,3 +288,27 @@ def test_cached_figures_are_the_rule_unless_as_signed(tmp_path: Path, base: int,
     rule = alloc.result.rule_amount("ambulans", "04")
     assert shown[("Bilaga 3", "ambulans", "04")] == rule - (1 if alloc.as_signed else 0)
     assert (_status(path) == AS_SIGNED) == alloc.as_signed
+
+
+@pytest.mark.parametrize("overrides", [{}, {"ambulans.grundbelopp": 1_000_000, "kommuner.andel_insatser": "2/5"}])
+def test_the_workbook_prints_what_allocate_table_prints(tmp_path: Path, overrides: dict[str, Any]) -> None:
+    """Each bilaga sheet shows the cells of ``allocate --table NAME`` (``printed.printed_table``): the same
+    headings, names, counts and kronor, and the same shares to the decimals shown."""
+    from godnaravard.printed import printed_table
+
+    alloc = godnaravard.allocate(overrides=overrides)
+    path = export_workbook(alloc, tmp_path / "wb.xlsx")
+    wb = openpyxl.load_workbook(path, data_only=True)
+    for spec in alloc.agreement.tables:
+        if not spec.printed:
+            continue
+        table = printed_table(alloc, spec.name)
+        headings, rows, total = _sheet_table(wb[spec.label])
+        assert headings == [c.heading for c in table.columns]
+        for got, want in zip([*rows, total], [*table.rows, table.total], strict=True):
+            for g, w, column in zip(got, want, table.columns, strict=True):
+                if isinstance(w, Fraction):
+                    shown = round(Fraction(g).limit_denominator(10**12) * 100, column.decimals)
+                    assert shown == round(w, column.decimals), (spec.label, column.heading)  # w in per cent
+                else:
+                    assert g == w, (spec.label, column.heading)
