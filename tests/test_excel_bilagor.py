@@ -312,3 +312,29 @@ def test_the_workbook_prints_what_allocate_table_prints(tmp_path: Path, override
                     assert shown == round(w, column.decimals), (spec.label, column.heading)  # w in per cent
                 else:
                     assert g == w, (spec.label, column.heading)
+
+
+def test_own_files_count_as_signed_only_when_they_are_the_agreements_data(tmp_path: Path) -> None:
+    """An own population file with the agreement's rows is the agreement as signed (the signed figures and
+    status); one with a count changed is "egna indata", the rule's figures, and som_undertecknad FALSE."""
+    from godnaravard.resources import data_file
+
+    same = tmp_path / "same.csv"
+    same.write_bytes(data_file("population_2023.csv").read_bytes())
+    with same.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows[0]["hsl_insatser"] = str(int(rows[0]["hsl_insatser"]) + 1)
+    other = tmp_path / "other.csv"
+    with other.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    for path, signed in ((same, True), (other, False)):
+        alloc = godnaravard.allocate(population=path)
+        assert alloc.as_signed is signed
+        out = export_workbook(alloc, tmp_path / f"{path.stem}.xlsx")
+        assert _status(out) == (AS_SIGNED if signed else CHANGED + "egna indata")
+        assert signed_cells(out)[("Bilaga 3", "ambulans", "04")] == (1_516_511 if signed else 1_516_512)
+        formulas = openpyxl.load_workbook(out)
+        (sheet, coord), = formulas.defined_names[SIGNED].destinations
+        assert openpyxl.load_workbook(out, data_only=True)[sheet][coord.replace("$", "")].value is signed

@@ -308,11 +308,11 @@ class Context:
         for key in self.scenario.changes():
             info = ag.parameter_info.get(key)
             labels.append(info.label if info else key)
-        if self.scenario.own_files() and not self._data_as_signed():
+        if self.scenario.own_files() and not self.data_as_signed():
             labels.append(OWN_DATA)
         return labels
 
-    def _data_as_signed(self) -> bool:
+    def data_as_signed(self) -> bool:
         """The scenario's data are the agreement's own (own files whose numbers equal them count)."""
         if not self.scenario.own_files():
             return True
