@@ -182,7 +182,7 @@ def write_budget(s: Sheet, ctx: Context, m: Model) -> None:
                     where[_GROUP] = groups[r.filter["group"]]
                 r.formula = sumproduct(where)
         _table(s, ctx, start, f"{payer_name}s medel per mottagare", rows)
-    for col, width in enumerate((8, 42, 22, 10, 10, 14, 14, 11, 14)):
+    for col, width in enumerate((8, 40, 20, 10, 10, 14, 14, 11, 14)):
         s.width(col, width)
 
 
@@ -215,4 +215,7 @@ def _table(s: Sheet, ctx: Context, top: int, label: str, rows: list[_Row]) -> No
     end = top + 1 + len(rows)
     s.ws.conditional_format(top + 2, _DIFF, end, _DIFF, {"type": "cell", "criteria": "!=", "value": 0,
                                                         "format": s.f.bad_amount})
-    s.block(top, end)
+    # Every table has the same headings, repeated on each printed page: a table may run on to the next
+    # page, but never from its label and headings alone.
+    s.block(top, min(top + 3, end))
+    s.repeat = (s.repeat[0] if s.repeat else top + 1, end)

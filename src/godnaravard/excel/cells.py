@@ -74,6 +74,12 @@ _MAX_SHEET_NAME = 31
 #: The least width, in units, over which a sheet's title and notes are written (wider than a narrow table).
 SPAN_UNITS = 100
 
+#: The widest a sheet's printed columns may be together, in units: an A4 landscape page less its side
+#: margins (784 points) at the smallest scale (70 %), in DejaVu Sans (about 9.3 pixels a unit); each
+#: column also takes about 1.3 units of padding (``PAGE_UNITS - 1.3 × columns``). Measured: nine columns
+#: of 150 units together print on one page width with LibreOffice and DejaVu Sans, of 154 they do not.
+PAGE_UNITS = 162.0
+
 #: Points per row of the default height, and of the title row.
 ROW_PT = 15.0
 TITLE_PT = 21.0
@@ -321,6 +327,8 @@ class Sheet:
             self.overflow.append((row, col, value, fmt))
         if grow:
             self.grow(col, text_units(value, bold, size) + _PAD)
+            if not self._wraps(fmt):  # a text on one line in a table column keeps its room
+                self.at_least(col, min(text_units(value, bold, size) + _PAD, 60))
 
     def number(self, row: int, col: int, value: int | float, fmt: Format | None = None) -> None:
         """A number cell (kronor are ints; floats only for display)."""
@@ -465,6 +473,31 @@ class Sheet:
         widths = self.column_widths()
         return sum(widths.get(c, 8.43) for c in range(first, last + 1)) + 0.7 * (last - first)
 
+    def _fit_page(self) -> None:
+        """Narrow the columns with room to spare (down to their longest word or number) until the table fits
+        the width of an A4 landscape page at the smallest scale, in the widest font (``PAGE_UNITS``);
+        a merged text's longest word widens the last of its columns."""
+        final = self.column_widths()
+        for _, col, col_end, text, fmt in self.wrapped:
+            if col_end > col:
+                bold, size = _style(fmt)
+                short = longest_word(text, bold, size) + _PAD - sum(final.get(c, 8.43) for c in range(col, col_end + 1))
+                if short > 0:
+                    self.at_least(col_end, final.get(col_end, 8.43) + short)
+        final = self.column_widths()
+        cols = range(self.last_col + 1)
+        limit = PAGE_UNITS - len(cols) * 1.3
+        excess = sum(final.get(c, 8.43) for c in cols) - limit
+        slack = {c: final[c] - max(self.need.get(c, 0.0), 8.0) for c in cols if c in final}
+        room = sum(v for v in slack.values() if v > 0)
+        if excess <= 0 or room <= 0:
+            return
+        share = min(excess / room, 1.0)
+        for c, v in slack.items():
+            if v > 0:
+                self.fixed[c] = final[c] - v * share
+                self.widths[c] = min(self.widths.get(c, 0.0), self.fixed[c])
+
     def _wrap_format(self, fmt: Format | None) -> Format | None:
         """The wrapping twin of a text format (None where there is none)."""
         f = self.f
@@ -484,7 +517,7 @@ class Sheet:
             if text_units(value, bold, size) + _PAD <= room + 0.01:
                 continue
             twin = self._wrap_format(fmt)
-            if twin is None:
+            if twin is None or any(w[0] == row and w[1] == col and w[3] == value for w in self.wrapped):
                 continue
             self.ws.write_string(row, col, value, twin)
             self.wrapped.append((row, col, col, value, twin))
@@ -497,7 +530,9 @@ class Sheet:
         height is computed here from the words, the font's widths and the width of the cell (or
         merged cells); a title row with a live status keeps a line in reserve for a longer one.
         """
-        self._no_clipping(self.column_widths())
+        for _ in range(2):  # narrowing to fit the page may make a text wrap, and a wrapped word need room
+            self._fit_page()
+            self._no_clipping(self.column_widths())
         final = self.column_widths()
         # A narrow table's title and notes are given the room of a wider page: its empty columns beside it.
         while self.spans and sum(final.get(c, 8.43) for c in range(self.last_col + 1)) < SPAN_UNITS:

@@ -197,7 +197,7 @@ def _place(s: Sheet, chart: object, row: int, side: int, width: int) -> None:
     chart.set_size({"width": half - 6, "height": _CHART_PX})  # type: ignore[attr-defined]
     s.ws.insert_chart(row, 0, chart, {"x_offset": side * half + 2, "y_offset": 2})
     if side == 0:
-        s.chart(row, _CHART_PX * 0.75)
+        s.chart(row, _CHART_PX * 0.75 + 15)  # and the offset: never across a page break
 
 
 def _key(diffs: dict[tuple[int, ...], list[str]], column: str) -> tuple[int, ...]:

@@ -163,8 +163,8 @@ def _issue(t: TotalCheck) -> str:
 
 def _rule_description(used: bool, once: bool) -> str:
     if once:
-        return "kolumnens exakta summa avrundas en gång, inte del för del"
-    return "varje del avrundas för sig" + (" (verktygets regel)" if used else "")
+        return "kolumnens summa på en gång"
+    return "varje del för sig" + (" (verktygets)" if used else "")
 
 
 def _count(n: int, total: int) -> str:
@@ -221,8 +221,7 @@ def _summary(s: Sheet, rec: Reconciliation, deviations: list[str]) -> None:
     lines.append((
         "Resultat",
         lambda r: _verdict(s, r, verdict, OK if rec.ok else "avvikelser"),
-        f"Stämmer när alla belopp ligger inom {rec.tolerance} kr (räknat ovan) och kolumnsummorna, de angivna "
-        f"totalerna{', budgettabellens rader' if rows else ''} och indata stämmer.",
+        f"Stämmer när alla belopp ligger inom {rec.tolerance} kr och allt annat ovan stämmer.",
     ))
     for i, (label, write, comment) in enumerate(lines):
         row = 3 + i
@@ -553,11 +552,12 @@ def write_reconciliation(s: Sheet, ctx: Context, layouts: Mapping[str, TableLayo
     notes = _notes(rec)
     if rec.cells:
         row = _rules(s, rec, row)
-    row = _budget_rows(s, rec, ag, row)
     row = _write_notes(s, notes, row)
+    row = _budget_rows(s, rec, ag, row)
     row = _stated(s, rec, row + _GAP)
     if rec.inputs:
         row = _inputs(s, rec, ag, row)
     _, deviations = _cells(s, rec, ag, where, rows, row + _GAP, notes)
     _summary(s, rec, deviations)
-    s.width(8, 24)
+    s.width(0, 10)
+    s.width(8, 25)
