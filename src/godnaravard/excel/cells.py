@@ -448,6 +448,10 @@ class Sheet:
         self._used(row, first_col, last_col)
         self.wrapped.append((row, first_col, last_col, label, self.f.header))
 
+    def span_row(self, row: int) -> None:
+        """A row written past the writer (e.g. links): it belongs to the printed area."""
+        self.last_row = max(self.last_row, row)
+
     def block(self, first: int, last: int) -> None:
         """Rows ``first``–``last`` belong together: printing starts a new page rather than split them."""
         self.blocks.append((first, last))

@@ -202,6 +202,7 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
         if i % (_LAST + 1) == 0:
             row += 1
         s.ws.write_url(row, i % (_LAST + 1), f"internal:{quote_sheet(plan.name)}!A1", s.f.link, string=plan.name)
+        s.span_row(row)
     s.block(first, row)
     s.width(0, 30)
     s.width(1, 40)
