@@ -73,7 +73,7 @@ def _lines(s: Sheet, ctx: Context, m: Model) -> None:
             s.number(row, c.exact, 0)
         s.number(row, c.floor, n, s.f.count)
         carved = [p for p in ln.parts if p.amount]
-        carved_sum = sum(params.amount(p.amount) for p in carved)  # type: ignore[arg-type]
+        carved_sum = sum(params.amount(str(p.amount)) for p in carved)
         if carved:
             s.formula(row, c.remainder, "=" + "+".join(name_of(p.amount) for p in carved), carved_sum)  # type: ignore[arg-type]
         else:

@@ -142,10 +142,10 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
     for name in names:
         first = row
         s.text(row, 0, f"Källa: {ag.data[name].title}", s.f.label, grow=False)
-        for label, value in _source_lines(ctx, name):
+        for label, where in _source_lines(ctx, name):
             row += 1
             s.text(row, 1, label, grow=False)
-            s.merged(row, 2, max(table_last, 3), value)
+            s.merged(row, 2, max(table_last, 3), where)
         s.block(first, row)
         row += 2
     for col, width in enumerate((8, 15, 25, *([13] * len(counts)), *([11, 11, 11, 12, 20] if rural else []))):
