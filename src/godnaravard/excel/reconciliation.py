@@ -541,6 +541,9 @@ def write_reconciliation(s: Sheet, ctx: Context, layouts: Mapping[str, TableLayo
     if not rec.cells:
         note += " Överenskommelsens definition anger ingen publicerad tabell: inga belopp jämförs, bara " \
                 "kolumnsummorna och de angivna totalerna."
+    if ag.rules.adjustments:
+        note += (" Beräknat är regelns belopp, som i verktygets kontroll: tabellbladen visar de undertecknade "
+                 "tabellernas handjusterade belopp så länge arbetsboken är som undertecknad.")
     note += (" Beräknat är en formel på tabellbladet, och resultatet följer de levande räkningarna; förklaringarna och "
              "räkningarna i sammanfattningen som inte "
              "är formler gäller arbetsboken som den skrevs.")
