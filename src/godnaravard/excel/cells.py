@@ -28,7 +28,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .fonts import PAD as _PAD
-from .fonts import longest_word, style as _style, text_units
+from .fonts import longest_word, text_units, wrapped_lines
+from .fonts import style as _style
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -582,27 +583,3 @@ class Sheet:
             self.ws.conditional_format(row, col, row, col, {
                 "type": "formula", "criteria": f'=LEFT({cell},7)="{OK}"', "format": self.f.ok})
 
-
-def wrapped_lines(text: str, width: float, *, bold: bool = False, size: float = 11.0) -> int:
-    """How many lines ``text`` takes when wrapped at word boundaries in a cell ``width`` units wide.
-
-    Widths are the fonts' own (``text_units``); a word wider than the cell takes lines of its own.
-    """
-    capacity = max(width - _PAD, 1.0)
-    space = text_units(" ", bold, size)
-    count = 0
-    for paragraph in text.split("\n"):
-        count += 1
-        used = 0.0
-        for word in paragraph.split():
-            w = text_units(word, bold, size)
-            need = w if used == 0 else used + space + w
-            if need <= capacity:
-                used = need
-            else:
-                count += 1 if used else 0
-                used = w
-                while used > capacity:
-                    count += 1
-                    used -= capacity
-    return max(count, 1)

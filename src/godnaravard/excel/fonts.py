@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
 
-__all__ = ["PAD", "longest_word", "style", "text_units"]
+__all__ = ["PAD", "longest_word", "style", "text_units", "wrapped_lines"]
 
 #: The characters of the width tables below, and their advance widths in hundredths of a digit's width
 #: (a column width unit): the wider of Carlito (Calibri's metric twin) and DejaVu Sans, regular and bold.
@@ -65,3 +65,28 @@ def style(fmt: Format | None) -> tuple[bool, float]:
 def longest_word(text: str, bold: bool = False, size: float = _BASE_SIZE) -> float:
     """The width of the widest word of ``text`` (what a wrapped cell must hold on one line), in units."""
     return max((text_units(w, bold, size) for w in text.split()), default=0.0)
+
+
+def wrapped_lines(text: str, width: float, *, bold: bool = False, size: float = _BASE_SIZE) -> int:
+    """How many lines ``text`` takes when wrapped at word boundaries in a cell ``width`` units wide.
+
+    Widths are the fonts' own (``text_units``); a word wider than the cell takes lines of its own.
+    """
+    capacity = max(width - PAD, 1.0)
+    space = text_units(" ", bold, size)
+    count = 0
+    for paragraph in text.split("\n"):
+        count += 1
+        used = 0.0
+        for word in paragraph.split():
+            w = text_units(word, bold, size)
+            need = w if used == 0 else used + space + w
+            if need <= capacity:
+                used = need
+            else:
+                count += 1 if used else 0
+                used = w
+                while used > capacity:
+                    count += 1
+                    used -= capacity
+    return max(count, 1)
