@@ -647,7 +647,7 @@ def test_reconciliation_sheet(values: Any, formulas: Any, alloc: godnaravard.All
     sormland = next(r for r in range(first, ws.max_row) if ws.cell(r, 2).value == ag.label("ambulans")
                     and ws.cell(r, 3).value == "04")
     assert formulas["Avstämning"].cell(sormland, 6).value.endswith("-IF(som_undertecknad,-1,0)")
-    summary = {r[0]: r[4] for r in ws.iter_rows(min_row=4, max_row=12, values_only=True)}
+    summary = {r[0]: r[4] for r in ws.iter_rows(min_row=4, max_row=14, values_only=True)}
     assert summary["Jämförda belopp"] == 105
     assert summary["Exakt lika"] == 101
     assert summary["Inom 1 kr"] == 105
@@ -862,7 +862,7 @@ def test_svf_workbook(svf_xlsx: Path, svf: godnaravard.Allocation) -> None:
     assert not any(text.startswith("Landsbygdsnyckeln") for _, text in labelled(parts))
 
     rec = wb["Avstämning"]
-    summary = {r[0]: r[4] for r in rec.iter_rows(min_row=4, max_row=12, values_only=True)}
+    summary = {r[0]: r[4] for r in rec.iter_rows(min_row=4, max_row=14, values_only=True)}
     assert summary["Jämförda belopp"] == 18 and summary["Exakt lika"] == 18
     assert summary["Angivna totaler som följer av posterna"] == "2 av 2"
     assert summary["Resultat"] == "stämmer" and "Budgettabellens rader som följer av posterna" not in summary
@@ -957,7 +957,7 @@ def test_own_input_file_is_named_in_every_sheet_title(tmp_path: Path) -> None:
     assert "enligt överenskommelsen" not in "\n".join(str(v) for v in pairs.values()).casefold()
     assert "indata som skiljer sig från tabellerna: 1" in pairs["Avstämning i korthet"]
     ws = wb["Avstämning"]
-    summary = {r[0]: r[4] for r in ws.iter_rows(min_row=4, max_row=12, values_only=True)}
+    summary = {r[0]: r[4] for r in ws.iter_rows(min_row=4, max_row=14, values_only=True)}
     assert summary["Indata som skiljer sig från tabellerna"] == 1 and summary["Resultat"] == "avvikelser"
     _, got = block(ws, "Indata som skiljer sig från överenskommelsens")
     population = int(rows[0]["population"])
@@ -1243,7 +1243,7 @@ def test_cli_export_what_if(whatif: Path) -> None:
     assert "beloppen ovan följer regeln" in note and "Region Sörmland -1 kr" in note
     rec = wb["Avstämning"]
     assert SCENARIO_WORDS in rec["A2"].value
-    summary = {r[0]: r[4] for r in rec.iter_rows(min_row=4, max_row=12, values_only=True)}
+    summary = {r[0]: r[4] for r in rec.iter_rows(min_row=4, max_row=14, values_only=True)}
     assert summary["Resultat"] == "avvikelser" and summary["Kolumnsummor lika med budgetraden"] == "ja"
     assert summary["Största avvikelse (kronor)"] == -1_942_496
     got = _cell_rows(rec)

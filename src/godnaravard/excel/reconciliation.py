@@ -180,11 +180,12 @@ def _tables_of(ag: Agreement, column: str) -> str:
 # The sheet
 
 
-def _summary(s: Sheet, rec: Reconciliation, deviations: list[str]) -> None:
+def _summary(s: Sheet, rec: Reconciliation, deviations: list[str], adjusted: list[tuple[int, int]]) -> None:
     """The summary at the top (from row 4): one figure a line in column E, a comment in column F.
 
     ``deviations`` are the ranges of the deviation columns of the cell-by-cell blocks; the counts
-    over them are live.
+    over them are live. ``adjusted``: the rows of the cells the signed tables adjust by hand, and the
+    kronor, for the count of cells equal to the signed tables while the workbook is as signed.
     """
     cells = rec.cells
     worst = rec.worst
@@ -195,6 +196,16 @@ def _summary(s: Sheet, rec: Reconciliation, deviations: list[str]) -> None:
         ("Jämförda belopp", lambda r: s.number(r, 4, len(cells), s.f.count), ""),
         ("Exakt lika", lambda r: s.formula(r, 4, f"={exact}", rec.exact, s.f.count), ""),
         (f"Inom {rec.tolerance} kr", lambda r: s.formula(r, 4, f"={within}", rec.within_tolerance, s.f.count), ""),
+    ]
+    if rec.has_adjustments:
+        fixed = "+".join(f"(({ref(r, 4)}-{ref(r, 5)})={k})-({ref(r, 5)}={ref(r, 4)})" for r, k in adjusted) or "0"
+        as_signed = rec.signed_exact if rec.signed_exact is not None else rec.exact
+        lines.append((
+            "Lika med tabellerna som undertecknade",
+            lambda r: s.formula(r, 4, f"={exact}+IF({SIGNED},{fixed},0)", as_signed, s.f.count),
+            "med tabellernas handjustering, medan arbetsboken är som undertecknad",
+        ))
+    lines += [
         (
             "Största avvikelse (kronor)",
             lambda r: s.number(r, 4, worst.deviation if worst else 0, s.f.count),
@@ -323,14 +334,16 @@ def _write_notes(s: Sheet, notes: Mapping[int, tuple[str, str]], row: int) -> in
 
 
 def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[str, str], tuple[str, int]],
-           rows: Mapping[str, int], row: int, notes: Mapping[int, tuple[str, str]]) -> tuple[int, list[str]]:
+           rows: Mapping[str, int], row: int, notes: Mapping[int, tuple[str, str]]
+           ) -> tuple[int, list[str], list[tuple[int, int]]]:
     """Every published amount against the computed one, from ``row``: one table under one heading (which
     printing repeats on every page it runs onto), by table and column (their sums are the column sums
     above); every row one line: a deviation the rounding explains refers to its numbered note (``_notes``).
 
-    Returns the last row written and the ranges of the deviation columns.
+    Returns the last row written, the ranges of the deviation columns and the rows the signed tables adjust.
     """
     groups: dict[tuple[str, str], list[int]] = {}
+    adjusted: list[tuple[int, int]] = []
     for i in _order(rec):
         c = rec.cells[i]
         groups.setdefault((c.bilaga, c.column), []).append(i)
@@ -360,11 +373,13 @@ def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[st
             s.number(r, 7, float(c.exact), s.f.exact)
             if i in notes:
                 s.text(r, 8, notes[i][0])
+            if rec_adjustment(rec, c):
+                adjusted.append((r, rec_adjustment(rec, c)))
         end = top + len(cells)
         deviations.append(range_ref(top, end - 1, 6, absolute=True))
         top = end
     s.repeat = (head, top - 1)
-    return top - 1, deviations
+    return top - 1, deviations, adjusted
 
 
 def _column_sums(s: Sheet, rec: Reconciliation, ag: Agreement, row: int) -> int:
@@ -560,7 +575,7 @@ def write_reconciliation(s: Sheet, ctx: Context, layouts: Mapping[str, TableLayo
     row = _stated(s, rec, row + _GAP)
     if rec.inputs:
         row = _inputs(s, rec, ag, row)
-    _, deviations = _cells(s, rec, ag, where, rows, row + _GAP, notes)
-    _summary(s, rec, deviations)
+    _, deviations, adjusted = _cells(s, rec, ag, where, rows, row + _GAP, notes)
+    _summary(s, rec, deviations, adjusted)
     s.width(0, 10)
     s.width(8, 25)
