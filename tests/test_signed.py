@@ -89,6 +89,11 @@ def test_own_data_with_the_same_rows_is_the_agreement_as_signed(tmp_path: Path) 
     same = tmp_path / "same.csv"
     same.write_text(own, encoding="utf-8")
     assert exact_cells(csv_of("--population", same)) == 105
+    check = invoke("check", "--population", same, env={"COLUMNS": "400"})
+    assert check.exit_code == 0 and "exact as signed:       105 of 105" in check.stdout
+    assert "hold the same data as the agreement" in check.stdout and "differs from the agreement" not in check.stdout
+    explained = invoke("explain", "04", "--population", same, env={"COLUMNS": "400"}).stdout
+    assert "the agreement as signed" in explained and "ambulans = 500 000 + 1 016 512 − 1 = 1 516 511 kr" in explained
     head, *rows = own.strip().splitlines()
     shuffled = tmp_path / "shuffled.csv"
     shuffled.write_text("\n".join([head, *reversed(rows)]) + "\n", encoding="utf-8")

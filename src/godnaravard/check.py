@@ -762,7 +762,11 @@ def reconcile(alloc: Allocation) -> Reconciliation:
     differences = _input_differences(ag, result)
 
     notes = []
-    if not baseline:
+    if not baseline and alloc.as_signed:
+        files = "; ".join(f"{name}: {path}" for name, path in sc.own_files().items())
+        notes.append(f"The own input files ({files}) hold the same data as the agreement {ag.title} and its "
+                     "parameters are the agreement's: this is the agreement as signed.")
+    elif not baseline:
         notes.append(_scenario_note(ag, sc.changes(), sc.own_files(), bool(differences)))
     if not official:
         notes.append(f"The definition of {ag.title} names no official table: no cell is compared, only the column "

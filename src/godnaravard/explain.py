@@ -709,7 +709,11 @@ def _header(out: _Text, e: Explanation) -> None:
     if not sc.is_baseline:
         name = f": {sc.name}" if sc.name != ag.title else ""
         origin = f" ({sc.origin})" if sc.origin and sc.origin not in (sc.name, ag.name) else ""
-        out.add(f"  This is a scenario{name}{origin}, not the agreement's own figures")
+        if alloc.as_signed:
+            out.add(f"  This is a scenario{name}{origin} whose data and parameters are the agreement's own: "
+                    "the agreement as signed")
+        else:
+            out.add(f"  This is a scenario{name}{origin}, not the agreement's own figures")
         changes = sc.changes()
         if changes:
             out.add("  changed from the agreement: "
