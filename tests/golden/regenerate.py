@@ -19,7 +19,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from unittest import mock
 
@@ -30,7 +30,7 @@ if __name__ == "__main__":  # run as a script: make ``tests._cli`` importable
 from tests._cli import invoke  # noqa: E402
 
 #: The creation time shown on the workbook's cover.
-CREATED = datetime(2000, 1, 1, 12, 0, tzinfo=timezone.utc)
+CREATED = datetime(2000, 1, 1, 12, 0, tzinfo=UTC)
 ENV = {"COLUMNS": "80"}
 
 
