@@ -51,7 +51,7 @@ from godnaravard.sweep import (
     write_frame,
     write_stream,
 )
-from godnaravard.sweep.engine import _weights
+from godnaravard.sweep.weights import _weights
 
 GNV = load_agreement("2024")  # the default agreement, God och nära vård
 SVF = load_agreement("svf-cancer-2025-2")
@@ -857,7 +857,7 @@ def test_tables_beyond_the_budget_are_computed_per_scenario(monkeypatch: pytest.
 
 
 def test_too_many_rural_weight_vectors_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("godnaravard.sweep.engine.MAX_WEIGHT_VECTORS", 10)
+    monkeypatch.setattr("godnaravard.sweep.lines.MAX_WEIGHT_VECTORS", 10)
     with pytest.raises(InputError, match="rural weights take 12 different combinations"):
         compute(make_inputs(list(range(1, 22))), BASE, grid({"landsbygd.vikt.gles": "1:12:1"}))
 
