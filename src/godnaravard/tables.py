@@ -428,6 +428,32 @@ def _build(
         raise InputError(Problem(name, "the file is empty" if kind == "csv" else "the sheet is empty"))
     header_row, header_cells = lines[at]
     problems = _Problems()
+    header = _header(header_cells, header_row, name, kind, problems)
+    rows, total = _data_rows(lines[at + 1 :], header, header_row, name, kind, found, total_rows, problems)
+    if problems:
+        raise problems.error()
+    if not header:
+        raise InputError(Problem(name, "the header row is empty", row=header_row))
+    if not rows:
+        raise InputError(Problem(name, "the file has a header but no data rows", row=header_row))
+    return Table(
+        file=name,
+        header=tuple(label for _, label in header),
+        rows=tuple(rows),
+        header_row=header_row,
+        kind=kind,
+        letters={label: letters[pos] for pos, label in header} if letters else {},
+        total=total,
+        sheets=sheets,
+    )
+
+
+
+def _header(
+    header_cells: list[Cell], header_row: int, name: str, kind: Literal["csv", "xlsx"], problems: _Problems,
+) -> list[tuple[int, str]]:
+    """The header's named columns as ``(position, name)``; a repeated name is a problem, and more
+    than ``MAX_COLUMNS`` names an error at once."""
     header: list[tuple[int, str]] = []  # (position, name)
     seen: dict[str, int] = {}
     for pos, cell in enumerate(header_cells):
@@ -461,10 +487,28 @@ def _build(
             )
         seen[key] = pos
         header.append((pos, label))
+    return header
+
+
+def _data_rows(
+    lines: list[tuple[int, list[Cell]]],
+    header: list[tuple[int, str]],
+    header_row: int,
+    name: str,
+    kind: Literal["csv", "xlsx"],
+    found: bool,
+    total_rows: bool,
+    problems: _Problems,
+) -> tuple[list[tuple[int, dict[str, Cell]]], tuple[int, dict[str, Cell]] | None]:
+    """The rows after the header as ``(row number, {column: cell})``, and the total row if any.
+
+    Blank rows and ``# comments`` are skipped; a cell outside the header's columns, and a data row
+    after the total row, are problems.
+    """
     named_positions = {pos for pos, _ in header}
     rows: list[tuple[int, dict[str, Cell]]] = []
     total: tuple[int, dict[str, Cell]] | None = None
-    for line_no, cells in lines[at + 1 :]:
+    for line_no, cells in lines:
         if all(_blank(c) for c in cells) or _comment(cells):
             continue
         if total is not None:
@@ -499,19 +543,4 @@ def _build(
         rows.append(
             (line_no, {label: _clean(cells[pos]) if pos < len(cells) else "" for pos, label in header})
         )
-    if problems:
-        raise problems.error()
-    if not header:
-        raise InputError(Problem(name, "the header row is empty", row=header_row))
-    if not rows:
-        raise InputError(Problem(name, "the file has a header but no data rows", row=header_row))
-    return Table(
-        file=name,
-        header=tuple(label for _, label in header),
-        rows=tuple(rows),
-        header_row=header_row,
-        kind=kind,
-        letters={label: letters[pos] for pos, label in header} if letters else {},
-        total=total,
-        sheets=sheets,
-    )
+    return rows, total
