@@ -103,24 +103,23 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def key_values(texts: tuple[str, ...], option: str, metavar: str = "KEY=VALUE") -> dict[str, str]:
+    """Repeatable ``KEY=VALUE`` options into a dict (``keyvalue.parse_pairs``); a text without ``=``
+    or a key given twice is a usage error (exit 2) naming ``option``."""
+    from ..keyvalue import KeyValueError, parse_pairs
+
+    try:
+        return parse_pairs(texts, option, metavar)
+    except KeyValueError as exc:
+        raise click.BadParameter(exc.message, param_hint=exc.option) from None
+
+
 def overrides_from(assignments: tuple[str, ...]) -> dict[str, str]:
     """``--set KEY=VALUE`` options into a dict (parsed and validated by the scenario layer).
 
     A key given twice is refused (which value was meant cannot be told), as ``--vary`` does.
     """
-    out: dict[str, str] = {}
-    for text in assignments:
-        if "=" not in text:
-            raise click.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--set")
-        key, _, value = text.partition("=")
-        key = key.strip()
-        if key in out:
-            raise click.BadParameter(
-                f"{key} is given twice ({key}={out[key]} and {key}={value.strip()}); give each key once",
-                param_hint="--set",
-            )
-        out[key] = value.strip()
-    return out
+    return key_values(assignments, "--set")
 
 
 #: ``--agreement NAME|PATH`` (every command has it).

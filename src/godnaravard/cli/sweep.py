@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError, Problem
-from .common import fail, handle_errors, overrides_from, scenario_options, writing
+from ..errors import Problem
+from .common import fail, handle_errors, key_values, overrides_from, scenario_options, writing
 
 __all__ = ["sweep_cmd"]
 
@@ -18,18 +18,8 @@ _FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
 def _vary(specs: tuple[str, ...]) -> dict[str, str]:
-    """``--vary KEY=SPEC`` options into ``{key: spec}``; a key given twice is refused."""
-    out: dict[str, str] = {}
-    for text in specs:
-        if "=" not in text:
-            raise click.BadParameter(f"expected KEY=SPEC, got {text!r}", param_hint="--vary")
-        key, _, spec = text.partition("=")
-        key = key.strip()
-        if key in out:
-            raise InputError(Problem("--vary", "this key is varied twice; give all its values in one --vary",
-                                     column=key))
-        out[key] = spec.strip()
-    return out
+    """``--vary KEY=SPEC`` options into ``{key: spec}``; a key given twice is refused, as by ``--set``."""
+    return key_values(specs, "--vary", "KEY=SPEC")
 
 
 @click.command("sweep")
