@@ -66,7 +66,7 @@ def official_cells(ag: Agreement) -> tuple[OfficialCell, ...]:
     amounts = set(ag.rules.amount_columns)
     cells = []
     for t in _official_tables(ag):
-        for row in _rows(t.official):  # type: ignore[arg-type]
+        for row in _rows(t.official):  # type: ignore[arg-type]  # _official_tables: those with a file
             name = row.get("region") or row.get("lan") or ""
             for column, official_column in t.official_columns.items():
                 if column in amounts:
@@ -80,7 +80,7 @@ def official_inputs(ag: Agreement) -> dict[str, dict[str, dict[str, int]]]:
     counts = set(ag.rules.count_columns)
     out: dict[str, dict[str, dict[str, int]]] = {}
     for t in _official_tables(ag):
-        for row in _rows(t.official):  # type: ignore[arg-type]
+        for row in _rows(t.official):  # type: ignore[arg-type]  # _official_tables: those with a file
             for column, official_column in t.official_columns.items():
                 if column in counts:
                     out.setdefault(row[t.official_code_column], {}).setdefault(column, {})[t.label] = int(

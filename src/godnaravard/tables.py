@@ -329,7 +329,8 @@ def _csv_rows(text: str, name: str, max_rows: int | None = None) -> list[tuple[i
         for record in reader:
             if max_rows is not None and start > max_rows:
                 raise _too_many_rows(name, max_rows)
-            rows.append((start, record))
+            cells: list[Cell] = list(record)
+            rows.append((start, cells))
             start = reader.line_num + 1 + offset
     except csv.Error as exc:
         detail = str(exc)
@@ -446,7 +447,6 @@ def _build(
         total=total,
         sheets=sheets,
     )
-
 
 
 def _header(

@@ -100,7 +100,7 @@ def handle_errors(func: F) -> F:
             origin = _origin(kwargs)
             fail(f"{origin}: {exc}" if origin else str(exc))
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # functools.wraps: the wrapper has func's signature
 
 
 def key_values(texts: tuple[str, ...], option: str, metavar: str = "KEY=VALUE") -> dict[str, str]:

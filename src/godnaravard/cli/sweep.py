@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -102,7 +103,9 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     bar = Bar(sset.size) if terminal and (sset.size >= PROGRESS_FROM or (slow and slow[1] >= 2)) else None
     try:
         if output is None:
-            stdout = getattr(sys.stdout, "buffer", None) or click.get_binary_stream("stdout")
+            buffer: BinaryIO | None = getattr(sys.stdout, "buffer", None)
+            # click 8.2 serves get_binary_stream through a deprecating module __getattr__ typed as object:
+            stdout = buffer or click.get_binary_stream("stdout")  # type: ignore[operator]  # see above
             try:
                 write_stream(engine, stream=stdout, force=force, progress=bar.advance if bar else None)
                 stdout.flush()

@@ -107,7 +107,7 @@ def load_population(
     zero = set()
     for column in counts:
         values = [v.get(column) for _, v in rows]
-        if column in present and None not in values and sum(values) == 0:
+        if column in present and all(x is not None for x in values) and sum(x or 0 for x in values) == 0:
             zero.add(column)
             report.add(
                 "every row is zero: there is nothing to share by (the column must not sum to zero)",
@@ -229,7 +229,7 @@ def _load_kommuner(
     _check_totals(report, rows, present, counts)
     for column in counts:
         values = [v.get(column) for _, v in rows]
-        if column in present and None not in values and sum(values) == 0:
+        if column in present and all(x is not None for x in values) and sum(x or 0 for x in values) == 0:
             report.add("every row is zero: there is nothing to share by (the column must not sum to zero)",
                        column=present[column])
     report.raise_if_any()
@@ -246,8 +246,8 @@ def _hint_other_format(report: _Report, markers: set[str], other: str, expects: 
     header = {h.casefold() for h in report.table.header}
     if header & markers:
         report.problems = [p for p in report.problems if p.row != report.table.header_row]
-        header = report.table.header
-        shown = ", ".join(h[:40] for h in header[:12]) + (f" and {len(header) - 12} more" if len(header) > 12 else "")
+        names = report.table.header
+        shown = ", ".join(h[:40] for h in names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
         report.add(
             f"this looks like {other}, with the columns {shown}; this option "
             f"expects {expects}",

@@ -198,7 +198,8 @@ def _per_region(report: _Report, reference: tuple[Fraction, ...]) -> tuple[Rural
             key.vagd_summa
             if key.vagd_summa is not None
             else sum(
-                (w * n for w, n in zip(reference, (key.tatortsnara, key.gles, key.mycket_gles), strict=True)),
+                (w * n for w, n in zip(reference, (key.tatortsnara, key.gles, key.mycket_gles), strict=True)
+                 if n is not None),
                 Fraction(0),
             )
         )
@@ -246,7 +247,7 @@ def _region_key(
         )
         return None
     if all(given) and vagd is not None:
-        w = sum((f * c for f, c in zip(reference, cats, strict=True)), Fraction(0))
+        w = sum((f * c for f, c in zip(reference, cats, strict=True) if c is not None), Fraction(0))
         if w != vagd:
             ref = "/".join(str(x) for x in reference)
             report.add(

@@ -103,7 +103,7 @@ from .. import core
 from ..core import AllocationError
 from ..errors import InputError, Problem
 from .bounds import CAP, CHUNK, INT64_MAX, MAX_WEIGHT_VECTORS, TABLE_BYTES, ScenarioError
-from .lines import _compute_line, _plan_line
+from .lines import _compute_line, _Line, _plan_line
 from .params import _Params
 from .results import Cells, SweepResult, _lines_of, _sum_order
 from .scenarios import ScenarioSet, ValueRange, _level_problem
@@ -189,31 +189,20 @@ class Engine:
     def _fast(self, rows: slice, out: Mapping[str, np.ndarray] | None) -> np.ndarray:
         """The scenarios ``rows`` on the integer path, into ``out`` (column → (m, n) array), or only
         checked (``out=None``); returns the mask of the scenarios that must go to the core."""
-        sset = self.sset
         core_mask = np.zeros(rows.stop - rows.start, dtype=bool)
         bounds: dict[str, np.ndarray] = {}
         for plan in self.plans:
-            space = plan.space
-            if not space.table:
-                dest = None if out is None else {name: out[name] for name, _ in plan.columns}
-                mask, bound = _compute_line(plan, self.prm, space.codes(sset, rows), rows, self.order, dest)
-            else:
-                index = space.index(sset, rows)
-                if out is not None:
-                    for name, table in plan.tables.items():
-                        np.take(table, index, axis=0, out=out[name], mode="clip")
-                mask = plan.mask[index]  # type: ignore[index]
-                bound = plan.bound[index] if self.checked else None  # type: ignore[index]
+            mask, bound = self._line_rows(plan, rows, out)
             core_mask |= mask
-            if self.checked:
-                bounds[plan.line.name] = bound  # type: ignore[assignment]
+            if self.checked and bound is not None:
+                bounds[plan.line.name] = bound
         if out is not None:
             for spec in self.sums:
-                dest = out[spec.name]
+                total = out[spec.name]
                 first, *others = spec.ref
-                dest[...] = out[first]
+                total[...] = out[first]
                 for ref in others:
-                    np.add(dest, out[ref], out=dest)
+                    np.add(total, out[ref], out=total)
         for spec in self.checked:
             acc = np.zeros(rows.stop - rows.start, dtype=np.int64)
             for ln in _lines_of(self.rules, spec.name):
@@ -222,11 +211,30 @@ class Engine:
                 acc = np.where(bad, 0, acc + np.where(bad, 0, bounds[ln]))
         return core_mask
 
+    def _line_rows(
+        self, plan: _Line, rows: slice, out: Mapping[str, np.ndarray] | None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """One line for the scenarios ``rows``: computed, or gathered from its table (a table space).
+
+        Returns the mask of the rows that must go to the core and each row's line total (the bound
+        of bound 6; from a table only when the sum columns are checked).
+        """
+        space = plan.space
+        if not space.table or plan.mask is None or plan.bound is None:
+            dest = None if out is None else {name: out[name] for name, _ in plan.columns}
+            return _compute_line(plan, self.prm, space.codes(self.sset, rows), rows, self.order, dest)
+        index = space.index(self.sset, rows)
+        if out is not None:
+            for name, table in plan.tables.items():
+                np.take(table, index, axis=0, out=out[name], mode="clip")
+        return plan.mask[index], (plan.bound[index] if self.checked else None)
+
     def survey(self, first: int = 8) -> Survey:
         """Count the scenarios that go to the exact core (checks only: nothing is apportioned)."""
-        if not self.checked and all(p.space.table and not p.mask.any() for p in self.plans):  # type: ignore[union-attr]
+        if not self.checked and all(p.space.table and p.mask is not None and not p.mask.any() for p in self.plans):
             return Survey(0, ())
-        count, found = 0, []
+        count = 0
+        found: list[int] = []
         for start in range(0, self.size, CHUNK):
             mask = self._fast(slice(start, min(start + CHUNK, self.size)), None)
             k = int(np.count_nonzero(mask))

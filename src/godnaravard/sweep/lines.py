@@ -133,7 +133,8 @@ def _rural_plan(
     sset = prm.sset
     varied = [k for k in key.weights if k in space.keys]
     sizes = [len(sset.levels[k]) for k in varied]
-    index, radix = None, ()
+    index: np.ndarray | None = None
+    radix: tuple[tuple[str, int], ...] = ()
     if not varied:
         levels: list[dict[str, int]] = [{}]
     elif space.table or sset.is_grid:  # every combination of the weight keys' levels occurs
@@ -293,7 +294,7 @@ def _share_split(
     Rows whose shares are above CAP, whose ``Q`` would exceed CAP or whose shares add up to more
     than 1 are marked in ``mask`` (in place) and left to the core (bound 3).
     """
-    shares = [prm.share(p.share, codes, m) for p in plan.split[:-1]]  # type: ignore[arg-type]
+    shares = [prm.share(p.share, codes, m) for p in plan.split[:-1]]  # type: ignore[arg-type]  # share parts have one
     denominator = np.ones(m, dtype=np.int64)
     for _, q, big in shares:
         mask |= big

@@ -106,8 +106,8 @@ class _Params:
         if key not in self._amounts:
             levels = self.sset.levels[key]
             long = isinstance(levels, ValueRange) and len(levels) > _LEVEL_ARRAYS
-            self._amounts[key] = _amount_range(levels) if long else _amount_arrays(levels)  # type: ignore[arg-type]
-        return self._amounts[key](c)  # type: ignore[return-value]
+            self._amounts[key] = _amount_range(levels) if long else _amount_arrays(levels)  # type: ignore[arg-type]  # long: a ValueRange
+        return self._amounts[key](c)  # type: ignore[return-value]  # an amount's _Take gives 2 arrays
 
     def share(self, key: str, codes: Mapping[str, np.ndarray], m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Numerators, denominators (1 where above CAP) and the above-CAP mask of a share (bound 3)."""
@@ -120,8 +120,8 @@ class _Params:
         if key not in self._shares:
             levels = self.sset.levels[key]
             long = isinstance(levels, ValueRange) and len(levels) > _LEVEL_ARRAYS
-            self._shares[key] = _share_range(levels) if long else _share_arrays(levels)  # type: ignore[arg-type]
-        return self._shares[key](c)  # type: ignore[return-value]
+            self._shares[key] = _share_range(levels) if long else _share_arrays(levels)  # type: ignore[arg-type]  # long: a ValueRange
+        return self._shares[key](c)  # type: ignore[return-value]  # a share's _Take gives 3 arrays
 
     def value(self, key: str, level: int | None) -> Value:
         """One parameter's value: level ``level`` of a varied key, else the base value."""

@@ -150,7 +150,7 @@ class SweepResult:
         data: dict[str, Any] = {}
         for col in self.cells():
             if col.categories is not None:
-                data[col.name] = pd.Categorical.from_codes(col.values, categories=col.categories)
+                data[col.name] = pd.Categorical.from_codes(col.values, categories=pd.Index(col.categories))
             else:
                 data[col.name] = col.values
         return pd.DataFrame(data, copy=False)
