@@ -52,6 +52,7 @@ from godnaravard.sweep import (
     write_stream,
 )
 from godnaravard.sweep.weights import _weights
+from tests.strategies import small_counts
 
 GNV = load_agreement("2024")  # the default agreement, God och nära vård
 SVF = load_agreement("svf-cancer-2025-2")
@@ -276,9 +277,6 @@ def test_scenarios_in_any_order_and_per_scenario_rows_match() -> None:
         result = compute(inputs, BASE, sset)
         assert result.core_scenarios == 0
         assert_matches_core(inputs, BASE, result)
-
-
-small_counts = st.lists(st.integers(0, 6), min_size=21, max_size=21).filter(lambda xs: sum(xs) > 0)
 
 
 @settings(max_examples=60, deadline=None)
