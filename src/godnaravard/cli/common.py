@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -19,7 +19,7 @@ __all__ = ["agreement_option", "scenario_options", "handle_errors", "fail", "ove
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print a clear error (no traceback) and exit with code 2."""
     click.echo(f"godnaravard: error: {message}", err=True)
     sys.exit(2)

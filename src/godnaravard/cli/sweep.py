@@ -23,6 +23,30 @@ def _vary(specs: tuple[str, ...]) -> dict[str, str]:
     return key_values(specs, "--vary", "KEY=SPEC")
 
 
+def _check_usage(vary: tuple[str, ...], scenarios_file: Path | None, output: Path | None, force: bool) -> None:
+    """Usage errors before any work: --vary or --scenarios, the output's name and existence, and the
+    extras the sweep needs (numpy and pandas; pyarrow for Parquet)."""
+    if bool(vary) == (scenarios_file is not None):
+        fail("give --vary KEY=SPEC (one or more) or --scenarios FILE.csv, not both")
+    if output is not None:
+        if output.suffix.lower() not in _FORMATS:
+            fail(f"{output}: unknown output format; the file name must end in .csv or .parquet")
+        if output.exists() and not force:
+            fail(f"{output} already exists; use --force to replace it (the file was left unchanged)")
+        if _FORMATS[output.suffix.lower()] == "parquet":
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError:
+                fail("Parquet output needs pyarrow: pip install 'godnaravard[parquet]'")
+
+    try:
+        import numpy  # noqa: F401
+        import pandas  # noqa: F401
+    except ImportError as exc:
+        fail(f"sweep needs numpy and pandas ({exc.name} is not installed), an extra of the lean install: "
+             "pip install 'godnaravard[sweep]'")
+
+
 @click.command("sweep")
 @scenario_options
 @click.option("--vary", "vary", metavar="KEY=SPEC", multiple=True,
@@ -62,25 +86,7 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
       godnaravard sweep --vary ambulans.grundbelopp=0:2000000:10000 \\
           --vary kommuner.andel_insatser=0,1/4,1/2,3/4,1 --output sweep.parquet
     """
-    if bool(vary) == (scenarios_file is not None):
-        fail("give --vary KEY=SPEC (one or more) or --scenarios FILE.csv, not both")
-    if output is not None:
-        if output.suffix.lower() not in _FORMATS:
-            fail(f"{output}: unknown output format; the file name must end in .csv or .parquet")
-        if output.exists() and not force:
-            fail(f"{output} already exists; use --force to replace it (the file was left unchanged)")
-        if _FORMATS[output.suffix.lower()] == "parquet":
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError:
-                fail("Parquet output needs pyarrow: pip install 'godnaravard[parquet]'")
-
-    try:
-        import numpy  # noqa: F401
-        import pandas  # noqa: F401
-    except ImportError as exc:
-        fail(f"sweep needs numpy and pandas ({exc.name} is not installed), an extra of the lean install: "
-             "pip install 'godnaravard[sweep]'")
+    _check_usage(vary, scenarios_file, output, force)
     from ..api import load_agreement_inputs, resolve_scenario
     from ..render import scenario_title
     from ..sweep import Bar, Engine, grid, read_scenarios, slow_path_notice, write_stream
