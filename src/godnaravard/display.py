@@ -7,7 +7,7 @@ to even, and always here:
 >>> from fractions import Fraction
 >>> rounded(Fraction(1, 3), 4)
 Decimal('0.3333')
->>> rounded(Fraction(5, 2000), 3), rounded(Fraction(-5, 2000), 3)  # half to even
+>>> rounded(Fraction(1, 400), 3), rounded(Fraction(-1, 400), 3)  # 2.5 thousandths: half to even
 (Decimal('0.002'), Decimal('-0.002'))
 >>> fixed(Fraction(-12345678, 7), 2, thousands=" ", point=",")
 '-1 763 668,29'
