@@ -106,6 +106,8 @@ def handle_errors(func: F) -> F:
 def key_values(texts: tuple[str, ...], option: str, metavar: str = "KEY=VALUE") -> dict[str, str]:
     """Repeatable ``KEY=VALUE`` options into a dict (``keyvalue.parse_pairs``); a text without ``=``
     or a key given twice is a usage error (exit 2) naming ``option``."""
+    if not texts:  # the usual case: no module to import
+        return {}
     from ..keyvalue import KeyValueError, parse_pairs
 
     try:
