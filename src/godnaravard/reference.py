@@ -47,7 +47,8 @@ def _read(path: str) -> list[dict[str, str]]:
     """A published table: a regular file within the input size cap, UTF-8 CSV."""
     import io
 
-    from .tables import MAX_BYTES, read_file
+    from .files import read_file
+    from .tables import MAX_BYTES
 
     data = read_file(path, shown_path(Path(path)), max_bytes=MAX_BYTES, what="official table")
     try:

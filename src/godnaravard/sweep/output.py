@@ -33,7 +33,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO, overload
 import numpy as np
 
 from ..errors import InputError, Problem
-from .engine import INT64_MAX, Cells, Engine, SweepResult
+from .bounds import INT64_MAX
+from .engine import Engine
+from .results import Cells, SweepResult
 from .scenarios import ValueRange, _spaced
 
 if TYPE_CHECKING:
