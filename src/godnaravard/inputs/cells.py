@@ -28,6 +28,7 @@ from ..tables import Formula, read_table
 if TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
+#: The shipped rural key: its reference weights are recorded with its provenance (data/sources.toml).
 LANDSBYGD_FILE = "landsbygd_weights.csv"
 KOMMUNER_FILE = "kommuner.csv"
 #: No län has ever had 100 million inhabitants; a larger count is a typing error.

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic_core import core_schema
 
@@ -34,9 +33,6 @@ from .cells import (
     parse_count,
 )
 from .report import _check_lan, _check_totals, _columns, _header_names, _parse_rows, _Report, canonical_column
-
-if TYPE_CHECKING:
-    pass
 
 # --------------------------------------------------------------------------------------------
 # Population
@@ -256,7 +252,7 @@ def _hint_other_format(report: _Report, markers: set[str], other: str, expects: 
 
 
 # --------------------------------------------------------------------------------------------
-# Rural key
+# The default agreement's files
 
 
 def _default_data(name: str) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic_core import ValidationError
 
@@ -19,9 +19,6 @@ from ..errors import InputError, Problem, safe_excerpt
 from ..lan import LAN, lookup
 from ..tables import Table
 from .cells import _COLLECTED, HEADINGS, _close, _Row, _shown, parse_count
-
-if TYPE_CHECKING:
-    pass
 
 # --------------------------------------------------------------------------------------------
 # Collecting problems

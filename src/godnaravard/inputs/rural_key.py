@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic_core import core_schema
 
@@ -45,9 +45,6 @@ from .cells import (
 )
 from .recipients import _default_data, _hint_other_format
 from .report import _check_lan, _check_totals, _columns, _header_names, _parse_rows, _Report
-
-if TYPE_CHECKING:
-    pass
 
 #: One row of a per-kommun rural key (avsnitt 12): kommun, category, population.
 _KOMMUN_KEY_ROW = _Row("KommunKeyRecord", {
