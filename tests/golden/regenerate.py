@@ -6,8 +6,8 @@ after an intended change of an output, rewrite them with one command from the ch
     python tests/golden/regenerate.py
 
 and review ``git diff tests/golden``. Everything time-dependent is pinned: the workbook's
-creation time (``CREATED``) and the terminal width (``COLUMNS=80``). Paths of the checkout are
-written as ``<data>`` (the package's data folder), so the files do not depend on where the
+creation time (``CREATED``) and the terminal width (``COLUMNS=80``). Commands run in an empty folder;
+the package's data folder is written as ``<data>``, so the files do not depend on where the
 checkout lives. The workbook is compared by its cells (value and formula, read with openpyxl),
 not by its bytes, which hold a timestamp of their own.
 """
@@ -26,6 +26,8 @@ from unittest import mock
 HERE = Path(__file__).resolve().parent
 if __name__ == "__main__":  # run as a script: make ``tests._cli`` importable
     sys.path.insert(0, str(HERE.parent.parent))
+
+from click.testing import Result  # noqa: E402
 
 from tests._cli import invoke  # noqa: E402
 
@@ -55,21 +57,30 @@ def _neutral(text: str) -> str:
     return text.replace(str(data_dir()), "<data>")
 
 
+#: The working folder of every command: an empty one outside the checkout, so that no path is
+#: shown relative to it (messages show paths inside the working folder relative to it).
+_CWD = Path(".")
+
+
+def _invoke(*args: str) -> Result:
+    return invoke(*args, env=ENV, cwd=_CWD)
+
+
 def _run(*args: str) -> str:
     """The output of ``godnaravard ARGS`` (stdout and stderr) with its exit code on the first line."""
-    result = invoke(*args, env=ENV)
+    result = _invoke(*args)
     return _neutral(f"exit {result.exit_code}\n{result.output}")
 
 
 def _recipients(name: str) -> tuple[str, str]:
     """The first and the last recipient of the agreement ``name`` as signed."""
-    rows = json.loads(invoke("allocate", "--agreement", name, "--format", "json").stdout)["rows"]
+    rows = json.loads(_invoke("allocate", "--agreement", name, "--format", "json").stdout)["rows"]
     return rows[0]["lan_code"], rows[-1]["lan_code"]
 
 
 def _one_change(name: str) -> str:
     """One ``--set`` for ``diff``: the first amount parameter, one million kronor more."""
-    params = json.loads(invoke("parameters", "--agreement", name, "--format", "json").stdout)["parameters"]
+    params = json.loads(_invoke("parameters", "--agreement", name, "--format", "json").stdout)["parameters"]
     first = next(p for p in params if p["kind"] == "amount")
     return f"{first['key']}={first['value'] + 1_000_000}"
 
@@ -105,7 +116,7 @@ def workbook_text(path: Path) -> str:
 def _workbook(name: str) -> str:
     with tempfile.TemporaryDirectory() as tmp, _pinned_time():
         target = Path(tmp) / "golden.xlsx"
-        status = invoke("export", "--agreement", name, "--output", str(target), env=ENV)
+        status = _invoke("export", "--agreement", name, "--output", str(target))
         if status.exit_code != 0:
             return _run("export", "--agreement", name, "--output", str(target))
         return _neutral(workbook_text(target))
@@ -132,11 +143,14 @@ def outputs() -> dict[str, str]:
     """Every golden file: its path below ``tests/golden`` and its text."""
     from godnaravard.agreements import shipped_agreements
 
+    global _CWD
     out: dict[str, str] = {}
-    for fmt in ("table", "csv", "json"):
-        out[f"agreements.{fmt}"] = _run("agreements", "--format", fmt)
-    for agreement in shipped_agreements():
-        out.update(_agreement_outputs(agreement.name))
+    with tempfile.TemporaryDirectory(prefix="godnaravard-golden-") as tmp:
+        _CWD = Path(tmp)
+        for fmt in ("table", "csv", "json"):
+            out[f"agreements.{fmt}"] = _run("agreements", "--format", fmt)
+        for agreement in shipped_agreements():
+            out.update(_agreement_outputs(agreement.name))
     return out
 
 
