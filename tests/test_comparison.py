@@ -29,13 +29,11 @@ from godnaravard.agreements import load_agreement
 from godnaravard.comparison import (
     RECORD_FIELDS,
     comparable_columns,
-    comparison_figure,
     decimal,
     default_columns,
     diff,
-    source_line,
-    sv_number,
 )
+from godnaravard.comparison_render import comparison_figure, source_line, sv_number
 from godnaravard.render import kr
 from godnaravard.resources import data_file
 
@@ -534,3 +532,14 @@ def test_console_script_smoke() -> None:
     assert len(rows) == 19 and rows[-1]["lan"] == "Totalt" and rows[-1]["diff"] == "17500000"
     bad = run_subprocess("diff", "2024", "--column", "svf")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "nara_vard" in bad.stderr
+
+
+def test_renderers_are_still_importable_from_comparison() -> None:
+    """Rendering moved to ``comparison_render``; the old import path gives the very same functions."""
+    import godnaravard.comparison as computing
+    import godnaravard.comparison_render as rendering
+
+    for name in rendering.__all__:
+        assert getattr(computing, name) is getattr(rendering, name)
+    with pytest.raises(AttributeError, match="no_such_renderer"):
+        computing.no_such_renderer  # noqa: B018

@@ -51,7 +51,8 @@ from godnaravard.sweep import (
     write_frame,
     write_stream,
 )
-from godnaravard.sweep.engine import _weights
+from godnaravard.sweep.weights import _weights
+from tests.strategies import small_counts
 
 GNV = load_agreement("2024")  # the default agreement, God och nära vård
 SVF = load_agreement("svf-cancer-2025-2")
@@ -276,9 +277,6 @@ def test_scenarios_in_any_order_and_per_scenario_rows_match() -> None:
         result = compute(inputs, BASE, sset)
         assert result.core_scenarios == 0
         assert_matches_core(inputs, BASE, result)
-
-
-small_counts = st.lists(st.integers(0, 6), min_size=21, max_size=21).filter(lambda xs: sum(xs) > 0)
 
 
 @settings(max_examples=60, deadline=None)
@@ -648,7 +646,9 @@ def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
     proc = invoke("sweep", "--vary", "ambulans.grundbelopp=1", "--output", str(tmp_path / "x.xlsx"))
     assert proc.exit_code == 2 and "must end in .csv or .parquet" in proc.stderr
     proc = invoke("sweep", "--vary", "ambulans.grundbelopp=1", "--vary", "ambulans.grundbelopp=2")
-    assert proc.exit_code == 2 and "varied twice" in proc.stderr
+    assert proc.exit_code == 2
+    assert ("Invalid value for --vary: ambulans.grundbelopp is given twice (ambulans.grundbelopp=1 and "
+            "ambulans.grundbelopp=2); give each key once") in proc.stderr
 
 
 def test_scenarios_file_with_ids(tmp_path: Path) -> None:
@@ -857,7 +857,7 @@ def test_tables_beyond_the_budget_are_computed_per_scenario(monkeypatch: pytest.
 
 
 def test_too_many_rural_weight_vectors_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("godnaravard.sweep.engine.MAX_WEIGHT_VECTORS", 10)
+    monkeypatch.setattr("godnaravard.sweep.lines.MAX_WEIGHT_VECTORS", 10)
     with pytest.raises(InputError, match="rural weights take 12 different combinations"):
         compute(make_inputs(list(range(1, 22))), BASE, grid({"landsbygd.vikt.gles": "1:12:1"}))
 

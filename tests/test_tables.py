@@ -162,8 +162,8 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def refuse(where: Path) -> int:
         raise PermissionError(13, "Permission denied", str(where))
 
-    # (the file is opened by tables._open_regular, without blocking; root may read any file)
-    monkeypatch.setattr("godnaravard.tables._open_regular", refuse)
+    # (the file is opened by files._open_regular, without blocking; root may read any file)
+    monkeypatch.setattr("godnaravard.files._open_regular", refuse)
     assert error_of(path).endswith("p.csv: the file cannot be read: permission denied")
 
 

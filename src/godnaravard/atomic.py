@@ -263,13 +263,18 @@ def atomic_write(path: str | os.PathLike[str], writer: Callable[[Path], None], f
     return target
 
 
+def _write(tmp: Path, data: bytes) -> None:
+    """Write ``data`` to the temporary file (a writer for ``atomic_write``)."""
+    tmp.write_bytes(data)
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, force: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically (see ``atomic_write``)."""
-    return atomic_write(path, lambda tmp: tmp.write_bytes(data), force=force)
+    return atomic_write(path, lambda tmp: _write(tmp, data), force=force)
 
 
 def atomic_write_text(
     path: str | os.PathLike[str], text: str, force: bool = False, encoding: str = "utf-8"
 ) -> Path:
     """Write ``text`` to ``path`` atomically (see ``atomic_write``); newlines are written as given."""
-    return atomic_write(path, lambda tmp: tmp.write_bytes(text.encode(encoding)), force=force)
+    return atomic_write(path, lambda tmp: _write(tmp, text.encode(encoding)), force=force)

@@ -86,6 +86,6 @@ def lookup(text: str) -> str | None:
     head, _, rest = text.partition(" ")
     if head.isascii() and head.isdigit() and len(head) == 2 and rest:
         # SCB's exports name a län by its code and its name: "01 Stockholms län".
-        code = lookup(head)
-        return code if code is not None and _BY_NAME.get(_norm(rest)) == code else None
+        found = lookup(head)
+        return found if found is not None and _BY_NAME.get(_norm(rest)) == found else None
     return _BY_NAME.get(_norm(text))

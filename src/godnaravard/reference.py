@@ -47,7 +47,8 @@ def _read(path: str) -> list[dict[str, str]]:
     """A published table: a regular file within the input size cap, UTF-8 CSV."""
     import io
 
-    from .tables import MAX_BYTES, read_file
+    from .files import read_file
+    from .tables import MAX_BYTES
 
     data = read_file(path, shown_path(Path(path)), max_bytes=MAX_BYTES, what="official table")
     try:
@@ -66,7 +67,7 @@ def official_cells(ag: Agreement) -> tuple[OfficialCell, ...]:
     amounts = set(ag.rules.amount_columns)
     cells = []
     for t in _official_tables(ag):
-        for row in _rows(t.official):  # type: ignore[arg-type]
+        for row in _rows(t.official):  # type: ignore[arg-type]  # _official_tables: those with a file
             name = row.get("region") or row.get("lan") or ""
             for column, official_column in t.official_columns.items():
                 if column in amounts:
@@ -80,7 +81,7 @@ def official_inputs(ag: Agreement) -> dict[str, dict[str, dict[str, int]]]:
     counts = set(ag.rules.count_columns)
     out: dict[str, dict[str, dict[str, int]]] = {}
     for t in _official_tables(ag):
-        for row in _rows(t.official):  # type: ignore[arg-type]
+        for row in _rows(t.official):  # type: ignore[arg-type]  # _official_tables: those with a file
             for column, official_column in t.official_columns.items():
                 if column in counts:
                     out.setdefault(row[t.official_code_column], {}).setdefault(column, {})[t.label] = int(

@@ -31,22 +31,26 @@ Row numbers are those a user sees: the line number in an editor (the first line 
 quoted cell spanning lines counts from its first line), or the row number in the spreadsheet.
 Every failure is an ``InputError`` naming the file (and the row, where there is one); nothing
 else escapes.
+
+Opening the file is ``files.read_file`` (and TOML files ``files.read_toml``), reading a
+workbook's sheet into rows ``xlsx_reader``; both are re-exported here (``tables.read_file``,
+``tables.read_toml``, ``tables.Formula`` …). This module decodes CSV and builds the ``Table``.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import os
 import re
-import stat
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from .errors import MAX_PROBLEMS, InputError, Problem, safe_excerpt
+from .errors import MAX_PROBLEMS, InputError, Problem
+from .files import _spaced, _too_many_rows, read_file
+from .files import read_toml as read_toml
+from .xlsx_reader import _ZIP, MAX_SHEET_CELLS, MAX_XLSX_INFLATED, Cell, Formula, _letter, _xlsx_rows
 
 __all__ = [
     "MAX_BYTES",
@@ -69,14 +73,6 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 #: At most this many distinct column names in a header.
 MAX_COLUMNS = 1_000
-#: A workbook whose parts (declared in its zip directory) inflate to more than this is refused
-#: before it is opened; so is one with more than ``_MAX_XLSX_PARTS`` parts, or a part above
-#: 1 MiB that inflates more than ``_MAX_XLSX_RATIO`` times (a zip bomb).
-MAX_XLSX_INFLATED = 16 * 1024 * 1024
-_MAX_XLSX_PARTS = 10_000
-_MAX_XLSX_RATIO = 200
-#: At most this many cells (filled or not, up to each row's last cell) are read from a sheet.
-MAX_SHEET_CELLS = 500_000
 #: How many leading rows are searched for the header row.
 _HEADER_SEARCH = 20
 #: First cells that mark a total row, which ends a table (as in the agreement's bilagor).
@@ -84,20 +80,7 @@ TOTAL_LABELS: frozenset[str] = frozenset(
     {"totalt", "total", "summa", "sum", "riket", "hela riket", "samtliga"}
 )
 _CODE = re.compile(r"[0-9]{1,4}")
-
-
-@dataclass(frozen=True, slots=True)
-class Formula:
-    """A workbook cell holding a formula whose value was never calculated (no cached value)."""
-
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-#: One cell: text from CSV; from a workbook also numbers, booleans, dates, or a ``Formula``.
-Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | Formula
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,109 +138,8 @@ def split_sheet(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _kind_of(mode: int) -> str:
-    """What a file that is not a regular file is, for a message."""
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
 
-
-def _not_regular(mode: int, what: str) -> str:
-    return f"this is {_kind_of(mode)}, not a {'regular file' if what == 'file' else what} (only regular files are read)"
-
-
-def _open_regular(path: Path) -> int:
-    """Open ``path`` for reading without blocking (a pipe swapped in after ``stat`` never hangs)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    return os.open(path, flags)
-
-
-def _spaced(n: int) -> str:
-    """``10485760`` → ``"10 485 760"``."""
-    return f"{n:,}".replace(",", " ")
-
-
-def _too_big(what: str, size: int, limit: int, limit_name: str | None) -> str:
-    return f"the {what} is {_spaced(size)} bytes; {limit_name or 'a ' + what} is at most {_spaced(limit)} bytes"
-
-
-def read_file(
-    path: str | Path,
-    label: str | None = None,
-    max_bytes: int | None = None,
-    what: str = "file",
-    hint: str = "",
-    limit_name: str | None = None,
-) -> bytes:
-    """The bytes of a regular file, or an ``InputError`` saying why it is not read.
-
-    The file is checked (``stat``) before it is opened: a folder, device (``/dev/zero``), named
-    pipe or socket is refused as what it is, and a file larger than ``max_bytes`` by its size,
-    so that nothing is read from it. It is opened without blocking and checked again
-    (``fstat``), and at most ``max_bytes + 1`` bytes are read. ``what`` names the file in
-    messages ("scenario file"), ``hint`` is added when it does not exist, ``limit_name`` says
-    what the size limit is for ("an input table of this kind").
-    """
-    label = str(path) if label is None else label
-    p = Path(path)
-    try:
-        try:
-            info = os.stat(p)
-        except FileNotFoundError:
-            raise InputError(Problem(label, f"the {what} does not exist{hint}")) from None
-        except NotADirectoryError:
-            raise InputError(
-                Problem(label, f"the {what} does not exist (a part of its path is a file, not a folder)")
-            ) from None
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(Problem(label, f"this is a folder, not a {what}"))
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(Problem(label, _not_regular(info.st_mode, what)))
-        if max_bytes is not None and info.st_size > max_bytes:
-            raise InputError(Problem(label, _too_big(what, info.st_size, max_bytes, limit_name)))
-        fd = _open_regular(p)
-        with os.fdopen(fd, "rb") as fh:
-            mode = os.fstat(fd).st_mode
-            if not stat.S_ISREG(mode):
-                raise InputError(Problem(label, _not_regular(mode, what)))
-            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
-        if max_bytes is not None and len(data) > max_bytes:
-            raise InputError(Problem(label, _too_big(what, len(data), max_bytes, limit_name) + " (it grew while read)"))
-        return data
-    except InputError:
-        raise
-    except PermissionError:
-        raise InputError(Problem(label, f"the {what} cannot be read: permission denied")) from None
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise InputError(Problem(label, f"the {what} cannot be read: {reason}")) from None
-
-
-_ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def read_toml(path: str | Path, label: str, max_bytes: int, what: str, hint: str = "",
-              limit_name: str | None = None) -> dict[str, Any]:
-    """A TOML file (a scenario file, an agreement's definition), read by ``read_file`` with its size
-    cap, its decimals as ``decimal.Decimal`` (exact, never a binary float); every failure is an
-    ``InputError`` naming ``label``."""
-    import tomllib
-    from decimal import Decimal
-
-    raw = read_file(path, label, max_bytes, what=what, hint=hint, limit_name=limit_name)
-    try:
-        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
-    except UnicodeDecodeError:
-        raise InputError(Problem(label, f"the {what} is not UTF-8 text")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(Problem(label, f"not valid TOML: {exc}")) from None
-    except RecursionError:
-        raise InputError(Problem(label, "not valid TOML: it nests too deeply")) from None
 
 
 def read_table(
@@ -429,13 +311,6 @@ def _separator(text: str) -> str:
 _SEP_LINE = re.compile(r"sep=([,;\t|])[ \t]*(?:\r\n|\r|\n|$)")
 
 
-def _too_many_rows(name: str, max_rows: int, what: str = "file") -> InputError:
-    return InputError(
-        Problem(name, f"the {what} has more than {_spaced(max_rows)} rows; an input table of this kind has at most "
-                      f"{_spaced(max_rows)}")
-    )
-
-
 def _csv_rows(text: str, name: str, max_rows: int | None = None) -> list[tuple[int, list[Cell]]]:
     """Every record of the CSV text with the line it starts on.
 
@@ -454,7 +329,8 @@ def _csv_rows(text: str, name: str, max_rows: int | None = None) -> list[tuple[i
         for record in reader:
             if max_rows is not None and start > max_rows:
                 raise _too_many_rows(name, max_rows)
-            rows.append((start, record))
+            cells: list[Cell] = list(record)
+            rows.append((start, cells))
             start = reader.line_num + 1 + offset
     except csv.Error as exc:
         detail = str(exc)
@@ -464,210 +340,6 @@ def _csv_rows(text: str, name: str, max_rows: int | None = None) -> list[tuple[i
             detail = 'a quoted cell is never closed (a " is missing)'
         raise InputError(Problem(name, f"not a valid CSV file: {detail}", row=start)) from None
     return rows
-
-
-# --------------------------------------------------------------------------------------------
-# Workbooks
-
-
-def _letter(index: int) -> str:
-    """Spreadsheet column letters for a 1-based column index (1 → A, 27 → AA)."""
-    out = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def _damaged(label: str, exc: BaseException) -> InputError:
-    return InputError(
-        Problem(
-            label,
-            f"not a readable Excel workbook (.xlsx): the file is damaged, truncated or not a workbook "
-            f"({type(exc).__name__})",
-        )
-    )
-
-
-def _check_zip(raw: bytes, label: str) -> None:
-    """Refuse a workbook whose parts would inflate beyond the limits, before anything is inflated.
-
-    The sizes are those the zip directory declares; ``zipfile`` never inflates a part beyond its
-    declared size (a part that claims less than it holds fails its CRC check as damaged).
-    """
-    import zipfile  # only when a workbook is read
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            infos = zf.infolist()
-    except Exception as exc:  # noqa: BLE001 - BadZipFile, a bad header, a huge comment ...
-        raise _damaged(label, exc) from None
-    if len(infos) > _MAX_XLSX_PARTS:
-        raise InputError(
-            Problem(label, f"the workbook has {_spaced(len(infos))} parts; a workbook read here has at most "
-                           f"{_spaced(_MAX_XLSX_PARTS)}")
-        )
-    total = sum(info.file_size for info in infos)
-    if total > MAX_XLSX_INFLATED:
-        raise InputError(
-            Problem(label, f"the workbook would inflate to {_spaced(total)} bytes; a workbook read here inflates "
-                           f"to at most {_spaced(MAX_XLSX_INFLATED)} bytes (save the sheet you need alone, or "
-                           f"as CSV UTF-8)")
-        )
-    for info in infos:
-        if info.file_size > 1024 * 1024 and info.file_size > _MAX_XLSX_RATIO * max(info.compress_size, 1):
-            raise InputError(
-                Problem(label, f"the workbook's part {safe_excerpt(info.filename, 40)!r} inflates "
-                               f"{info.file_size // max(info.compress_size, 1):,} times (from "
-                               f"{_spaced(info.compress_size)} to {_spaced(info.file_size)} bytes): this is not a "
-                               f"spreadsheet's data but a zip bomb, and it is not read")
-            )
-
-
-def _open_workbook(raw: bytes, label: str, data_only: bool) -> Any:
-    """The workbook, opened for streaming (``read_only``): only the parts it reads are inflated."""
-    import warnings
-
-    import openpyxl  # only when a workbook is read
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=data_only, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - a damaged zip/XML raises anything from zipfile to lxml
-        raise _damaged(label, exc) from None
-
-
-def _xlsx_rows(
-    raw: bytes, label: str, sheet: str | None, max_rows: int | None
-) -> tuple[list[tuple[int, list[Cell]]], str, dict[int, str], tuple[str, ...]]:
-    """The rows of one sheet: ``(row number, cells)``, the label for messages, column letters, sheets."""
-    if not raw.startswith(_ZIP):
-        raise InputError(
-            Problem(
-                label,
-                "not a valid Excel workbook (.xlsx): the file is damaged, truncated or "
-                "not a workbook (it does not start like one)",
-            )
-        )
-    _check_zip(raw, label)
-    values = _open_workbook(raw, label, data_only=True)
-    try:
-        return _sheet_rows(values, raw, label, sheet, max_rows)
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a damaged workbook can fail anywhere while it is read
-        raise InputError(
-            Problem(label, f"the workbook cannot be read: it is damaged ({type(exc).__name__})")
-        ) from None
-    finally:
-        values.close()
-
-
-_STATES = {"hidden": "hidden", "veryHidden": "very hidden"}
-
-
-def _pick_sheet(values: Any, label: str, sheet: str | None) -> tuple[str, str]:
-    """The title of the sheet to read, and the label for messages (``FILE.xlsx#Sheet``)."""
-    names: list[str] = list(values.sheetnames)
-    tables = [ws.title for ws in values.worksheets]  # sheets with cells (not chart sheets)
-    if not tables:
-        raise InputError(Problem(label, "the workbook has no sheet with cells (only charts)"))
-    if sheet is None:
-        visible = [ws.title for ws in values.worksheets if ws.sheet_state not in _STATES]
-        if not visible:
-            shown = ", ".join(f"{ws.title} ({_STATES[ws.sheet_state]})" for ws in values.worksheets)
-            raise InputError(
-                Problem(
-                    label,
-                    f"every sheet with cells is hidden ({shown}); a hidden sheet is read only when it is named, "
-                    f"as FILE.xlsx#Sheet (e.g. {label}#{tables[0]})",
-                )
-            )
-        return visible[0], f"{label}#{visible[0]}"
-    if sheet in tables:
-        return sheet, label  # named: read even when hidden (the user chose it by name)
-    if sheet in names:
-        raise InputError(
-            Problem(
-                label, f"the sheet {sheet!r} is a chart, not a table (sheets with cells: {', '.join(tables)})"
-            )
-        )
-    import difflib
-
-    near = difflib.get_close_matches(sheet, names, n=1)
-    hint = f"; did you mean '{near[0]}'?" if near else ""
-    raise InputError(Problem(label, f"the workbook has no sheet {sheet!r}{hint} (sheets: {', '.join(names)})"))
-
-
-def _stream(ws: Any, label: str, max_rows: int | None) -> Any:
-    """``(row number, cells)`` of a read-only sheet, each row up to its last cell, within the limits.
-
-    The sheet's own size (its ``dimension``) is not trusted: it may be missing or wrong.
-    """
-    ws.reset_dimensions()
-    budget = MAX_SHEET_CELLS
-    for number, cells in enumerate(ws.iter_rows(max_row=max_rows + 1 if max_rows is not None else None), start=1):
-        if max_rows is not None and number > max_rows:  # a row is there (blank rows are yielded only before one)
-            raise _too_many_rows(label, max_rows, "sheet")
-        budget -= len(cells)
-        if budget < 0:
-            raise InputError(
-                Problem(label, f"the sheet has more than {_spaced(MAX_SHEET_CELLS)} cells (counting every cell up to "
-                               f"the last one of each row); an input table has far fewer", row=number)
-            )
-        yield number, cells
-
-
-def _sheet_rows(
-    values: Any, raw: bytes, label: str, sheet: str | None, max_rows: int | None
-) -> tuple[list[tuple[int, list[Cell]]], str, dict[int, str], tuple[str, ...]]:
-    """``_xlsx_rows`` once the workbook is open: pick the sheet, read its cells."""
-    title, label = _pick_sheet(values, label, sheet)
-    rows: list[tuple[int, list[Cell]]] = []
-    unknown: dict[tuple[int, int], int] = {}  # (row, column) of a cell without a value → index into rows
-    for number, cells in _stream(values[title], label, max_rows):
-        row: list[Cell] = []
-        for col, cell in enumerate(cells, start=1):
-            value = cell.value
-            if value is None:
-                if cell.__class__.__name__ != "EmptyCell":  # a formula without a value, or a styled blank
-                    unknown[(number, col)] = len(rows)
-                row.append("")
-            elif isinstance(value, (str, int, float, dt.datetime, dt.date, dt.time, dt.timedelta)):
-                row.append(value)
-            else:
-                row.append(str(value))
-        while row and row[-1] == "" and (number, len(row)) not in unknown:
-            row.pop()
-        rows.append((number, row))
-    if unknown:
-        _formulas(raw, label, title, rows, unknown, max_rows)
-    width = max((len(r) for _, r in rows), default=0)
-    return rows, label, {i: _letter(i + 1) for i in range(width)}, tuple(values.sheetnames)
-
-
-def _formulas(
-    raw: bytes,
-    label: str,
-    title: str,
-    rows: list[tuple[int, list[Cell]]],
-    unknown: Mapping[tuple[int, int], int],
-    max_rows: int | None,
-) -> None:
-    """Mark the cells that hold a formula but no calculated value (a second streaming pass)."""
-    formulas = _open_workbook(raw, label, data_only=False)
-    try:
-        last = max(r for r, _ in unknown)
-        for number, cells in _stream(formulas[title], label, max_rows):
-            if number > last:
-                break
-            for col, cell in enumerate(cells, start=1):
-                at = unknown.get((number, col))
-                if at is not None and cell.value is not None:
-                    rows[at][1][col - 1] = Formula(str(cell.value))
-    finally:
-        formulas.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -757,6 +429,31 @@ def _build(
         raise InputError(Problem(name, "the file is empty" if kind == "csv" else "the sheet is empty"))
     header_row, header_cells = lines[at]
     problems = _Problems()
+    header = _header(header_cells, header_row, name, kind, problems)
+    rows, total = _data_rows(lines[at + 1 :], header, header_row, name, kind, found, total_rows, problems)
+    if problems:
+        raise problems.error()
+    if not header:
+        raise InputError(Problem(name, "the header row is empty", row=header_row))
+    if not rows:
+        raise InputError(Problem(name, "the file has a header but no data rows", row=header_row))
+    return Table(
+        file=name,
+        header=tuple(label for _, label in header),
+        rows=tuple(rows),
+        header_row=header_row,
+        kind=kind,
+        letters={label: letters[pos] for pos, label in header} if letters else {},
+        total=total,
+        sheets=sheets,
+    )
+
+
+def _header(
+    header_cells: list[Cell], header_row: int, name: str, kind: Literal["csv", "xlsx"], problems: _Problems,
+) -> list[tuple[int, str]]:
+    """The header's named columns as ``(position, name)``; a repeated name is a problem, and more
+    than ``MAX_COLUMNS`` names an error at once."""
     header: list[tuple[int, str]] = []  # (position, name)
     seen: dict[str, int] = {}
     for pos, cell in enumerate(header_cells):
@@ -790,10 +487,28 @@ def _build(
             )
         seen[key] = pos
         header.append((pos, label))
+    return header
+
+
+def _data_rows(
+    lines: list[tuple[int, list[Cell]]],
+    header: list[tuple[int, str]],
+    header_row: int,
+    name: str,
+    kind: Literal["csv", "xlsx"],
+    found: bool,
+    total_rows: bool,
+    problems: _Problems,
+) -> tuple[list[tuple[int, dict[str, Cell]]], tuple[int, dict[str, Cell]] | None]:
+    """The rows after the header as ``(row number, {column: cell})``, and the total row if any.
+
+    Blank rows and ``# comments`` are skipped; a cell outside the header's columns, and a data row
+    after the total row, are problems.
+    """
     named_positions = {pos for pos, _ in header}
     rows: list[tuple[int, dict[str, Cell]]] = []
     total: tuple[int, dict[str, Cell]] | None = None
-    for line_no, cells in lines[at + 1 :]:
+    for line_no, cells in lines:
         if all(_blank(c) for c in cells) or _comment(cells):
             continue
         if total is not None:
@@ -828,19 +543,4 @@ def _build(
         rows.append(
             (line_no, {label: _clean(cells[pos]) if pos < len(cells) else "" for pos, label in header})
         )
-    if problems:
-        raise problems.error()
-    if not header:
-        raise InputError(Problem(name, "the header row is empty", row=header_row))
-    if not rows:
-        raise InputError(Problem(name, "the file has a header but no data rows", row=header_row))
-    return Table(
-        file=name,
-        header=tuple(label for _, label in header),
-        rows=tuple(rows),
-        header_row=header_row,
-        kind=kind,
-        letters={label: letters[pos] for pos, label in header} if letters else {},
-        total=total,
-        sheets=sheets,
-    )
+    return rows, total

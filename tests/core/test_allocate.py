@@ -9,28 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from godnaravard.core import Inputs, Parameters, Result, allocate
+from tests.strategies import populations, what_if
 
 from .helpers import make_inputs
-
-amounts = st.integers(min_value=0, max_value=10**11)
-shares = st.fractions(min_value=0, max_value=1, max_denominator=1000)
-
-
-@st.composite
-def what_if(draw: st.DrawFn, base: Parameters) -> Parameters:
-    """Random parameters that are possible for 21 regions."""
-    nara = draw(amounts)
-    amb = draw(amounts)
-    return base.with_values(
-        {
-            "regioner.nara_vard_total": nara,
-            "regioner.landsbygd_total": draw(st.integers(min_value=0, max_value=nara)),
-            "ambulans.total": amb,
-            "ambulans.grundbelopp": draw(st.integers(min_value=0, max_value=amb // 21)),
-            "kommuner.total": draw(amounts),
-            "kommuner.andel_insatser": draw(shares),
-        }
-    )
 
 
 def assert_exact(result: Result) -> None:
@@ -57,11 +38,6 @@ def test_any_what_if_on_the_2024_data_keeps_every_budget_line_exact(
     inputs: Inputs, params: Parameters, data: st.DataObject
 ) -> None:
     assert_exact(allocate(inputs, data.draw(what_if(params))))
-
-
-populations = st.lists(st.integers(min_value=0, max_value=3_000_000), min_size=21, max_size=21).filter(
-    lambda ps: sum(ps) > 0
-)
 
 
 @given(pops=populations, data=st.data())

@@ -32,139 +32,14 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from godnaravard.agreements import load_agreement
 from godnaravard.core import (
     Inputs,
     Parameters,
-    Region,
     Result,
-    RuralKey,
     allocate,
     apportion,
 )
-from godnaravard.lan import LAN
-
-#: The 2024 agreement's rules: the properties hold for every agreement; this one has every kind of
-#: part (carved out, shared, the rest), a base amount and the rural key.
-RULES = load_agreement("god-och-nara-vard-2024").rules
-AMOUNT_KEYS = tuple(k for k, kind in RULES.parameters.items() if kind == "amount")
-
-REFERENCE = (Fraction(1), Fraction(4), Fraction(6))
-MAX_COUNT = 10**7
-MAX_AMOUNT = 10**11
-#: Bytes per generated case: enough for 21 regions and every parameter (unused bytes are ignored;
-#: reading past the end gives zeros).
-CASE_BYTES = 768
-
-
-class Source:
-    """Numbers read from one block of bytes that hypothesis draws per case.
-
-    One draw per case instead of a hundred keeps 10 000 cases per test within seconds, not
-    minutes. The reading is biased towards the edges (zero, small, the maximum) so that empty
-    regions, tiny counts and exact boundaries (base amount × regions = total) come up often;
-    shrinking the bytes towards zero shrinks every number towards zero.
-    """
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.pos = 0
-
-    def take(self, k: int) -> int:
-        """The next ``k`` bytes as an unsigned integer."""
-        chunk = self.data[self.pos : self.pos + k]
-        self.pos += k
-        return int.from_bytes(chunk, "big")
-
-    def number(self, maximum: int, width: int) -> int:
-        """0 … maximum: zero about 1 time in 5, a small number 1 in 8, the maximum 1 in 32."""
-        kind = self.take(1)
-        if kind < 52:
-            return 0
-        if kind < 84:
-            return min(maximum, self.take(1) % 16)
-        if kind < 92:
-            return maximum
-        return self.take(width) % (maximum + 1)
-
-    def count(self, maximum: int = MAX_COUNT) -> int:
-        return self.number(maximum, 4)
-
-    def amount(self, maximum: int = MAX_AMOUNT) -> int:
-        return self.number(maximum, 5)
-
-    def fraction(self) -> Fraction:
-        """A weight ≥ 0 such as 0, 4, 9/2 or 333/7."""
-        return Fraction(self.count(1000), 1 + self.take(1) % 100)
-
-    def choice(self, n: int) -> int:
-        return self.take(2) % n
-
-
-def weighted(key: RuralKey, weights: tuple[Fraction, ...]) -> Fraction:
-    """W of one region under ``weights`` (where the key allows them), avsnitt 12."""
-    if key.categories_known:
-        return sum(
-            (w * c for w, c in zip(weights, (key.tatortsnara, key.gles, key.mycket_gles), strict=True)),
-            Fraction(0),
-        )
-    assert key.vagd_summa is not None
-    return key.vagd_summa * sum(weights) / sum(REFERENCE)
-
-
-def build_inputs(n: int, src: Source) -> Inputs:
-    """``n`` regions with real län codes in a random order, counts and rural keys."""
-    codes = list(LAN)
-    for i in range(len(codes) - 1, 0, -1):  # Fisher–Yates
-        j = src.choice(i + 1)
-        codes[i], codes[j] = codes[j], codes[i]
-    codes = codes[:n]
-    pops = [src.count() for _ in codes]
-    hsl = [src.count(10**6) for _ in codes]
-    pops[0] = pops[0] or 1 + src.count()  # the counts must not all be zero
-    hsl[0] = hsl[0] or 1 + src.count(10**6)
-    regions = tuple(
-        Region(lan_code=c, lan=LAN[c], region=f"Region {LAN[c]}", population=p, hsl_insatser=h)
-        for c, p, h in zip(codes, pops, hsl, strict=True)
-    )
-    mode = src.take(1) % 3  # 0: every region's categories known (any weights), 1: none, 2: mixed
-    key = tuple(
-        RuralKey(lan_code=c, tatortsnara=src.count(), gles=src.count(), mycket_gles=src.count())
-        if mode == 0 or (mode == 2 and src.take(1) % 2)
-        else RuralKey(lan_code=c, vagd_summa=src.count())
-        for c in codes
-    )
-    return Inputs(regions=regions, rural_key=key, reference_weights=REFERENCE)
-
-
-def build_parameters(inputs: Inputs, src: Source) -> Parameters:
-    """Every parameter, within what the agreement's rules can apply to ``inputs``."""
-    n = len(inputs.regions)
-    if all(k.categories_known for k in inputs.rural_key) and src.take(1) % 2:
-        weights = (src.fraction(), src.fraction(), src.fraction())  # any weights: categories are known
-    else:
-        c = Fraction(1 + src.count(1000), 1 + src.take(1) % 100)  # proportional to the reference weights
-        weights = tuple(c * w for w in REFERENCE)
-    values: dict[str, int | Fraction] = {k: src.amount() for k in AMOUNT_KEYS}
-    values["regioner.landsbygd_total"] = src.amount(values["regioner.nara_vard_total"])  # type: ignore[arg-type]
-    values["ambulans.grundbelopp"] = src.amount(values["ambulans.total"] // n)  # type: ignore[operator]
-    if not any(weights) or sum(weighted(k, weights) for k in inputs.rural_key) == 0:
-        values["regioner.landsbygd_total"] = 0  # nothing to share the rural part by
-    denominator = 1 + src.take(2) % 1000
-    values["kommuner.andel_insatser"] = Fraction(src.number(denominator, 2), denominator)
-    for name, w in zip(("tatortsnara", "gles", "mycket_gles"), weights, strict=True):
-        values[f"landsbygd.vikt.{name}"] = w
-    return Parameters(values, RULES)
-
-
-def build(n: int, data: bytes) -> tuple[Inputs, Parameters]:
-    src = Source(data)
-    inputs = build_inputs(n, src)
-    return inputs, build_parameters(inputs, src)
-
-
-#: Inputs for 1–21 regions and parameters that can be applied to them.
-scenarios = st.builds(build, st.integers(1, 21), st.binary(min_size=CASE_BYTES, max_size=CASE_BYTES))
+from tests.strategies import MAX_COUNT, RULES, scenarios, weighted
 
 
 def by_code(result: Result) -> dict[str, dict[str, int]]:

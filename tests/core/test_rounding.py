@@ -17,11 +17,7 @@ from godnaravard.core.rounding import (
     largest_remainder,
     sainte_lague,
 )
-
-totals = st.integers(min_value=0, max_value=10**12)
-weight_lists = st.lists(st.integers(min_value=0, max_value=10**8), min_size=1, max_size=25).filter(
-    lambda ws: sum(ws) > 0
-)
+from tests.strategies import totals, weight_lists
 
 
 def keyed(ws: list[int]) -> dict[str, int]:

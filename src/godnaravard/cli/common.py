@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -19,7 +19,7 @@ __all__ = ["agreement_option", "scenario_options", "handle_errors", "fail", "ove
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print a clear error (no traceback) and exit with code 2."""
     click.echo(f"godnaravard: error: {message}", err=True)
     sys.exit(2)
@@ -100,7 +100,20 @@ def handle_errors(func: F) -> F:
             origin = _origin(kwargs)
             fail(f"{origin}: {exc}" if origin else str(exc))
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # functools.wraps: the wrapper has func's signature
+
+
+def key_values(texts: tuple[str, ...], option: str, metavar: str = "KEY=VALUE") -> dict[str, str]:
+    """Repeatable ``KEY=VALUE`` options into a dict (``keyvalue.parse_pairs``); a text without ``=``
+    or a key given twice is a usage error (exit 2) naming ``option``."""
+    if not texts:  # the usual case: no module to import
+        return {}
+    from ..keyvalue import KeyValueError, parse_pairs
+
+    try:
+        return parse_pairs(texts, option, metavar)
+    except KeyValueError as exc:
+        raise click.BadParameter(exc.message, param_hint=exc.option) from None
 
 
 def overrides_from(assignments: tuple[str, ...]) -> dict[str, str]:
@@ -108,19 +121,7 @@ def overrides_from(assignments: tuple[str, ...]) -> dict[str, str]:
 
     A key given twice is refused (which value was meant cannot be told), as ``--vary`` does.
     """
-    out: dict[str, str] = {}
-    for text in assignments:
-        if "=" not in text:
-            raise click.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--set")
-        key, _, value = text.partition("=")
-        key = key.strip()
-        if key in out:
-            raise click.BadParameter(
-                f"{key} is given twice ({key}={out[key]} and {key}={value.strip()}); give each key once",
-                param_hint="--set",
-            )
-        out[key] = value.strip()
-    return out
+    return key_values(assignments, "--set")
 
 
 #: ``--agreement NAME|PATH`` (every command has it).

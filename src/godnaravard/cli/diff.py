@@ -66,7 +66,7 @@ def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[st
         fail(str(exc))
 
     if plot is not None:
-        from ..comparison import save_plot
+        from ..comparison_render import save_plot
 
         try:
             import matplotlib  # noqa: F401
@@ -79,15 +79,15 @@ def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[st
                 fail(str(exc))
 
     if fmt == "csv":
-        from ..comparison import comparison_csv
+        from ..comparison_render import comparison_csv
 
         click.echo(comparison_csv(cmp), nl=False)
     elif fmt == "json":
-        from ..comparison import comparison_json
+        from ..comparison_render import comparison_json
 
         click.echo(comparison_json(cmp), nl=False)
     else:
-        from ..comparison import comparison_tables
+        from ..comparison_render import comparison_tables
         from ..render import console
 
         out = console()

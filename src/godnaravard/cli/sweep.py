@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
-from ..errors import InputError, Problem
-from .common import fail, handle_errors, overrides_from, scenario_options, writing
+from ..errors import Problem
+from .common import fail, handle_errors, key_values, overrides_from, scenario_options, writing
 
 __all__ = ["sweep_cmd"]
 
@@ -18,18 +19,32 @@ _FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
 def _vary(specs: tuple[str, ...]) -> dict[str, str]:
-    """``--vary KEY=SPEC`` options into ``{key: spec}``; a key given twice is refused."""
-    out: dict[str, str] = {}
-    for text in specs:
-        if "=" not in text:
-            raise click.BadParameter(f"expected KEY=SPEC, got {text!r}", param_hint="--vary")
-        key, _, spec = text.partition("=")
-        key = key.strip()
-        if key in out:
-            raise InputError(Problem("--vary", "this key is varied twice; give all its values in one --vary",
-                                     column=key))
-        out[key] = spec.strip()
-    return out
+    """``--vary KEY=SPEC`` options into ``{key: spec}``; a key given twice is refused, as by ``--set``."""
+    return key_values(specs, "--vary", "KEY=SPEC")
+
+
+def _check_usage(vary: tuple[str, ...], scenarios_file: Path | None, output: Path | None, force: bool) -> None:
+    """Usage errors before any work: --vary or --scenarios, the output's name and existence, and the
+    extras the sweep needs (numpy and pandas; pyarrow for Parquet)."""
+    if bool(vary) == (scenarios_file is not None):
+        fail("give --vary KEY=SPEC (one or more) or --scenarios FILE.csv, not both")
+    if output is not None:
+        if output.suffix.lower() not in _FORMATS:
+            fail(f"{output}: unknown output format; the file name must end in .csv or .parquet")
+        if output.exists() and not force:
+            fail(f"{output} already exists; use --force to replace it (the file was left unchanged)")
+        if _FORMATS[output.suffix.lower()] == "parquet":
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError:
+                fail("Parquet output needs pyarrow: pip install 'godnaravard[parquet]'")
+
+    try:
+        import numpy  # noqa: F401
+        import pandas  # noqa: F401
+    except ImportError as exc:
+        fail(f"sweep needs numpy and pandas ({exc.name} is not installed), an extra of the lean install: "
+             "pip install 'godnaravard[sweep]'")
 
 
 @click.command("sweep")
@@ -71,25 +86,7 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
       godnaravard sweep --vary ambulans.grundbelopp=0:2000000:10000 \\
           --vary kommuner.andel_insatser=0,1/4,1/2,3/4,1 --output sweep.parquet
     """
-    if bool(vary) == (scenarios_file is not None):
-        fail("give --vary KEY=SPEC (one or more) or --scenarios FILE.csv, not both")
-    if output is not None:
-        if output.suffix.lower() not in _FORMATS:
-            fail(f"{output}: unknown output format; the file name must end in .csv or .parquet")
-        if output.exists() and not force:
-            fail(f"{output} already exists; use --force to replace it (the file was left unchanged)")
-        if _FORMATS[output.suffix.lower()] == "parquet":
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError:
-                fail("Parquet output needs pyarrow: pip install 'godnaravard[parquet]'")
-
-    try:
-        import numpy  # noqa: F401
-        import pandas  # noqa: F401
-    except ImportError as exc:
-        fail(f"sweep needs numpy and pandas ({exc.name} is not installed), an extra of the lean install: "
-             "pip install 'godnaravard[sweep]'")
+    _check_usage(vary, scenarios_file, output, force)
     from ..api import load_agreement_inputs, resolve_scenario
     from ..render import scenario_title
     from ..sweep import Bar, Engine, grid, read_scenarios, slow_path_notice, write_stream
@@ -112,7 +109,9 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     bar = Bar(sset.size) if terminal and (sset.size >= PROGRESS_FROM or (slow and slow[1] >= 2)) else None
     try:
         if output is None:
-            stdout = getattr(sys.stdout, "buffer", None) or click.get_binary_stream("stdout")
+            buffer: BinaryIO | None = getattr(sys.stdout, "buffer", None)
+            # click 8.2 serves get_binary_stream through a deprecating module __getattr__ typed as object:
+            stdout = buffer or click.get_binary_stream("stdout")  # type: ignore[operator]  # see above
             try:
                 write_stream(engine, stream=stdout, force=force, progress=bar.advance if bar else None)
                 stdout.flush()

@@ -28,12 +28,14 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, overload
 
 import numpy as np
 
 from ..errors import InputError, Problem
-from .engine import INT64_MAX, Cells, Engine, SweepResult
+from .bounds import INT64_MAX
+from .engine import Engine
+from .results import Cells, SweepResult
 from .scenarios import ValueRange, _spaced
 
 if TYPE_CHECKING:
@@ -169,6 +171,10 @@ def _quote(text: str) -> str:
     return text
 
 
+@overload
+def _render(names: list[str], cells: list[Cells], header: bool, fh: None = None) -> bytes: ...
+@overload
+def _render(names: list[str], cells: list[Cells], header: bool, fh: BinaryIO) -> int: ...
 def _render(names: list[str], cells: list[Cells], header: bool, fh: BinaryIO | None = None) -> bytes | int:
     """CSV lines (``\\n``) of ``cells`` (text already through ``_quote``), with a header line of
     ``names`` if ``header``: the bytes, or written to ``fh`` (then the number of bytes).
@@ -212,6 +218,10 @@ def _render(names: list[str], cells: list[Cells], header: bool, fh: BinaryIO | N
     return len(data)
 
 
+@overload
+def _csv_chunk(result: SweepResult, header: bool, fh: None = None) -> bytes: ...
+@overload
+def _csv_chunk(result: SweepResult, header: bool, fh: BinaryIO) -> int: ...
 def _csv_chunk(result: SweepResult, header: bool, fh: BinaryIO | None = None) -> bytes | int:
     """A chunk as CSV text (formulas defused), with the header line if ``header``: the bytes, or
     written to ``fh`` (then the number of bytes)."""
@@ -284,7 +294,7 @@ def _stream_csv(engine: Engine, fh: BinaryIO, where: str, force: bool, chunk_row
             fh.write(data)
             written += len(data)
         else:
-            written += _csv_chunk(chunk, header=False, fh=fh)  # type: ignore[operator]
+            written += _csv_chunk(chunk, header=False, fh=fh)
         rows += chunk.count * engine.n
         core += chunk.core_scenarios
         if progress is not None:
@@ -433,4 +443,4 @@ def write_csv(frame: pd.DataFrame, fh: BinaryIO) -> None:
     Streamed sweeps (``write_stream``) write the same bytes, chunk by chunk.
     """
     cells = _frame_cells(frame)
-    fh.write(_render([c.name for c in cells], cells, header=True))  # type: ignore[arg-type]
+    fh.write(_render([c.name for c in cells], cells, header=True))

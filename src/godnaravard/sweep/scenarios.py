@@ -32,6 +32,7 @@ from ..errors import InputError, Problem
 
 if TYPE_CHECKING:
     from ..agreements import Agreement
+    from ..tables import Cell
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -76,6 +77,10 @@ class ValueRange(Sequence[Value]):
     """
 
     __slots__ = ("count", "start", "step")
+
+    #: How many values (an attribute, where ``Sequence`` has a method ``count(value)``: a range's
+    #: values are distinct, so that method would only ever answer 0 or 1).
+    count: int  # type: ignore[assignment]  # shadows Sequence.count on purpose (see above)
 
     def __init__(self, start: Value, step: Value, count: int):
         if count < 0 or step <= 0:
@@ -156,7 +161,7 @@ class ScenarioSet:
 
     keys: tuple[str, ...]
     levels: Mapping[str, Sequence[Value]]
-    codes: Mapping[str, np.ndarray] | None = None  # type: ignore[assignment]
+    codes: Mapping[str, np.ndarray] | None = None
     labels: tuple[str, ...] | None = None
     size: int = field(init=False)
     strides: Mapping[str, int] = field(init=False, repr=False)
@@ -193,13 +198,13 @@ class ScenarioSet:
         if self.strides:
             index = np.arange(start, stop, dtype=np.int64)
             return (index // self.strides[key]) % len(self.levels[key])
-        return self.codes[key][start:stop]  # type: ignore[index]
+        return self.codes[key][start:stop]  # type: ignore[index]  # no strides: a file's set, with codes
 
     def level_of(self, key: str, i: int) -> int:
         """The level index of ``key`` in scenario ``i`` (0-based position)."""
         if self.strides:
             return (i // self.strides[key]) % len(self.levels[key])
-        return int(self.codes[key][i])  # type: ignore[index]
+        return int(self.codes[key][i])  # type: ignore[index]  # no strides: a file's set, with codes
 
     def label(self, i: int) -> str:
         """The id of scenario ``i`` (0-based position) as shown in the output."""
@@ -462,7 +467,7 @@ def read_scenarios(path: str | Path, agreement: Agreement | str | Path | None = 
         raise InputError(Problem(table.file, f"{_spaced(len(table.rows))} scenarios; a scenario file has at most "
                                              f"{_spaced(MAX_FILE_SCENARIOS)} (for more, sweep a grid with --vary)"))
     columns: dict[str, list[Value]] = {k: [] for k in keys}
-    cache: dict[tuple[str, str], Value] = {}
+    cache: dict[tuple[str, Cell], Value] = {}
     for line_no, cells in table.rows:
         for k in keys:
             text = cells[k]

@@ -1,0 +1,365 @@
+"""Rendering a comparison: CSV, JSON, terminal tables and the figure of B − A per recipient.
+
+``comparison`` computes (``diff``, ``compare``, ``Comparison``); this module only shows the
+result. Every exact fraction shown (percent, kronor per inhabitant) is rounded half to even by
+``display``. Nothing heavy is imported at module level: rich and matplotlib only inside the
+functions that need them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .api import Allocation
+from .comparison import PER_INHABITANT_PLACES, PERCENT_PLACES, RECORD_FIELDS, Comparison, RegionComparison
+from .display import decimal
+from .render import Col, fitting_table
+from .scenario import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "PLOT_FORMATS", "comparison_csv", "comparison_figure", "comparison_json", "comparison_tables", "save_plot",
+    "scenario_label", "source_line", "sv_number",
+]
+
+
+# --- Text shared by every rendering -------------------------------------------------------------
+
+def _from_file(sc: Scenario) -> bool:
+    ag = sc.agreement
+    return sc.origin not in (ag.name, *ag.aliases, "") and not sc.origin.startswith("scenario_from")
+
+
+def scenario_label(alloc: Allocation) -> str:
+    """A side's title: the agreement's title as signed, else the scenario, its changes and own files
+    (``render.scenario_title``), followed by the scenario file it was read from."""
+    from .render import scenario_title
+
+    title = scenario_title(alloc)
+    return f"{title} [fil {alloc.scenario.origin}]" if _from_file(alloc.scenario) else title
+
+
+def source_line(cmp: Comparison) -> str:
+    """``Source: TITLE; data: LABEL (DATE), …``, naming any own file of A or B as well."""
+    ag = cmp.agreement
+    own = {"A": cmp.a.scenario.own_files(), "B": cmp.b.scenario.own_files()}
+    parts = []
+    for d in ag.data.values():
+        text = f"{d.label} ({d.date.isoformat()})"
+        replaced = [f"{side}: own file {files[d.name]}" for side, files in own.items() if d.name in files]
+        if replaced:
+            text += " [" + "; ".join(replaced) + "]"
+        parts.append(text)
+    return f"Source: {ag.title}; data: " + ", ".join(parts)
+
+
+def _kr(value: int) -> str:
+    from .render import kr
+
+    return kr(value)
+
+
+def _value(value: int | Fraction) -> str:
+    return _kr(value) if isinstance(value, int) else str(value)
+
+
+def _describe_changes(cmp: Comparison) -> list[str]:
+    lines = []
+    for key, (va, vb) in cmp.parameter_changes.items():
+        lines.append(f"{key}: {_value(va)} → {_value(vb)}")
+    for name, (pa, pb) in cmp.data_changes.items():
+        lines.append(f"{name} data: {pa or 'the agreement’s own file'} → {pb or 'the agreement’s own file'}")
+    return lines
+
+
+# --- CSV and JSON ---------------------------------------------------------------------------
+
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else str(value)
+
+
+def comparison_csv(cmp: Comparison) -> str:
+    """One row per recipient and column, then the total rows; kronor as integers.
+
+    ``diff_percent`` has 4 decimals, the kronor per inhabitant 4 decimals (empty where A is 0 kr).
+    """
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(RECORD_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    for rec in cmp.to_records(totals=True):
+        rec["diff_percent"] = _text(decimal(rec["diff_percent"], PERCENT_PLACES))
+        for k in ("per_inhabitant_a", "per_inhabitant_b", "per_inhabitant_diff"):
+            rec[k] = _text(decimal(rec[k], PER_INHABITANT_PLACES))
+        writer.writerow(rec)
+    return buf.getvalue()
+
+
+def _number(value: Fraction | None, places: int) -> float | None:
+    d = decimal(value, places)
+    return None if d is None else float(d)
+
+
+def _param_json(value: int | Fraction) -> int | str:
+    return value if isinstance(value, int) else str(value)
+
+
+def _scenario_json(alloc: Allocation) -> dict[str, Any]:
+    sc = alloc.scenario
+    return {
+        "name": sc.name,
+        "title": scenario_label(alloc),
+        "origin": sc.origin,
+        "as_signed": sc.is_baseline,
+        "changes": {k: [_param_json(va), _param_json(vb)] for k, (va, vb) in sc.changes().items()},
+        "own_files": {k: str(v) for k, v in sc.own_files().items()},
+        "overrides": {k: _param_json(v) for k, v in sc.overrides.items()},
+    }
+
+
+def _row_json(r: RegionComparison, columns: Sequence[str]) -> dict[str, Any]:
+    return {
+        "lan_code": r.lan_code, "lan": r.lan, "region": r.region,
+        "population_a": r.population_a, "population_b": r.population_b,
+        "columns": {
+            c: {
+                "a": cell.a, "b": cell.b, "diff": cell.diff,
+                "diff_percent": _number(cell.percent, PERCENT_PLACES),
+                "per_inhabitant_a": _number(cell.per_inhabitant_a, PER_INHABITANT_PLACES),
+                "per_inhabitant_b": _number(cell.per_inhabitant_b, PER_INHABITANT_PLACES),
+                "per_inhabitant_diff": _number(cell.per_inhabitant_diff, PER_INHABITANT_PLACES),
+            }
+            for c in columns
+            for cell in (r.cells[c],)
+        },
+    }
+
+
+def comparison_json(cmp: Comparison) -> str:
+    """The comparison as JSON: the agreement, both scenarios, what changed, every recipient, the totals.
+
+    Each side says whether it is the agreement as signed and lists its ``changes`` (parameters,
+    ``[the agreement's value, this value]``) and ``own_files`` relative to the agreement as signed;
+    ``parameter_changes`` and ``data_changes`` are the differences from A to B. Kronor are
+    integers; percentages and kronor per inhabitant are numbers rounded to 4 decimals (null where
+    A is 0 kr and B is not).
+    """
+    ag = cmp.agreement
+    doc = {
+        "agreement": {"name": ag.name, "title": ag.title, "path": str(ag.path),
+                      "data": {d.name: {"label": d.label, "date": d.date.isoformat()} for d in ag.data.values()}},
+        "source": source_line(cmp),
+        "a": _scenario_json(cmp.a),
+        "b": _scenario_json(cmp.b),
+        "parameter_changes": {
+            k: {"a": _param_json(va), "b": _param_json(vb)} for k, (va, vb) in cmp.parameter_changes.items()
+        },
+        "data_changes": {
+            k: {"a": str(pa) if pa else None, "b": str(pb) if pb else None}
+            for k, (pa, pb) in cmp.data_changes.items()
+        },
+        "columns": list(cmp.columns),
+        "labels": {c: cmp.label(c) for c in cmp.columns},
+        "identical": cmp.identical,
+        "regions": [_row_json(r, cmp.columns) for r in cmp.regions],
+        "totals": _row_json(cmp.total, cmp.columns),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- Terminal tables --------------------------------------------------------------------------
+
+def _signed(value: int) -> str:
+    return ("+" if value > 0 else "") + _kr(value).replace("-", "−")
+
+
+def _pct(value: Fraction | None) -> str:
+    d = decimal(value, 2)
+    if d is None:
+        return "–"
+    return ("+" if d > 0 else "") + f"{d} %".replace("-", "−")
+
+
+def _per_text(value: Fraction | None, signed: bool = False) -> str:
+    d = decimal(value, 2)
+    if d is None:
+        return "–"
+    text = f"{d:,.2f}".replace(",", " ").replace("-", "−")
+    return ("+" if signed and d > 0 else "") + text
+
+
+def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
+    """Rich renderables: a heading, a summary per column, and one table per changed column.
+
+    With ``width`` (the terminal's columns) every table is laid out to fit it without ever
+    cutting or wrapping an amount: first the kronor per inhabitant are left out, then A and B,
+    and a table that still does not fit is replaced by a one-line hint to use ``--format csv``.
+    """
+    from rich.text import Text
+
+    out: list[Any] = []
+    head = Text()
+    head.append(f"{cmp.agreement.title}: B − A per {cmp.agreement.rules.recipient}\n", style="bold")
+    head.append("A: ", style="bold").append(scenario_label(cmp.a) + "\n")
+    head.append("B: ", style="bold").append(scenario_label(cmp.b) + "\n")
+    changes = _describe_changes(cmp)
+    head.append("Changed from A to B:", style="bold")
+    head.append("".join(f"\n  {line}" for line in changes) if changes else " nothing (same parameters and data)")
+    head.append("\n" + source_line(cmp), style="dim")
+    out.append(head)
+    narrowed = False
+
+    n = len(cmp.regions)
+    totals = [cmp.total.cells[c] for c in cmp.columns]
+    label: Col = ("Column", "left", "", [cmp.label(c) for c in cmp.columns], True)
+    a_col: Col = ("A", "right", "", [_kr(t.a) for t in totals], False)
+    b_col: Col = ("B", "right", "", [_kr(t.b) for t in totals], False)
+    d_col: Col = ("B − A", "right", "", [_signed(t.diff) for t in totals], False)
+    p_col: Col = ("%", "right", "", [_pct(t.percent) for t in totals], False)
+    changed: Col = ("Changed", "right", "",
+                     [f"{sum(1 for r in cmp.regions if r.cells[c].diff)}/{n}" for c in cmp.columns], False)
+    layouts = [(label, a_col, b_col, d_col, p_col, changed), (label, a_col, b_col, d_col, p_col),
+               (label, d_col, p_col)]
+    summary, used = fitting_table("Totals per column (kronor)", layouts, width, footer=False)
+    narrowed |= used > 0
+    out.append(summary if summary is not None else Text(f"Totals: too wide for {width} columns; use --format csv"))
+
+    if cmp.identical:
+        out.append(Text(f"A and B give the same amount to every {cmp.agreement.rules.recipient} in every column: "
+                        "all differences are 0 kr."))
+        return out
+    for c in cmp.changed_columns():
+        cells = [r.cells[c] for r in cmp.regions]
+        t = cmp.total.cells[c]
+        lan: Col = ("Län", "left", cmp.total.label, [r.label for r in cmp.regions], True)
+        ca: Col = ("A kr", "right", _kr(t.a), [_kr(x.a) for x in cells], False)
+        cb: Col = ("B kr", "right", _kr(t.b), [_kr(x.b) for x in cells], False)
+        cd: Col = ("B − A kr", "right", _signed(t.diff), [_signed(x.diff) for x in cells], False)
+        cp: Col = ("%", "right", _pct(t.percent), [_pct(x.percent) for x in cells], False)
+        ia: Col = ("A kr/inv", "right", _per_text(t.per_inhabitant_a), [_per_text(x.per_inhabitant_a) for x in cells],
+                    False)
+        ib: Col = ("B kr/inv", "right", _per_text(t.per_inhabitant_b), [_per_text(x.per_inhabitant_b) for x in cells],
+                    False)
+        layouts = [(lan, ca, cb, cd, cp, ia, ib), (lan, ca, cb, cd, cp), (lan, cd, cp)]
+        table, used = fitting_table(cmp.label(c), layouts, width, footer=True)
+        narrowed |= used > 0
+        out.append(table if table is not None else Text(f"{cmp.label(c)}: too wide for {width} columns; "
+                                                        "use --format csv"))
+    if narrowed:
+        out.append(Text(f"(Columns left out to fit {width} columns; --format csv has every figure.)", style="dim"))
+    return out
+
+
+# --- The figure -------------------------------------------------------------------------------
+
+def sv_number(value: float | int | Fraction | Decimal, places: int = 2) -> str:
+    """A number as Swedish text: space as thousands separator, decimal comma, minus sign ``−``.
+
+    Trailing zero decimals are dropped: ``sv_number(-1234.5) == "−1 234,5"``, ``sv_number(2e9)
+    == "2 000 000 000"``.
+    """
+    number = decimal(value, places) if isinstance(value, Fraction) else Decimal(str(value))
+    text = f"{number:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(",", " ").replace(".", ",").replace("-", "−")
+
+
+def _unit(values: Sequence[int]) -> tuple[int, str]:
+    """A readable unit for the axis: kronor, thousands or millions of kronor."""
+    largest = max((abs(v) for v in values), default=0)
+    if largest >= 1_000_000:
+        return 1_000_000, "Mkr"
+    if largest >= 10_000:
+        return 1_000, "tkr"
+    return 1, "kr"
+
+
+def _panels(cmp: Comparison) -> list[tuple[list[str], list[int]]]:
+    """The columns to draw, each with its differences; columns with the very same differences per
+    recipient (a line and the sum that only it changes) share one panel."""
+    panels: dict[tuple[int, ...], list[str]] = {}
+    for c in cmp.changed_columns() or cmp.columns:
+        values = tuple(r.cells[c].diff for r in cmp.regions)
+        panels.setdefault(values, []).append(c)
+    return [(cols, list(values)) for values, cols in panels.items()]
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+                     for line in text.split("\n"))
+
+
+def comparison_figure(cmp: Comparison) -> Figure:
+    """A bar chart of B − A per recipient, one panel per changed column.
+
+    Columns whose differences are the same for every recipient share one panel; when nothing
+    changed, the compared columns show their zeros. Numbers are Swedish (``1 234,5``); the
+    title names the agreement, both scenarios and the changes, and the last line the source (the
+    agreement and the dates of its data, or the own files). Uses matplotlib's object API (no
+    pyplot state), so it works with the Agg backend and inside notebooks.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    panels = _panels(cmp)
+    panel_width = 3.4
+    fig_width = panel_width * len(panels) + 2.4
+    chars = max(60, int(fig_width * 13))  # characters per title line at 9 pt
+    fig = Figure(figsize=(fig_width, 7.5), layout="constrained")
+    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    labels = [r.label for r in cmp.regions]
+    positions = list(range(len(labels)))
+    formatter = FuncFormatter(lambda x, _pos: sv_number(x))
+    for ax, (cols, values) in zip(axes, panels, strict=True):
+        scale, unit = _unit(values)
+        colors = ["#2b6cb0" if v >= 0 else "#c05621" for v in values]
+        bars = ax.barh(positions, [v / scale for v in values], color=colors)  # floats for drawing only
+        ax.bar_label(bars, labels=[_signed(v) if v else "0" for v in values], fontsize=6, padding=2)
+        ax.margins(x=0.3)
+        ax.axvline(0, color="black", linewidth=0.8)
+        title = cmp.label(cols[0]) + "".join(f"\n= {cmp.label(c)}" for c in cols[1:])
+        ax.set_title(_wrap(title, 40), fontsize=8)
+        ax.set_xlabel(f"B − A ({unit})")
+        ax.xaxis.set_major_formatter(formatter)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(positions, labels, fontsize=8)
+    axes[0].invert_yaxis()
+    changes = "; ".join(_describe_changes(cmp)) or "nothing: every difference is 0 kr"
+    title = (f"{cmp.agreement.title}: B − A per {cmp.agreement.rules.recipient}\n"
+             f"A: {scenario_label(cmp.a)}\nB: {scenario_label(cmp.b)}\nChanged from A to B: {changes}")
+    fig.suptitle(_wrap(title, chars), fontsize=9)
+    fig.supxlabel(_wrap(source_line(cmp), int(chars * 1.2)), fontsize=7, x=0.01, ha="left")
+    return fig
+
+
+PLOT_FORMATS = ("png", "svg", "pdf")
+
+
+def save_plot(cmp: Comparison, path: str | Path, force: bool = False) -> Path:
+    """Draw ``comparison_figure`` into ``path`` (.png, .svg or .pdf) atomically.
+
+    Raises:
+        ValueError: an unsupported file suffix.
+        OutputExistsError: ``path`` exists and ``force`` is false (see ``atomic``).
+    """
+    from .atomic import atomic_write
+
+    target = Path(path)
+    fmt = target.suffix.lstrip(".").lower()
+    if fmt not in PLOT_FORMATS:
+        raise ValueError(f"{target}: the plot file must end in .png, .svg or .pdf")
+    fig = comparison_figure(cmp)
+    return atomic_write(target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=120), force=force)

@@ -1,0 +1,110 @@
+"""Loading and validating the input data: population and HSL insatser per län, and the rural key.
+
+Each file is read by ``tables.read_table`` (CSV or ``.xlsx``), its header is matched against
+the expected columns, and every cell is parsed by the parser of its column. Every problem
+found is reported at once, as an ``InputError`` whose problems name the file, the row as the
+user sees it (CSV line, spreadsheet row; the header is row 1), the column, what was found and
+what was expected. The result is the core's plain ``Inputs``.
+
+Formats (the shipped files are the examples):
+
+- recipients: ``lan_code, lan, region`` and the agreement's count columns (God och nära vård:
+  ``population, hsl_insatser``; the agreement's own file is the example);
+- rural key per region: ``lan_code`` and optionally ``region, tatortsnara_inv, gles_inv,
+  mycket_gles_inv, vagd_summa, status`` (``data/landsbygd_weights.csv``);
+- rural key per kommun: ``kommun_code, kategori, population`` (other columns, such as the
+  kommun's name, are ignored; a ``lan_code`` column, if present, must agree with the code).
+
+The package is split by what it reads: ``cells`` (column names, headings and the parser of
+every kind of cell), ``report`` (checking a table as a whole and collecting its problems),
+``recipients`` (per län, per kommun, SCB's short file) and ``rural_key`` (per region or per
+kommun). Everything is imported from ``godnaravard.inputs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from ..core import Inputs, Region, RuralKey
+from ..errors import MAX_PROBLEMS, InputError, Problem
+from ..tables import MAX_BYTES
+from .cells import CATEGORY_NAMES as CATEGORY_NAMES
+from .cells import HEADINGS as HEADINGS
+from .cells import KOMMUN_KEY_COLUMNS as KOMMUN_KEY_COLUMNS
+from .cells import KOMMUNER_FILE as KOMMUNER_FILE
+from .cells import LANDSBYGD_FILE as LANDSBYGD_FILE
+from .cells import MAX_POPULATION as MAX_POPULATION
+from .cells import MAX_ROWS as MAX_ROWS
+from .cells import POPULATION_COLUMNS as POPULATION_COLUMNS
+from .cells import REGION_KEY_COLUMNS as REGION_KEY_COLUMNS
+from .cells import parse_count as parse_count
+from .recipients import load_population as load_population
+from .recipients import load_short_population as load_short_population
+from .report import canonical_column as canonical_column
+from .rural_key import load_landsbygd as load_landsbygd
+
+__all__ = [
+    "canonical_column",
+    "CATEGORY_NAMES",
+    "KOMMUNER_FILE",
+    "KOMMUN_KEY_COLUMNS",
+    "MAX_BYTES",
+    "MAX_POPULATION",
+    "MAX_PROBLEMS",
+    "MAX_ROWS",
+    "POPULATION_COLUMNS",
+    "REGION_KEY_COLUMNS",
+    "load_inputs",
+    "load_landsbygd",
+    "load_population",
+    "parse_count",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Both inputs at once
+
+
+def load_inputs(
+    population: str | Path | None = None,
+    landsbygd: str | Path | None = None,
+    *,
+    counts: Sequence[str] = ("population", "hsl_insatser"),
+    codes: Sequence[str] | None = None,
+    default_population: Path | None = None,
+    default_landsbygd: Path | None = None,
+    rural: bool = True,
+    kommun: bool = False,
+    recipients: Sequence[Region] | None = None,
+) -> Inputs:
+    """The inputs of an agreement, validated, as the core's ``Inputs``.
+
+    ``population`` replaces the agreement's recipients file (``default_population``), and
+    ``landsbygd`` its rural key (``default_landsbygd``; read only when ``rural``). When both files
+    have problems, all of them are reported together. ``recipients`` are those of
+    ``default_population`` when the caller has read them already (they are not read again).
+    """
+    problems: list[Problem] = []
+    regions: tuple[Region, ...] = ()
+    key: tuple[RuralKey, ...] = ()
+    reference: tuple[Fraction, ...] = ()
+    try:
+        if population is None and recipients is not None:
+            regions = tuple(recipients)
+        else:
+            regions = load_population(population, counts, codes, default_population, kommun=kommun)
+    except InputError as exc:
+        problems += exc.problems
+    if rural:
+        try:
+            key, reference = load_landsbygd(landsbygd if landsbygd is not None else default_landsbygd)
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    if key:
+        order = {r.lan_code: i for i, r in enumerate(regions)}
+        key = tuple(sorted(key, key=lambda k: order.get(k.lan_code, len(order))))
+    return Inputs(regions=regions, rural_key=key, reference_weights=reference)

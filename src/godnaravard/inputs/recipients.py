@@ -1,0 +1,263 @@
+"""The recipients of an agreement and their counts: per län (regions), per kommun, or SCB's short file.
+
+Formats (the shipped files are the examples): ``lan_code, lan, region`` and the agreement's
+count columns (God och nära vård: ``population, hsl_insatser``); per kommun ``kommun_code,
+kommun`` and the counts; and SCB's short population file (code, name, population), which
+replaces only the population of the agreement's own recipients (``load_short_population``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+from pydantic_core import core_schema
+
+from ..core import Region
+from ..lan import LAN, REGION_NAMES, lookup
+from ..tables import MAX_BYTES, read_table
+from .cells import (
+    _KOMMUN_CODE,
+    MAX_ROWS,
+    REGION_KEY_COLUMNS,
+    _count,
+    _kommun_names,
+    _lan_code,
+    _optional_text,
+    _parsed,
+    _Row,
+    _shown,
+    _text,
+    parse_count,
+)
+from .report import _check_lan, _check_totals, _columns, _header_names, _parse_rows, _Report, canonical_column
+
+# --------------------------------------------------------------------------------------------
+# Population
+
+
+@cache
+def _recipient_row(counts: tuple[str, ...], kommun: bool = False) -> _Row:
+    """The row schema of a recipients file with these count columns (per län, or per kommun)."""
+    if kommun:
+        return _Row("KommunRecord", {
+            "kommun_code": _parsed(_KOMMUN_CODE, core_schema.str_schema()),
+            "kommun": _parsed(_text("the kommun's name, such as Upplands Väsby"), core_schema.str_schema()),
+            **{c: _count() for c in counts},
+        }, required=("kommun_code", "kommun", *counts))
+    return _Row("RecipientRecord", {
+        "lan_code": _lan_code(),
+        "lan": _optional_text(_text("the län name, such as Stockholm")),
+        "region": _parsed(_text("the region name, such as Region Stockholm"), core_schema.str_schema()),
+        **{c: _count() for c in counts},
+    }, required=("lan_code", "region", *counts))
+
+
+def load_population(
+    path: str | Path | None = None,
+    counts: Sequence[str] = ("population", "hsl_insatser"),
+    codes: Sequence[str] | None = None,
+    default: Path | None = None,
+    require_all: bool = True,
+    kommun: bool = False,
+) -> tuple[Region, ...]:
+    """The recipients and their counts (population, HSL insatser, …) from ``path``.
+
+    ``counts`` are the numeric columns the agreement shares by; ``codes`` are the län codes that
+    must each appear exactly once (default: all 21 län; with ``require_all=False``, any of them,
+    at most once); ``default`` is the agreement's own file, read when ``path`` is None. With
+    ``kommun``, the recipients are kommuner: columns ``kommun_code, kommun`` and the counts, each
+    code one of SCB's (``data/kommuner.csv``) and each name that code's.
+    """
+    if kommun:
+        return _load_kommuner(path if path is not None else default, tuple(counts), codes, require_all)
+    if path is None:
+        path = default if default is not None else _default_data("population")
+    columns = ("lan_code", "lan", "region", *counts)
+    required = ("lan_code", "region", *counts)  # the län's name, when absent, is SCB's for the code
+    expected_codes = tuple(codes) if codes is not None else tuple(LAN)
+    report = _Report(
+        read_table(path, _header_names(*columns), total_rows=True, max_bytes=MAX_BYTES,
+                       max_rows=MAX_ROWS)
+    )
+    present = _columns(
+        report,
+        columns,
+        required,
+        strict=True,
+        describe="a population file",
+        ignored=REGION_KEY_COLUMNS,
+    )
+    if any(c not in present for c in required):
+        _hint_other_format(
+            report,
+            {"vagd_summa", "kommun_code", "kategori", "gles_inv"},
+            "a rural key (--landsbygd)",
+            f"a population file with the columns {', '.join(columns)}",
+        )
+    rows = _parse_rows(report, present, _recipient_row(tuple(counts)))
+    _check_lan(report, rows, present, {"lan": LAN, "region": REGION_NAMES}, expected_codes, require_all)
+    _check_totals(report, rows, present, counts)
+    zero = set()
+    for column in counts:
+        values = [v.get(column) for _, v in rows]
+        if column in present and all(x is not None for x in values) and sum(x or 0 for x in values) == 0:
+            zero.add(column)
+            report.add(
+                "every row is zero: there is nothing to share by (the column must not sum to zero)",
+                column=present[column],
+            )
+    if "hsl_insatser" in counts and "population" in counts:
+        for line_no, v in rows:
+            insatser, population = v.get("hsl_insatser"), v.get("population")
+            if not zero and insatser is not None and population is not None and insatser > population:
+                report.add(
+                    f"{insatser} people with HSL insatser, but the population is only {population}: "
+                    f"the two counts are in the wrong columns, or one of them is mistyped",
+                    row=line_no,
+                    column=present["hsl_insatser"],
+                )
+    report.raise_if_any()
+    other = [c for c in counts if c not in ("population", "hsl_insatser")]
+    return tuple(
+        Region(
+            lan_code=v["lan_code"],
+            lan=v.get("lan") or LAN[v["lan_code"]],
+            region=v["region"],
+            population=v.get("population", 0),
+            hsl_insatser=v.get("hsl_insatser", 0),
+            counts={c: v[c] for c in other},
+        )
+        for _, v in rows
+    )
+
+
+def load_short_population(path: str | Path, own: Sequence[Region]) -> tuple[tuple[Region, ...], tuple[str, ...]] | None:
+    """A population file in SCB's short form, two columns: the län (code, name, or SCB's
+    ``01 Stockholms län``) and its population (``Folkmängd``, ``Befolkning`` …).
+
+    Every other column (names, other counts) is taken from ``own``, the agreement's own data, and
+    named in the second value returned, so that the output can say so. Returns None when the file
+    is not in the short form (the full format is then read as usual).
+    """
+    table = read_table(path, _header_names("lan_code", "lan", "region", "population"), total_rows=True,
+                       max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    matched = {label: canonical_column(label, ("lan_code", "lan", "region", "population")) for label in table.header}
+    names = [label for label, column in matched.items() if column in ("lan_code", "lan", "region")]
+    counts = [label for label, column in matched.items() if column == "population"]
+    if len(table.header) != 2 or len(names) != 1 or len(counts) != 1:
+        return None
+    report = _Report(table)
+    by_code = {r.lan_code: r for r in own}
+    seen: dict[str, int] = {}
+    values: dict[str, int] = {}
+    for line_no, cells in table.rows:
+        text = str(cells[names[0]]).strip()
+        code = lookup(text)
+        if code is None:
+            report.add(f"unknown län {_shown(text)}: expected a län code, a län name or SCB's "
+                       f"\"01 Stockholms län\"", row=line_no, column=names[0])
+            continue
+        if code not in by_code:
+            report.add(f"län {code} ({LAN[code]}) is not a recipient of this agreement", row=line_no,
+                       column=names[0])
+            continue
+        if code in seen:
+            report.add(f"län {code} ({LAN[code]}) appears again; it is first on row {seen[code]}", row=line_no,
+                       column=names[0])
+            continue
+        seen[code] = line_no
+        try:
+            values[code] = parse_count(cells[counts[0]])
+        except ValueError as exc:
+            report.add(str(exc), row=line_no, column=counts[0])
+    missing = [f"{c} {LAN[c]}" for c in by_code if c not in seen]
+    if missing:
+        report.add(f"no row for {len(missing)} län: {', '.join(missing)}; every recipient must appear once",
+                   column=names[0])
+    if values and not report.problems and sum(values.values()) == 0:
+        report.add("every row is zero: there is nothing to share by", column=counts[0])
+    report.raise_if_any()
+    borrowed = ["lan", "region", *[c for c in ("hsl_insatser", *own[0].counts) if c != "population"]]
+    if not any(r.hsl_insatser for r in own):
+        borrowed.remove("hsl_insatser")
+    regions = tuple(replace(by_code[c], population=values[c]) for c in by_code)
+    return regions, tuple(borrowed)
+
+
+def _load_kommuner(
+    path: str | Path | None, counts: tuple[str, ...], codes: Sequence[str] | None, require_all: bool
+) -> tuple[Region, ...]:
+    """Recipients that are kommuner (four-digit codes), each once, names matching SCB's."""
+    if path is None:
+        raise ValueError("a kommun recipients file needs a path")
+    columns = ("kommun_code", "kommun", *counts)
+    report = _Report(read_table(path, _header_names(*columns), total_rows=True, max_bytes=MAX_BYTES,
+                       max_rows=MAX_ROWS))
+    present = _columns(report, columns, columns, strict=True, describe="a kommun recipients file")
+    rows = _parse_rows(report, present, _recipient_row(counts, kommun=True))
+    names = _kommun_names()
+    expected = tuple(codes) if codes is not None else tuple(names)
+    seen: dict[str, int] = {}
+    for line_no, v in rows:
+        code = v.get("kommun_code")
+        if code is None:
+            continue
+        if code not in names or code not in expected:
+            what = "not one of SCB's kommun codes" if code not in names else "not a recipient of this agreement"
+            report.add(f"kommun {code} is {what}", row=line_no, column=present["kommun_code"])
+        elif code in seen:
+            report.add(f"kommun {code} ({names[code]}) appears again; it is first on row {seen[code]}",
+                       row=line_no, column=present["kommun_code"])
+        else:
+            seen[code] = line_no
+            name = v.get("kommun")
+            if name is not None and name.casefold() != names[code].casefold():
+                report.add(f"{name!r} is not the name of kommun {code} ({names[code]})", row=line_no,
+                           column=present["kommun"])
+    missing = [f"{c} {names.get(c, '?')}" for c in expected if c not in seen]
+    if missing and require_all and "kommun_code" in present:
+        report.add(f"no row for {len(missing)} kommun(er): {', '.join(missing[:10])}"
+                   + (" …" if len(missing) > 10 else "") + "; every recipient must appear once",
+                   column=present["kommun_code"])
+    _check_totals(report, rows, present, counts)
+    for column in counts:
+        values = [v.get(column) for _, v in rows]
+        if column in present and all(x is not None for x in values) and sum(x or 0 for x in values) == 0:
+            report.add("every row is zero: there is nothing to share by (the column must not sum to zero)",
+                       column=present[column])
+    report.raise_if_any()
+    return tuple(
+        Region(lan_code=v["kommun_code"], lan=LAN.get(v["kommun_code"][:2], ""), region=v["kommun"],
+               population=v.get("population", 0), hsl_insatser=v.get("hsl_insatser", 0),
+               counts={c: v[c] for c in counts if c not in ("population", "hsl_insatser")})
+        for _, v in rows
+    )
+
+
+def _hint_other_format(report: _Report, markers: set[str], other: str, expects: str) -> None:
+    """When the header is another input's, say only that (the file was given to the wrong option)."""
+    header = {h.casefold() for h in report.table.header}
+    if header & markers:
+        report.problems = [p for p in report.problems if p.row != report.table.header_row]
+        names = report.table.header
+        shown = ", ".join(h[:40] for h in names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+        report.add(
+            f"this looks like {other}, with the columns {shown}; this option "
+            f"expects {expects}",
+            row=report.table.header_row,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# The default agreement's files
+
+
+def _default_data(name: str) -> Path:
+    """The default agreement's data file ``name`` (for the loaders called without a path)."""
+    from ..agreements import load_agreement
+
+    return load_agreement().data[name].path
+
