@@ -30,7 +30,6 @@ ALLOWED = frozenset({
     "excel/budget.py",
     "excel/cover.py",
     "excel/per_capita.py",
-    "excel/tables.py",
     "excel/workbook.py",
 })
 

@@ -215,25 +215,18 @@ def _weight(m: Model, i: int, key: str) -> str:
     return f'IF({p_cell}="ja",IF({known},{at_reference},{v}),IF({k_cell}="ja",{at_weights},NA()))'
 
 
-def _block(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) -> None:
+def _block_recipients(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) -> None:
+    """The rows of one part's block, one recipient each, as live integer formulas (see ``_block``)."""
     b = m.blocks[key]
     c = m.cols
-    ag = ctx.agreement
-    res = ctx.result
-    names = text_columns(ag)[-1:]
-    regions = res.inputs.regions
-    part = res.part(*key)
-    s.text(b.title_row, 0, b.label, s.f.label, grow=False)
-    s.header(b.header_row, [code_label(ag), *(ag.label(x) for x in names), "Vikt (heltal)", "Exakt andel (kronor)",
-                            "Heltal (kronor)", "Rest (täljare)", "Plats", "Avrundat (kronor)", "Utjämningskrona"],
-             numeric=range(c.weight, c.adjustment + 1))
+    names = text_columns(ctx.agreement)[-1:]
+    regions = ctx.result.inputs.regions
+    part = ctx.result.part(*key)
     total = m.cell(b.total_row, c.amount, absolute=True, local=True)
     left = m.cell(b.left_row, c.amount, absolute=True, local=True)
     ok = m.cell(b.check_row, c.weight, absolute=True, local=True)
-    w_rng, q_rng, r_rng, a_rng, k_rng = (range_ref(b.first, b.last, col, absolute=True)
-                                         for col in (c.weight, c.floor, c.remainder, c.amount, 0))
+    w_rng, r_rng, k_rng = (range_ref(b.first, b.last, col, absolute=True) for col in (c.weight, c.remainder, 0))
     weights = m.cell(b.sum_row, c.weight, absolute=True, local=True)
-    # The amount in two halves, T = T1 · B + T0, so that no product exceeds 2⁵³ (see ``model``).
     t1, t0 = (m.cell(b.total_row, col, absolute=True, local=True) for col in (c.high, c.high_rest))
     big = SPLIT
     for i, region in enumerate(regions):
@@ -258,6 +251,28 @@ def _block(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) -> None:
         high, high_rest = divmod(b.total // big * b.weights[code], sum(b.weights.values()) or 1)
         s.ws.write_formula(row, c.high, f'=IF({ok}="ja",{floor_formula(t1, w, weights)},NA())', s.f.count, high)
         s.ws.write_formula(row, c.high_rest, f"={t1}*{w}-{weights}*{qa}", s.f.count, high_rest)
+
+
+def _block(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) -> None:
+    """One part recipient by recipient: weight, exact share, floor, remainder, rank and amount (avsnitt 12)."""
+    b = m.blocks[key]
+    c = m.cols
+    ag = ctx.agreement
+    part = ctx.result.part(*key)
+    s.text(b.title_row, 0, b.label, s.f.label, grow=False)
+    s.header(b.header_row, [code_label(ag), *(ag.label(x) for x in text_columns(ag)[-1:]), "Vikt (heltal)",
+                            "Exakt andel (kronor)", "Heltal (kronor)", "Rest (täljare)", "Plats", "Avrundat (kronor)",
+                            "Utjämningskrona"],
+             numeric=range(c.weight, c.adjustment + 1))
+    total = m.cell(b.total_row, c.amount, absolute=True, local=True)
+    ok = m.cell(b.check_row, c.weight, absolute=True, local=True)
+    w_rng, q_rng, r_rng, a_rng, k_rng = (range_ref(b.first, b.last, col, absolute=True)
+                                         for col in (c.weight, c.floor, c.remainder, c.amount, 0))
+    weights = m.cell(b.sum_row, c.weight, absolute=True, local=True)
+    # The amount in two halves, T = T1 · B + T0, so that no product exceeds 2⁵³ (see ``model``).
+    t1 = m.cell(b.total_row, c.high, absolute=True, local=True)
+    big = SPLIT
+    _block_recipients(s, ctx, m, key)
     row = b.sum_row
     s.text(row, 0, "Summa", s.f.total_label)
     for col in range(1, c.adjustment + 1):
