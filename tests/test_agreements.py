@@ -296,7 +296,8 @@ def test_a_definition_is_read_with_exact_decimals_and_within_its_size(tmp_path: 
     path.write_text(text + "\n" + "#" * (1024 * 1024) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="the definition is 1 0.* bytes; a definition is at most 1 048 576 bytes"):
         load_agreement(folder)
-    from godnaravard.agreements import _decimals_as_text, parse_value
+    from godnaravard.agreements import parse_value
+    from godnaravard.agreements.values import decimals_as_text as _decimals_as_text
 
     assert _decimals_as_text({"a": [__import__("decimal").Decimal("0.00001")]}) == {"a": ["0.00001"]}
     assert parse_value("k", "0.00001", "share") == __import__("fractions").Fraction(1, 100_000)
