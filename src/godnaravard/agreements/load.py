@@ -17,6 +17,7 @@ from typing import Any
 from pydantic_core import ValidationError
 
 from ..errors import InputError, Problem
+from ..files import read_toml
 from ..resources import data_file
 from .build import build
 from .model import Agreement
@@ -109,8 +110,6 @@ def load_agreement(ref: str | Path | None = None) -> Agreement:
 def _read(path: Path, label: str) -> dict[str, Any]:
     """A definition file: a regular file of at most ``MAX_DEFINITION_BYTES`` (checked before it is
     read), as TOML, its decimals exact."""
-    from ..tables import read_toml
-
     raw = read_toml(path, label, MAX_DEFINITION_BYTES, what="definition", limit_name="a definition")
     return decimals_as_text(raw)
 
