@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from _cli import invoke
+from hypothesis import given
+from hypothesis import strategies as st
 
 from godnaravard import allocate
 from godnaravard.agreements import default_agreement, load_agreement, shipped_agreements, swedish_date
@@ -296,7 +298,112 @@ def test_a_definition_is_read_with_exact_decimals_and_within_its_size(tmp_path: 
     path.write_text(text + "\n" + "#" * (1024 * 1024) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="the definition is 1 0.* bytes; a definition is at most 1 048 576 bytes"):
         load_agreement(folder)
-    from godnaravard.agreements import _decimals_as_text, parse_value
+    from godnaravard.agreements import parse_value
+    from godnaravard.agreements.values import decimals_as_text as _decimals_as_text
 
     assert _decimals_as_text({"a": [__import__("decimal").Decimal("0.00001")]}) == {"a": ["0.00001"]}
     assert parse_value("k", "0.00001", "share") == __import__("fractions").Fraction(1, 100_000)
+
+
+# --- The package's parts: schema, values, build (one check per section) -----------------------------
+
+def test_the_names_of_the_module_before_the_split_still_import() -> None:
+    import godnaravard.agreements as agreements
+
+    names = ("Agreement", "DataFile", "ParameterInfo", "PrintedColumn", "TableSpec", "copy_agreement",
+             "default_agreement", "load_agreement", "shipped_agreements", "shown_path", "parse_value",
+             "swedish_date", "resolve", "DEFINITION", "MAX_DEFINITION_BYTES", "MAX_DIGITS", "TEXT_COLUMNS")
+    assert [n for n in names if not hasattr(agreements, n)] == []
+    assert agreements.Agreement.__module__ == "godnaravard.agreements.model"
+
+
+@pytest.mark.parametrize("where", [(), ("data", "population"), ("keys", "population"), ("lines", 0),
+                                   ("lines", 0, "parts", 0), ("columns", 0), ("tables", 1), ("budget",),
+                                   ("totals", "riket_belopp"), ("parameters", "svf.total")], ids=str)
+def test_every_table_of_the_schema_forbids_a_key_it_does_not_know(where: tuple[str | int, ...]) -> None:
+    import tomllib
+
+    from pydantic_core import ValidationError
+
+    from godnaravard.agreements.schema import definition_validator
+
+    raw = tomllib.loads((SVF / "agreement.toml").read_text(encoding="utf-8"))
+    definition_validator().validate_python(raw)  # valid as shipped
+    node = raw
+    for step in where:
+        node = node[step]
+    node["colour"] = "blå"
+    with pytest.raises(ValidationError) as info:
+        definition_validator().validate_python(raw)
+    assert [(e["loc"], e["type"]) for e in info.value.errors()] == [((*where, "colour"), "extra_forbidden")]
+
+
+#: One problem in most sections of a definition (text → text); SECTION_EXTRA adds two columns.
+SECTION_PROBLEMS: list[tuple[str, str]] = [
+    ('total = "svf.total"', 'total = "svf.summa"'),
+    ('file = "population_2025_09.csv"', 'file = "nowhere.csv"'),
+    ('column = "population"\nlabel', 'column = "invanare"\nlabel'),
+    ('"population", "svf"]\nofficial', '"population", "ambulans"]\nofficial'),
+    ('stated_totals = "official/stated_totals.csv"', 'stated_totals = "official/none.csv"'),
+    ('riket_belopp = { columns = ["svf"] }', 'riket_belopp = { columns = ["nope"] }'),
+    ("value = 182_500_000", 'value = "x"'),
+]
+SECTION_EXTRA = ('\n[[columns]]\nname = "svf"\nkind = "line"\nref = ["svf"]\nlabel = "Igen"\n'
+                 '\n[[columns]]\nname = "x"\nkind = "part"\nref = ["svf", "nope"]\nlabel = "X"\n')
+ADJUSTMENT = '\n[[adjustments]]\nline = "nope"\npart = "befolkning"\nkronor = { "01" = 1, "03" = -1 }\nsource = "t"\n'
+
+
+def test_each_section_is_checked_in_turn_and_every_problem_listed(tmp_path: Path) -> None:
+    folder = _definition(tmp_path, extra=SECTION_EXTRA + ADJUSTMENT)
+    path = folder / "agreement.toml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in SECTION_PROBLEMS:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_agreement(folder)
+    expected = ["columns.svf", "data.population.file", "keys.population.column", "lines.svf.total", "columns.x.ref",
+                "tables.utbetalning2.columns", "tables.utbetalning2.official_columns.svf", "budget.stated_totals",
+                "totals.riket_belopp.columns", "parameters.svf.total.value"]
+    assert [p.key for p in info.value.problems] == expected
+    # The adjustments are checked once the rest is sound.
+    folder = _definition(tmp_path / "b", extra=ADJUSTMENT)
+    with pytest.raises(InputError) as info:
+        load_agreement(folder)
+    assert [(p.key, p.message) for p in info.value.problems] == [
+        ("adjustments[0].line", "unknown budget line 'nope'; the lines are svf")]
+
+
+@pytest.mark.parametrize(("style", "text"), [("short", "1 nov 2023"), ("long", "1 november 2023"),
+                                             ("month", "november 2023"), ("iso", "2023-11-01")])
+def test_swedish_date_in_each_style(style: str, text: str) -> None:
+    import datetime as dt
+
+    assert swedish_date(dt.date(2023, 11, 1), style) == text
+
+
+def test_placeholders_are_filled_and_an_unknown_one_is_a_problem() -> None:
+    import datetime as dt
+
+    from godnaravard.agreements.values import fill_placeholders
+    from godnaravard.errors import Problem
+
+    problems: list[Problem] = []
+    value = {"title": "Bidrag {year}", "cols": ["Per {date.population:month}", "{date.x:iso}"], "n": 3}
+    filled = fill_placeholders(value, 2024, {"population": dt.date(2023, 11, 1)}, "", problems, "a.toml")
+    assert filled == {"title": "Bidrag 2024", "cols": ["Per november 2023", "{date.x:iso}"], "n": 3}
+    assert [(p.key, p.message) for p in problems] == [
+        ("cols[1]", "{date.x:iso} names no data file with a date; the data files are population")]
+
+
+@given(st.integers(-(10**23), 10**23), st.integers(1, 10**12))
+def test_parse_value_reads_amounts_and_fractions_exactly(n: int, d: int) -> None:
+    from fractions import Fraction
+
+    from godnaravard.agreements import parse_value
+
+    assert parse_value("k", f"{n:_}", "amount") == n
+    assert parse_value("k", f"{n:,}".replace(",", " "), "amount") == n
+    assert parse_value("k", f"{n}/{d}", "share") == Fraction(n, d)
+    assert parse_value("k", f"{n}%", "weight") == Fraction(n, 100)

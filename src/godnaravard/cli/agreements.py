@@ -166,5 +166,5 @@ def parameters_cmd(agreement: str | None, fmt: str) -> None:
     table.add_column("Beskrivning och källa", overflow="fold")
     for r in rows:
         value = _kr(r["value"]) if isinstance(r["value"], int) else r["value"]
-        table.add_row(r["key"], value, r["unit"], f"{r['label']}\n[dim]{r['source']}[/dim]")
+        table.add_row(str(r["key"]), value, str(r["unit"]), f"{r['label']}\n[dim]{r['source']}[/dim]")
     console().print(table)

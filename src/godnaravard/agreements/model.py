@@ -1,0 +1,156 @@
+"""What the layers read of an agreement: the registry built from its definition.
+
+``Agreement`` (identity, data files, the core's rules and parameters, tables), ``DataFile``,
+``ParameterInfo``, ``TableSpec`` and ``PrintedColumn``: plain frozen records, built by
+``agreements.build`` and never changed afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core import Parameters, Rules
+
+__all__ = ["Agreement", "DataFile", "ParameterInfo", "PrintedColumn", "TableSpec"]
+
+
+@dataclass(frozen=True, slots=True)
+class DataFile:
+    """One data file of an agreement: where it is, its date, what it holds and where it comes from."""
+
+    name: str
+    path: Path
+    date: dt.date
+    label: str
+    title: str
+    source: str
+    counts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterInfo:
+    """A parameter's metadata: kind, unit, Swedish label and the place in the agreement it comes from."""
+
+    key: str
+    kind: str
+    unit: str
+    label: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedColumn:
+    """One visible column of a signed table, as printed: a column of the data, or a share of one.
+
+    Exactly one of ``column`` (an output column: a name, a count, an amount) and ``share`` (a
+    count or amount column: each recipient's value divided by the column's total, shown in per
+    cent with ``decimals`` decimals, e.g. bilaga 2's "Andel befolkning" 23,3%).
+    """
+
+    heading: str
+    column: str | None = None
+    share: str | None = None
+    decimals: int = 1
+
+    @property
+    def source(self) -> str:
+        """The output column this printed column shows (or shows the share of)."""
+        return self.column if self.column is not None else str(self.share)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """A table of the agreement (a bilaga, or the overview) and its published version, if any.
+
+    ``label`` is its short name ("Bilaga 3"), ``title`` its full heading. The signed table's
+    visible layout, where the definition gives it: ``printed`` (its columns and headings, in
+    order), ``printed_title`` (the heading as printed, when it differs from ``title``),
+    ``total_label`` (the label of the total row), ``footnotes`` and ``source_line`` (printed
+    beneath the table).
+    """
+
+    name: str
+    label: str
+    title: str
+    columns: tuple[str, ...]
+    official: Path | None = None
+    official_columns: Mapping[str, str] = field(default_factory=dict)
+    official_code_column: str = "lan_code"
+    printed: tuple[PrintedColumn, ...] = ()
+    printed_title: str = ""
+    total_label: str = "Totalt"
+    footnotes: tuple[str, ...] = ()
+    source_line: str = ""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Agreement:
+    """One agreement: identity, data files, rules, parameters (with sources) and tables.
+
+    ``rules`` and ``parameters`` are what the core computes with; everything else is for the
+    layers (titles, headings, dates, provenance, the official tables for ``check``).
+    """
+
+    name: str
+    title: str
+    full_title: str
+    description: str
+    year: int
+    parties: tuple[str, ...]
+    signed: tuple[tuple[str, dt.date], ...]
+    document: str
+    sections: str
+    path: Path
+    aliases: tuple[str, ...]
+    data: Mapping[str, DataFile]
+    rules: Rules
+    parameters: Parameters
+    parameter_info: Mapping[str, ParameterInfo]
+    tables: tuple[TableSpec, ...]
+    budget_title: str = ""
+    budget_files: Mapping[str, Path] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def recipients(self) -> DataFile:
+        """The data file that lists the recipients and their counts."""
+        return self.data["population"]
+
+    @property
+    def landsbygd(self) -> DataFile | None:
+        """The rural key's data file, if the agreement shares by the rural key."""
+        return self.data.get("landsbygd") if self.rules.keys_of_kind("landsbygd") else None
+
+    def table(self, name: str) -> TableSpec:
+        """A table by name (``overview``, ``bilaga2`` …)."""
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(f"{self.name} has no table {name!r}")
+
+    def label(self, column: str) -> str:
+        """The Swedish heading of an output column."""
+        return self.rules.column(column).label
+
+    @property
+    def signed_text(self) -> str:
+        """Each party with the date it signed: ``"SKR YYYY-MM-DD, Staten YYYY-MM-DD"``."""
+        return ", ".join(f"{party} {date.isoformat()}" for party, date in self.signed)
+
+    def describe(self) -> dict[str, Any]:
+        """A summary for ``godnaravard agreements``: name, title, totals, data dates."""
+        p = self.parameters
+        return {
+            "name": self.name,
+            "title": self.title,
+            "aliases": list(self.aliases),
+            "year": self.year,
+            "lines": {ln.name: p.amount(ln.total) for ln in self.rules.lines},
+            "total": sum(p.amount(ln.total) for ln in self.rules.lines),
+            "data": {d.name: d.date.isoformat() for d in self.data.values()},
+            "path": str(self.path),
+        }
