@@ -11,17 +11,14 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from .display import kr
+
 if TYPE_CHECKING:
     from .api import Allocation
     from .scenario import Scenario
 
 __all__ = ["Col", "console", "fitting_table", "kr", "make_table", "required_width", "scenario_title",
            "allocation_csv", "allocation_json", "allocation_tables", "signed_notes"]
-
-
-def kr(value: int) -> str:
-    """Whole kronor with spaces as thousands separators, as in the agreement: ``2 420 000 000``."""
-    return f"{value:,}".replace(",", " ")
 
 
 #: The width of tables when the output is not a terminal and COLUMNS is not set.
@@ -187,12 +184,12 @@ def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
     rows = alloc.rows
     cols: list[tuple[str, Col]] = []
     for name in names:
-        col = ag.rules.column(name)
-        numeric = col.kind in ("count", "line", "part", "sum")
+        spec = ag.rules.column(name)
+        numeric = spec.kind in ("count", "line", "part", "sum")
         cells = [kr(v) if isinstance(v := row[name], int) else str(v) for row in rows]
         footer = kr(totals[name]) if numeric else ""
-        cols.append((col.kind, (_heading(col.short or col.label), "right" if numeric else "left", footer, cells,
-                                not numeric)))
+        cols.append((spec.kind, (_heading(spec.short or spec.label), "right" if numeric else "left", footer, cells,
+                                 not numeric)))
     ident = [c for kind, c in cols if kind in ("code", "text")]
     if ident:
         first = ident[0]
