@@ -9,11 +9,13 @@ import csv
 import io
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .display import kr
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from .api import Allocation
     from .scenario import Scenario
 
@@ -47,7 +49,7 @@ def make_table(title: str, cols: Sequence[Col], footer: bool) -> Any:
 
     table = Table(title=title, show_footer=footer, header_style="bold", footer_style="bold")
     for header, justify, foot, _, wrap in cols:
-        table.add_column(header, justify=justify, footer=foot, no_wrap=not wrap)  # type: ignore[arg-type]
+        table.add_column(header, justify=cast("JustifyMethod", justify), footer=foot, no_wrap=not wrap)
     for i in range(len(cols[0][3])):
         table.add_row(*(c[3][i] for c in cols))
     return table
