@@ -157,3 +157,11 @@ def test_cycle_detection_finds_a_cycle() -> None:
 def test_no_import_cycle() -> None:
     found = cycles(import_graph())
     assert found == [], "import cycles: " + "; ".join(" ↔ ".join(sorted(c)) for c in found)
+
+
+def test_no_cycle_among_the_report_modules() -> None:
+    """The reports (check, explain, deviation, the sheet Avstämning and the table sheets) are in no cycle."""
+    reports = {"godnaravard.check", "godnaravard.check_budget", "godnaravard.check_render", "godnaravard.deviation",
+               "godnaravard.explain", "godnaravard.explain_render", "godnaravard.excel.reconciliation",
+               "godnaravard.excel.tables"}
+    assert [sorted(c) for c in cycles(import_graph()) if c & reports] == []
