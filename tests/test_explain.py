@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from godnaravard import allocate
+from godnaravard import allocate, explain_render
 from godnaravard.agreements import load_agreement
 from godnaravard.cli import main
 from godnaravard.explain import UnknownRecipientError, explain, explanation_json, explanation_text
@@ -295,5 +295,19 @@ def test_svf_with_an_own_population_file_names_it(tmp_path: Path) -> None:
 
 
 def test_no_year_in_the_explain_modules() -> None:
-    for path in (SRC / "explain.py", SRC / "cli" / "explain.py"):
+    for path in (SRC / "explain.py", SRC / "explain_render.py", SRC / "cli" / "explain.py"):
         assert not re.search(r"\b20\d\d\b", path.read_text(encoding="utf-8")), path
+
+
+def test_the_renderers_keep_their_old_import_path() -> None:
+    """Computing (``explain``) and rendering (``explain_render``) are apart; the old names still work."""
+    import godnaravard.explain as module
+
+    assert explanation_text is explain_render.explanation_text
+    assert explanation_json is explain_render.explanation_json
+    assert {"explanation_text", "explanation_json"} <= set(module.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        module.nothing  # noqa: B018
+    e = explain(allocate(), "14")
+    assert json.loads(explanation_json(e))["lan_code"] == "14"
+    assert explanation_text(e).startswith(e.allocation.agreement.title)

@@ -11,32 +11,34 @@ What is compared comes from the agreement's definition (``godnaravard.agreements
 - every total the text states (``reference.stated_totals``) with the same total derived from
   the items, parameters and columns the definition names (``core.budget.derived_totals``);
 - where the agreement publishes a budget table (``reference.budget_tables``), every row of it:
-  per chapter and per recipient, subtotal rows included (``_audit_by_chapter``,
-  ``_audit_by_recipient``);
+  per chapter and per recipient, subtotal rows included (``check_budget``);
 - how many official cells each rounding rule of ``core.rounding.RULES`` reproduces.
 
 ``reconcile(alloc)`` takes an ``api.Allocation``: its scenario names the agreement compared with.
 Each deviating cell, budget row and input difference carries the structured facts behind it
 (``PartFacts``, ``ComponentFacts``, ``TotalCheck.table``, ``InputDifference``), so that every
-presentation writes its own words from one computation: ``check_render`` in English for
-``godnaravard check``, ``excel.reconciliation`` in Swedish for the workbook's sheet Avstämning.
+presentation writes its own words from one computation: a deviating cell's reason is one
+``deviation.Reason`` (``CellCheck.why``), written in English for ``godnaravard check``
+(``CellCheck.reason``) and in Swedish for the workbook's sheet Avstämning by ``deviation``;
+``check_render`` lays out the text and JSON, ``excel.reconciliation`` the sheet.
 
 The official tables are reference data (``reference``); the calculation never reads them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from . import core
+from .check_budget import TotalCheck, audit_totals
 from .core import Result
-from .core.budget import BudgetLine, derived_totals
 from .core.rounding import RULES
-from .reference import OfficialCell, budget_tables, official_cells, official_inputs, stated_totals
+from .deviation import ComponentFacts, PartFacts, Reason, english, signed_kr
+from .display import kronor
+from .reference import OfficialCell, official_cells, official_inputs
 from .render import kr
 from .signed import SignedCell, not_applied_note, signed_cells
 
@@ -58,63 +60,19 @@ __all__ = [
     "decimal_text",
 ]
 
+# ``PartFacts``, ``ComponentFacts`` and ``signed_kr`` live in ``deviation``, ``TotalCheck`` in
+# ``check_budget``; they are imported here under their old path.
+
 #: A cell passes when it is within this many kronor of the official table. One krona is the most
 #: that a different choice of *who gets a balancing krona* can move a cell; anything larger would
 #: be a different rule or different data, which the check must not excuse.
 TOLERANCE_KR = 1
 
 
-def signed_kr(value: int) -> str:
-    """A difference in kronor with its sign: ``+1 kr``, ``-1 942 496 kr``, ``0 kr``."""
-    sign = "+" if value > 0 else "-" if value < 0 else ""
-    return f"{sign}{kr(abs(value))} kr"
-
-
 def decimal_text(value: Fraction | int, places: int = 4) -> str:
-    """An exact value rounded (half to even) to ``places`` decimals, thousands separated by spaces."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return kr(int(value))
-    scale = 10**places
-    sign = "-" if value < 0 else ""
-    whole, fraction = divmod(round(abs(value) * scale), scale)
-    return sign + kr(whole) + f".{fraction:0{places}d}"
-
-
-@dataclass(frozen=True, slots=True)
-class PartFacts:
-    """One separately rounded part behind a cell, for one recipient: how its krona was decided.
-
-    ``line`` and ``part`` name the part in the definition (``Rules.line(line).part(part)``);
-    ``exact`` is the recipient's exact share of the part, ``remainder`` what is left above its
-    floor, ``rank`` the remainder's place (1 = first) among the ``recipients`` remainders, and
-    ``balancing`` how many balancing kronor the part had to give after every floor;
-    ``got_one`` says whether this recipient received one.
-    """
-
-    line: str
-    part: str
-    exact: Fraction
-    remainder: Fraction
-    rank: int
-    recipients: int
-    balancing: int
-    got_one: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ComponentFacts:
-    """A column that a ``sum`` column adds up whose own cell differs from the official table."""
-
-    column: str
-    computed: int
-    official: int
-    parts: tuple[PartFacts, ...]
-
-    @property
-    def deviation(self) -> int:
-        """Computed minus official, in kronor."""
-        return self.computed - self.official
+    """An exact value rounded (half to even) to ``places`` decimals, thousands separated by spaces
+    (whole kronor without decimals): ``display.kronor``."""
+    return kronor(value, places)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,54 +123,14 @@ class CellCheck:
             return "sum"
         return "data" if abs(self.deviation) > TOLERANCE_KR else "rounding"
 
-
-#: Why a total cannot be derived (``TotalCheck.issue``), in English.
-_ISSUES = {
-    "no_rule": "the agreement's definition has no rule for this total",
-    "no_item": "no budget item of the definition belongs to this row",
-    "no_further_item": "no further budget item of the definition has this recipient",
-    "unreadable_rows": "cannot read the number of rows in {note!r}",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class TotalCheck:
-    """A total stated by the agreement against the same total derived from its items.
-
-    ``table`` is empty for a total the text states (``reference.stated_totals``), else the
-    budget table the row is printed in (``"by_chapter"``, ``"by_recipient"``), with the row's
-    place in it (``row``, 1-based), and as printed its ``chapter``, ``item``, ``recipient`` and
-    ``note``; a subtotal row adds up the ``subtotal_of`` rows that follow it.
-
-    ``issue`` is set when the total cannot be derived at all (``"no_rule"``: a stated total the
-    definition has no rule for; ``"no_item"``, ``"no_further_item"``: a budget row no item
-    matches; ``"unreadable_rows"``: a subtotal whose number of rows cannot be read); such a
-    total never passes.
-    """
-
-    id: str
-    section: str
-    statement: str
-    stated: int
-    derived: int
-    issue: str = ""
-    table: str = ""
-    row: int = 0
-    chapter: str = ""
-    item: str = ""
-    recipient: str = ""
-    note: str = ""
-    subtotal_of: int = 0
-
     @property
-    def problem(self) -> str:
-        """Why the total cannot be derived, in English ("" when it can)."""
-        return _ISSUES[self.issue].format(note=self.note) if self.issue else ""
-
-    @property
-    def ok(self) -> bool:
-        """True when the stated total follows from the items."""
-        return not self.issue and self.stated == self.derived
+    def why(self) -> Reason | None:
+        """Why the cell differs, as a structured ``deviation.Reason`` (None when it does not): the
+        one source of ``reason`` in English and of the sheet Avstämning's words in Swedish."""
+        if not self.deviation:
+            return None
+        return Reason(self.cause, self.column, self.deviation, self.exact, self.computed, self.official,
+                      self.parts, self.alternatives, self.summands, self.components, self.official_is_sum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,200 +332,40 @@ def _part_facts(result: Result, column: str, code: str) -> tuple[PartFacts, ...]
     return tuple(facts)
 
 
-def _cell_facts(
+def _with_facts(
+    check: CellCheck,
     result: Result,
-    column: str,
-    code: str,
-    official: int,
     alternatives: Mapping[str, Result],
     officials: Mapping[tuple[str, str], int],
-) -> dict[str, object]:
-    """The facts that explain why a cell differs (the optional fields of ``CellCheck``).
+) -> CellCheck:
+    """``check`` with the facts that explain why its cell differs (the optional fields of ``CellCheck``).
 
     A cell of a ``sum`` column (a table's Totalt) is explained through the columns it adds up
     when the official table's own cells of those columns differ: the total differs with them.
     Any other cell through the exact share of each part, its remainder and its rank.
     """
+    column, code, official = check.column, check.lan_code, check.official
     spec = result.rules.column(column)
     if spec.kind == "sum":
-        moved = [ref for ref in spec.ref if (ref, code) in officials and officials[(ref, code)] != result.rule_amount(ref, code)]
+        moved = [ref for ref in spec.ref
+                 if (ref, code) in officials and officials[(ref, code)] != result.rule_amount(ref, code)]
         if moved:
-            printed = [officials.get((ref, code)) for ref in spec.ref]
-            return {
-                "summands": tuple(spec.ref),
-                "components": tuple(
-                    ComponentFacts(ref, result.rule_amount(ref, code), officials[(ref, code)], _part_facts(result, ref, code))
+            printed = [officials[(ref, code)] for ref in spec.ref if (ref, code) in officials]
+            return replace(
+                check,
+                summands=tuple(spec.ref),
+                components=tuple(
+                    ComponentFacts(ref, result.rule_amount(ref, code), officials[(ref, code)],
+                                   _part_facts(result, ref, code))
                     for ref in moved
                 ),
-                "official_is_sum": None if None in printed else sum(printed) == official,  # type: ignore[arg-type]
-            }
-    return {
-        "parts": _part_facts(result, column, code),
-        "alternatives": tuple(rule for rule, alt in alternatives.items() if alt.amount(column, code) == official),
-    }
-
-
-def _and(words: list[str]) -> str:
-    """``"A, B and C"``."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _part_text(p: PartFacts) -> str:
-    got = "a balancing krona" if p.got_one else "no balancing krona"
-    return (
-        f"{p.part} part: exact {decimal_text(p.exact)} kr, remainder {decimal_text(p.remainder)}, "
-        f"rank {p.rank} of {p.recipients} among remainders with {p.balancing} "
-        f"balancing krona(s) to give: {got}"
+                official_is_sum=None if len(printed) < len(spec.ref) else sum(printed) == official,
+            )
+    return replace(
+        check,
+        parts=_part_facts(result, column, code),
+        alternatives=tuple(rule for rule, alt in alternatives.items() if alt.amount(column, code) == official),
     )
-
-
-def _reason(cell: CellCheck, label: Callable[[str], str]) -> str:
-    """Why a cell differs, in English, from its facts (``CellCheck.cause``)."""
-    if cell.cause == "sum":
-        head = f"{label(cell.column)} is the sum of {_and([label(r) for r in cell.summands])}"
-        parts = [
-            f"{label(c.column)} differs from the official table by {signed_kr(c.deviation)} ("
-            + "; ".join(_part_text(p) for p in c.parts)
-            + "; see that cell)"
-            for c in cell.components
-        ]
-        if cell.official_is_sum is None:
-            parts.append("the official tables do not print every column it adds up")
-        elif cell.official_is_sum:
-            parts.append("the official total is the sum of the official cells, so it differs with them")
-        else:
-            parts.append("the official total is not the sum of the official cells of its columns")
-        return head + "; " + "; ".join(parts) + "."
-    lines = [_part_text(p) for p in cell.parts]
-    if cell.cause == "data":
-        lines.append(
-            f"the computed cell differs from the official table by {signed_kr(cell.deviation)}, more than a balancing "
-            "krona can move a cell: "
-            "the parameters or the data differ from those of the official table, not the rounding"
-        )
-        return "; ".join(lines) + "."
-    direction = "one more krona" if cell.deviation < 0 else "one krona less"
-    lines.append(
-        f"the official table gives {direction} than the package's rule ({core.ROUNDING_RULE}); the column's "
-        f"exact share is {decimal_text(cell.exact)} kr, so both {kr(cell.computed)} and {kr(cell.official)} "
-        "are within 1 kr of it"
-    )
-    lines += [f"the {rule} rule would give the official amount here" for rule in cell.alternatives]
-    return "; ".join(lines) + "."
-
-
-# --------------------------------------------------------------------------------------------
-# The budget table
-
-
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-            "nine": 9, "ten": 10}
-_SUBTOTAL = re.compile(r"^subtotal of the next (\w+) rows?\b", re.IGNORECASE)
-
-
-def _in_chapter(line: BudgetLine, chapter: str) -> bool:
-    return line.chapter == chapter or line.chapter.startswith(chapter + ".")
-
-
-def _chapter_lines(row: Mapping[str, str], lines: tuple[BudgetLine, ...]) -> tuple[BudgetLine, ...] | None:
-    """The budget items a row of the per-chapter table adds up.
-
-    A chapter ("4") adds up its items and those of its sub-chapters ("4.1"). A sub-chapter that
-    no item names ("7.1", "7.2") is the part of its parent chapter paid by one payer: the items
-    of the parent chapter whose ``payer`` the row names in its text or note ("7.1 Regionernas
-    medel": payer regionerna; "7.2 Statens medel": payer staten). None when no item matches.
-    """
-    chapter = row["chapter"].strip()
-    own = tuple(ln for ln in lines if _in_chapter(ln, chapter))
-    if own or "." not in chapter:
-        return own or None
-    parent = chapter.rsplit(".", 1)[0]
-    text = f"{row.get('item', '')} {row.get('note', '')}".casefold()
-    payers = {ln.payer for ln in lines if _in_chapter(ln, parent) and ln.payer.casefold() in text}
-    if len(payers) != 1:
-        return None
-    return tuple(ln for ln in lines if _in_chapter(ln, parent) and ln.payer in payers)
-
-
-def _audit_by_chapter(rows: list[dict[str, str]], lines: tuple[BudgetLine, ...], section: str) -> list[TotalCheck]:
-    """Every chapter row of the budget table against the sum of that chapter's budget items.
-
-    Rows without a chapter are the table's total rows, audited through the stated totals.
-    """
-    checks = []
-    for n, row in enumerate(rows, start=1):
-        chapter = row["chapter"].strip()
-        if not chapter:
-            continue
-        matched = _chapter_lines(row, lines)
-        statement = f"{chapter} {row['item']}" if "." in chapter else f"{chapter}. {row['item']}"
-        printed = {"table": "by_chapter", "row": n, "chapter": chapter, "item": row["item"],
-                   "note": row.get("note", "")}
-        if matched is None:
-            checks.append(TotalCheck(f"by_chapter_{chapter}", section, statement, int(row["amount_kr"]), 0,
-                                     "no_item", **printed))
-        else:
-            checks.append(TotalCheck(f"by_chapter_{chapter}", section, statement, int(row["amount_kr"]),
-                                     sum(ln.amount for ln in matched), **printed))
-    return checks
-
-
-def _audit_by_recipient(rows: list[dict[str, str]], lines: tuple[BudgetLine, ...], section: str) -> list[TotalCheck]:
-    """Every recipient row of the budget table against its budget item, and every subtotal row.
-
-    The table's item rows are matched in order with the definition's budget items (kept in the
-    table's order): each row with the next item for the same recipient. A row whose note reads
-    "subtotal of the next N rows" adds up the next N rows; a row whose note starts "total row"
-    is audited through the stated totals.
-    """
-    checks: list[TotalCheck] = []
-    derived: dict[int, int] = {}
-    position = 0
-    items = [(i, r) for i, r in enumerate(rows) if not _SUBTOTAL.match(r["note"]) and not
-             r["note"].casefold().startswith("total row")]
-    for n, (i, row) in enumerate(items, start=1):
-        recipient = row["recipient"].strip()
-        label = f"{row['item']} – {recipient}"
-        printed = {"table": "by_recipient", "row": i + 1, "item": row["item"], "recipient": recipient,
-                   "note": row["note"]}
-        found = next((j for j in range(position, len(lines)) if lines[j].recipient == recipient), None)
-        if found is None:
-            checks.append(TotalCheck(f"by_recipient_row{n}", section, label, int(row["amount_kr"]), 0,
-                                     "no_further_item", **printed))
-            continue
-        position = found + 1
-        derived[i] = lines[found].amount
-        checks.append(TotalCheck(f"by_recipient_row{n}", section, label, int(row["amount_kr"]), derived[i], **printed))
-    for i, row in enumerate(rows):
-        match = _SUBTOTAL.match(row["note"])
-        if not match:
-            continue
-        word = match.group(1).casefold()
-        count = int(word) if word.isdigit() else _NUMBERS.get(word)
-        statement = f"{row['item']} (subtotal)"
-        printed = {"table": "by_recipient", "row": i + 1, "item": row["item"], "recipient": row["recipient"].strip(),
-                   "note": row["note"]}
-        if count is None:
-            checks.append(TotalCheck(f"by_recipient_sub{i + 1}", section, statement, int(row["amount_kr"]), 0,
-                                     "unreadable_rows", **printed))
-            continue
-        following = range(i + 1, min(i + 1 + count, len(rows)))
-        value = sum(derived.get(j, int(rows[j]["amount_kr"])) for j in following)
-        checks.append(TotalCheck(f"by_recipient_sub{i + 1}", section, statement, int(row["amount_kr"]), value,
-                                 subtotal_of=len(following), **printed))
-    return checks
-
-
-def _audit_budget_tables(ag: Agreement, result: Result) -> list[TotalCheck]:
-    """The rows of the agreement's budget tables (2 tables when published: per chapter, per recipient)."""
-    tables = budget_tables(ag)
-    title = ag.budget_title or "budget table"
-    checks = []
-    if "by_chapter" in tables:
-        checks += _audit_by_chapter(tables["by_chapter"], result.budget, f"{title}, per chapter")
-    if "by_recipient" in tables:
-        checks += _audit_by_recipient(tables["by_recipient"], result.budget, f"{title}, per recipient")
-    return checks
 
 
 # --------------------------------------------------------------------------------------------
@@ -749,13 +507,7 @@ def reconcile(alloc: Allocation) -> Reconciliation:
     cells = tuple(_cell(result, c, alternatives, officials, label) for c in official if c.lan_code in codes)
 
     column_totals = result.totals()
-    derived = derived_totals(result.parameters, column_totals)
-    totals = [
-        TotalCheck(i, section, statement, amount, derived[i]) if i in derived else
-        TotalCheck(i, section, statement, amount, 0, "no_rule")
-        for i, section, statement, amount in stated_totals(ag)
-    ]
-    totals += _audit_budget_tables(ag, result)
+    totals = audit_totals(ag, result, column_totals)
 
     budgets = result.budget_lines_by_column()
     column_sums = {c: (column_totals[c], budgets[c]) for c in budgets}
@@ -804,5 +556,6 @@ def _cell(
                       result.exact(cell.column, cell.lan_code))
     if computed == cell.amount:
         return check
-    check = replace(check, **_cell_facts(result, cell.column, cell.lan_code, cell.amount, alternatives, officials))
-    return replace(check, reason=_reason(check, label))
+    check = _with_facts(check, result, alternatives, officials)
+    why = check.why
+    return replace(check, reason=english(why, label)) if why is not None else check

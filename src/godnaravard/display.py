@@ -11,6 +11,15 @@ Decimal('0.3333')
 (Decimal('0.002'), Decimal('-0.002'))
 >>> fixed(Fraction(-12345678, 7), 2, thousands=" ", point=",")
 '-1 763 668,29'
+
+Kronor and exact values as the reports write them (``check``, ``explain``, the sheet Avstämning):
+
+>>> kr(2420000000)
+'2 420 000 000'
+>>> kronor(Fraction(76470351859, 10000)), kronor(Fraction(1, 3), point=","), kronor(7)
+('7 647 035.1859', '0,3333', '7')
+>>> exact_text(Fraction(3065459, 4902449)), exact_text(12000)
+('3 065 459/4 902 449', '12 000')
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["decimal", "fixed", "rounded"]
+__all__ = ["decimal", "exact_text", "fixed", "kr", "kronor", "rounded"]
 
 
 def rounded(value: Fraction | int, places: int) -> Decimal:
@@ -37,3 +46,29 @@ def fixed(value: Fraction | int, places: int, *, thousands: str = "", point: str
     ``thousands`` (none by default), the decimal ``point`` as given, a leading ``-`` if negative."""
     text = f"{rounded(value, places):,.{places}f}"
     return text.replace(",", "\0").replace(".", point).replace("\0", thousands)
+
+
+def kr(value: int) -> str:
+    """Whole kronor with spaces as thousands separators, as in the agreement: ``2 420 000 000``."""
+    return f"{value:,}".replace(",", " ")
+
+
+def kronor(value: Fraction | int, places: int = 4, *, point: str = ".") -> str:
+    """An amount for reading: whole kronor as they are (``kr``), any other value ``fixed`` to
+    ``places`` decimals with spaces between thousands and ``point`` before the decimals.
+
+    The reports' variant of ``fixed``: a whole amount carries no decimals (``7``, not ``7.0000``).
+    """
+    value = Fraction(value)
+    if value.denominator == 1:
+        return kr(int(value))
+    return fixed(value, places, thousands=" ", point=point)
+
+
+def exact_text(value: Fraction | int) -> str:
+    """An exact value as written, not rounded: whole kronor, or ``numerator/denominator`` with
+    spaces between thousands (``3 065 459/4 902 449``)."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return kr(int(value))
+    return f"{kr(value.numerator)}/{kr(value.denominator)}"

@@ -12,15 +12,15 @@ Every input names its data file (the agreement's own, with its date and source, 
 scenario's own file), every parameter its source; every heading and label comes from the
 agreement's definition. The figures are read from the same ``Result`` that ``allocate`` prints,
 and ``explain`` checks that the steps add up to that row before returning.
+
+This module computes the steps (an ``Explanation``); ``explain_render`` writes them as text and
+JSON (``explanation_text``, ``explanation_json``, still importable from here).
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 import math
-import re
-import textwrap
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -30,6 +30,7 @@ from . import core
 from .api import Allocation
 from .core.landsbygd import CATEGORIES, weighted_rural_population
 from .core.line import part_totals
+from .display import exact_text, fixed, kr
 from .lan import lookup
 
 __all__ = [
@@ -39,11 +40,23 @@ __all__ = [
     "Source",
     "SumStep",
     "UnknownRecipientError",
+    "data_source",
     "explain",
-    "explanation_json",
-    "explanation_text",
     "find_recipient",
 ]
+
+#: The renderers, in ``explain_render``, under their old import path (``explain.explanation_text``).
+_RENDERERS = ("explanation_json", "explanation_text")
+__all__ += list(_RENDERERS)
+
+
+def __getattr__(name: str) -> Any:
+    """A renderer of ``explain_render`` by its old name (``explain.explanation_text`` …)."""
+    if name in _RENDERERS:
+        from . import explain_render
+
+        return getattr(explain_render, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class UnknownRecipientError(KeyError):
@@ -214,7 +227,7 @@ def find_recipient(alloc: Allocation, text: str) -> str:
         code = next((r.lan_code for r in regions
                      if folded in (r.lan_code.casefold(), r.lan.casefold(), r.region.casefold())), None)
     if code in codes:
-        return code  # type: ignore[return-value]
+        return code
     if code is not None:
         notes = "".join(f" {n}" for n in ag.notes if f"({code})" in n or LAN.get(code, "\0") in n)
         name = f"{code} {LAN.get(code, stripped)} ({REGION_NAMES.get(code, stripped)})"
@@ -264,7 +277,7 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-def _data_source(alloc: Allocation, name: str) -> str:
+def data_source(alloc: Allocation, name: str) -> str:
     """Where a data file comes from: the scenario's own file, or the agreement's with its provenance."""
     sc = alloc.scenario
     df = sc.agreement.data[name]
@@ -295,6 +308,12 @@ def _rural_how(key: core.RuralKey, weights: tuple[Fraction, ...], reference: tup
             f"the inhabitants per category are not known{where}")
 
 
+def _three(weights: tuple[Fraction, ...]) -> tuple[Fraction, Fraction, Fraction]:
+    """A rural key's weights: one per category (tätortsnära, gles, mycket gles; avsnitt 12)."""
+    tatortsnara, gles, mycket_gles = weights
+    return tatortsnara, gles, mycket_gles
+
+
 def _weight_name(rules: core.Rules, key: core.Key) -> tuple[str, str]:
     """The name of a key's weight in formulas (a data column, or W) and its label."""
     if key.kind == "landsbygd":
@@ -319,24 +338,24 @@ def _sources(alloc: Allocation, code: str) -> tuple[tuple[Source, ...], tuple[So
         name, label = _weight_name(rules, key)
         if key.kind == "landsbygd":
             rural_file = sc.agreement.landsbygd
-            src = _data_source(alloc, rural_file.name) if rural_file else ""
+            src = data_source(alloc, rural_file.name) if rural_file else ""
             weights = res.parameters.weights(key.name)
             rural = {k.lan_code: k for k in res.inputs.rural_key}[code]
-            w = weighted_rural_population(rural, weights, res.inputs.reference_weights)  # type: ignore[arg-type]
+            w = weighted_rural_population(rural, _three(weights), _three(res.inputs.reference_weights))
             line_name, part_name = next((ln.name, p.name) for ln in rules.lines for p in ln.parts if p.key == key.name)
             w_all = res.part(line_name, part_name).weights
             inputs.append(Source(f"{key.name}.W", f"W, {label}", w, src,
                                  _rural_how(rural, weights, res.inputs.reference_weights, key.section)))
             inputs.append(Source(f"{key.name}.W.sum", f"Σ W, {n} recipients", sum(w_all.values(), Fraction(0)), src))
         else:
-            src = _data_source(alloc, sc.agreement.recipients.name)
+            src = data_source(alloc, sc.agreement.recipients.name)
             inputs.append(Source(name, label, region.count(key.column), src))
             inputs.append(Source(f"{name}.sum", f"Σ {name}, {n} recipients",
                                  sum(r.count(key.column) for r in res.inputs.regions), src))
     used: list[str] = []
     for line in rules.lines:
         used += [line.total, *([line.base] if line.base else [])]
-        used += [p.amount or p.share for p in line.parts if p.amount or p.share]  # type: ignore[misc]
+        used += [param for p in line.parts if (param := p.amount or p.share)]
     for key in _used_keys(rules):
         used += list(key.weights)
     info = sc.agreement.parameter_info
@@ -363,7 +382,7 @@ def _part_totals_how(line: core.Line, params: core.Parameters, n: int) -> tuple[
         values.append(f"{n} × {_kr(base)}")
     carved = [p for p in line.parts if p.amount]
     for p in carved:
-        names.append(p.amount)  # type: ignore[arg-type]
+        names.append(p.amount or "")  # (never empty: carved parts have an amount)
         values.append(_kr(totals[p.name]))
     rest = " − ".join(names)
     remaining = total - n * base - sum(totals[p.name] for p in carved)
@@ -378,8 +397,8 @@ def _part_totals_how(line: core.Line, params: core.Parameters, n: int) -> tuple[
             if p.share:
                 factor, value = p.share, params.fraction(p.share)
             else:
-                factor = f"(1 − {' − '.join(shares)})"  # type: ignore[arg-type]
-                value = 1 - sum((params.fraction(s) for s in shares), Fraction(0))  # type: ignore[arg-type]
+                factor = f"(1 − {' − '.join(shares)})"
+                value = 1 - sum((params.fraction(s) for s in shares), Fraction(0))
             expr = f"{_paren(rest)} × {factor}"
             shown_rest = f"({' − '.join(values)}) = {_kr(remaining)}; " if len(names) > 1 else ""
             exact = split.exact[p.name]
@@ -508,297 +527,18 @@ def explain(alloc: Allocation, region: str) -> Explanation:
     return Explanation(code, r.lan, r.region, alloc, inputs, params, lines, sums, row)
 
 
-# --- Numbers --------------------------------------------------------------------------------
+# --- Numbers in the steps' texts (``display``) ----------------------------------------------
 
 def _kr(value: int | Fraction) -> str:
-    from .render import kr
-
+    """Whole kronor (``display.kr``) of a value that is whole."""
     return kr(int(value))
 
 
-def _frac(value: Fraction | int) -> str:
-    return str(Fraction(value))
-
-
-def _decimal(value: Fraction, places: int = 4) -> str:
-    """An exact fraction rounded half to even to ``places`` decimals, for display only."""
-    scaled = round(Fraction(value) * 10**places)
-    sign = "-" if scaled < 0 else ""
-    digits = str(abs(scaled)).rjust(places + 1, "0")
-    return f"{sign}{digits[:-places]}.{digits[-places:]}" if places else f"{sign}{digits}"
-
-
-def _mixed(value: Fraction) -> str:
-    """``37 812 509 + 3 065 459/4 902 449``: the whole kronor and the exact remainder."""
-    whole = math.floor(value)
-    rest = value - whole
-    if rest == 0:
-        return f"{_kr(whole)}"
-    return f"{_kr(whole)} + {_kr(rest.numerator)}/{_kr(rest.denominator)}"
-
-
 def _num(value: Fraction | int) -> str:
-    value = Fraction(value)
-    return _kr(value) if value.denominator == 1 else f"{_kr(value.numerator)}/{_kr(value.denominator)}"
+    """An exact value as written: ``3 065 459/4 902 449`` (``display.exact_text``)."""
+    return exact_text(value)
 
 
 def _approx(value: Fraction, places: int = 4) -> str:
     """A decimal with spaces between thousands, for reading (the exact value is shown beside it)."""
-    whole, _, decimals = _decimal(value, places).partition(".")
-    return f"{_kr(int(whole))}.{decimals}" if decimals else _kr(int(whole))
-
-
-def _value(value: int | Fraction) -> int | str:
-    return value if isinstance(value, int) else _frac(value)
-
-
-# --- JSON -----------------------------------------------------------------------------------
-
-def _part_json(p: PartStep) -> dict[str, Any]:
-    return {
-        "part": p.part, "label": p.label, "section": p.section, "column": p.column or None,
-        "kind": p.kind, "parameter": p.parameter or None, "formula": p.formula,
-        "total": p.total, "total_how": p.total_how,
-        "key": p.key, "key_label": p.key_label, "weight_name": p.weight_name, "weight_label": p.weight_label,
-        "weight": _frac(p.weight), "weight_sum": _frac(p.weight_sum),
-        "share": _frac(p.share), "share_percent": _decimal(p.share * 100, 6),
-        "exact": _frac(p.exact), "exact_decimal": _decimal(p.exact), "floor": p.floor,
-        "remainder": _frac(p.remainder), "remainder_decimal": _decimal(p.remainder),
-        "rank": p.rank, "recipients": p.recipients, "balancing_kronor": p.balancing_kronor,
-        "received_balancing_krona": p.received_balancing_krona, "amount": p.amount,
-    }
-
-
-def explanation_json(e: Explanation) -> str:
-    """The explanation for machines: fractions as ``"num/den"`` strings, kronor as integers.
-
-    ``lines[l]["amount"] == base_per_region + Σ parts[].amount``, equal to ``allocate``'s column
-    ``lines[l]["column"]`` (and each part's amount to its ``column``, if any);
-    ``sums[c]["amount"] == Σ`` the amounts of ``sum_of``.
-    """
-    from .render import scenario_title
-
-    alloc = e.allocation
-    sc, ag = alloc.scenario, alloc.agreement
-    own = sc.own_files()
-    doc = {
-        "title": scenario_title(alloc),
-        "agreement": {"name": ag.name, "title": ag.title, "path": str(ag.path)},
-        "lan_code": e.lan_code, "lan": e.lan, "region": e.region,
-        "scenario": {
-            "name": sc.name, "origin": sc.origin, "as_signed": alloc.as_signed,
-            "changes": {k: [_frac(a), _frac(b)] for k, (a, b) in sc.changes().items()},
-            "own_files": {k: str(v) for k, v in own.items()},
-        },
-        "data": {
-            d.name: {"file": str(own.get(d.name, d.path)), "own": d.name in own, "label": d.label,
-                     "date": None if d.name in own else d.date.isoformat(), "source": _data_source(alloc, d.name)}
-            for d in (ag.recipients, *([ag.landsbygd] if ag.landsbygd else []))
-        },
-        "rounding_rule": next(iter(next(iter(alloc.result.columns.values())).parts.values())).rule,
-        "inputs": {s.key: {"label": s.label, "value": _value(s.value), "source": s.source}
-                   | ({"how": s.how} if s.how else {}) for s in e.inputs},
-        "parameters": {s.key: {"label": s.label, "value": _value(s.value), "source": s.source}
-                       for s in e.parameters},
-        "lines": {
-            ln.line: {
-                "label": ln.label, "section": ln.section, "column": ln.column or None,
-                "column_label": ln.column_label or None, "total_parameter": ln.total_parameter,
-                "total": ln.total, "base_parameter": ln.base_parameter or None,
-                "base_per_region": ln.base_per_region, "base_how": ln.base_how, "recipients": ln.recipients,
-                "parts": [_part_json(p) for p in ln.parts],
-                "adjustments": [{"part": a.part, "table": a.table or None, "source": a.source, "kronor": a.kronor,
-                                 "rule": a.rule, "signed": a.signed} for a in ln.adjustments],
-                **({"adjustment_not_applied": ln.not_applied} if ln.not_applied else {}),
-                "amount": ln.amount,
-            }
-            for ln in e.lines
-        },
-        "sums": {s.column: {"label": s.label, "sum_of": list(s.sum_of), "amount": s.amount} for s in e.sums},
-        "allocate": {c: e.row[c] for c in alloc.result.rules.amount_columns},
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-# --- Text -----------------------------------------------------------------------------------
-
-#: Spaces that must not break a line: between digit groups of a number, and before "kr".
-_KEEP = re.compile(r"(?<=\d) (?=\d{3}(?!\d))| (?=kr\b)| (?=%)")
-_NBSP = "\ue000"
-
-
-def _wrap(line: str, hang: int | None, width: int | None) -> list[str]:
-    """One line, wrapped at ``width`` (None: not wrapped) with continuation lines indented ``hang``."""
-    if width is None or len(line) <= width:
-        return [line]
-    indent = len(line) - len(line.lstrip(" "))
-    hang = indent + 4 if hang is None else hang
-    if hang > width // 2:
-        hang = indent + 4
-    wrapper = textwrap.TextWrapper(
-        width=width, initial_indent=" " * indent, subsequent_indent=" " * hang,
-        break_long_words=False, break_on_hyphens=False,
-    )
-    kept = _KEEP.sub(_NBSP, line.lstrip(" "))
-    return [w.replace(_NBSP, " ") for w in wrapper.wrap(kept)] or [line]
-
-
-class _Text:
-    """Lines of text, each wrapped with a hanging indent when a width is given."""
-
-    def __init__(self, width: int | None):
-        self.width = width
-        self.lines: list[str] = []
-
-    def add(self, line: str = "", hang: int | None = None) -> None:
-        self.lines += _wrap(line, hang, self.width) if line else [""]
-
-    def row(self, indent: int, label: str, text: str, label_width: int = 13) -> None:
-        """``label`` in a column of its own, ``text`` beside it (continued under itself)."""
-        head = " " * indent + label.ljust(label_width)
-        self.add(head + text, hang=len(head))
-
-    def text(self) -> str:
-        return "\n".join(self.lines) + "\n"
-
-
-def _part_text(out: _Text, p: PartStep, n: int) -> None:
-    column = f" [{p.column}]" if p.column else ""
-    out.add(f"  {n}. {p.label}{column}", hang=7)
-    if p.section:
-        out.row(7, "section", p.section)
-    out.row(7, "formula", p.formula)
-    out.row(7, "part total", p.total_how)
-    by = f" ({p.weight_label})" if p.weight_label != p.key_label else ""
-    out.row(7, "key", f"{p.key_label}: {p.weight_name}{by}")
-    reduced = "" if p.weight_sum == p.share.denominator else f" = {_num(p.share)}"
-    out.row(7, "share", f"{p.weight_name} / Σ {p.weight_name} = {_num(p.weight)} / {_num(p.weight_sum)}"
-                        f"{reduced} = {_decimal(p.share * 100, 6)} %")
-    out.row(7, "exact", f"{_kr(p.total)} × share = {_mixed(p.exact)} kr ≈ {_approx(p.exact)} kr")
-    if p.received_balancing_krona:
-        got = f"rank {p.rank} of {p.recipients} → receives one of the {p.balancing_kronor} balancing kronor"
-    elif p.balancing_kronor:
-        got = (f"rank {p.rank} of {p.recipients}; the {p.balancing_kronor} balancing kronor go to ranks "
-               f"1–{p.balancing_kronor} → none here")
-    else:
-        got = f"rank {p.rank} of {p.recipients}; the floors already sum to the total → no balancing krona"
-    out.row(7, "rounding", f"floor {_kr(p.floor)} kr, remainder {_decimal(p.remainder)}; {got}")
-    out.row(7, "amount", f"{_kr(p.amount)} kr")
-
-
-def _adjustments_text(out: _Text, ln: LineSteps, n: int) -> int:
-    """The signed table's adjustments of a line, each a numbered step after the parts."""
-    from .signed import minus
-
-    for a in ln.adjustments:
-        n += 1
-        table = a.table_label or "the signed table"
-        out.add(f"  {n}. adjustment  {table} as signed: {minus(a.kronor)} kr by hand", hang=7)
-        out.row(7, "rule", f"{_kr(a.rule)} kr")
-        out.row(7, "signed", f"{_kr(a.rule)} {'−' if a.kronor < 0 else '+'} {_kr(abs(a.kronor))} = {_kr(a.signed)} kr")
-        out.row(7, "source", a.source)
-    return n
-
-
-def _header(out: _Text, e: Explanation) -> None:
-    from .render import scenario_title
-
-    alloc = e.allocation
-    sc, ag = alloc.scenario, alloc.agreement
-    out.add(scenario_title(alloc))
-    if not sc.is_baseline:
-        name = f": {sc.name}" if sc.name != ag.title else ""
-        origin = f" ({sc.origin})" if sc.origin and sc.origin not in (sc.name, ag.name) else ""
-        if alloc.as_signed:
-            out.add(f"  This is a scenario{name}{origin} whose data and parameters are the agreement's own: "
-                    "the agreement as signed")
-        else:
-            out.add(f"  This is a scenario{name}{origin}, not the agreement's own figures")
-        changes = sc.changes()
-        if changes:
-            out.add("  changed from the agreement: "
-                    + ", ".join(f"{k} {_num(a)} → {_num(b)}" for k, (a, b) in changes.items()))
-        for name, path in sc.own_files().items():
-            out.add(f"  own file for {ag.data[name].label}: {path}")
-    for note in ag.notes:
-        out.add(f"  Note: {note}")
-    out.add("")
-    out.add(f"{e.lan} ({e.lan_code}, {e.region}), step by step")
-
-
-def explanation_text(e: Explanation, width: int | None = None) -> str:
-    """The explanation for reading: data and parameters with sources, then every line step by step.
-
-    ``width``: wrap long lines at this many characters (None: do not wrap).
-    """
-    alloc = e.allocation
-    rules = alloc.result.rules
-    rule = next(iter(next(iter(alloc.result.columns.values())).parts.values())).rule
-    out = _Text(width)
-    _header(out, e)
-
-    out.add("")
-    out.add("Data")
-    shown: set[str] = set()
-    for s in e.inputs:
-        if s.source not in shown:
-            shown.add(s.source)
-            out.add(f"  from {s.source}", hang=6)
-        value = _num(Fraction(s.value))
-        out.add(f"    {s.label}: {value}", hang=8)
-        if s.how:
-            out.add(f"      {s.how}", hang=8)
-
-    out.add("")
-    out.add("Parameters")
-    params = alloc.result.parameters
-    for s in e.parameters:
-        unit = " kr" if params.kind(s.key) == "amount" else ""
-        out.add(f"  {s.key} = {_num(s.value)}{unit}", hang=6)
-        if s.label != s.key:
-            out.add(f"      {s.label}", hang=8)
-        out.add(f"      source: {s.source}", hang=14)
-
-    out.add("")
-    out.add(f"Rounding: each part is rounded on its own by {rule.replace('_', ' ')}s: every recipient gets "
-            "the floor of its exact share, and the kronor left over go one each to the largest "
-            "remainders (ties: larger share, then lower code).", hang=2)
-
-    for ln in e.lines:
-        out.add("")
-        heading = ln.column_label or ln.label
-        out.add(f"{heading} [{ln.column or ln.line}]" + (f" – {ln.section}" if ln.section else ""), hang=2)
-        out.add(f"  total  {ln.total_parameter} = {_kr(ln.total)} kr", hang=9)
-        n = 0
-        if ln.base_parameter:
-            n += 1
-            out.add(f"  {n}. base amount  {ln.base_how}", hang=7)
-        for p in ln.parts:
-            n += 1
-            _part_text(out, p, n)
-        n = _adjustments_text(out, ln, n)
-        terms = [_kr(ln.base_per_region)] if ln.base_parameter else []
-        terms += [_kr(p.amount) for p in ln.parts]
-        sum_text = " + ".join(terms)
-        for a in ln.adjustments:
-            sum_text += f" {'−' if a.kronor < 0 else '+'} {_kr(abs(a.kronor))}"
-        sum_text = f"{sum_text} = " if len(terms) + len(ln.adjustments) > 1 else ""
-        out.add(f"  {ln.column or ln.line} = {sum_text}{_kr(ln.amount)} kr", hang=4)
-        if ln.not_applied:
-            out.add(f"  {ln.not_applied} as signed adjusts this figure by hand; that adjustment does not apply "
-                    "here (this is not the agreement as signed): the rule's figure stands", hang=4)
-
-    for s in e.sums:
-        out.add("")
-        out.add(s.label)
-        out.add(f"  {s.column} = {' + '.join(s.sum_of)} = {' + '.join(_kr(a) for a in s.amounts)} "
-                f"= {_kr(s.amount)} kr", hang=4)
-
-    out.add("")
-    out.add("Result (the row of `godnaravard allocate`)")
-    names = rules.amount_columns
-    label_width = max(len(rules.column(c).label) for c in names)
-    amount_width = max(len(_kr(int(e.row[c]))) for c in names)
-    for c in names:
-        out.add(f"  {rules.column(c).label:<{label_width}}  {_kr(int(e.row[c])):>{amount_width}} kr  {c}")
-    return out.text()
+    return fixed(value, places, thousands=" ")

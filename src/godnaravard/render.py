@@ -9,19 +9,18 @@ import csv
 import io
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from .display import kr
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from .api import Allocation
     from .scenario import Scenario
 
 __all__ = ["Col", "console", "fitting_table", "kr", "make_table", "required_width", "scenario_title",
            "allocation_csv", "allocation_json", "allocation_tables", "signed_notes"]
-
-
-def kr(value: int) -> str:
-    """Whole kronor with spaces as thousands separators, as in the agreement: ``2 420 000 000``."""
-    return f"{value:,}".replace(",", " ")
 
 
 #: The width of tables when the output is not a terminal and COLUMNS is not set.
@@ -50,7 +49,7 @@ def make_table(title: str, cols: Sequence[Col], footer: bool) -> Any:
 
     table = Table(title=title, show_footer=footer, header_style="bold", footer_style="bold")
     for header, justify, foot, _, wrap in cols:
-        table.add_column(header, justify=justify, footer=foot, no_wrap=not wrap)  # type: ignore[arg-type]
+        table.add_column(header, justify=cast("JustifyMethod", justify), footer=foot, no_wrap=not wrap)
     for i in range(len(cols[0][3])):
         table.add_row(*(c[3][i] for c in cols))
     return table
@@ -187,12 +186,12 @@ def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
     rows = alloc.rows
     cols: list[tuple[str, Col]] = []
     for name in names:
-        col = ag.rules.column(name)
-        numeric = col.kind in ("count", "line", "part", "sum")
+        spec = ag.rules.column(name)
+        numeric = spec.kind in ("count", "line", "part", "sum")
         cells = [kr(v) if isinstance(v := row[name], int) else str(v) for row in rows]
         footer = kr(totals[name]) if numeric else ""
-        cols.append((col.kind, (_heading(col.short or col.label), "right" if numeric else "left", footer, cells,
-                                not numeric)))
+        cols.append((spec.kind, (_heading(spec.short or spec.label), "right" if numeric else "left", footer, cells,
+                                 not numeric)))
     ident = [c for kind, c in cols if kind in ("code", "text")]
     if ident:
         first = ident[0]

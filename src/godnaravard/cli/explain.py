@@ -40,7 +40,8 @@ def explain_cmd(region: str, agreement: str | None, scenario: str | None, assign
     `godnaravard allocate`. The text is wrapped to the terminal's width (COLUMNS).
     """
     from ..api import allocate
-    from ..explain import UnknownRecipientError, explain, explanation_json, explanation_text
+    from ..explain import UnknownRecipientError, explain
+    from ..explain_render import explanation_json, explanation_text
 
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
                      agreement=agreement)

@@ -2,10 +2,11 @@
 
 Nothing is compared or computed here: every figure, every verdict and every explanation comes
 from the ``check.Reconciliation`` of the allocation, so the sheet and ``godnaravard check`` can
-never disagree. Only the wording is the sheet's own: each deviating cell is explained in Swedish
-from the structured facts ``check`` exposes (the parts behind the cell, their exact shares,
-remainders, ranks and balancing kronor, the rounding rules that would give the published amount,
-the component column a total differs with), never by translating ``check``'s English.
+never disagree. Only the layout is the sheet's own: each deviating cell is explained in Swedish
+by ``deviation.swedish`` from the structured reason ``check`` exposes (``CellCheck.why``: the
+parts behind the cell, their exact shares, remainders, ranks and balancing kronor, the rounding
+rules that would give the published amount, the component column a total differs with), the
+same reason ``check`` writes in English, never by translating ``check``'s English.
 
 The sheet: a summary, each amount column's sum against its budget line, the totals the agreement
 states, every row of its budget table where it publishes one, input counts that differ from the
@@ -17,13 +18,11 @@ it is the rounding, a numbered note below the blocks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from fractions import Fraction
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from ..check import CellCheck, PartFacts, TotalCheck, signed_kr
-from ..core import ROUNDING_RULE
-from ..render import kr
+from ..check import CellCheck, TotalCheck
+from ..deviation import och, rule_name, swedish
 from .cells import FIRST, OK, Sheet, range_ref, ref
 from .context import SIGNED, Context, code_label
 
@@ -40,12 +39,6 @@ CHECK_HEADER_ROW = 14
 
 #: Rows from the last row of one table to the label of the next (one empty row between them).
 _GAP = 2
-
-#: The rounding rules of ``core.rounding.RULES`` as they are called in Swedish.
-_RULE_NAMES = {
-    "largest_remainder": "största rest",
-    "sainte_lague": "Sainte-Laguës metod",
-}
 
 #: Why a total cannot be derived (``TotalCheck.issue``), in Swedish.
 _ISSUES = {
@@ -67,85 +60,16 @@ _BUDGET_TABLES = {
 # Wording
 
 
-def rule_name(rule: str) -> str:
-    """A rounding rule's Swedish name (its key when it has none)."""
-    return _RULE_NAMES.get(rule, rule)
-
-
-def _kr(value: Fraction | int) -> str:
-    """Kronor with spaces between thousands and, when not whole, four decimals after a comma."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return kr(int(value))
-    sign = "-" if value < 0 else ""
-    whole, ten_thousandths = divmod(round(abs(value) * 10_000), 10_000)
-    return f"{sign}{kr(whole)},{ten_thousandths:04d}"
-
-
-def _och(words: Sequence[str]) -> str:
-    """``"A, B och C"``."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
-
-
-def _lower_first(text: str) -> str:
-    """A label inside a sentence: its first letter in lower case, unless it starts an acronym."""
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
-
-
-def _part_text(ag: Agreement, p: PartFacts) -> str:
-    """One separately rounded part: exact share, remainder, rank and whether it got a balancing krona."""
-    line = ag.rules.line(p.line)
-    part_label = line.part(p.part).label or p.part
-    name = f"{line.label or p.line}, {_lower_first(part_label)}"
-    kronor = "1 utjämningskrona" if p.balancing == 1 else f"{kr(p.balancing)} utjämningskronor"
-    got = "fick en utjämningskrona" if p.got_one else "fick ingen utjämningskrona"
-    return (
-        f"{name}: exakt {_kr(p.exact)} kr, rest {_kr(p.remainder)}, plats {p.rank} av {p.recipients} bland "
-        f"resterna med {kronor} att fördela: {got}"
-    )
-
-
 def explanation(rec: Reconciliation, cell: CellCheck) -> str:
     """Why a published amount differs from the computed one, in Swedish ("" when it does not).
 
-    Written from the facts of ``cell`` (``CellCheck.cause``), the same facts ``check`` writes
-    its English reason from.
+    Written from the structured reason of ``cell`` (``CellCheck.why``) by ``deviation.swedish``,
+    the same reason ``check`` writes its English from.
     """
-    ag = rec.agreement
-    if not cell.deviation or ag is None:
+    why = cell.why
+    if why is None or rec.agreement is None:
         return ""
-    label = rec.column_label
-    if cell.cause == "sum":
-        parts = [
-            f"{label(c.column)} skiljer sig från den publicerade tabellen med {signed_kr(c.deviation)} ("
-            + "; ".join(_part_text(ag, p) for p in c.parts)
-            + "; se den raden)"
-            for c in cell.components
-        ]
-        if cell.official_is_sum is None:
-            parts.append("tabellerna publicerar inte alla kolumner som totalen summerar")
-        elif cell.official_is_sum:
-            parts.append("den publicerade totalen är summan av tabellens egna belopp, så den skiljer sig på samma sätt")
-        else:
-            parts.append("den publicerade totalen är inte summan av tabellens egna belopp i dess kolumner")
-        return f"{label(cell.column)} är summan av {_och([label(c) for c in cell.summands])}; " + "; ".join(parts) + "."
-    lines = [_part_text(ag, p) for p in cell.parts]
-    if cell.cause == "data":
-        lines.append(
-            f"det beräknade beloppet skiljer sig från den publicerade tabellen med {signed_kr(cell.deviation)}, mer än "
-            "en utjämningskrona kan flytta ett belopp: parametrarna eller indata skiljer sig från tabellens, inte "
-            "avrundningen"
-        )
-        return "; ".join(lines) + "."
-    direction = "en krona mer" if cell.deviation < 0 else "en krona mindre"
-    lines.append(
-        f"den publicerade tabellen ger {direction} än verktygets regel ({rule_name(ROUNDING_RULE)}); kolumnens exakta "
-        f"belopp är {_kr(cell.exact)} kr, så både {kr(cell.computed)} och {kr(cell.official)} ligger inom 1 kr från det"
-    )
-    lines += [f"med {rule_name(rule)} blir det den publicerade tabellens belopp" for rule in cell.alternatives]
-    return "; ".join(lines) + "."
+    return swedish(why, rec.agreement, rec.column_label)
 
 
 def short_reason(rec: Reconciliation, cell: CellCheck, note: int) -> str:
@@ -523,7 +447,7 @@ def _rules(s: Sheet, rec: Reconciliation, row: int) -> int:
     if any(r.used for r in complete):
         verdict = f"Verktygets regel återger alla {n_cells} beloppen."
     elif complete:
-        names = _och([f"{rule_name(r.rule)} ({_rule_description(r.used, r.once)})" for r in complete])
+        names = och([f"{rule_name(r.rule)} ({_rule_description(r.used, r.once)})" for r in complete])
         verdict = f"Verktygets regel återger inte alla {n_cells} beloppen; det gör {names}."
     else:
         best = max((r.exact for r in rec.rules), default=0)
