@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .core.columns import resolve
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -58,8 +60,7 @@ def _column_of(ag: Agreement, adj: Adjustment) -> str:
     """The output column that prints the adjusted figure: the line's (or the part's) column in the
     adjustment's table, else the first such column of the agreement."""
     rules = ag.rules
-    wanted = [c.name for c in rules.columns if (c.kind == "line" and c.ref == (adj.line,))
-              or (c.kind == "part" and c.ref == (adj.line, adj.part))]
+    wanted = [c.name for c in rules.columns if c.kind != "sum" and (adj.line, adj.part) in resolve(rules, c).parts]
     in_table: tuple[str, ...] = ()
     if adj.table:
         in_table = ag.table(adj.table).columns

@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from ..core.columns import adjustment_of, resolve
 from ..render import kr
 from .cells import HEADER_ROW, OK, ExportError, range_ref, ref
 
@@ -478,14 +479,7 @@ class Model:
         """The kronor the agreement's adjustments (``rules.adjustments``) add to ``column`` for ``code``
         in the agreement as signed: a part's own, a line's parts', a sum's columns' (0 where none)."""
         rules = self.agreement.rules
-        spec = rules.column(column)
-        if spec.kind == "part":
-            return sum(a.added(code) for a in rules.adjustments if (a.line, a.part) == tuple(spec.ref))
-        if spec.kind == "line":
-            return sum(a.added(code) for a in rules.adjustments if a.line == spec.ref[0])
-        if spec.kind == "sum":
-            return sum(self.adjusted(c, code) for c in spec.ref)
-        return 0
+        return adjustment_of(resolve(rules, column), rules.adjustments, code)
 
     def _adjustment_term(self, column: str, i: int) -> str:
         """``+IF(som_undertecknad,k,0)``: the signed table's kronor, added only while the workbook is the
