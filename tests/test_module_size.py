@@ -27,10 +27,6 @@ ALLOWED = frozenset({
     "agreements.py",
     "check.py",
     "explain.py",
-    "excel/budget.py",
-    "excel/cover.py",
-    "excel/per_capita.py",
-    "excel/workbook.py",
 })
 
 
