@@ -246,10 +246,10 @@ class RuralBlock:
     known_row: int
     gcd_row: int
     check_row: int
-    denominators: tuple[int, int, int]
+    denominators: tuple[int, ...]  # one per weight: tätortsnära, gles, mycket gles
     common: int  # M: the common denominator of the three weights
-    numerators: tuple[int, int, int]  # N_k = w_k · M
-    reference: tuple[int, int, int]  # R_k, the reference weights as integers
+    numerators: tuple[int, ...]  # N_k = w_k · M
+    reference: tuple[int, ...]  # R_k, the reference weights as integers
     proportional: bool
     all_known: bool
     gcd: int
@@ -334,15 +334,16 @@ class Model:
         """The share parts and the rest part of a line, split by largest remainders in integers."""
         params = self.result.parameters
         shares = [p for p in parts if p.share]
-        dens = {p.name: denominator(params.fraction(p.share)) for p in shares}  # type: ignore[arg-type]
+        keys = {p.name: p.share for p in parts if p.share}
+        dens = {name: denominator(params.fraction(key)) for name, key in keys.items()}
         common = math.lcm(*dens.values())
         unreduced: dict[str, int] = {}
         texts: dict[str, str] = {}
         for p in shares:
             d = dens[p.name]
-            numerator = params.fraction(p.share) * d  # type: ignore[arg-type]
+            numerator = params.fraction(keys[p.name]) * d
             unreduced[p.name] = int(numerator) * (common // d)
-            texts[p.name] = f"ROUND({name_of(p.share)}*{d},0)*{common // d}"  # type: ignore[arg-type]
+            texts[p.name] = f"ROUND({name_of(keys[p.name])}*{d},0)*{common // d}"
         rest = next(p for p in parts if p.is_rest)
         unreduced[rest.name] = common - sum(unreduced.values())
         texts[rest.name] = f"{common}-(" + "+".join(texts[p.name] for p in shares) + ")"
@@ -380,7 +381,7 @@ class Model:
         rows = (row + 2, row + 3, row + 4)
         return RuralBlock(
             key, spec.weights, title, rows, row + 5, row + 6, row + 7, row + 8,
-            dens, common, numerators, reference, proportional, all_known,  # type: ignore[arg-type]
+            dens, common, numerators, reference, proportional, all_known,
             math.gcd(*numerators),
         )
 
