@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .core.columns import resolve
+from .display import fixed
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -92,12 +93,15 @@ def _cells_of(result: Result, ag: Agreement, adj: Adjustment) -> tuple[AdjustedC
     return tuple(out)
 
 
+def _kr(value: int) -> str:
+    """Whole kronor with spaces between thousands (as ``render.kr``, without importing the renderer)."""
+    return fixed(value, 0, thousands=" ")
+
+
 def cell_note(cell: AdjustedCell) -> str:
     """One adjusted cell in a sentence: the signed figure, where it stands, the rule's figure."""
-    from .render import kr
-
     where = f" as {cell.table_label} is signed" if cell.table_label else " as signed"
-    return (f"{cell.line_label}, {cell.name}: {kr(cell.signed)} kr{where}; the rule gives {kr(cell.rule)} kr "
+    return (f"{cell.line_label}, {cell.name}: {_kr(cell.signed)} kr{where}; the rule gives {_kr(cell.rule)} kr "
             f"({minus(cell.kronor)} kr)")
 
 
