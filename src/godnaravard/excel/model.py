@@ -494,12 +494,14 @@ class Model:
         """Recipient ``i``'s amount in an amount column, as an expression over Delbelopp and the parameters:
         the rule's amount, plus the signed table's adjustment while the parameters and data are as signed
         (``_adjustment_term``; the agreement's published corrections by hand, ``rules.adjustments``)."""
-        spec = self.agreement.rules.column(column)
-        if spec.kind == "part":
-            return self.part_amount(spec.ref[0], spec.ref[1], i) + self._adjustment_term(column, i)
-        if spec.kind == "line":
-            return self.line_amount(spec.ref[0], i)[0] + self._adjustment_term(column, i)
-        return "+".join(f"({self.amount_expr(c, i)})" if self.agreement.rules.column(c).kind == "line"
+        rules = self.agreement.rules
+        spec = rules.column(column)
+        behind = resolve(rules, spec)
+        if behind.leaves == (spec,):  # a line (its base amount and every part) or one part
+            terms = [name_of(str(rules.line(line).base)) for line in behind.bases]
+            terms += [self.part_amount(line, part, i) for line, part in behind.parts]
+            return "+".join(terms) + self._adjustment_term(column, i)
+        return "+".join(f"({self.amount_expr(c, i)})" if rules.column(c).kind == "line"
                         else self.amount_expr(c, i) for c in spec.ref)
 
     def expected_total(self, column: str) -> str:
