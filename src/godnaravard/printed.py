@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .agreements import PrintedColumn, TableSpec
+from .core.columns import resolve
 
 if TYPE_CHECKING:
     from .api import Allocation
@@ -107,10 +108,7 @@ def _touched(alloc: Allocation) -> set[str]:
 
 def _adds(rules: Any, column: str, lines: set[str]) -> bool:
     """Whether an amount column includes one of ``lines`` (directly, or in a sum)."""
-    spec = rules.column(column)
-    if spec.kind in ("line", "part"):
-        return spec.ref[0] in lines
-    return any(_adds(rules, c, lines) for c in spec.ref)
+    return any(line in lines for line in resolve(rules, column).lines)
 
 
 def _cell(col: PrintedColumn, row: dict[str, str | int], totals: dict[str, int]) -> Cell:

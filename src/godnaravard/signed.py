@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .core.columns import resolve
+from .display import fixed
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -58,8 +61,7 @@ def _column_of(ag: Agreement, adj: Adjustment) -> str:
     """The output column that prints the adjusted figure: the line's (or the part's) column in the
     adjustment's table, else the first such column of the agreement."""
     rules = ag.rules
-    wanted = [c.name for c in rules.columns if (c.kind == "line" and c.ref == (adj.line,))
-              or (c.kind == "part" and c.ref == (adj.line, adj.part))]
+    wanted = [c.name for c in rules.columns if c.kind != "sum" and (adj.line, adj.part) in resolve(rules, c).parts]
     in_table: tuple[str, ...] = ()
     if adj.table:
         in_table = ag.table(adj.table).columns
@@ -91,12 +93,15 @@ def _cells_of(result: Result, ag: Agreement, adj: Adjustment) -> tuple[AdjustedC
     return tuple(out)
 
 
+def _kr(value: int) -> str:
+    """Whole kronor with spaces between thousands (as ``render.kr``, without importing the renderer)."""
+    return fixed(value, 0, thousands=" ")
+
+
 def cell_note(cell: AdjustedCell) -> str:
     """One adjusted cell in a sentence: the signed figure, where it stands, the rule's figure."""
-    from .render import kr
-
     where = f" as {cell.table_label} is signed" if cell.table_label else " as signed"
-    return (f"{cell.line_label}, {cell.name}: {kr(cell.signed)} kr{where}; the rule gives {kr(cell.rule)} kr "
+    return (f"{cell.line_label}, {cell.name}: {_kr(cell.signed)} kr{where}; the rule gives {_kr(cell.rule)} kr "
             f"({minus(cell.kronor)} kr)")
 
 

@@ -8,12 +8,14 @@ One module per rule:
 - ``landsbygd``: the rural key (weighted rural population, avsnitt 12)
 - ``budget``: the budget table and the totals the text states
 - ``rounding``: the one rounding rule, declared and argued
+- ``columns``: the one column resolver (the parts behind an output column)
 - ``allocate``: every line of an agreement at once
 """
 
 from .allocate import Result, Row, allocate
 from .budget import BudgetLine, budget_lines, derived_totals
 from .column import Column
+from .columns import Behind, adjustment_of, resolve
 from .landsbygd import CATEGORIES, KommunRow, MissingCategoriesError, key_from_kommuner
 from .model import Inputs, Parameters, Region, RuralKey
 from .rounding import ROUNDING_RULE, RULES, AllocationError, Apportionment, apportion
@@ -26,6 +28,7 @@ __all__ = [
     "RULES",
     "AllocationError",
     "Apportionment",
+    "Behind",
     "BudgetItem",
     "BudgetLine",
     "Column",
@@ -43,9 +46,11 @@ __all__ = [
     "Rules",
     "RuralKey",
     "StatedTotal",
+    "adjustment_of",
     "allocate",
     "apportion",
     "budget_lines",
     "derived_totals",
     "key_from_kommuner",
+    "resolve",
 ]

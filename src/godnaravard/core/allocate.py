@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from .budget import BudgetLine, budget_lines
 from .column import Column
+from .columns import Behind, adjustment_of, resolve
 from .line import allocate_line, key_weights
 from .model import Inputs, Parameters, Region
 from .rounding import ROUNDING_RULE, AllocationError, Apportionment
@@ -70,37 +71,28 @@ class Result:
         none; a ``line`` column adds its parts', a ``sum`` column the columns it sums)."""
         return self._adjustment(self.rules.column(column), code)
 
+    def _behind(self, spec: ColumnSpec) -> Behind:
+        """The parts behind an amount column (``columns.resolve``); ``KeyError`` for any other."""
+        if not spec.is_amount:
+            raise KeyError(f"{spec.name} is not an amount column")
+        return resolve(self.rules, spec)
+
     def _rule_amount(self, spec: ColumnSpec, code: str) -> int:
-        if spec.kind == "line":
-            return self.columns[spec.ref[0]].amount(code)
-        if spec.kind == "part":
-            return self.part(*spec.ref).amounts[code]
-        if spec.kind == "sum":
-            return sum(self.rule_amount(c, code) for c in spec.ref)
-        raise KeyError(f"{spec.name} is not an amount column")
+        behind = self._behind(spec)
+        return (sum(self.columns[line].base_per_region for line in behind.bases)
+                + sum(self.part(*p).amounts[code] for p in behind.parts))
 
     def _adjustment(self, spec: ColumnSpec, code: str) -> int:
-        if spec.kind == "line":
-            return sum(a.added(code) for a in self.adjustments if a.line == spec.ref[0])
-        if spec.kind == "part":
-            return sum(a.added(code) for a in self.adjustments if (a.line, a.part) == spec.ref)
-        if spec.kind == "sum":
-            return sum(self.adjustment(c, code) for c in spec.ref)
-        raise KeyError(f"{spec.name} is not an amount column")
+        return adjustment_of(self._behind(spec), self.adjustments, code)
 
     def _amount(self, spec: ColumnSpec, code: str) -> int:
         return self._rule_amount(spec, code) + self._adjustment(spec, code)
 
     def exact(self, column: str, code: str) -> Fraction:
         """The exact (unrounded) amount of an output column for one recipient."""
-        spec = self.rules.column(column)
-        if spec.kind == "line":
-            return self.columns[spec.ref[0]].exact(code)
-        if spec.kind == "part":
-            return self.part(*spec.ref).exact[code]
-        if spec.kind == "sum":
-            return sum((self.exact(c, code) for c in spec.ref), Fraction(0))
-        raise KeyError(f"{column} is not an amount column")
+        behind = self._behind(self.rules.column(column))
+        return (sum(self.columns[line].base_per_region for line in behind.bases)
+                + sum((self.part(*p).exact[code] for p in behind.parts), Fraction(0)))
 
     def row(self, region: Region) -> Row:
         """The output row of one recipient, in the order of the agreement's columns."""
@@ -126,15 +118,12 @@ class Result:
         return {c: sum(int(r[c]) for r in rows) for c in names}
 
     def budget_of(self, column: str) -> int:
-        """The budget an amount column must sum to: the line's total, the part's amount, or a sum."""
-        spec = self.rules.column(column)
-        if spec.kind == "line":
-            return self.columns[spec.ref[0]].total
-        if spec.kind == "part":
-            return self.part(*spec.ref).total
-        if spec.kind == "sum":
-            return sum(self.budget_of(c) for c in spec.ref)
-        raise KeyError(f"{column} is not an amount column")
+        """The budget an amount column must sum to: the line's total, the part's amount, or a sum
+        (every line's base amount times the recipients, plus its parts' amounts, avsnitt 12)."""
+        behind = self._behind(self.rules.column(column))
+        recipients = len(self.inputs.regions)
+        return (sum(self.columns[line].base_per_region * recipients for line in behind.bases)
+                + sum(self.part(*p).total for p in behind.parts))
 
     def budget_lines_by_column(self) -> dict[str, int]:
         """The budget each amount column must sum to."""

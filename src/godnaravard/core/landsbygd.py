@@ -58,22 +58,22 @@ def _proportional(a: tuple[Fraction, ...], b: tuple[Fraction, ...]) -> bool:
 
 
 def weighted_rural_population(
-    key: RuralKey, weights: tuple[Fraction, Fraction, Fraction], reference: tuple[Fraction, Fraction, Fraction]
+    key: RuralKey, weights: tuple[Fraction, ...], reference: tuple[Fraction, ...]
 ) -> Fraction:
     """W for one region under ``weights`` (avsnitt 12), exactly.
 
     From the categories where known; otherwise from ``vagd_summa``, scaled when ``weights``
     are proportional to ``reference``. Raises ``MissingCategoriesError`` when neither works.
     """
-    if key.categories_known:
-        counts = (key.tatortsnara, key.gles, key.mycket_gles)
-        return sum((w * n for w, n in zip(weights, counts, strict=True)), Fraction(0))  # type: ignore[operator]
+    t, g, m = key.tatortsnara, key.gles, key.mycket_gles
+    if t is not None and g is not None and m is not None:  # key.categories_known, spelled out for mypy
+        return sum((w * n for w, n in zip(weights, (t, g, m), strict=True)), Fraction(0))
     if key.vagd_summa is None:
         raise AllocationError(f"rural key for {key.lan_code} has neither categories nor a weighted sum")
     if weights == reference:
         return Fraction(key.vagd_summa)
     if _proportional(weights, reference):
-        return key.vagd_summa * sum(weights) / sum(reference)
+        return Fraction(key.vagd_summa) * sum(weights, Fraction(0)) / sum(reference, Fraction(0))
     raise MissingCategoriesError([key.lan_code], weights, reference)
 
 
@@ -87,7 +87,7 @@ def rural_weights(inputs: Inputs, weights: tuple[Fraction, ...]) -> dict[str, Fr
     for region in inputs.regions:
         try:
             out[region.lan_code] = weighted_rural_population(
-                by_code[region.lan_code], weights, inputs.reference_weights  # type: ignore[arg-type]
+                by_code[region.lan_code], weights, inputs.reference_weights
             )
         except MissingCategoriesError:
             lacking.append(f"{region.lan_code} {region.lan}")

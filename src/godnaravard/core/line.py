@@ -56,7 +56,7 @@ def part_totals(line: Line, params: Parameters, recipients: int) -> tuple[int, d
     amounts: dict[str, int] = {p.name: params.amount(p.amount) for p in line.parts if p.amount}
     remaining = rest - sum(amounts.values())
     if remaining < 0:
-        names = " + ".join(p.amount for p in line.parts if p.amount)  # type: ignore[misc]
+        names = " + ".join(p.amount for p in line.parts if p.amount)
         raise AllocationError(f"{names} ({sum(amounts.values())}) is more than what {line.total} leaves ({rest})")
     shares: dict[str, Fraction] = {p.name: params.fraction(p.share) for p in line.parts if p.share}
     rest_part = next(p.name for p in line.parts if p.is_rest)

@@ -183,17 +183,16 @@ class Parameters:
         problems = []
         for line in self.rules.lines:
             total = self.amount(line.total)
-            carved = [p for p in line.parts if p.amount]
-            for p in carved:
-                value = self.amount(p.amount)  # type: ignore[arg-type]
+            carved = [p.amount for p in line.parts if p.amount]
+            for name in carved:
+                value = self.amount(name)
                 if value > total:
-                    problems.append(f"{p.amount} ({value}) is larger than {line.total} ({total}), of which it is a part")
-            if len(carved) > 1 and sum(self.amount(p.amount) for p in carved) > total:  # type: ignore[arg-type]
-                names = " + ".join(p.amount for p in carved)  # type: ignore[misc]
-                problems.append(f"{names} is larger than {line.total} ({total}), of which they are parts")
+                    problems.append(f"{name} ({value}) is larger than {line.total} ({total}), of which it is a part")
+            if len(carved) > 1 and sum(self.amount(name) for name in carved) > total:
+                problems.append(f"{' + '.join(carved)} is larger than {line.total} ({total}), of which they are parts")
             shares = [p.share for p in line.parts if p.share]
             if sum((self.fraction(s) for s in shares), Fraction(0)) > 1:
-                problems.append(f"the shares {' + '.join(shares)} of {line.name} add up to more than 1")  # type: ignore[arg-type]
+                problems.append(f"the shares {' + '.join(shares)} of {line.name} add up to more than 1")
             for p in line.parts:
                 key = self.rules.keys[p.key]
                 if key.kind == "landsbygd" and not any(self.weights(key.name)):

@@ -92,7 +92,6 @@ def write_budget(s: Sheet, ctx: Context, m: Model) -> None:
     """Avsnitt 11: the tables per avsnitt and per payer, with subtotals and the stated totals."""
     ag = ctx.agreement
     lines = ctx.result.budget
-    agreed = ag.parameters
     recipients = {ln.recipient: ln.recipient for ln in lines}
     payers = {p: display_name(p, recipients) for p in dict.fromkeys(ln.payer for ln in lines)}
     groups = {g: display_name(g, recipients) for g in dict.fromkeys(ln.group for ln in lines)}
@@ -110,8 +109,42 @@ def write_budget(s: Sheet, ctx: Context, m: Model) -> None:
     n_a = len(chapters) + sum(k for k in several if k > 1) + len(payers) + 1
     top_a = 3
     top_b = top_a + 2 + n_a + 2
+    payer_tables = _payer_tables(ctx, payers, groups, titles, top_b)
+    # Every sum adds up the item rows (those with a recipient group) of each payer table, whose
+    # total rows (themselves such sums) come last and lie outside the ranges.
+    ranges = [{col: range_ref(start + 2, start + 1 + sum(r.kind != "total" for r in rows), col, absolute=True)
+               for col in (_CHAPTER, _PAYER, _GROUP, _AMOUNT)} for _, start, rows in payer_tables]
+    rows_a = _chapter_rows(ctx, payers, titles, ranges)
+    _table(s, ctx, top_a, "Medelstilldelning per avsnitt: alla medel", rows_a)
+    for payer_name, start, rows in payer_tables:
+        for r in rows:
+            if r.kind == "total" and not r.formula:
+                where = {_PAYER: payer_name}
+                if "group" in r.filter:
+                    where[_GROUP] = groups[r.filter["group"]]
+                r.formula = _sumproduct(ranges, where)
+        _table(s, ctx, start, f"{payer_name}s medel per mottagare", rows)
+    for col, width in enumerate((8, 40, 20, 10, 10, 14, 14, 11, 14)):
+        s.width(col, width)
+
+
+def _sumproduct(ranges: list[dict[int, str]], where: Mapping[int, str]) -> str:
+    """A formula adding the item rows of every payer table whose columns match ``where``."""
+    terms = []
+    for rng in ranges:
+        conds = "".join(f"({rng[c]}={formula_text(v)})*" for c, v in where.items())
+        terms.append(f'SUMPRODUCT({conds}({rng[_GROUP]}<>""),{rng[_AMOUNT]})')
+    return "=" + "+".join(terms)
+
+
+def _payer_tables(
+    ctx: Context, payers: dict[str, str], groups: dict[str, str], titles: Mapping[str, str], row: int
+) -> list[tuple[str, int, list[_Row]]]:
+    """The per-payer tables (avsnitt 11, one per payer) from ``row`` down: each payer's name, top row
+    and rows (subtotals per avsnitt, the items, totals per recipient group and for the payer)."""
+    lines = ctx.result.budget
+    agreed = ctx.agreement.parameters
     payer_tables: list[tuple[str, int, list[_Row]]] = []
-    row = top_b
     for payer, payer_name in payers.items():
         own = [ln for ln in lines if ln.payer == payer]
         rows: list[_Row] = []
@@ -139,51 +172,38 @@ def write_budget(s: Sheet, ctx: Context, m: Model) -> None:
                          sum(agreed.amount(ln.parameter) for ln in own), "total", {"payer": payer}))
         payer_tables.append((payer_name, row, rows))
         row = first_data + len(rows) + 2
-    # Every sum adds up the item rows (those with a recipient group) of each payer table, whose
-    # total rows (themselves such sums) come last and lie outside the ranges.
-    ranges = [{col: range_ref(start + 2, start + 1 + sum(r.kind != "total" for r in rows), col, absolute=True)
-               for col in (_CHAPTER, _PAYER, _GROUP, _AMOUNT)} for _, start, rows in payer_tables]
+    return payer_tables
 
-    def sumproduct(where: Mapping[int, str]) -> str:
-        terms = []
-        for rng in ranges:
-            conds = "".join(f"({rng[c]}={formula_text(v)})*" for c, v in where.items())
-            terms.append(f'SUMPRODUCT({conds}({rng[_GROUP]}<>""),{rng[_AMOUNT]})')
-        return "=" + "+".join(terms)
 
-    # Per avsnitt (table 11.1): all payers.
+def _chapter_rows(
+    ctx: Context, payers: dict[str, str], titles: Mapping[str, str], ranges: list[dict[int, str]]
+) -> list[_Row]:
+    """Table 11.1, per avsnitt for all payers: one row per avsnitt (and per payer where several pay),
+    each payer's total and the grand total, every amount a sum over the payer tables' items."""
+    lines = ctx.result.budget
+    agreed = ctx.agreement.parameters
     rows_a: list[_Row] = []
-    for chapter in chapters:
+    for chapter in dict.fromkeys(ln.chapter for ln in lines):
         items = [ln for ln in lines if ln.chapter == chapter]
         rows_a.append(_Row({_CHAPTER: chapter, _ITEM: titles[chapter],
                             _PAYER: ", ".join(dict.fromkeys(payers[ln.payer] for ln in items))},
-                           sumproduct({_CHAPTER: chapter}), sum(ln.amount for ln in items),
+                           _sumproduct(ranges, {_CHAPTER: chapter}), sum(ln.amount for ln in items),
                            sum(agreed.amount(ln.parameter) for ln in items), "sum"))
         chapter_payers = list(dict.fromkeys(ln.payer for ln in items))
         if len(chapter_payers) > 1:
             for p in chapter_payers:
                 own = [ln for ln in items if ln.payer == p]
                 rows_a.append(_Row({_ITEM: f"därav {payers[p].lower()}s medel", _PAYER: payers[p]},
-                                   sumproduct({_CHAPTER: chapter, _PAYER: payers[p]}), sum(ln.amount for ln in own),
-                                   sum(agreed.amount(ln.parameter) for ln in own)))
+                                   _sumproduct(ranges, {_CHAPTER: chapter, _PAYER: payers[p]}),
+                                   sum(ln.amount for ln in own), sum(agreed.amount(ln.parameter) for ln in own)))
     for p, name in payers.items():
         own = [ln for ln in lines if ln.payer == p]
-        rows_a.append(_Row({_ITEM: f"Totalt – {name}s andel av överenskommelsen"}, sumproduct({_PAYER: name}),
+        rows_a.append(_Row({_ITEM: f"Totalt – {name}s andel av överenskommelsen"}, _sumproduct(ranges, {_PAYER: name}),
                            sum(ln.amount for ln in own), sum(agreed.amount(ln.parameter) for ln in own), "total",
                            {"payer": p}))
-    rows_a.append(_Row({_ITEM: "Totalt"}, sumproduct({}), sum(ln.amount for ln in lines),
+    rows_a.append(_Row({_ITEM: "Totalt"}, _sumproduct(ranges, {}), sum(ln.amount for ln in lines),
                        sum(agreed.amount(ln.parameter) for ln in lines), "total", all_items=True))
-    _table(s, ctx, top_a, "Medelstilldelning per avsnitt: alla medel", rows_a)
-    for payer_name, start, rows in payer_tables:
-        for r in rows:
-            if r.kind == "total" and not r.formula:
-                where = {_PAYER: payer_name}
-                if "group" in r.filter:
-                    where[_GROUP] = groups[r.filter["group"]]
-                r.formula = sumproduct(where)
-        _table(s, ctx, start, f"{payer_name}s medel per mottagare", rows)
-    for col, width in enumerate((8, 40, 20, 10, 10, 14, 14, 11, 14)):
-        s.width(col, width)
+    return rows_a
 
 
 def _table(s: Sheet, ctx: Context, top: int, label: str, rows: list[_Row]) -> None:

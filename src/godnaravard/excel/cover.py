@@ -88,10 +88,7 @@ def _reconciliation_text(ctx: Context) -> str:
 
 def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
     """Title, banner, agreement, signing, what is allocated and from which data, the live model, contents."""
-    ag = ctx.agreement
-    sc = ctx.scenario
-    changes = sc.changes()
-    s.title(ctx.title(f"{ag.title} – fördelning"), ctx.change_note())
+    s.title(ctx.title(f"{ctx.agreement.title} – fördelning"), ctx.change_note())
     row = 2
     if not ctx.baseline:
         s.span(row, f"Scenario: {ctx.scenario_name} – {NOT_AGREED}. Beloppen visar vad ändringarna ger; "
@@ -106,6 +103,28 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
     s.ws.conditional_format(row, 0, row, _LAST, {"type": "formula", "criteria": f"=LEN($A${row + 1})>0",
                                                  "format": s.f.bad})
     row += 1
+    for label, value in _lines(ctx):
+        s.text(row, 0, label, s.f.label_wrap, grow=False)
+        s.merged(row, 1, _LAST, value)
+        row += 1
+        if label == "Avsnitt":  # the agreement's identity, then its money
+            row = _money(s, ctx, row)
+    row = _live(s, m, row, count)
+    s.text(row, 0, "Skapad", s.f.label, grow=False)
+    s.date(row, 1, ctx.created)
+    row += 1
+    s.text(row, 0, "Verktyg", s.f.label, grow=False)
+    s.text(row, 1, f"godnaravard {__version__}", grow=False)
+    row = _changes(s, ctx, row)
+    _contents(s, ctx, row)
+
+
+def _lines(ctx: Context) -> list[tuple[str, str]]:
+    """The cover's labelled lines: the agreement, the allocation shown (scenario or agreed), the data,
+    the notes, the rounding rule, the reconciliation in brief and what the workbook recomputes."""
+    ag = ctx.agreement
+    sc = ctx.scenario
+    changes = sc.changes()
     lines: list[tuple[str, str]] = [("Överenskommelse", ag.full_title)]
     if ag.signed:
         lines.append(("Undertecknad", ag.signed_text))
@@ -156,13 +175,11 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
             "fram med de ändrade värdena.",
         ),
     ]
-    for label, value in lines:
-        s.text(row, 0, label, s.f.label_wrap, grow=False)
-        s.merged(row, 1, _LAST, value)
-        row += 1
-        if label == "Avsnitt":  # the agreement's identity, then its money
-            row = _money(s, ctx, row)
-    # The live lines: parameters changed since export, and the model's checks.
+    return lines
+
+
+def _live(s: Sheet, m: Model, row: int, count: str) -> int:
+    """The live lines: parameters changed since export (``count``, a formula), and the model's checks."""
     s.text(row, 0, "Ändrat i arbetsboken", s.f.label, grow=False)
     s.ws.merge_range(row, 1, row, _LAST, "", s.f.wrap)
     s.formula(row, 1, f'=IF({count}=0,"Inga parametrar ändrade sedan export.",IF({count}=1,"1 parameter ändrad '
@@ -175,12 +192,13 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
     s.check(row, 1, f'=IF(IFERROR({all_ok},FALSE),"{OK}: varje budgetrad och del summerar exakt",'
                     f'"fel: se kontrollerna på bladet {PARAMETERS}")', f"{OK}: varje budgetrad och del summerar exakt",
             span=_LAST - 1)
-    row += 1
-    s.text(row, 0, "Skapad", s.f.label, grow=False)
-    s.date(row, 1, ctx.created)
-    row += 1
-    s.text(row, 0, "Verktyg", s.f.label, grow=False)
-    s.text(row, 1, f"godnaravard {__version__}", grow=False)
+    return row + 1
+
+
+def _changes(s: Sheet, ctx: Context, row: int) -> int:
+    """The table of parameters a scenario changes from the agreement (none when agreed); the last row."""
+    ag = ctx.agreement
+    changes = ctx.scenario.changes()
     if changes:
         row += 2
         first = row
@@ -195,6 +213,11 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
             s.text(row, 2, value_text(ag, key, new), grow=False)
             s.text(row, 3, ctx.source(key), s.f.wrap, grow=False)
         s.block(first, row)
+    return row
+
+
+def _contents(s: Sheet, ctx: Context, row: int) -> None:
+    """The sheets as links, four to a row, and the cover's column widths."""
     row += 2
     first = row
     s.text(row, 0, "Innehåll (varje blad säger själv vad det visar)", s.f.label)

@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from ..core.columns import adjustment_of, resolve
 from ..render import kr
 from .cells import HEADER_ROW, OK, ExportError, range_ref, ref
 
@@ -245,10 +246,10 @@ class RuralBlock:
     known_row: int
     gcd_row: int
     check_row: int
-    denominators: tuple[int, int, int]
+    denominators: tuple[int, ...]  # one per weight: tätortsnära, gles, mycket gles
     common: int  # M: the common denominator of the three weights
-    numerators: tuple[int, int, int]  # N_k = w_k · M
-    reference: tuple[int, int, int]  # R_k, the reference weights as integers
+    numerators: tuple[int, ...]  # N_k = w_k · M
+    reference: tuple[int, ...]  # R_k, the reference weights as integers
     proportional: bool
     all_known: bool
     gcd: int
@@ -333,15 +334,16 @@ class Model:
         """The share parts and the rest part of a line, split by largest remainders in integers."""
         params = self.result.parameters
         shares = [p for p in parts if p.share]
-        dens = {p.name: denominator(params.fraction(p.share)) for p in shares}  # type: ignore[arg-type]
+        keys = {p.name: p.share for p in parts if p.share}
+        dens = {name: denominator(params.fraction(key)) for name, key in keys.items()}
         common = math.lcm(*dens.values())
         unreduced: dict[str, int] = {}
         texts: dict[str, str] = {}
         for p in shares:
             d = dens[p.name]
-            numerator = params.fraction(p.share) * d  # type: ignore[arg-type]
+            numerator = params.fraction(keys[p.name]) * d
             unreduced[p.name] = int(numerator) * (common // d)
-            texts[p.name] = f"ROUND({name_of(p.share)}*{d},0)*{common // d}"  # type: ignore[arg-type]
+            texts[p.name] = f"ROUND({name_of(keys[p.name])}*{d},0)*{common // d}"
         rest = next(p for p in parts if p.is_rest)
         unreduced[rest.name] = common - sum(unreduced.values())
         texts[rest.name] = f"{common}-(" + "+".join(texts[p.name] for p in shares) + ")"
@@ -379,7 +381,7 @@ class Model:
         rows = (row + 2, row + 3, row + 4)
         return RuralBlock(
             key, spec.weights, title, rows, row + 5, row + 6, row + 7, row + 8,
-            dens, common, numerators, reference, proportional, all_known,  # type: ignore[arg-type]
+            dens, common, numerators, reference, proportional, all_known,
             math.gcd(*numerators),
         )
 
@@ -478,14 +480,7 @@ class Model:
         """The kronor the agreement's adjustments (``rules.adjustments``) add to ``column`` for ``code``
         in the agreement as signed: a part's own, a line's parts', a sum's columns' (0 where none)."""
         rules = self.agreement.rules
-        spec = rules.column(column)
-        if spec.kind == "part":
-            return sum(a.added(code) for a in rules.adjustments if (a.line, a.part) == tuple(spec.ref))
-        if spec.kind == "line":
-            return sum(a.added(code) for a in rules.adjustments if a.line == spec.ref[0])
-        if spec.kind == "sum":
-            return sum(self.adjusted(c, code) for c in spec.ref)
-        return 0
+        return adjustment_of(resolve(rules, column), rules.adjustments, code)
 
     def _adjustment_term(self, column: str, i: int) -> str:
         """``+IF(som_undertecknad,k,0)``: the signed table's kronor, added only while the workbook is the
@@ -499,12 +494,14 @@ class Model:
         """Recipient ``i``'s amount in an amount column, as an expression over Delbelopp and the parameters:
         the rule's amount, plus the signed table's adjustment while the parameters and data are as signed
         (``_adjustment_term``; the agreement's published corrections by hand, ``rules.adjustments``)."""
-        spec = self.agreement.rules.column(column)
-        if spec.kind == "part":
-            return self.part_amount(spec.ref[0], spec.ref[1], i) + self._adjustment_term(column, i)
-        if spec.kind == "line":
-            return self.line_amount(spec.ref[0], i)[0] + self._adjustment_term(column, i)
-        return "+".join(f"({self.amount_expr(c, i)})" if self.agreement.rules.column(c).kind == "line"
+        rules = self.agreement.rules
+        spec = rules.column(column)
+        behind = resolve(rules, spec)
+        if behind.leaves == (spec,):  # a line (its base amount and every part) or one part
+            terms = [name_of(str(rules.line(line).base)) for line in behind.bases]
+            terms += [self.part_amount(line, part, i) for line, part in behind.parts]
+            return "+".join(terms) + self._adjustment_term(column, i)
+        return "+".join(f"({self.amount_expr(c, i)})" if rules.column(c).kind == "line"
                         else self.amount_expr(c, i) for c in spec.ref)
 
     def expected_total(self, column: str) -> str:

@@ -72,13 +72,13 @@ def _lines(s: Sheet, ctx: Context, m: Model) -> None:
         else:
             s.number(row, c.exact, 0)
         s.number(row, c.floor, n, s.f.count)
-        carved = [p for p in ln.parts if p.amount]
-        carved_sum = sum(params.amount(str(p.amount)) for p in carved)
+        carved = [p.amount for p in ln.parts if p.amount]
+        carved_sum = sum(params.amount(key) for key in carved)
         if carved:
-            s.formula(row, c.remainder, "=" + "+".join(name_of(p.amount) for p in carved), carved_sum)  # type: ignore[arg-type]
+            s.formula(row, c.remainder, "=" + "+".join(name_of(key) for key in carved), carved_sum)
         else:
             s.number(row, c.remainder, 0)
-        s.formula(row, c.rank, f"={m.rest_expr(ln)}" + (f"-({'+'.join(name_of(p.amount) for p in carved)})"  # type: ignore[arg-type]
+        s.formula(row, c.rank, f"={m.rest_expr(ln)}" + (f"-({'+'.join(name_of(key) for key in carved)})"
                                                          if carved else ""),
                   col.total - n * base - carved_sum)
         sums = [m.cell(m.blocks[(ln.name, p.name)].sum_row, c.amount, local=True) for p in ln.parts]
@@ -127,7 +127,7 @@ def _parts_table(s: Sheet, ctx: Context, m: Model) -> None:
             how = _how(ctx, sr.kind, p.share, p.amount, len(ln.parts) == 1 and not ln.base)
             s.merged(row, 0, c.names, f"{part_label(ln.label or ln.name, p.label or p.name)} ({how})")
             if sr.kind == "carved":
-                s.formula(row, c.amount, f"=IF({ok},{name_of(p.amount)},NA())", sr.amount)  # type: ignore[arg-type]
+                s.formula(row, c.amount, f"=IF({ok},{name_of(p.amount)},NA())", sr.amount)  # type: ignore[arg-type]  # carved: has an amount
                 continue
             if sr.kind == "rest":
                 s.formula(row, c.amount, f"=IF({ok},{remaining},NA())", sr.amount)

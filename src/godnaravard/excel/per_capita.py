@@ -11,7 +11,7 @@ a table and a chart for every column the scenario changes (columns that change a
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -20,8 +20,10 @@ from .context import Context, per_capita_columns, population_column, text_column
 from .printing import excel_pixels
 
 if TYPE_CHECKING:
+    from xlsxwriter.chart import Chart
     from xlsxwriter.workbook import Workbook
 
+    from ..core import Row
     from .model import Model
     from .tables import TableLayout
 
@@ -47,7 +49,7 @@ def _per(amount: int, population: int) -> float:
     return float(Fraction(amount, population)) if population else 0.0
 
 
-def _baseline_rows(ctx: Context) -> list[dict[str, object]] | None:
+def _baseline_rows(ctx: Context) -> list[Row] | None:
     """The agreement as signed, recipient by recipient, when a scenario has the same recipients (else None)."""
     if ctx.baseline:
         return None
@@ -82,7 +84,6 @@ def _cover_width(s: Sheet, pixels: int) -> None:
 def write_per_capita(s: Sheet, ctx: Context, wb: Workbook, layouts: Mapping[str, TableLayout], m: Model) -> None:
     """Kronor per inhabitant per recipient and for the whole country, as formulas, and charts."""
     ag = ctx.agreement
-    res = ctx.result
     pop = population_column(ag)
     assert pop is not None
     columns = per_capita_columns(ag)
@@ -104,13 +105,28 @@ def write_per_capita(s: Sheet, ctx: Context, wb: Workbook, layouts: Mapping[str,
         [ag.label(name_col), ag.label(pop), *(f"{label}, kronor per invånare" for label in labels)],
         numeric=range(1, 2 + len(columns)),
     )
+    sources = [_source(layouts, c) for c in columns]
+    total_row = _per_capita_table(s, ctx, m, columns, sources, name_col, pop)
+    width = _chart_width(s)
+    _cover_width(s, width)
+    short = names[0] if names else name_col
+    row, categories = _charts(s, ctx, wb, columns, short, total_row, width)
+    signed = _baseline_rows(ctx)
+    if signed is not None:
+        _changes(s, ctx, wb, m, sources, columns, signed, row, width, categories)
+
+
+def _per_capita_table(
+    s: Sheet, ctx: Context, m: Model, columns: Sequence[str], sources: list[tuple[str, int] | None], name_col: str,
+    pop: str,
+) -> int:
+    """The table: each recipient's population and kronor per inhabitant per column, then Riket; its last row."""
+    res = ctx.result
     rows = res.rows
     n = len(rows)
     last = FIRST + n - 1
     total_row = last + 1
     totals = res.totals()
-    sources = [_source(layouts, c) for c in columns]
-
     for i, r in enumerate(rows):
         row = FIRST + i
         s.text(row, 0, str(r[name_col]))
@@ -134,25 +150,36 @@ def write_per_capita(s: Sheet, ctx: Context, wb: Workbook, layouts: Mapping[str,
     s.width(0, 26)
     for j in range(len(columns)):
         s.width(2 + j, 16)
+    return total_row
 
-    width = _chart_width(s)
-    _cover_width(s, width)
+
+def _charts(
+    s: Sheet, ctx: Context, wb: Workbook, columns: Sequence[str], short: str, total_row: int, width: int
+) -> tuple[int, list[object]]:
+    """One bar chart per column with the national average as a line, two to a row below the table;
+    the row below them and the charts' categories (the recipients' short names)."""
+    ag = ctx.agreement
+    rows = ctx.result.rows
+    totals = ctx.result.totals()
+    pop = population_column(ag)
+    assert pop is not None
+    labels = [ag.label(c) for c in columns]
+    last = FIRST + len(rows) - 1
     # Outside the printed area: the recipients' short names (the charts' categories) and the
     # national average, one column per chart.
-    short = names[0] if names else name_col
     names_col = s.last_col + 2
     helper = names_col + 1
     s.ws.write_string(HEADER_ROW, names_col, ag.label(short), s.f.header)
     for i, r in enumerate(rows):
         s.ws.write_string(FIRST + i, names_col, str(r[short]), s.f.text)
     sheet = s.name
-    categories = [sheet, FIRST, names_col, last, names_col]
+    categories: list[object] = [sheet, FIRST, names_col, last, names_col]
     row = total_row + 2
     for j, label in enumerate(labels):
         col = helper + j
         s.ws.write_string(HEADER_ROW, col, f"Riket: {label}, kronor per invånare", s.f.header)
         value = _per(totals[columns[j]], totals[pop])
-        for i in range(n):
+        for i in range(len(rows)):
             s.ws.write_formula(FIRST + i, col, f"={ref(total_row, 2 + j, abs_row=True)}", s.f.per_capita, value)
         chart = wb.add_chart({"type": "column"})
         chart.add_series({
@@ -176,9 +203,7 @@ def write_per_capita(s: Sheet, ctx: Context, wb: Workbook, layouts: Mapping[str,
         _place(s, chart, row + (j // 2) * _ROWS, j % 2, width)
     row += math.ceil(len(labels) / 2) * _ROWS
     s.ws.set_column(names_col, helper + len(labels) - 1, 16)
-    signed = _baseline_rows(ctx)
-    if signed is not None:
-        _changes(s, ctx, wb, m, sources, columns, signed, row, width, categories)
+    return row, categories
 
 
 def _value_axis(values: list[float]) -> dict[str, object]:
@@ -191,10 +216,10 @@ def _value_axis(values: list[float]) -> dict[str, object]:
     return axis
 
 
-def _place(s: Sheet, chart: object, row: int, side: int, width: int) -> None:
+def _place(s: Sheet, chart: Chart, row: int, side: int, width: int) -> None:
     """A chart at ``row``, in the left or right half (``side``) of the table's width: one block for printing."""
     half = width // 2
-    chart.set_size({"width": half - 6, "height": _CHART_PX})  # type: ignore[attr-defined]
+    chart.set_size({"width": half - 6, "height": _CHART_PX})
     s.ws.insert_chart(row, 0, chart, {"x_offset": side * half + 2, "y_offset": 2})
     if side == 0:
         s.chart(row, _CHART_PX * 0.75 + 15)  # and the offset: never across a page break
@@ -205,14 +230,14 @@ def _key(diffs: dict[tuple[int, ...], list[str]], column: str) -> tuple[int, ...
     return next(k for k, v in diffs.items() if v[0] == column)
 
 
-def _style(chart: object, title: str) -> None:
-    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})  # type: ignore[attr-defined]
-    chart.set_x_axis({"num_font": {"rotation": -45, "size": 9}, "interval_unit": 1})  # type: ignore[attr-defined]
-    chart.set_legend({"position": "bottom", "font": {"size": 9}})  # type: ignore[attr-defined]
+def _style(chart: Chart, title: str) -> None:
+    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
+    chart.set_x_axis({"num_font": {"rotation": -45, "size": 9}, "interval_unit": 1})
+    chart.set_legend({"position": "bottom", "font": {"size": 9}})
 
 
 def _changes(s: Sheet, ctx: Context, wb: Workbook, m: Model, sources: list[tuple[str, int] | None],
-             columns: tuple[str, ...], signed: list[dict[str, object]], row: int, width: int,
+             columns: tuple[str, ...], signed: list[Row], row: int, width: int,
              categories: list[object]) -> None:
     """A scenario's change per recipient against the agreement as signed: a table, and a chart per column."""
     ag = ctx.agreement
@@ -223,7 +248,7 @@ def _changes(s: Sheet, ctx: Context, wb: Workbook, m: Model, sources: list[tuple
     name_col = names[-1] if names else "lan_code"
     diffs: dict[tuple[int, ...], list[str]] = {}
     for c in columns:
-        values = tuple(int(r[c]) - int(b[c]) for r, b in zip(rows, signed, strict=True))  # type: ignore[call-overload]
+        values = tuple(int(r[c]) - int(b[c]) for r, b in zip(rows, signed, strict=True))
         if any(values):
             diffs.setdefault(values, []).append(c)
     if not diffs:
@@ -241,11 +266,11 @@ def _changes(s: Sheet, ctx: Context, wb: Workbook, m: Model, sources: list[tuple
         for j, c in enumerate(shown):
             src = sources[columns.index(c)]
             cell = ref(FIRST + i, src[1], sheet=src[0]) if src else f"({m.amount_expr(c, i)})"
-            s.formula(top + i, 1 + j, f"={cell}-{int(b[c])}", int(r[c]) - int(b[c]))  # type: ignore[call-overload]
+            s.formula(top + i, 1 + j, f"={cell}-{int(b[c])}", int(r[c]) - int(b[c]))
     end = top + n
     s.text(end, 0, "Riket", s.f.total_label)
     for j, c in enumerate(shown):
-        s.total(end, 1 + j, top, end - 1, sum(int(r[c]) - int(b[c]) for r, b in zip(rows, signed, strict=True)))  # type: ignore[call-overload]
+        s.total(end, 1 + j, top, end - 1, sum(int(r[c]) - int(b[c]) for r, b in zip(rows, signed, strict=True)))
     s.block(first, end)
     row = end + 2
     sheet = s.name
@@ -263,7 +288,7 @@ def _changes(s: Sheet, ctx: Context, wb: Workbook, m: Model, sources: list[tuple
             "gap": 40,
         })
         _style(chart, f"Förändring mot överenskommelsen: {label} (kronor, scenario)")
-        changes = [float(int(r[c]) - int(b[c])) for r, b in zip(rows, signed, strict=True)]  # type: ignore[call-overload]
+        changes = [float(int(r[c]) - int(b[c])) for r, b in zip(rows, signed, strict=True)]
         chart.set_y_axis(_value_axis(changes))
         chart.set_legend({"none": True})
         chart.set_x_axis({"num_font": {"rotation": -45, "size": 9}, "interval_unit": 1, "label_position": "low"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -24,6 +25,8 @@ from .tables import PercentFormats, TableLayout, layout, write_table
 from .underlag import input_columns, write_inputs
 
 if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+
     from ..agreements import Agreement
     from ..api import Allocation
 
@@ -119,26 +122,33 @@ def write_workbook(
                 write_inputs(s, ctx)
             elif p.kind == "reconciliation":
                 write_reconciliation(s, ctx, layouts, model)
-        made = ctx.created.strftime("%Y-%m-%d %H:%M")
-        header = page_header(ag.title)
-        footer = page_footer(ag.title, f"godnaravard {__version__}, skapad {made}")
-        for p in sheets:
-            s = written[p.name]
-            s.finish()
-            setup_page(s, header, footer, None if ctx.baseline else SCENARIO_TAB)
-            if p.kind == "cover":
-                s.ws.activate()
-        wb.set_properties(
-            {
-                "title": ctx.title(f"{ag.title} – fördelning"),
-                "subject": ag.full_title,
-                "author": f"godnaravard {__version__}",
-                "comments": ctx.change_note() or ag.document,
-                "created": ctx.created.replace(tzinfo=None),
-            }
-        )
+        _finish(wb, ctx, written)
     finally:
         wb.close()
+
+
+def _finish(wb: Workbook, ctx: Context, written: Mapping[str, Sheet]) -> None:
+    """Every sheet's print setup (header, footer, a scenario's tab colour), the cover active, and the
+    file's properties."""
+    ag = ctx.agreement
+    made = ctx.created.strftime("%Y-%m-%d %H:%M")
+    header = page_header(ag.title)
+    footer = page_footer(ag.title, f"godnaravard {__version__}, skapad {made}")
+    for p in ctx.sheets:
+        s = written[p.name]
+        s.finish()
+        setup_page(s, header, footer, None if ctx.baseline else SCENARIO_TAB)
+        if p.kind == "cover":
+            s.ws.activate()
+    wb.set_properties(
+        {
+            "title": ctx.title(f"{ag.title} – fördelning"),
+            "subject": ag.full_title,
+            "author": f"godnaravard {__version__}",
+            "comments": ctx.change_note() or ag.document,
+            "created": ctx.created.replace(tzinfo=None),
+        }
+    )
 
 
 def export_workbook(

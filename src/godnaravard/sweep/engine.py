@@ -168,7 +168,7 @@ class Engine:
                 continue
             plan.mask = np.zeros(space.size, dtype=bool)
             plan.bound = np.zeros(space.size, dtype=np.int64)
-            plan.tables = {name: np.empty((space.size, n), dtype=np.int64) for name, _ in plan.columns}
+            plan.tables = {name: np.empty((space.size, n), dtype=np.int64) for name, *_ in plan.columns}
             for start in range(0, space.size, CHUNK):
                 rows = slice(start, min(start + CHUNK, space.size))
                 out = {name: t[rows] for name, t in plan.tables.items()}
@@ -221,7 +221,7 @@ class Engine:
         """
         space = plan.space
         if not space.table or plan.mask is None or plan.bound is None:
-            dest = None if out is None else {name: out[name] for name, _ in plan.columns}
+            dest = None if out is None else {name: out[name] for name, *_ in plan.columns}
             return _compute_line(plan, self.prm, space.codes(self.sset, rows), rows, self.order, dest)
         index = space.index(self.sset, rows)
         if out is not None:

@@ -77,7 +77,7 @@ class _Line:
     keys: dict[str, _Weights]  # per part name
     split: tuple[core.Part, ...]  # the share parts, then the rest part; () without share parts
     split_order: np.ndarray
-    columns: list[tuple[str, str | None]]  # output columns of this line: (name, part name or None)
+    columns: list[tuple[str, tuple[str, ...], bool]]  # output columns of this line: name, its parts, with the base
     # Tables over the space's rows (only for a table space).
     mask: np.ndarray | None = None
     bound: np.ndarray | None = None
@@ -98,8 +98,7 @@ def _plan_line(
     for part in line.parts:
         used |= {k for k in (part.amount, part.share) if k}
         used |= set(rules.keys[part.key].weights) if rules.keys[part.key].kind == "landsbygd" else set()
-    columns = [(c.name, c.ref[1] if c.kind == "part" else None)
-               for c in rules.columns if c.kind in ("line", "part") and c.ref[0] == line.name]
+    columns = _columns_of(rules, line)
     space = _space(sset, used, len(columns) * len(inputs.regions) * 8 + 9, budget)
     keys: dict[str, _Weights] = {}
     for part in line.parts:
@@ -114,6 +113,17 @@ def _plan_line(
     ranks = {name: i for i, name in enumerate(sorted(names))}
     order = np.array([len(names) - 1 - ranks[name] for name in names], dtype=np.int64)
     return _Line(line, space, keys, split, order, columns)
+
+
+def _columns_of(rules: core.Rules, line: core.Line) -> list[tuple[str, tuple[str, ...], bool]]:
+    """The output columns that are this line or one of its parts (``core.resolve``: a column whose
+    only leaf is itself), each with the parts it adds and whether it adds the line's base."""
+    out = []
+    for c in rules.columns:
+        behind = core.resolve(rules, c)
+        if behind.leaves == (c,) and behind.lines == (line.name,):
+            out.append((c.name, tuple(part for _, part in behind.parts), bool(behind.bases)))
+    return out
 
 
 def _too_many_vectors(count: int) -> InputError:
@@ -319,17 +329,13 @@ def _write_columns(
     plan: _Line, parts: Mapping[str, np.ndarray], base: np.ndarray | None, out: Mapping[str, np.ndarray],
 ) -> None:
     """Write the line's output columns: each part column, and the line column as base + Σ parts."""
-    line = plan.line
-    for name, part_name in plan.columns:
+    for name, part_names, with_base in plan.columns:
         dest = out[name]
-        if part_name is not None:
-            dest[...] = parts[part_name]
-            continue
-        first, *others = line.parts
-        if base is not None:
-            np.add(parts[first.name], base[:, None], out=dest)
+        first, *others = part_names
+        if with_base and base is not None:
+            np.add(parts[first], base[:, None], out=dest)
         else:
-            dest[...] = parts[first.name]
+            dest[...] = parts[first]
         for p in others:
-            np.add(dest, parts[p.name], out=dest)
+            np.add(dest, parts[p], out=dest)
 

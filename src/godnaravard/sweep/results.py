@@ -174,8 +174,5 @@ def _sum_order(rules: core.Rules) -> list[core.ColumnSpec]:
 
 def _lines_of(rules: core.Rules, name: str) -> list[str]:
     """The budget lines an amount column adds, one entry per line amount it adds (bound 6)."""
-    spec = rules.column(name)
-    if spec.kind == "sum":
-        return [ln for ref in spec.ref for ln in _lines_of(rules, ref)]
-    return [spec.ref[0]]
+    return list(core.resolve(rules, name).lines)
 

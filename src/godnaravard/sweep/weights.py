@@ -98,7 +98,7 @@ def _rural_vector(inputs: core.Inputs, weights: tuple[Fraction, ...]) -> list[in
     by_code = {k.lan_code: k for k in inputs.rural_key}
     try:
         exact = [
-            weighted_rural_population(by_code[r.lan_code], weights, inputs.reference_weights)  # type: ignore[arg-type]  # 3 weights
+            weighted_rural_population(by_code[r.lan_code], weights, inputs.reference_weights)
             for r in inputs.regions
         ]
     except (AllocationError, KeyError):
