@@ -136,7 +136,7 @@ def load_population(
 
 
 #: The first year a count heading may name (SCB's population statistics begin with it); the last
-#: is next year. SCB's exports head the count column by its period: ``"region";"2023"``.
+#: is next year. SCB's exports head the count column by its period (``"region";"YYYY"``).
 _FIRST_YEAR = 1749
 
 
@@ -163,7 +163,7 @@ def _is_country(text: str) -> bool:
 def load_short_population(path: str | Path, own: Sequence[Region]) -> tuple[tuple[Region, ...], tuple[str, ...]] | None:
     """A population file in SCB's short form, two columns: the län (code, name, or SCB's
     ``01 Stockholms län``) and its population (``Folkmängd``, ``Befolkning`` …, or the year
-    SCB's export heads it with, ``2023``).
+    SCB's export heads it with, ``YYYY``).
 
     Title lines above the header are skipped; the country's total (``00 Riket`` as SCB puts it,
     first, or a ``Riket``/``Totalt`` row last) is not a recipient: it must equal the sum of the
