@@ -103,3 +103,17 @@ def test_api_compares_two_agreements_with_its_own_errors(next_year: Path) -> Non
     assert frame.groupby("column")["diff"].sum().to_dict()[TOTALT] == 50_000_000
     with pytest.raises(godnaravard.InputError, match="unknown column"):
         godnaravard.compare("2024", next_year, columns=["bogus"])
+
+
+def test_one_sided_recipients_in_the_table_and_the_figure() -> None:
+    pytest.importorskip("matplotlib")
+    from godnaravard.comparison_render import comparison_figure
+
+    cmp = diff(godnaravard.allocate(), godnaravard.allocate(agreement="svf-cancer-2025-2"))
+    assert len(cmp.only_in_a) == 3 and not cmp.identical and cmp.changed_columns() == (TOTALT,)
+    fig = comparison_figure(cmp)
+    labels = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert labels.count("– (one side only)") == 3
+    table = invoke("diff", "2024", "svf-cancer-2025-2", env={"COLUMNS": "120"}).stdout
+    assert "Parameters of both agreements that differ: none" in table
+    assert f"only A has region {', '.join(cmp.only_in_a)}" in table

@@ -236,6 +236,11 @@ def comparison_json(cmp: Comparison) -> str:
 
 # --- Terminal tables --------------------------------------------------------------------------
 
+def _changes_heading(cmp: Comparison) -> str:
+    """What the list of changes covers: everything for one agreement, the shared keys for two."""
+    return "Changed from A to B:" if cmp.same_agreement else "Parameters of both agreements that differ:"
+
+
 def _one_sided(cmp: Comparison) -> list[str]:
     out = []
     for side, codes in (("A", cmp.only_in_a), ("B", cmp.only_in_b)):
@@ -280,8 +285,9 @@ def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
     head.append("A: ", style="bold").append(scenario_label(cmp.a) + "\n")
     head.append("B: ", style="bold").append(scenario_label(cmp.b) + "\n")
     changes = _describe_changes(cmp)
-    head.append("Changed from A to B:", style="bold")
-    head.append("".join(f"\n  {line}" for line in changes) if changes else " nothing (same parameters and data)")
+    head.append(_changes_heading(cmp), style="bold")
+    nothing = " nothing (same parameters and data)" if cmp.same_agreement else " none"
+    head.append("".join(f"\n  {line}" for line in changes) if changes else nothing)
     head.append("\n" + source_line(cmp), style="dim")
     for note in (*adjustment_notes(cmp), *_one_sided(cmp)):
         head.append("\nNote: " + note)
@@ -356,12 +362,12 @@ def _unit(values: Sequence[int]) -> tuple[int, str]:
     return 1, "kr"
 
 
-def _panels(cmp: Comparison) -> list[tuple[list[str], list[int]]]:
+def _panels(cmp: Comparison) -> list[tuple[list[str], list[int | None]]]:
     """The columns to draw, each with its differences; columns with the very same differences per
     recipient (a line and the sum that only it changes) share one panel."""
-    panels: dict[tuple[int, ...], list[str]] = {}
+    panels: dict[tuple[int | None, ...], list[str]] = {}
     for c in cmp.changed_columns() or cmp.columns:
-        values = tuple(r.cells[c].diff or 0 for r in cmp.regions)
+        values = tuple(r.cells[c].diff for r in cmp.regions)  # None: a recipient of one side only
         panels.setdefault(values, []).append(c)
     return [(cols, list(values)) for values, cols in panels.items()]
 
@@ -395,10 +401,12 @@ def comparison_figure(cmp: Comparison) -> Figure:
     positions = list(range(len(labels)))
     formatter = FuncFormatter(lambda x, _pos: sv_number(x))
     for ax, (cols, values) in zip(axes, panels, strict=True):
-        scale, unit = _unit(values)
-        colors = ["#2b6cb0" if v >= 0 else "#c05621" for v in values]
-        bars = ax.barh(positions, [v / scale for v in values], color=colors)  # floats for drawing only
-        ax.bar_label(bars, labels=[_signed(v) if v else "0" for v in values], fontsize=6, padding=2)
+        drawn = [v or 0 for v in values]
+        scale, unit = _unit(drawn)
+        colors = ["#2b6cb0" if v >= 0 else "#c05621" for v in drawn]
+        bars = ax.barh(positions, [v / scale for v in drawn], color=colors)  # floats for drawing only
+        texts = ["– (one side only)" if v is None else _signed(v) if v else "0" for v in values]
+        ax.bar_label(bars, labels=texts, fontsize=6, padding=2)
         ax.margins(x=0.3)
         ax.axvline(0, color="black", linewidth=0.8)
         title = cmp.label(cols[0]) + "".join(f"\n= {cmp.label(c)}" for c in cols[1:])
@@ -408,9 +416,10 @@ def comparison_figure(cmp: Comparison) -> Figure:
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(positions, labels, fontsize=8)
     axes[0].invert_yaxis()
-    changes = "; ".join(_describe_changes(cmp)) or "nothing: every difference is 0 kr"
+    nothing = "nothing: every difference is 0 kr" if cmp.same_agreement else "none"
+    changes = "; ".join(_describe_changes(cmp)) or nothing
     title = (f"{heading(cmp)}\n"
-             f"A: {scenario_label(cmp.a)}\nB: {scenario_label(cmp.b)}\nChanged from A to B: {changes}")
+             f"A: {scenario_label(cmp.a)}\nB: {scenario_label(cmp.b)}\n{_changes_heading(cmp)} {changes}")
     fig.suptitle(_wrap(title, chars), fontsize=9)
     fig.supxlabel(_wrap(source_line(cmp), int(chars * 1.2)), fontsize=7, x=0.01, ha="left")
     return fig
