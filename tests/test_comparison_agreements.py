@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from _cli import invoke
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import godnaravard
 from godnaravard.comparison import TOTALT, diff, totalt
@@ -117,3 +119,22 @@ def test_one_sided_recipients_in_the_table_and_the_figure() -> None:
     table = invoke("diff", "2024", "svf-cancer-2025-2", env={"COLUMNS": "120"}).stdout
     assert "Parameters of both agreements that differ: none" in table
     assert f"only A has region {', '.join(cmp.only_in_a)}" in table
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kommuner=st.integers(0, 2_000_000_000), ambulans=st.integers(21 * 500_000, 100_000_000))
+def test_every_difference_is_b_minus_a_and_sums_to_the_change(next_year: Path, kommuner: int, ambulans: int) -> None:
+    """Invariant: per cell B − A of the two allocations; per column the differences sum to the
+    change of its budget, and ``totalt`` to the change of the whole budget."""
+    a = godnaravard.allocate()
+    b = godnaravard.allocate(agreement=next_year, overrides={"kommuner.total": kommuner, "ambulans.total": ambulans})
+    cmp = diff(a, b, ["ambulans", "kommuner", TOTALT])
+    rows_a = {str(r["lan_code"]): r for r in a.rows}
+    rows_b = {str(r["lan_code"]): r for r in b.rows}
+    for r in cmp.regions:
+        for c in ("ambulans", "kommuner"):
+            assert r.cells[c].diff == int(rows_b[r.lan_code][c]) - int(rows_a[r.lan_code][c])
+        assert r.cells[TOTALT].diff == totalt(b, r.lan_code) - totalt(a, r.lan_code)
+    sums = {c: sum(r.cells[c].diff or 0 for r in cmp.regions) for c in cmp.columns}
+    assert sums["kommuner"] == kommuner - 750_000_000 and sums["ambulans"] == ambulans - 46_000_000
+    assert sums[TOTALT] == cmp.total.cells[TOTALT].diff == sums["kommuner"] + sums["ambulans"]
