@@ -383,16 +383,25 @@ def test_bad_scenarios_and_settings_exit_2(tmp_path: Path) -> None:
         assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
-def test_a_and_b_must_apply_the_same_agreement() -> None:
-    mixed = run("diff", "2024", SVF)
-    assert mixed.returncode == 2 and mixed.stdout == "" and "Traceback" not in mixed.stderr
-    assert "god-och-nara-vard-2024" in mixed.stderr and SVF in mixed.stderr and "one agreement" in mixed.stderr
-    example = EXAMPLES / "scenarios" / "ambulans_grundbelopp_1mkr.toml"  # a what-if of the 2024 agreement
-    assert run("diff", SVF, str(example)).returncode == 2
+def test_a_and_b_may_apply_two_agreements() -> None:
+    # 2024 (21 regions) against SVF (18): no amount column in common, so only the total over every
+    # budget line; the three regions SVF leaves out are listed with B empty.
+    mixed = run("diff", "2024", SVF, "--format", "json")
+    assert mixed.returncode == 0, mixed.stderr
+    doc = json.loads(mixed.stdout)
+    assert doc["columns"] == ["totalt"] and doc["agreement"]["name"] == "god-och-nara-vard-2024"
+    assert doc["agreement_b"]["name"] == SVF and doc["same_agreement"] is False
+    assert len(doc["regions"]) == 21 and len(doc["only_in_a"]) == 3 and doc["only_in_b"] == []
+    alone = next(r for r in doc["regions"] if r["lan_code"] == doc["only_in_a"][0])
+    assert alone["population_b"] is None and alone["columns"]["totalt"]["b"] is None
+    assert alone["columns"]["totalt"]["diff"] is None
+    assert doc["totals"]["columns"]["totalt"]["a"] == 3_216_000_000
+    assert doc["totals"]["columns"]["totalt"]["b"] == 182_500_000
+    # --agreement still binds both sides: a side naming another agreement is refused.
     other = run("diff", "2024", "--agreement", SVF)
     assert other.returncode == 2 and f"--agreement is {SVF}" in other.stderr
-    with pytest.raises(ValueError, match="one agreement"):
-        diff(allocate(), allocate(agreement=SVF))
+    cross = diff(allocate(), allocate(agreement=SVF))
+    assert cross.columns == ("totalt",) and not cross.same_agreement
 
 
 # --- The SVF agreement ---------------------------------------------------------------------------
@@ -493,8 +502,8 @@ def test_compare_svf() -> None:
     # None is the agreement as signed of the other side's agreement, or of --agreement.
     assert godnaravard.compare(None, more).equals(frame)
     assert godnaravard.compare(agreement=SVF, totals=True)["diff"].eq(0).all()
-    with pytest.raises(ValueError, match="one agreement"):
-        godnaravard.compare("2024", more)
+    cross = godnaravard.compare("2024", more)
+    assert set(cross["column"]) == {"totalt"} and cross["b"].isna().sum() == 3
 
 
 def test_diff_compares_exactly() -> None:

@@ -1,9 +1,11 @@
-"""What-if comparisons: two allocations of one agreement side by side, per recipient and column.
+"""What-if comparisons: two allocations side by side, per recipient and column.
 
 ``diff(a, b)`` compares two ``Allocation`` objects; ``compare(a, b)`` does the same for scenarios
 (an agreement's name or alias, scenario files or ``Scenario`` objects) and returns a pandas
-DataFrame. Both sides must apply the same agreement: the columns, their headings and the
-recipients come from its definition. Amounts stay whole kronor (``int``); the difference in
+DataFrame. The sides may apply one agreement or two (this year's and next year's): recipients
+are matched by code (one present on one side only is listed with the other side empty), columns
+by name or by an explicit ``A=B`` pair, and between two agreements the recipient's total over
+every budget line (``totalt``) is always compared. Amounts stay whole kronor (``int``); the difference in
 percent and the kronor per inhabitant are exact ``Fraction`` values here and become decimals or
 floats only when displayed (``decimal``, ``to_frame``).
 
@@ -19,13 +21,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .agreements import DEFINITION, Agreement, load_agreement
 from .api import Allocation, allocate
+from .core import Region
 from .display import decimal
 from .errors import InputError, Problem
 from .scenario import Scenario, baseline, load_scenario
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RECORD_FIELDS",
+    "TOTALT",
     "Cell",
     "Comparison",
     "RegionComparison",
@@ -57,10 +61,14 @@ PERCENT_PLACES = 4
 PER_INHABITANT_PLACES = 4
 #: The name of the row of totals.
 TOTAL = "Totalt"
+#: The compared column that holds a recipient's total over every budget line (with any adjustment).
+TOTALT = "totalt"
+#: Its heading.
+TOTALT_LABEL = "Totalt, alla budgetposter"
 
 
-def _per(amount: int, population: int) -> Fraction | None:
-    return Fraction(amount, population) if population else None
+def _per(amount: int | None, population: int | None) -> Fraction | None:
+    return Fraction(amount, population) if amount is not None and population else None
 
 
 # --- Columns of an agreement -----------------------------------------------------------------
@@ -80,20 +88,6 @@ def default_columns(agreement: Agreement) -> tuple[str, ...]:
     return tuple(c for c in overview if c in amounts) or comparable_columns(agreement)
 
 
-def _columns(agreement: Agreement, columns: Iterable[str] | None) -> tuple[str, ...]:
-    if columns is None:
-        return default_columns(agreement)
-    wanted = list(columns)
-    known = comparable_columns(agreement)
-    unknown = [c for c in dict.fromkeys(wanted) if c not in known]
-    if unknown:
-        raise ValueError(f"unknown column(s) {', '.join(unknown)} for the agreement {agreement.name}; "
-                         f"the amount columns are: {', '.join(known)}")
-    if not wanted:
-        return default_columns(agreement)
-    return tuple(c for c in known if c in set(wanted))
-
-
 # --- The comparison --------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -101,22 +95,24 @@ class Cell:
     """One column of one recipient (or of the total) in A and in B."""
 
     column: str
-    a: int
-    b: int
-    population_a: int
-    population_b: int
+    a: int | None
+    b: int | None
+    population_a: int | None
+    population_b: int | None
 
     @property
-    def diff(self) -> int:
-        """B − A in kronor."""
-        return self.b - self.a
+    def diff(self) -> int | None:
+        """B − A in kronor; None for a recipient present on one side only."""
+        return None if self.a is None or self.b is None else self.b - self.a
 
     @property
     def percent(self) -> Fraction | None:
-        """(B − A) / A × 100, exactly; 0 when both are 0, None when only A is 0."""
+        """(B − A) / A × 100, exactly; 0 when both are 0, None when only A is 0 or a side is absent."""
+        if self.a is None or self.b is None:
+            return None
         if self.a == 0:
             return Fraction(0) if self.b == 0 else None
-        return Fraction(100 * self.diff, self.a)
+        return Fraction(100 * (self.b - self.a), self.a)
 
     @property
     def per_inhabitant_a(self) -> Fraction | None:
@@ -137,14 +133,24 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class RegionComparison:
-    """One recipient (or the total, with ``lan_code == ""``) in A and B, every column."""
+    """One recipient (or the total, with ``lan_code == ""``) in A and B, every column.
+
+    A recipient present on one side only has ``None`` as the other side's population and amounts.
+    """
 
     lan_code: str
     lan: str
     region: str
-    population_a: int
-    population_b: int
+    population_a: int | None
+    population_b: int | None
     cells: Mapping[str, Cell]
+
+    @property
+    def side(self) -> str:
+        """``"a"`` or ``"b"`` for a recipient present on that side only, else ``""``."""
+        if self.population_b is None:
+            return "a"
+        return "b" if self.population_a is None else ""
 
     @property
     def is_total(self) -> bool:
@@ -159,13 +165,15 @@ class RegionComparison:
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """Allocation A against allocation B of one agreement, per recipient and column, with totals.
+    """Allocation A against allocation B, per recipient and column, with totals.
 
     Attributes:
-        a, b: the two allocations (each with its scenario).
-        columns: the compared amount columns, in the agreement's order.
-        regions: one ``RegionComparison`` per recipient, in A's order.
-        total: the column totals (``lan_code == ""``).
+        a, b: the two allocations (each with its scenario and agreement).
+        columns: the compared columns' names: an amount column of both agreements, ``A=B`` for a
+            pair of differently named columns, ``totalt`` for every budget line together.
+        regions: one ``RegionComparison`` per recipient, A's in A's order, then those only in B.
+        total: the column totals (``lan_code == ""``), each side over its own recipients.
+        pairs: for every compared column, the column of A and the column of B it compares.
     """
 
     a: Allocation
@@ -173,20 +181,52 @@ class Comparison:
     columns: tuple[str, ...]
     regions: tuple[RegionComparison, ...]
     total: RegionComparison
+    pairs: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def agreement(self) -> Agreement:
-        """The agreement both sides apply."""
+        """A's agreement (the one both sides apply, when they apply one)."""
         return self.a.agreement
 
+    @property
+    def agreement_b(self) -> Agreement:
+        """B's agreement."""
+        return self.b.agreement
+
+    @property
+    def same_agreement(self) -> bool:
+        """True when both sides apply one agreement."""
+        return _same_agreement(self.a.agreement, self.b.agreement)
+
+    def pair(self, column: str) -> tuple[str, str]:
+        """The column of A and the column of B that ``column`` compares."""
+        return self.pairs.get(column, (column, column))
+
     def label(self, column: str) -> str:
-        """The agreement's heading of a column."""
-        return self.agreement.label(column)
+        """The agreement's heading of a column (``A-heading → B-heading`` for a pair that differs)."""
+        col_a, col_b = self.pair(column)
+        la = _label(self.a.agreement, col_a)
+        lb = _label(self.b.agreement, col_b)
+        return la if la == lb else f"{la} → {lb}"
+
+    @property
+    def only_in_a(self) -> tuple[str, ...]:
+        """The codes of the recipients that only A has."""
+        return tuple(r.lan_code for r in self.regions if r.side == "a")
+
+    @property
+    def only_in_b(self) -> tuple[str, ...]:
+        """The codes of the recipients that only B has."""
+        return tuple(r.lan_code for r in self.regions if r.side == "b")
 
     @property
     def parameter_changes(self) -> dict[str, tuple[int | Fraction, int | Fraction]]:
-        """The parameters that differ: ``{key: (value in A, value in B)}``."""
-        return self.b.scenario.parameters.changed(self.a.scenario.parameters)
+        """The parameters that differ: ``{key: (value in A, value in B)}`` (keys of both agreements)."""
+        pa, pb = self.a.scenario.parameters, self.b.scenario.parameters
+        if self.same_agreement:
+            return pb.changed(pa)
+        da, db = pa.as_dict(), pb.as_dict()
+        return {k: (da[k], db[k]) for k in da if k in db and da[k] != db[k]}
 
     @property
     def data_changes(self) -> dict[str, tuple[Path | None, Path | None]]:
@@ -205,8 +245,8 @@ class Comparison:
         return all(cell.diff == 0 for r in self.regions for cell in r.cells.values())
 
     def changed_columns(self) -> tuple[str, ...]:
-        """The compared columns in which at least one recipient's amount differs."""
-        return tuple(c for c in self.columns if any(r.cells[c].diff for r in self.regions))
+        """The compared columns in which at least one recipient's amount differs (or is one-sided)."""
+        return tuple(c for c in self.columns if any(r.cells[c].diff != 0 for r in self.regions))
 
     def rows(self, totals: bool = False) -> tuple[RegionComparison, ...]:
         """The recipients, followed by the total row when ``totals``."""
@@ -216,6 +256,7 @@ class Comparison:
         """One record per recipient and column (long format): kronor as int, the rest as Fraction.
 
         With ``totals`` the records of the total row follow (``lan_code == ""``, ``lan == "Totalt"``).
+        A recipient present on one side only has ``None`` for the other side and the differences.
         """
         out = []
         for r in self.rows(totals):
@@ -234,7 +275,8 @@ class Comparison:
         """A pandas DataFrame of ``to_records``: kronor int64, percent and per inhabitant float64.
 
         Long format, one row per recipient and column; ``frame.pivot(index="lan", columns="column",
-        values="diff")`` gives the differences as a recipient × column table.
+        values="diff")`` gives the differences as a recipient × column table. Where a recipient is
+        on one side only, the kronor columns are pandas' nullable ``Int64`` (``<NA>`` for the absent side).
         """
         try:
             import pandas as pd
@@ -243,7 +285,7 @@ class Comparison:
 
         frame = pd.DataFrame.from_records(self.to_records(totals), columns=list(RECORD_FIELDS))
         for col in ("population_a", "population_b", "a", "b", "diff"):
-            frame[col] = frame[col].astype("int64")
+            frame[col] = frame[col].astype("Int64" if frame[col].isna().any() else "int64")
         for col in ("diff_percent", "per_inhabitant_a", "per_inhabitant_b", "per_inhabitant_diff"):
             frame[col] = [math.nan if v is None else float(v) for v in frame[col]]
             frame[col] = frame[col].astype("float64")
@@ -254,50 +296,115 @@ def _same_agreement(a: Agreement, b: Agreement) -> bool:
     return a is b or a.path == b.path
 
 
+def _label(ag: Agreement, column: str) -> str:
+    return TOTALT_LABEL if column == TOTALT and column not in comparable_columns(ag) else ag.label(column)
+
+
+def totalt(alloc: Allocation, code: str) -> int:
+    """A recipient's kronor over every budget line of its agreement, with any adjustment applied
+    (the sum of the agreement's budget lines for that recipient, as ``allocate`` shows them)."""
+    res = alloc.result
+    rule = sum(res.columns[ln.name].amount(code) for ln in res.rules.lines)
+    return rule + sum(adj.added(code) for adj in res.adjustments)
+
+
+def _amount(alloc: Allocation, column: str, code: str) -> int:
+    if column == TOTALT and column not in comparable_columns(alloc.agreement):
+        return totalt(alloc, code)
+    return alloc.result.amount(column, code)
+
+
+def _column_problem(message: str) -> InputError:
+    return InputError(Problem("--column", message))
+
+
+def _pairs(a: Agreement, b: Agreement, columns: Iterable[str] | None) -> dict[str, tuple[str, str]]:
+    """The compared columns: ``{name: (column of A, column of B)}``, in order.
+
+    One agreement: as before, its overview's amount columns by default, else the named ones in
+    the agreement's order. Two: the amount columns both have (A's overview order) by default, else
+    the named ones; an ``A=B`` pair compares differently named columns; ``totalt`` comes last, always.
+    """
+    same = _same_agreement(a, b)
+    wanted = list(dict.fromkeys(columns or ()))
+    known_a, known_b = comparable_columns(a), comparable_columns(b)
+    if not wanted:
+        names = default_columns(a) if same else tuple(c for c in default_columns(a) if c in known_b)
+        return _with_totalt({c: (c, c) for c in names}, same)
+    plain = [c for c in wanted if "=" not in c]
+    bad = [c for c in plain if c not in known_a and c != TOTALT]
+    if bad:
+        raise _column_problem(f"unknown column {', '.join(repr(c) for c in bad)} for the agreement {a.name}; "
+                              f"the amount columns are: {', '.join(known_a)}")
+    bad_b = [c for c in plain if c not in known_b and c != TOTALT]
+    if bad_b:
+        raise _column_problem(f"column {', '.join(repr(c) for c in bad_b)} is not an amount column of B's agreement "
+                              f"{b.name}; give the pair as A=B (B's amount columns are: {', '.join(known_b)})")
+    out = {c: (c, c) for c in known_a if c in plain}
+    if TOTALT in plain:
+        out[TOTALT] = (TOTALT, TOTALT)
+    for text in (c for c in wanted if "=" in c):
+        col_a, _, col_b = (part.strip() for part in text.partition("="))
+        for col, ag, known in ((col_a, a, known_a), (col_b, b, known_b)):
+            if col not in known and col != TOTALT:
+                raise _column_problem(f"{text!r}: unknown column {col!r} for the agreement {ag.name}; "
+                                      f"the amount columns are: {', '.join(known)}")
+        out[col_a if col_a == col_b else f"{col_a}={col_b}"] = (col_a, col_b)
+    return _with_totalt(out, same)
+
+
+def _with_totalt(pairs: dict[str, tuple[str, str]], same: bool) -> dict[str, tuple[str, str]]:
+    """Between two agreements the total over every budget line is always compared, last."""
+    if not same and TOTALT not in pairs:
+        pairs[TOTALT] = (TOTALT, TOTALT)
+    return pairs
+
+
+def _region_row(ra: Region | None, rb: Region | None, pairs: Mapping[str, tuple[str, str]],
+                a: Allocation, b: Allocation) -> RegionComparison:
+    """One recipient in A and in B (either may be absent)."""
+    pop_a = ra.population if ra is not None else None
+    pop_b = rb.population if rb is not None else None
+    cells = {
+        name: Cell(name, _amount(a, ca, ra.lan_code) if ra is not None else None,
+                   _amount(b, cb, rb.lan_code) if rb is not None else None, pop_a, pop_b)
+        for name, (ca, cb) in pairs.items()
+    }
+    first = ra if ra is not None else rb
+    assert first is not None
+    return RegionComparison(first.lan_code, first.lan, first.region, pop_a, pop_b, cells)
+
+
 def diff(a: Allocation, b: Allocation, columns: Iterable[str] | None = None) -> Comparison:
-    """Compare two allocations of one agreement per recipient (matched by code) and column.
+    """Compare two allocations per recipient (matched by code) and column.
+
+    A and B may apply one agreement or two (avsnitt by avsnitt, this year's against next year's).
+    A recipient on one side only is listed (A's recipients first, in A's order, then B's).
 
     Args:
-        columns: amount columns of the agreement (default: those of its overview table).
+        columns: amount columns (default: those of A's overview table, that B has too), or
+            ``"A=B"`` pairs of a column of A and one of B; ``totalt`` is every budget line together,
+            always compared when the agreements differ.
 
     Raises:
-        ValueError: A and B apply different agreements, cover different recipients, or a column
-            is not an amount column of the agreement.
+        InputError (a ``ValueError``): a column is not an amount column of the agreement(s).
     """
-    ag = a.agreement
-    if not _same_agreement(ag, b.agreement):
-        raise ValueError(
-            f"A applies the agreement {ag.name} ({ag.title}) and B the agreement {b.agreement.name} "
-            f"({b.agreement.title}): diff compares two scenarios of one agreement (the same recipients "
-            f"and columns); give both sides the same agreement"
-        )
-    cols = _columns(ag, columns)
+    pairs = _pairs(a.agreement, b.agreement, columns)
     regions_a = a.result.inputs.regions
     regions_b = {r.lan_code: r for r in b.result.inputs.regions}
-    codes_a = [r.lan_code for r in regions_a]
-    if set(codes_a) != set(regions_b):
-        only_a = sorted(set(codes_a) - set(regions_b))
-        only_b = sorted(set(regions_b) - set(codes_a))
-        detail = "; ".join(x for x in (f"only in A: {', '.join(only_a)}" if only_a else "",
-                                       f"only in B: {', '.join(only_b)}" if only_b else "") if x)
-        raise ValueError(f"A and B do not cover the same recipients ({detail})")
-    res_a, res_b = a.result, b.result
-    regions = []
-    sums = {c: [0, 0] for c in cols}
-    for ra in regions_a:
-        rb = regions_b[ra.lan_code]
-        cells = {}
-        for c in cols:
-            va, vb = res_a.amount(c, ra.lan_code), res_b.amount(c, ra.lan_code)
-            sums[c][0] += va
-            sums[c][1] += vb
-            cells[c] = Cell(c, va, vb, ra.population, rb.population)
-        regions.append(RegionComparison(ra.lan_code, ra.lan, ra.region, ra.population, rb.population, cells))
+    codes_a = {r.lan_code for r in regions_a}
+    rows = [_region_row(ra, regions_b.get(ra.lan_code), pairs, a, b) for ra in regions_a]
+    rows += [_region_row(None, rb, pairs, a, b) for code, rb in regions_b.items() if code not in codes_a]
+    sums = {}
+    for name, (ca, cb) in pairs.items():
+        sa = sum(_amount(a, ca, r.lan_code) for r in regions_a)
+        sb = sum(_amount(b, cb, r.lan_code) for r in regions_b.values())
+        sums[name] = (sa, sb)
     pop_a = sum(r.population for r in regions_a)
     pop_b = sum(r.population for r in regions_b.values())
     total = RegionComparison("", TOTAL, TOTAL, pop_a, pop_b,
                              {c: Cell(c, sa, sb, pop_a, pop_b) for c, (sa, sb) in sums.items()})
-    return Comparison(a=a, b=b, columns=cols, regions=tuple(regions), total=total)
+    return Comparison(a=a, b=b, columns=tuple(pairs), regions=tuple(rows), total=total, pairs=pairs)
 
 
 # --- Resolving A and B -------------------------------------------------------------------------
@@ -367,24 +474,27 @@ def compare(
     agreement: Agreement | str | Path | None = None,
     columns: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Compare scenario A with scenario B of one agreement: a DataFrame, one row per recipient and column.
+    """Compare scenario A with scenario B (of one agreement or two): a DataFrame, one row per recipient and column.
 
     Args:
         a, b: each a ``Scenario`` (e.g. from ``scenario_from``), an agreement's name or alias (the
             agreement as signed), the path of a scenario file, an ``Allocation``, or ``None`` for
             the agreement as signed. The side given decides the agreement of a ``None`` side.
         totals: append the rows of column totals (``lan == "Totalt"``).
-        agreement: the agreement both sides apply (default: the one A or B names, else the
-            default agreement).
-        columns: amount columns of the agreement (default: those of its overview table).
+        agreement: the agreement of a side given as a scenario file that names none (default:
+            the one A or B names, else the default agreement).
+        columns: amount columns (default: those of A's overview table that B has too), ``"A=B"``
+            pairs of a column of A and one of B, or ``totalt`` (every budget line; always compared
+            between two agreements).
 
     Columns: ``lan_code, lan, region, column, population_a, population_b, a, b, diff`` (kronor,
     int64) and ``diff_percent, per_inhabitant_a, per_inhabitant_b, per_inhabitant_diff``
     (float64, for display; NaN where A is 0 kr).
 
     Raises:
-        ValueError: A and B apply different agreements, or an unknown column.
-        InputError: a bad scenario, or a side naming another agreement than ``agreement``.
+        InputError: a bad scenario, a side naming another agreement than ``agreement``, or an
+            unknown column (``InputError`` is a ``ValueError``).
+        AllocationError: a side's parameters cannot be applied to its data.
     """
     side_a = a if isinstance(a, Allocation) else (resolve_side(a, agreement) if a is not None else None)
     ag_a = side_a.agreement if side_a is not None else None
@@ -397,7 +507,8 @@ def compare(
 #: The renderers of ``comparison_render``, importable from here as before the split (PEP 562:
 #: loaded on first access, so computing a comparison never imports its rendering).
 _RENDERERS: tuple[str, ...] = (
-    "PLOT_FORMATS", "comparison_csv", "comparison_figure", "comparison_json", "comparison_tables", "save_plot",
+    "PLOT_FORMATS", "adjustment_notes", "heading", "comparison_csv", "comparison_figure", "comparison_json",
+    "comparison_tables", "save_plot",
     "scenario_label", "source_line", "sv_number",
 )
 __all__ += [name for name in _RENDERERS if name != "PLOT_FORMATS"]

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "PLOT_FORMATS", "comparison_csv", "comparison_figure", "comparison_json", "comparison_tables", "save_plot",
-    "scenario_label", "source_line", "sv_number",
+    "PLOT_FORMATS", "adjustment_notes", "comparison_csv", "comparison_figure", "comparison_json",
+    "comparison_tables", "heading", "save_plot", "scenario_label", "source_line", "sv_number",
 ]
 
 
@@ -48,10 +48,26 @@ def scenario_label(alloc: Allocation) -> str:
     return f"{title} [fil {alloc.scenario.origin}]" if _from_file(alloc.scenario) else title
 
 
+def _data_text(alloc: Allocation, side: str, own: dict[str, Path]) -> list[str]:
+    parts = []
+    for d in alloc.agreement.data.values():
+        text = f"{d.label} ({d.date.isoformat()})"
+        if d.name in own:
+            text += f" [{side}: own file {own[d.name]}]"
+        parts.append(text)
+    return parts
+
+
 def source_line(cmp: Comparison) -> str:
-    """``Source: TITLE; data: LABEL (DATE), …``, naming any own file of A or B as well."""
-    ag = cmp.agreement
+    """``Source: TITLE; data: LABEL (DATE), …``, naming any own file of A or B as well; between two
+    agreements ``Source: A: TITLE; data: …; B: TITLE; data: …``, each with the dates of its data."""
     own = {"A": cmp.a.scenario.own_files(), "B": cmp.b.scenario.own_files()}
+    if not cmp.same_agreement:
+        sides = [f"{side}: {alloc.agreement.title} ({alloc.agreement.name}); data: "
+                 + ", ".join(_data_text(alloc, side, own[side]) or ["none"])
+                 for side, alloc in (("A", cmp.a), ("B", cmp.b))]
+        return "Source: " + "; ".join(sides)
+    ag = cmp.agreement
     parts = []
     for d in ag.data.values():
         text = f"{d.label} ({d.date.isoformat()})"
@@ -62,10 +78,44 @@ def source_line(cmp: Comparison) -> str:
     return f"Source: {ag.title}; data: " + ", ".join(parts)
 
 
-def _kr(value: int) -> str:
+def heading(cmp: Comparison) -> str:
+    """``TITLE: B − A per region``; between two agreements ``A's TITLE → B's TITLE: …``."""
+    title = cmp.agreement.title
+    if not cmp.same_agreement:
+        names = (cmp.agreement.name, cmp.agreement_b.name)
+        titles = (title, cmp.agreement_b.title)
+        title = " → ".join(f"{t} ({n})" for t, n in zip(titles, names, strict=True)) if titles[0] == titles[1] \
+            else " → ".join(titles)
+    return f"{title}: B − A per {cmp.agreement.rules.recipient}"
+
+
+def adjustment_notes(cmp: Comparison) -> list[str]:
+    """One line per side whose figures carry the signed tables' adjustments (kronor moved by hand)."""
+    out = []
+    for side, alloc in (("A", cmp.a), ("B", cmp.b)):
+        for adj in alloc.result.adjustments:
+            moved = ", ".join(f"{code} {_signed(kr)} kr" for code, kr in adj.kronor.items())
+            where = f" ({adj.table})" if adj.table else ""
+            out.append(f"{side} carries the published adjustment of {adj.line}/{adj.part}{where}, kronor moved "
+                       f"by hand from the rule's figures: {moved}")
+    return out
+
+
+def _adjustments_json(alloc: Allocation) -> list[dict[str, Any]]:
+    return [{"line": adj.line, "part": adj.part, "table": adj.table, "source": adj.source,
+             "kronor": dict(adj.kronor)} for adj in alloc.result.adjustments]
+
+
+def _agreement_json(alloc: Allocation) -> dict[str, Any]:
+    ag = alloc.agreement
+    return {"name": ag.name, "title": ag.title, "path": str(ag.path),
+            "data": {d.name: {"label": d.label, "date": d.date.isoformat()} for d in ag.data.values()}}
+
+
+def _kr(value: int | None) -> str:
     from .render import kr
 
-    return kr(value)
+    return "–" if value is None else kr(value)
 
 
 def _value(value: int | Fraction) -> str:
@@ -115,6 +165,7 @@ def _param_json(value: int | Fraction) -> int | str:
 def _scenario_json(alloc: Allocation) -> dict[str, Any]:
     sc = alloc.scenario
     return {
+        "agreement": alloc.agreement.name,
         "name": sc.name,
         "title": scenario_label(alloc),
         "origin": sc.origin,
@@ -122,6 +173,7 @@ def _scenario_json(alloc: Allocation) -> dict[str, Any]:
         "changes": {k: [_param_json(va), _param_json(vb)] for k, (va, vb) in sc.changes().items()},
         "own_files": {k: str(v) for k, v in sc.own_files().items()},
         "overrides": {k: _param_json(v) for k, v in sc.overrides.items()},
+        "adjustments": _adjustments_json(alloc),
     }
 
 
@@ -146,16 +198,20 @@ def _row_json(r: RegionComparison, columns: Sequence[str]) -> dict[str, Any]:
 def comparison_json(cmp: Comparison) -> str:
     """The comparison as JSON: the agreement, both scenarios, what changed, every recipient, the totals.
 
-    Each side says whether it is the agreement as signed and lists its ``changes`` (parameters,
-    ``[the agreement's value, this value]``) and ``own_files`` relative to the agreement as signed;
+    Each side names its agreement, says whether it is the agreement as signed, lists its
+    ``changes`` (parameters, ``[the agreement's value, this value]``) and ``own_files`` relative to
+    the agreement as signed, and the ``adjustments`` its figures carry (the signed tables' kronor
+    moved by hand, empty for the rule alone); ``agreement`` is A's, ``agreement_b`` B's;
+    ``column_pairs`` names the column of A and of B each compared column compares, and
+    ``only_in_a``/``only_in_b`` the recipients of one side only (null amounts on the other);
     ``parameter_changes`` and ``data_changes`` are the differences from A to B. Kronor are
     integers; percentages and kronor per inhabitant are numbers rounded to 4 decimals (null where
     A is 0 kr and B is not).
     """
-    ag = cmp.agreement
     doc = {
-        "agreement": {"name": ag.name, "title": ag.title, "path": str(ag.path),
-                      "data": {d.name: {"label": d.label, "date": d.date.isoformat()} for d in ag.data.values()}},
+        "agreement": _agreement_json(cmp.a),
+        "agreement_b": _agreement_json(cmp.b),
+        "same_agreement": cmp.same_agreement,
         "source": source_line(cmp),
         "a": _scenario_json(cmp.a),
         "b": _scenario_json(cmp.b),
@@ -168,6 +224,9 @@ def comparison_json(cmp: Comparison) -> str:
         },
         "columns": list(cmp.columns),
         "labels": {c: cmp.label(c) for c in cmp.columns},
+        "column_pairs": {c: {"a": cmp.pair(c)[0], "b": cmp.pair(c)[1]} for c in cmp.columns},
+        "only_in_a": list(cmp.only_in_a),
+        "only_in_b": list(cmp.only_in_b),
         "identical": cmp.identical,
         "regions": [_row_json(r, cmp.columns) for r in cmp.regions],
         "totals": _row_json(cmp.total, cmp.columns),
@@ -177,7 +236,22 @@ def comparison_json(cmp: Comparison) -> str:
 
 # --- Terminal tables --------------------------------------------------------------------------
 
-def _signed(value: int) -> str:
+def _changes_heading(cmp: Comparison) -> str:
+    """What the list of changes covers: everything for one agreement, the shared keys for two."""
+    return "Changed from A to B:" if cmp.same_agreement else "Parameters of both agreements that differ:"
+
+
+def _one_sided(cmp: Comparison) -> list[str]:
+    out = []
+    for side, codes in (("A", cmp.only_in_a), ("B", cmp.only_in_b)):
+        if codes:
+            out.append(f"only {side} has {cmp.agreement.rules.recipient} {', '.join(codes)} (– on the other side)")
+    return out
+
+
+def _signed(value: int | None) -> str:
+    if value is None:
+        return "–"
     return ("+" if value > 0 else "") + _kr(value).replace("-", "−")
 
 
@@ -207,13 +281,16 @@ def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
 
     out: list[Any] = []
     head = Text()
-    head.append(f"{cmp.agreement.title}: B − A per {cmp.agreement.rules.recipient}\n", style="bold")
+    head.append(heading(cmp) + "\n", style="bold")
     head.append("A: ", style="bold").append(scenario_label(cmp.a) + "\n")
     head.append("B: ", style="bold").append(scenario_label(cmp.b) + "\n")
     changes = _describe_changes(cmp)
-    head.append("Changed from A to B:", style="bold")
-    head.append("".join(f"\n  {line}" for line in changes) if changes else " nothing (same parameters and data)")
+    head.append(_changes_heading(cmp), style="bold")
+    nothing = " nothing (same parameters and data)" if cmp.same_agreement else " none"
+    head.append("".join(f"\n  {line}" for line in changes) if changes else nothing)
     head.append("\n" + source_line(cmp), style="dim")
+    for note in (*adjustment_notes(cmp), *_one_sided(cmp)):
+        head.append("\nNote: " + note)
     out.append(head)
     narrowed = False
 
@@ -225,7 +302,7 @@ def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
     d_col: Col = ("B − A", "right", "", [_signed(t.diff) for t in totals], False)
     p_col: Col = ("%", "right", "", [_pct(t.percent) for t in totals], False)
     changed: Col = ("Changed", "right", "",
-                     [f"{sum(1 for r in cmp.regions if r.cells[c].diff)}/{n}" for c in cmp.columns], False)
+                     [f"{sum(1 for r in cmp.regions if r.cells[c].diff != 0)}/{n}" for c in cmp.columns], False)
     layouts = [(label, a_col, b_col, d_col, p_col, changed), (label, a_col, b_col, d_col, p_col),
                (label, d_col, p_col)]
     summary, used = fitting_table("Totals per column (kronor)", layouts, width, footer=False)
@@ -285,12 +362,12 @@ def _unit(values: Sequence[int]) -> tuple[int, str]:
     return 1, "kr"
 
 
-def _panels(cmp: Comparison) -> list[tuple[list[str], list[int]]]:
+def _panels(cmp: Comparison) -> list[tuple[list[str], list[int | None]]]:
     """The columns to draw, each with its differences; columns with the very same differences per
     recipient (a line and the sum that only it changes) share one panel."""
-    panels: dict[tuple[int, ...], list[str]] = {}
+    panels: dict[tuple[int | None, ...], list[str]] = {}
     for c in cmp.changed_columns() or cmp.columns:
-        values = tuple(r.cells[c].diff for r in cmp.regions)
+        values = tuple(r.cells[c].diff for r in cmp.regions)  # None: a recipient of one side only
         panels.setdefault(values, []).append(c)
     return [(cols, list(values)) for values, cols in panels.items()]
 
@@ -324,10 +401,12 @@ def comparison_figure(cmp: Comparison) -> Figure:
     positions = list(range(len(labels)))
     formatter = FuncFormatter(lambda x, _pos: sv_number(x))
     for ax, (cols, values) in zip(axes, panels, strict=True):
-        scale, unit = _unit(values)
-        colors = ["#2b6cb0" if v >= 0 else "#c05621" for v in values]
-        bars = ax.barh(positions, [v / scale for v in values], color=colors)  # floats for drawing only
-        ax.bar_label(bars, labels=[_signed(v) if v else "0" for v in values], fontsize=6, padding=2)
+        drawn = [v or 0 for v in values]
+        scale, unit = _unit(drawn)
+        colors = ["#2b6cb0" if v >= 0 else "#c05621" for v in drawn]
+        bars = ax.barh(positions, [v / scale for v in drawn], color=colors)  # floats for drawing only
+        texts = ["– (one side only)" if v is None else _signed(v) if v else "0" for v in values]
+        ax.bar_label(bars, labels=texts, fontsize=6, padding=2)
         ax.margins(x=0.3)
         ax.axvline(0, color="black", linewidth=0.8)
         title = cmp.label(cols[0]) + "".join(f"\n= {cmp.label(c)}" for c in cols[1:])
@@ -337,9 +416,10 @@ def comparison_figure(cmp: Comparison) -> Figure:
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(positions, labels, fontsize=8)
     axes[0].invert_yaxis()
-    changes = "; ".join(_describe_changes(cmp)) or "nothing: every difference is 0 kr"
-    title = (f"{cmp.agreement.title}: B − A per {cmp.agreement.rules.recipient}\n"
-             f"A: {scenario_label(cmp.a)}\nB: {scenario_label(cmp.b)}\nChanged from A to B: {changes}")
+    nothing = "nothing: every difference is 0 kr" if cmp.same_agreement else "none"
+    changes = "; ".join(_describe_changes(cmp)) or nothing
+    title = (f"{heading(cmp)}\n"
+             f"A: {scenario_label(cmp.a)}\nB: {scenario_label(cmp.b)}\n{_changes_heading(cmp)} {changes}")
     fig.suptitle(_wrap(title, chars), fontsize=9)
     fig.supxlabel(_wrap(source_line(cmp), int(chars * 1.2)), fontsize=7, x=0.01, ha="left")
     return fig

@@ -99,6 +99,8 @@ _DIGITS = re.compile(r"[0-9]+")
 _THOUSANDS = re.compile(r"[0-9]{1,3}(?:([ \u00a0\u2009\u202f.])[0-9]{3})(?:\1[0-9]{3})*")
 _NEGATIVE = re.compile(r"[-\u2212]\s*[0-9][0-9 \u00a0\u2009\u202f.,]*")
 _DECIMAL = re.compile(r"[0-9][0-9 \u00a0\u2009\u202f]*[.,][0-9]+")
+#: A whole number written with zero decimals, as Swedish Excel re-saves counts: ``2455914,00``.
+_ZERO_DECIMALS = re.compile(r"(.+?)[.,]0{1,2}")
 _EXCEL_ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!")
 
 
@@ -125,7 +127,9 @@ def parse_count(value: Any, maximum: int = MAX_POPULATION) -> int:
     """A whole number from 0 to ``maximum`` from a cell.
 
     Accepted: ``12345``, ``12 345`` (space, no-break space or thin space), ``12.345`` (dot as
-    the Swedish thousands separator), and from a workbook an integer or an integral float.
+    the Swedish thousands separator), any of these with zero decimals (``12345,00``,
+    ``12345.00``, as Swedish Excel re-saves a count), and from a workbook an integer or an
+    integral float.
     Refused with a message: empty, negative, decimal, non-numeric, NaN, too large.
     """
     if isinstance(value, Formula):
@@ -162,6 +166,9 @@ def _count_from_text(text: str) -> int:
         return int(text)
     if _THOUSANDS.fullmatch(text):
         return int(re.sub(r"[^0-9]", "", text))
+    whole = _ZERO_DECIMALS.fullmatch(text)
+    if whole and (_DIGITS.fullmatch(whole.group(1)) or _THOUSANDS.fullmatch(whole.group(1))):
+        return int(re.sub(r"[^0-9]", "", whole.group(1)))
     if _NEGATIVE.fullmatch(text):
         raise ValueError(f"a negative count ({text}); expected a whole number ≥ 0")
     if _DECIMAL.fullmatch(text):

@@ -8,6 +8,7 @@ replaces only the population of the agreement's own recipients (``load_short_pop
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
@@ -17,7 +18,7 @@ from pydantic_core import core_schema
 
 from ..core import Region
 from ..lan import LAN, REGION_NAMES, lookup
-from ..tables import MAX_BYTES, read_table
+from ..tables import MAX_BYTES, TOTAL_LABELS, read_table
 from .cells import (
     _KOMMUN_CODE,
     MAX_ROWS,
@@ -134,57 +135,121 @@ def load_population(
     )
 
 
+#: The first year a count heading may name (SCB's population statistics begin with it); the last
+#: is next year. SCB's exports head the count column by its period (``"region";"YYYY"``).
+_FIRST_YEAR = 1749
+
+
+@cache
+def _year_headings() -> tuple[str, ...]:
+    """Every year a count column of SCB's export may be headed by, as text."""
+    return tuple(str(y) for y in range(_FIRST_YEAR, dt.date.today().year + 2))
+
+
+def _short_column(label: str) -> str | None:
+    """The column a header label of the short form names; a year heads the population."""
+    if label.strip() in _year_headings():
+        return "population"
+    return canonical_column(label, ("lan_code", "lan", "region", "population"))
+
+
+def _is_country(text: str) -> bool:
+    """The country's total row: ``Riket`` (``Totalt`` …), or SCB's ``00 Riket``."""
+    key = " ".join(text.split()).casefold()
+    head, _, rest = key.partition(" ")
+    return key in TOTAL_LABELS or (head == "00" and rest in TOTAL_LABELS)
+
+
 def load_short_population(path: str | Path, own: Sequence[Region]) -> tuple[tuple[Region, ...], tuple[str, ...]] | None:
     """A population file in SCB's short form, two columns: the län (code, name, or SCB's
-    ``01 Stockholms län``) and its population (``Folkmängd``, ``Befolkning`` …).
+    ``01 Stockholms län``) and its population (``Folkmängd``, ``Befolkning`` …, or the year
+    SCB's export heads it with, ``YYYY``).
 
-    Every other column (names, other counts) is taken from ``own``, the agreement's own data, and
-    named in the second value returned, so that the output can say so. Returns None when the file
-    is not in the short form (the full format is then read as usual).
+    Title lines above the header are skipped; the country's total (``00 Riket`` as SCB puts it,
+    first, or a ``Riket``/``Totalt`` row last) is not a recipient: it must equal the sum of the
+    län, else the file is refused. Every other column (names, other counts) is taken from
+    ``own``, the agreement's own data, and named in the second value returned, so that the output
+    can say so. Returns None when the file is not in the short form (the full format is then read
+    as usual).
     """
-    table = read_table(path, _header_names("lan_code", "lan", "region", "population"), total_rows=True,
-                       max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
-    matched = {label: canonical_column(label, ("lan_code", "lan", "region", "population")) for label in table.header}
+    table = read_table(path, (*_header_names("lan_code", "lan", "region", "population"), *_year_headings()),
+                       total_rows=True, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    matched = {label: _short_column(label) for label in table.header}
     names = [label for label, column in matched.items() if column in ("lan_code", "lan", "region")]
     counts = [label for label, column in matched.items() if column == "population"]
     if len(table.header) != 2 or len(names) != 1 or len(counts) != 1:
         return None
     report = _Report(table)
+    values, seen, totals = _short_rows(report, own, names[0], counts[0])
     by_code = {r.lan_code: r for r in own}
-    seen: dict[str, int] = {}
-    values: dict[str, int] = {}
-    for line_no, cells in table.rows:
-        text = str(cells[names[0]]).strip()
-        code = lookup(text)
-        if code is None:
-            report.add(f"unknown län {_shown(text)}: expected a län code, a län name or SCB's "
-                       f"\"01 Stockholms län\"", row=line_no, column=names[0])
-            continue
-        if code not in by_code:
-            report.add(f"län {code} ({LAN[code]}) is not a recipient of this agreement", row=line_no,
-                       column=names[0])
-            continue
-        if code in seen:
-            report.add(f"län {code} ({LAN[code]}) appears again; it is first on row {seen[code]}", row=line_no,
-                       column=names[0])
-            continue
-        seen[code] = line_no
-        try:
-            values[code] = parse_count(cells[counts[0]])
-        except ValueError as exc:
-            report.add(str(exc), row=line_no, column=counts[0])
     missing = [f"{c} {LAN[c]}" for c in by_code if c not in seen]
     if missing:
         report.add(f"no row for {len(missing)} län: {', '.join(missing)}; every recipient must appear once",
                    column=names[0])
     if values and not report.problems and sum(values.values()) == 0:
         report.add("every row is zero: there is nothing to share by", column=counts[0])
+    if not report.problems:
+        _check_country(report, totals, sum(values.values()), counts[0])
     report.raise_if_any()
     borrowed = ["lan", "region", *[c for c in ("hsl_insatser", *own[0].counts) if c != "population"]]
     if not any(r.hsl_insatser for r in own):
         borrowed.remove("hsl_insatser")
     regions = tuple(replace(by_code[c], population=values[c]) for c in by_code)
     return regions, tuple(borrowed)
+
+
+def _short_rows(report: _Report, own: Sequence[Region], name: str, count: str
+                ) -> tuple[dict[str, int], set[str], list[tuple[int, str, object]]]:
+    """The population per län code of the short form, the codes of every län row (good count or
+    not), and its total rows as ``(row, label, cell)``.
+
+    Problems (an unknown or repeated län, a count that is not whole) go to ``report``.
+    """
+    table = report.table
+    by_code = {r.lan_code: r for r in own}
+    seen: dict[str, int] = {}
+    values: dict[str, int] = {}
+    totals: list[tuple[int, str, object]] = []
+    if table.total is not None:
+        totals.append((table.total[0], str(table.total[1].get(name, "")), table.total[1].get(count, "")))
+    for line_no, cells in table.rows:
+        text = str(cells[name]).strip()
+        if _is_country(text):
+            totals.append((line_no, text, cells[count]))
+            continue
+        code = lookup(text)
+        if code is None:
+            report.add(f"unknown län {_shown(text)}: expected a län code, a län name or SCB's "
+                       f"\"01 Stockholms län\"", row=line_no, column=name)
+            continue
+        if code not in by_code:
+            report.add(f"län {code} ({LAN[code]}) is not a recipient of this agreement", row=line_no, column=name)
+            continue
+        if code in seen:
+            report.add(f"län {code} ({LAN[code]}) appears again; it is first on row {seen[code]}", row=line_no,
+                       column=name)
+            continue
+        seen[code] = line_no
+        try:
+            values[code] = parse_count(cells[count])
+        except ValueError as exc:
+            report.add(str(exc), row=line_no, column=count)
+    return values, set(seen), totals
+
+
+def _check_country(report: _Report, totals: list[tuple[int, str, object]], computed: int, count: str) -> None:
+    """The country's total, where the file states one, must equal the sum of the län (as the
+    total-row check of the full format, ``report._check_totals``)."""
+    for line_no, label, cell in totals:
+        try:
+            stated = parse_count(cell, maximum=10**15)
+        except ValueError as exc:
+            if str(cell).strip():
+                report.add(f"the total row ({_shown(label)}): {exc}", row=line_no, column=count)
+            continue
+        if stated != computed:
+            report.add(f"the total row ({_shown(label)}) says {stated}, but the län rows sum to {computed}",
+                       row=line_no, column=count)
 
 
 def _load_kommuner(
