@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import core
 from .agreements import Agreement
-from .inputs import load_inputs, load_short_population
 from .scenario import Scenario, load_scenario, with_overrides
+from .scenario_inputs import read_inputs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,63 +102,6 @@ def resolve_scenario(
 def load_agreement_inputs(sc: Scenario) -> core.Inputs:
     """The scenario's inputs: its own files where given, else the agreement's data."""
     return read_inputs(sc)[0]
-
-
-def read_inputs(sc: Scenario) -> tuple[core.Inputs, tuple[str, ...]]:
-    """The scenario's inputs, and notes on how they were read.
-
-    An own population file in SCB's short form (the län and its population only) keeps every
-    other column from the agreement's own data; the notes say so.
-    """
-    ag = sc.agreement
-    rural = ag.landsbygd
-    kommun = ag.rules.recipient == "kommun"
-    population: str | Path | None = sc.population
-    notes: tuple[str, ...] = ()
-    own: tuple[core.Region, ...] | None = None  # the agreement's own recipients, read once
-    if population is None or not kommun:
-        own = _own_recipients(ag)
-    short = None
-    if population is not None and own is not None:
-        short = load_short_population(population, own)
-    if short is not None:
-        notes = (f"{population} gives only the population; {', '.join(short[1])} are the agreement's own "
-                 f"({ag.recipients.path.name}, {ag.recipients.label})",)
-        population = None  # the rest (the rural key) as for the agreement's own recipients
-    inputs = load_inputs(
-        population,
-        sc.landsbygd,
-        counts=ag.recipients.counts,
-        codes=tuple(r.lan_code for r in own) if own is not None else _agreement_codes(ag),
-        default_population=ag.recipients.path,
-        default_landsbygd=rural.path if rural else None,
-        rural=rural is not None,
-        kommun=kommun,
-        recipients=own if population is None else None,
-    )
-    if short is not None:
-        return core.Inputs(short[0], inputs.rural_key, inputs.reference_weights), notes
-    return inputs, notes
-
-
-def _own_recipients(ag: Agreement) -> tuple[core.Region, ...]:
-    """The recipients of the agreement's own data file, validated, in its order."""
-    from .inputs import load_population
-
-    return load_population(ag.recipients.path, ag.recipients.counts, require_all=False,
-                           kommun=ag.rules.recipient == "kommun")
-
-
-def _agreement_codes(ag: Agreement) -> tuple[str, ...]:
-    """The recipients of the agreement: the codes of its own data file, in its order."""
-    return _codes(str(ag.recipients.path), ag.recipients.counts, ag.rules.recipient == "kommun")
-
-
-@functools.cache
-def _codes(path: str, counts: tuple[str, ...], kommun: bool) -> tuple[str, ...]:
-    from .inputs import load_population
-
-    return tuple(r.lan_code for r in load_population(Path(path), counts, require_all=False, kommun=kommun))
 
 
 def allocate(

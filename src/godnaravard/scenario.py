@@ -102,19 +102,19 @@ class Scenario:
             return False
         if self.population is None and self.landsbygd is None:
             return True
-        from .api import read_inputs  # (reads the data: only when own files are named)
+        from .scenario_inputs import read_inputs  # (reads the data: only when own files are named)
 
         return self.signed_with(read_inputs(self)[0])
 
     def signed_with(self, inputs: Inputs) -> bool:
-        """``as_signed`` for inputs already read from this scenario's data (``api.read_inputs``):
+        """``as_signed`` for inputs already read from this scenario's data (``scenario_inputs.read_inputs``):
         the same recipients with the same counts and rural key as the agreement's own data, in
         any order of rows."""
         if self.parameters != self.agreement.parameters:
             return False
         if self.population is None and self.landsbygd is None:
             return True
-        from .api import read_inputs
+        from .scenario_inputs import read_inputs
 
         return _content(inputs) == _content(read_inputs(baseline(self.agreement))[0])
 
