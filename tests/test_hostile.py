@@ -432,8 +432,12 @@ def test_an_unexpected_error_is_one_line_and_a_saved_report(tmp_path: Path) -> N
 
 
 _SLOW_WRITER = """
-import sys, time
+import signal, sys, time
 from godnaravard.atomic import atomic_write
+
+# As started from a terminal: a process started in the background (a CI job, `cmd &`) inherits
+# SIGINT ignored, and then rightly leaves it ignored; this test is about the terminal's Ctrl-C.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def writer(tmp):
     tmp.write_bytes(b"half a file")
