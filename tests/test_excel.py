@@ -370,7 +370,8 @@ def test_charts_per_inhabitant_with_the_national_line(xlsx: Path, alloc: godnara
             assert got[j] == pytest.approx(r[name] / r["population"])
         assert total[j] == pytest.approx(t[name] / t["population"])
     # formulas on the table sheets, the population from Underlag
-    assert formulas["Per invånare"][f"C{FIRST}"].value == f"=IF(B{FIRST}>0,'Bilaga 3'!C{FIRST}/B{FIRST},0)"  # Nära vård (kronor)
+    # Nära vård (kronor)
+    assert formulas["Per invånare"][f"C{FIRST}"].value == f"=IF(B{FIRST}>0,'Bilaga 3'!C{FIRST}/B{FIRST},0)"
     assert formulas["Per invånare"][f"B{FIRST}"].value == f"='Underlag'!D{FIRST}"
     # the national line: every row of its helper column is the total row's figure
     line = re.search(r"<c:lineChart>.*?<c:val><c:numRef><c:f>([^<]+)</c:f>", xml[0], re.S)

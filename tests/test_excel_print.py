@@ -20,12 +20,13 @@ from _cli import invoke
 
 openpyxl = pytest.importorskip("openpyxl")
 
+from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
+
 import godnaravard  # noqa: E402
 from godnaravard.excel import export_workbook  # noqa: E402
 from godnaravard.excel.cells import PAGE_UNITS, wrapped_lines  # noqa: E402
 from godnaravard.excel.fonts import longest_word, text_units  # noqa: E402
 from godnaravard.excel.printing import DIGIT_PX, HEADER_CHARS, MIN_SCALE, page_header, short  # noqa: E402
-from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
 
 SOFFICE = shutil.which("soffice")
 PDFTOTEXT = shutil.which("pdftotext")

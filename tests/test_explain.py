@@ -220,7 +220,8 @@ def test_text_output_walks_through_every_step() -> None:
     # The figures of the text before the agreement became data (the same numbers, worded anew).
     for figure in ("37 812 509 + 3 065 459/4 902 449", "rank 11 of 21", "12.604170 %", "17 248/138 717",
                    "46 000 000 − 21 × 500 000 = 35 500 000", "2 420 000 000 − 300 000 000 = 2 120 000 000",
-                   "750 000 000 × 1/2 = 375 000 000", "392 757 745 + 6 443 659", "ranks 1–11 → none here", "6 443 658 + 1 = 6 443 659 kr"):
+                   "750 000 000 × 1/2 = 375 000 000", "392 757 745 + 6 443 659", "ranks 1–11 → none here",
+                   "6 443 658 + 1 = 6 443 659 kr"):
         assert figure in out.replace("\n                    ", " "), figure
     # Wrapped at the terminal's width without breaking a number.
     assert max(len(line) for line in out.splitlines()) <= 80

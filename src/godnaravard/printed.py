@@ -182,7 +182,7 @@ def printed_rich(pt: PrintedTable, title: str, width: int | None = None) -> list
     table does not fit ``width``, a one-line hint says to use ``--format csv``."""
     from rich.text import Text
 
-    from .render import Col, fitting_table
+    from .render import Col, fitting_table, note_lines
 
     cols: list[Col] = []
     for i, c in enumerate(pt.columns):
@@ -190,13 +190,14 @@ def printed_rich(pt: PrintedTable, title: str, width: int | None = None) -> list
         foot = _text(pt.total[i], c, comma=True)
         numeric = not all(isinstance(r[i], str) for r in pt.rows)
         widest = max(len(t) for t in (*texts, foot))
-        cols.append((_wrapped(c.heading, widest), "right" if numeric else "left", foot, texts, False))
-    table, _ = fitting_table(title, [cols], width, footer=True)
+        # A name may wrap between its words ("Jämtland / Härjedalen"); a figure never.
+        cols.append((_wrapped(c.heading, widest), "right" if numeric else "left", foot, texts, not numeric))
+    table, _ = fitting_table(title, [cols], width, footer=True, compact=True)
     if table is None:
         return [Text(f"{pt.title}: the table needs more than {width} columns; use --format csv")]
     out: list[Any] = [table]
     out += [Text(f) for f in pt.footnotes]
     if pt.source_line:
         out.append(Text(pt.source_line))
-    out += [Text(f"Note: {n}", style="dim") for n in pt.notes]
+    out += [note_lines(n, width) for n in pt.notes]
     return out

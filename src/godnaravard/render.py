@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
@@ -43,11 +44,16 @@ def console() -> Any:
 Col = tuple[str, str, str, list[str], bool]
 
 
-def make_table(title: str, cols: Sequence[Col], footer: bool) -> Any:
-    """A rich table of ``cols``; a column that may not wrap is never cut or wrapped."""
+def make_table(title: str, cols: Sequence[Col], footer: bool, compact: bool = False) -> Any:
+    """A rich table of ``cols``; a column that may not wrap is never cut or wrapped.
+
+    ``compact``: no vertical rules and no outer edge (columns apart by two spaces), for a table
+    that must keep its layout in a narrow terminal."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=title, show_footer=footer, header_style="bold", footer_style="bold")
+    extra: dict[str, Any] = {"box": box.SIMPLE_HEAD, "show_edge": False} if compact else {}
+    table = Table(title=title, show_footer=footer, header_style="bold", footer_style="bold", **extra)
     for header, justify, foot, _, wrap in cols:
         table.add_column(header, justify=cast("JustifyMethod", justify), footer=foot, no_wrap=not wrap)
     for i in range(len(cols[0][3])):
@@ -55,31 +61,35 @@ def make_table(title: str, cols: Sequence[Col], footer: bool) -> Any:
     return table
 
 
-def required_width(cols: Sequence[Col]) -> int:
+def required_width(cols: Sequence[Col], compact: bool = False) -> int:
     """The narrowest a table of these columns can be: a column that may not wrap is as wide as its
     widest cell (a heading line, a cell, the footer), one that may is as wide as its longest word;
-    each column adds its padding and a rule (3), and the table its last edge (1)."""
+    each column adds its padding and a rule (3), and the table its last edge (1). A ``compact``
+    table has no rules and no edge: each column adds its padding (2), less the outer two."""
     from rich.cells import cell_len
 
-    total = 1
+    total = -1 if compact else 1
     for header, _, foot, cells, wrap in cols:
         texts = [*header.split("\n"), foot, *cells]
         if wrap:
             total += max((cell_len(word) for t in texts for word in t.split()), default=1)
         else:
             total += max(cell_len(t) for t in texts)
-        total += 3
+        total += 2 if compact else 3
     return total
 
 
-def fitting_table(title: str, layouts: Sequence[Sequence[Col]], width: int | None, footer: bool) -> tuple[Any, int]:
+def fitting_table(title: str, layouts: Sequence[Sequence[Col]], width: int | None, footer: bool,
+                  compact: bool = False) -> tuple[Any, int]:
     """The first layout whose table fits ``width`` without cutting or wrapping a no-wrap cell.
 
-    Returns the table (None if no layout fits) and the index of the layout used.
+    Returns the table (None if no layout fits) and the index of the layout used. With ``compact``,
+    each layout is tried with rules first, then as a compact table (``make_table``).
     """
     for i, cols in enumerate(layouts):
-        if width is None or required_width(cols) <= width:
-            return make_table(title, cols, footer), i
+        for dense in (False, True) if compact else (False,):
+            if width is None or required_width(cols, dense) <= width:
+                return make_table(title, cols, footer, dense), i
     return None, len(layouts)
 
 
@@ -198,7 +208,7 @@ def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
         ident[0] = (first[0], first[1], "Totalt", first[3], first[4])
     values = [c for kind, c in cols if kind not in ("code", "text")]
     title = scenario_title(alloc)
-    notes: list[Any] = [Text(f"Note: {note}", style="dim") for note in (*alloc.notes, *signed_notes(alloc))]
+    notes: list[Any] = [note_lines(note, width) for note in (*alloc.notes, *signed_notes(alloc))]
     whole, _ = fitting_table(title, [ident + values], width, footer=True)
     if whole is not None:
         return [whole, *notes]
@@ -214,6 +224,22 @@ def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
     if any(required_width([*ident, c]) > (width or 0) for c in values):
         return [Text(f"{title}: the table needs more than {width} columns; use --format csv"), *notes]
     return [*out, *notes]
+
+
+#: Digits grouped by single spaces ("1 516 511"): an amount, which a note never breaks between lines.
+_AMOUNT = re.compile(r"\d{1,3}(?: \d{3})+")
+
+
+def note_lines(note: str, width: int | None, prefix: str = "Note: ") -> Any:
+    """A note beneath a table, wrapped at words to ``width`` with its continuation lines indented,
+    never inside an amount (rich would break "1 516 511" at its spaces)."""
+    import textwrap
+
+    from rich.text import Text
+
+    glued = _AMOUNT.sub(lambda m: m.group(0).replace(" ", "\0"), prefix + note)
+    lines = textwrap.wrap(glued, width, subsequent_indent="  ", break_long_words=False) if width else [glued]
+    return Text("\n".join(line.replace("\0", " ") for line in lines), style="dim", no_wrap=True, overflow="ignore")
 
 
 def signed_notes(alloc: Allocation) -> list[str]:

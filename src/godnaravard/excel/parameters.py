@@ -171,8 +171,8 @@ def _signed_inputs(ctx: Context) -> Inputs:
     """The agreement's own data (the scenario's, unless it names files of its own)."""
     if not ctx.scenario.own_files():
         return ctx.result.inputs
-    from ..scenario_inputs import read_inputs
     from ..scenario import baseline
+    from ..scenario_inputs import read_inputs
 
     return read_inputs(baseline(ctx.agreement))[0]
 
