@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-__all__ = ["LIMIT", "either", "suggest"]
+__all__ = ["LIMIT", "did_you_mean", "either", "suggest"]
 
 #: At most this many suggestions.
 LIMIT = 3
@@ -99,3 +99,9 @@ def suggest(text: str, names: Iterable[str], labels: Mapping[str, Iterable[str]]
 def either(names: list[str]) -> str:
     """``a``, ``a or b``, ``a, b or c``."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def did_you_mean(text: str, names: Iterable[str], labels: Mapping[str, Iterable[str]] | None = None) -> str:
+    """`` (did you mean a or b?)`` for the names ``suggest`` finds, or nothing."""
+    near = suggest(text, names, labels)
+    return f" (did you mean {either(near)}?)" if near else ""

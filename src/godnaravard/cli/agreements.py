@@ -155,16 +155,7 @@ def parameters_cmd(agreement: str | None, fmt: str) -> None:
         writer.writerows(rows)
         click.echo(buf.getvalue(), nl=False)
         return
-    from rich.table import Table
-
+    from ..parameters_render import parameter_lines
     from ..render import console
 
-    table = Table(title=f"Parametrar: {ag.title}", header_style="bold", show_lines=False)
-    table.add_column("Nyckel (--set)", no_wrap=True)
-    table.add_column("Värde", justify="right", no_wrap=True)
-    table.add_column("Enhet")
-    table.add_column("Beskrivning och källa", overflow="fold")
-    for r in rows:
-        value = _kr(r["value"]) if isinstance(r["value"], int) else r["value"]
-        table.add_row(str(r["key"]), value, str(r["unit"]), f"{r['label']}\n[dim]{r['source']}[/dim]")
-    console().print(table)
+    click.echo("\n".join(parameter_lines(ag, console().width)))
