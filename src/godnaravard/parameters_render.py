@@ -6,13 +6,15 @@ neither is an amount ("2 420 000 000" is kept on one line, although it holds spa
 key and the value do not fit on one line, the value goes on the next, right-aligned:
 
 >>> from godnaravard.agreements import load_agreement
->>> lines = parameter_lines(load_agreement("svf-cancer-2025-2"), 60)
->>> for line in lines[4:8]:
+>>> lines = parameter_lines(load_agreement(), 60)
+>>> at = next(i for i, line in enumerate(lines) if line.startswith("ambulans.total"))
+>>> for line in lines[at:at + 5]:
 ...     print(line)
-svf.total  182 500 000 kr
-  Utbetalning 2, totalt
-  Källa: Pressmeddelandet: Regeringen betalar ut 182,5
-    miljoner kronor; tabellens rad Riket, Belopp 182 500 000
+ambulans.total                              46 000 000 kr
+  Regionerna, ambulanssjukvård (avsnitt 5), totalt
+  Källa: Avsnitt 1.2 (46 miljoner kronor till regionerna);
+    avsnitt 11.2 (Förstärkning av ambulanssjukvården,
+    Regionerna 46 000 000); bilaga 3 kolumn Ambulans
 >>> max(map(len, lines)) <= 60
 True
 

@@ -11,6 +11,7 @@ states only what differs::
 
     [parameters]
     "ambulans.grundbelopp" = 1_000_000          # or a table {value = ..., source = "..."}
+    "kommuner.total" = "+10%"                   # relative to the base's value (godnaravard.relative)
 
     [data]                                      # optional; paths relative to this file
     population = "population_new.csv"

@@ -275,7 +275,8 @@ def sweep(
         vary: ``{key: spec}`` with ``spec`` a range ``"start:stop:step"`` (stop included when it is
             a whole number of steps from start), a list ``"a,b,c"`` or an iterable of values. All
             combinations are swept; the first key varies slowest. The keys are the agreement's
-            parameters (those of ``--set``).
+            parameters (those of ``--set``). A relative value (``"+10%"``, ``"*1.1"``, a range
+            ``"-10%:+10%:5%"``) applies to the base scenario's value.
         scenarios: instead of ``vary``, a CSV path (one column per key, one row per scenario,
             optional ``scenario`` id column), a list of ``{key: value}`` dicts or a ``ScenarioSet``.
         scenario, overrides, population, landsbygd, agreement: the base every scenario starts
