@@ -191,6 +191,7 @@ def test_a_relative_range_runs_over_factors_and_rounds_half_up() -> None:
     ("-10%:+10%:0%", "must be positive"),
     ("+10%:-10%:5%", "ends before it starts"),
     ("-10%:+10%:0.0000001%", "at most"),
+    ("-10%:+10%:0.0001%", "at most 100 000"),
     ("-200%:+10%:10%", "cannot be negative"),
 ])
 def test_a_bad_relative_range_is_refused(spec: str, message: str) -> None:

@@ -5,8 +5,10 @@ A relative value (``+10%``, ``-2.5%``, ``*1.1``; ``godnaravard.relative``) appli
 does in ``--set``. A range of relative values ``-10%:+10%:5%`` (or ``*0.9:*1.1:0.05``) runs over
 the factors 0.9, 0.95, …, 1.1 of that value, both ends relative in the same form, the step in
 that form too (``5%`` or ``+5%``; ``0.05`` or ``*0.05``); each value is the base value times its
-factor, an amount rounded half up to whole kronor, as ``--set`` rounds. Such a range is counted
-before any value is built and refused above ``MAX_SCENARIOS``.
+factor, an amount rounded half up to whole kronor, as ``--set`` rounds. Such a range is listed
+(rounded values make no arithmetic range), so it is counted before any value is built and refused
+above ``MAX_RELATIVE_VALUES`` values (a range of percentages needs far fewer; an absolute range
+``start:stop:step`` takes up to ``MAX_SCENARIOS``).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from fractions import Fraction
 from ..errors import InputError, Problem
 from ..relative import factor_of, is_relative, scaled
 
-__all__ = ["is_relative_range", "relative_note", "relative_range"]
+__all__ = ["MAX_RELATIVE_VALUES", "is_relative_range", "relative_note", "relative_range"]
 
 Value = int | Fraction
+#: A range of relative values has at most this many values (each is computed and kept).
+MAX_RELATIVE_VALUES = 100_000
 _PERCENT_STEP = re.compile(r"\+?\s*([0-9]+(?:\.[0-9]+)?)\s*%")
 _TIMES_STEP = re.compile(r"[*×]?\s*([0-9]+(?:\.[0-9]+)?(?:\s*/\s*[0-9]+)?)")
 
@@ -27,6 +31,10 @@ _TIMES_STEP = re.compile(r"[*×]?\s*([0-9]+(?:\.[0-9]+)?(?:\s*/\s*[0-9]+)?)")
 def is_relative_range(parts: list[str]) -> bool:
     """True for a range ``start:stop:step`` with a relative start or stop."""
     return is_relative(parts[0]) or is_relative(parts[1])
+
+
+def _spaced(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
 
 
 def _form(text: str) -> str:
@@ -67,9 +75,11 @@ def relative_range(key: str, kind: str, spec: str, base: Value, source: str, lim
     if stop < start:
         raise InputError(Problem(source, f"the range {spec!r} ends before it starts", column=key))
     count = int((stop - start) // step) + 1
-    if count > limit:
-        raise InputError(Problem(source, f"the range {spec!r} has {count:,} values; at most {limit:,} scenarios "
-                                         "per sweep".replace(",", " "), column=key))
+    most = min(limit, MAX_RELATIVE_VALUES)
+    if count > most:
+        raise InputError(Problem(source, f"the range {spec!r} has {_spaced(count)} values; a range of relative "
+                                         f"values has at most {_spaced(most)} (an absolute range "
+                                         "start:stop:step takes more)", column=key))
     try:
         return tuple(scaled(key, kind, base, start + i * step).value for i in range(count))
     except ValueError as exc:
