@@ -208,3 +208,10 @@ def test_a_scenarios_file_may_hold_relative_values(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert {r["scenario"]: r["kommuner.total"] for r in _rows(result.stdout)} == {"up": "825000000",
                                                                                   "same": "750000000"}
+
+
+def test_the_step_of_an_absolute_range_is_never_relative() -> None:
+    from godnaravard.sweep import grid
+
+    with pytest.raises(InputError, match="the step of '0:1000000:\\+10%'"):
+        grid({"ambulans.grundbelopp": "0:1000000:+10%"})

@@ -263,7 +263,7 @@ def _parse(key: str, raw: Any, source: str, agreement: Agreement, row: int | Non
 def _range(key: str, spec: str, source: str, agreement: Agreement, base: Base = None) -> ValueRange | tuple[Value, ...]:
     """A range ``start:stop:step``, counted arithmetically (its values are never listed); a range of
     relative values (``-10%:+10%:5%``, ``relspec``) is listed, after it is counted."""
-    from ..scenario import parse_value
+    from ..agreements import parse_value as parse_kind
     from .relspec import is_relative_range, relative_range
 
     parts = spec.split(":")
@@ -279,8 +279,8 @@ def _range(key: str, spec: str, source: str, agreement: Agreement, base: Base = 
                 raise InputError(Problem(source, f"{spec!r}: {problem}", column=key))
         return values
     start, stop = (_parse(key, p, source, agreement) for p in parts[:2])
-    try:  # the step is a difference, not a value: only its sign is checked, and said so
-        step = parse_value(key, parts[2], agreement)
+    try:  # the step is a difference, not a value: only its sign is checked, and said so (never relative)
+        step = parse_kind(key, parts[2], agreement.rules.parameters[key])
     except ValueError as exc:
         raise InputError(Problem(source, f"the step of {spec!r}: {exc}", column=key)) from None
     if step < 0:
