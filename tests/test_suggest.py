@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from godnaravard import suggest as module
 from godnaravard.agreements import load_agreement
-from godnaravard.suggest import LIMIT, did_you_mean, either, suggest
+from godnaravard.suggest import LIMIT, MAX_TEXT, did_you_mean, either, suggest
 from tests._cli import invoke
 
 
@@ -83,3 +83,9 @@ def test_a_known_name_suggests_itself_first(names: list[str], data: st.DataObjec
 
 def test_either() -> None:
     assert either(["a"]) == "a" and either(["a", "b"]) == "a or b" and either(["a", "b", "c"]) == "a, b or c"
+
+
+def test_a_huge_name_is_compared_by_its_start_only() -> None:
+    keys, labels = _keys()
+    junk = " ".join(["nara", "vard"] * 200_000)  # beyond the first MAX_TEXT characters: not compared
+    assert suggest("landsbygd.total" + " " * MAX_TEXT + junk, keys, labels) == ["regioner.landsbygd_total"]

@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-__all__ = ["LIMIT", "did_you_mean", "either", "suggest"]
+__all__ = ["LIMIT", "MAX_TEXT", "did_you_mean", "either", "suggest"]
 
 #: At most this many suggestions.
 LIMIT = 3
@@ -39,6 +39,9 @@ WORD_MATCH = 0.8
 CUTOFF = 0.6
 #: A match through a label counts a little less than one through the name itself.
 LABEL_WEIGHT = 0.9
+#: Only this many characters of what was given are compared (a hostile header cell of a megabyte
+#: is no misspelt key, and comparing all of it word by word would take minutes).
+MAX_TEXT = 200
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -83,7 +86,7 @@ def suggest(text: str, names: Iterable[str], labels: Mapping[str, Iterable[str]]
     searched as well. The best candidates are given, and those nearly as good (within 0.05), at
     most ``LIMIT``.
     """
-    given = _words(text)
+    given = _words(text[:MAX_TEXT])
     if not given:
         return []
     scored = sorted(
