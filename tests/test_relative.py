@@ -215,3 +215,15 @@ def test_the_step_of_an_absolute_range_is_never_relative() -> None:
 
     with pytest.raises(InputError, match="the step of '0:1000000:\\+10%'"):
         grid({"ambulans.grundbelopp": "0:1000000:+10%"})
+
+
+def test_a_scenarios_file_with_relative_values_says_relative_to_what(tmp_path: Path) -> None:
+    from godnaravard.sweep import read_scenarios
+
+    path = tmp_path / "s.csv"
+    path.write_text("kommuner.total,ambulans.grundbelopp\n+10%,1000\n800000000,2000\n", encoding="utf-8")
+    sset = read_scenarios(path, base={"kommuner.total": 700_000_000})
+    assert tuple(sset.levels["kommuner.total"]) == (770_000_000, 800_000_000)
+    assert len(sset.notes) == 1 and "kommuner.total" in sset.notes[0] and "700 000 000" in sset.notes[0]
+    result = invoke("sweep", "--scenarios", path)
+    assert result.exit_code == 0 and "relative values of kommuner.total" in result.stderr

@@ -442,13 +442,14 @@ def scenarios_from_records(
     return _from_columns(columns, labels)
 
 
-def _from_columns(columns: Mapping[str, Sequence[Value]], labels: tuple[str, ...] | None) -> ScenarioSet:
+def _from_columns(columns: Mapping[str, Sequence[Value]], labels: tuple[str, ...] | None,
+                  notes: tuple[str, ...] = ()) -> ScenarioSet:
     """A scenario set from one list of values per key (one value per scenario)."""
     levels: dict[str, tuple[Value, ...]] = {}
     codes: dict[str, np.ndarray] = {}
     for key, values in columns.items():
         levels[key], codes[key] = _intern(values)
-    return ScenarioSet(keys=tuple(columns), levels=levels, codes=codes, labels=labels)
+    return ScenarioSet(keys=tuple(columns), levels=levels, codes=codes, labels=labels, notes=notes)
 
 
 def _check_size(path: str | Path) -> None:
@@ -536,7 +537,22 @@ def read_scenarios(path: str | Path, agreement: Agreement | str | Path | None = 
     if "scenario" in table.header:
         labels = tuple(str(cells["scenario"]) for _, cells in table.rows)
         _check_labels(table.file, labels, [n for n, _ in table.rows])
-    return _from_columns(columns, labels)
+    return _from_columns(columns, labels, _file_notes(cache, ag, base, table.file))
+
+
+def _file_notes(cells: Iterable[tuple[str, Cell]], ag: Agreement, base: Base, file: str) -> tuple[str, ...]:
+    """What a sweep says of the columns of a scenario file that hold relative values (``cells``:
+    each column's distinct cells): relative to which value."""
+    from ..display import exact_text
+    from ..relative import is_relative
+
+    notes = []
+    for key in dict.fromkeys(k for k, text in cells if is_relative(text)):
+        start = ag.parameters[key] if base is None or key not in base else base[key]
+        note = f"relative values of {key} in {file} apply to {exact_text(start)}, the base scenario's value"
+        notes.append(note + ("; amounts that are not whole kronor are rounded half up"
+                             if ag.rules.parameters[key] == "amount" else ""))
+    return tuple(notes)
 
 
 def _check_labels(file: str, labels: Sequence[str], rows: Iterable[int]) -> None:
