@@ -85,6 +85,7 @@ class TableSpec:
     total_label: str = "Totalt"
     footnotes: tuple[str, ...] = ()
     source_line: str = ""
+    name_column: str = ""  # the official table's column of recipient names (issue 17 §2); "": ours
 
 
 @dataclass(frozen=True, slots=True, eq=False)
