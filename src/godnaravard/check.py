@@ -396,7 +396,8 @@ def _rounded_once(result: Result, column: str) -> dict[str, int]:
         return {code: sum(c[code] for c in columns) for code in columns[0]}
     col = result.columns[spec.ref[0]]
     exact_rest = {code: col.exact(code) - col.base_per_region for code in col.codes}
-    whole = core.apportion(col.total - col.base_per_region * len(col.codes), exact_rest)
+    unit = result.rules.line(spec.ref[0]).round_to  # in the line's rounding unit (issue 17 §2)
+    whole = core.apportion(col.total - col.base_per_region * len(col.codes), exact_rest, unit=unit)
     return {code: whole.amounts[code] + col.base_per_region for code in col.codes}
 
 
