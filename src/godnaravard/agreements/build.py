@@ -254,11 +254,11 @@ def _official(t: Any, where: str, folder: Path, checks: _Checks) -> Path | None:
             checks.problem(f"{where}.official_columns.{col}", f"{col} is not a column of this table")
     if official is not None and official.is_file():
         header = _csv_header(official)
-        named = (("official_code_column", t.official_code_column), *((("name_column", t.name_column),) if t.name_column
-                                                                       else ()))
-        for col, theirs in (*t.official_columns.items(), *named):
+        named = {"official_code_column": t.official_code_column, **({"name_column": t.name_column} if t.name_column
+                                                                     else {})}
+        for col, theirs in (*t.official_columns.items(), *named.items()):
             if theirs not in header:
-                key = f"{where}.{col}" if col in ("official_code_column", "name_column") else f"{where}.official_columns.{col}"
+                key = f"{where}.{col}" if col in named else f"{where}.official_columns.{col}"
                 checks.problem(key, f"the official table {t.official!r} has no column {theirs!r}; "
                                     f"its columns are {', '.join(header)}")
     return official
