@@ -279,9 +279,11 @@ def _block(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) -> None:
     ag = ctx.agreement
     part = ctx.result.part(*key)
     s.text(b.title_row, 0, b.label, s.f.label, grow=False)
+    whole, balancing = ("Heltal (kronor)", "Utjämningskrona") if b.unit == 1 else (
+        f"Heltal (enheter om {b.unit:,} kr)".replace(",", " "), "Utjämning (kronor)")  # round_to, issue 17 §2
     s.header(b.header_row, [code_label(ag), *(ag.label(x) for x in text_columns(ag)[-1:]), "Vikt (heltal)",
-                            "Exakt andel (kronor)", "Heltal (kronor)", "Rest (täljare)", "Plats", "Avrundat (kronor)",
-                            "Utjämningskrona"],
+                            "Exakt andel (kronor)", whole, "Rest (täljare)", "Plats", "Avrundat (kronor)",
+                            balancing],
              numeric=range(c.weight, c.adjustment + 1))
     total = m.cell(b.total_row, c.amount, absolute=True, local=True)
     ok = m.cell(b.check_row, c.weight, absolute=True, local=True)

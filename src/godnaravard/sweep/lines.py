@@ -243,12 +243,15 @@ def _compute_line(
     n = order.shape[0]
     m = rows.stop - rows.start
     total, big = prm.amount(line.total, codes, m)
-    mask = big | (total % line.round_to != 0)  # round_to: the core refuses a total not in whole units
+    unit = line.round_to  # round_to (bound 8): the core refuses amounts not in whole units
+    mask = big | (total % unit != 0) if unit > 1 else big.copy()
     base = None
     remaining = total.copy()
     if line.base:
         base, big = prm.amount(line.base, codes, m)
-        bad = big | (base > total // n) | (base % line.round_to != 0)  # bound 2: the core refuses n·base > total
+        bad = big | (base > total // n)  # bound 2: the core refuses n·base > total
+        if unit > 1:
+            bad |= base % unit != 0
         mask |= bad
         base = np.where(bad, 0, base)
         remaining -= n * base
@@ -256,11 +259,14 @@ def _compute_line(
     for part in line.parts:
         if part.amount:
             value, big = prm.amount(part.amount, codes, m)
-            bad = big | (value > remaining) | (value % line.unit(part) != 0)  # as the core refuses
+            bad = big | (value > remaining)  # the core refuses carved parts above what is left
+            if line.unit(part) > 1:
+                bad |= value % line.unit(part) != 0
             mask |= bad
             amounts[part.name] = value = np.where(bad, 0, value)
             remaining -= value
-    mask |= remaining % line.split_unit != 0  # bound 8: what the split divides is in whole units
+    if line.split_unit > 1:
+        mask |= remaining % line.split_unit != 0  # bound 8: what the split divides is in whole units
     if plan.split:  # bound 3
         denominator, numerators = _share_split(plan, prm, codes, m, mask)
         mask |= remaining > INT64_MAX // denominator
