@@ -81,7 +81,7 @@ class Apportionment:
 
     def in_units(self, key: str) -> Fraction:
         """``key``'s exact share counted in units (``exact / unit``)."""
-        return self.exact[key] / self.unit
+        return self.exact[key] if self.unit == 1 else self.exact[key] / self.unit
 
     def adjustment(self, key: str) -> int:
         """Kronor added (+unit) or taken (−unit) from ``key`` relative to its floored share (in units)."""
@@ -104,7 +104,8 @@ class Apportionment:
 
     def rank(self, key: str) -> int:
         """``key``'s place (1 = first) in the order in which largest remainders gives kronor (units)."""
-        return _ranking({k: self.in_units(k) for k in self.exact}).index(key) + 1
+        in_units = self.exact if self.unit == 1 else {k: self.in_units(k) for k in self.exact}
+        return _ranking(in_units).index(key) + 1
 
 
 def _exact_shares(total: int, weights: Mapping[str, Number]) -> dict[str, Fraction]:
