@@ -9,10 +9,13 @@ import csv
 import io
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from _cli import invoke
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from godnaravard.reference import normal_code
 
@@ -133,3 +136,37 @@ def test_a_what_if_not_in_whole_units_is_refused() -> None:
     result = invoke("allocate", "--agreement", FIXTURE, "--set", "stod.total=1000000001")
     assert result.exit_code == 2
     assert "stod.total (1000000001 kr) is not a whole multiple of the line's rounding unit" in result.stderr
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_cut_of_the_table_passes_and_lists_exactly_what_is_cut(tmp_path: Path, data: st.DataObject) -> None:
+    """Whatever rows a page leaves out and whichever cells it leaves empty, ``check`` passes on the
+    rest and lists exactly those as not printed."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path)) / "cut"
+    shutil.copytree(FIXTURE, folder)
+    path = folder / "official" / "tabell1.csv"
+    printed = [r for r in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))) if r["Kod"]]
+    kept = data.draw(st.lists(st.sampled_from(printed), unique_by=lambda r: r["Kod"], min_size=1))
+    cells = sorted((r["Kod"], c) for r in kept for c in ("Befolkning", "Belopp") if r[c])
+    blank = data.draw(st.sets(st.sampled_from(cells))) if cells else set()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, ["Kod", "Län", "Befolkning", "Belopp"], lineterminator="\n")
+    writer.writeheader()
+    for r in kept:
+        writer.writerow({k: "" if (r["Kod"], k) in blank else v for k, v in r.items()})
+    path.write_text(out.getvalue(), encoding="utf-8")
+    result = invoke("check", "--agreement", folder, "--format", "json")
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0 and doc["ok"]
+    ours = {"Belopp": "stod", "Befolkning": "population"}
+    shown = {r["Kod"].zfill(2): r for r in kept}
+    expected = set()
+    for code in [f"{i:02d}" for i in (1, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 17, 18, 19, 20, 21, 22, 23, 24, 25)]:
+        for theirs, column in ours.items():
+            if code not in shown:
+                expected.add((column, code, "no row"))
+            elif not shown[code][theirs] or (shown[code]["Kod"], theirs) in blank:
+                expected.add((column, code, "empty cell"))
+    assert {(c["column"], c["lan_code"], c["why"]) for c in doc["not_printed"]} == expected
+    assert doc["summary"]["cells"] == sum(1 for code in shown if ("stod", code, "empty cell") not in expected)
