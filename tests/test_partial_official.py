@@ -73,6 +73,15 @@ def test_a_printed_recipient_missing_from_the_data_is_still_a_deviation(tmp_path
     assert "99: in the official tables but not in the input data" in result.output
 
 
+def test_a_table_in_thousands_is_compared_in_kronor(tmp_path: Path) -> None:
+    """``official_unit = 1000``: the printed 232 619 is 232 619 000 kr; without it every cell deviates."""
+    doc = json.loads(invoke("check", "--agreement", FIXTURE, "--format", "json").stdout)
+    assert {c["lan_code"]: c["official"] for c in doc["cells"]}["01"] == 232_619_000
+    folder = _with(tmp_path, "official_unit = 1000\n", "")
+    result = invoke("check", "--agreement", folder)
+    assert result.exit_code == 1 and "exact:                 0 of 19" in result.output
+
+
 def test_a_name_column_the_table_lacks_is_a_definition_error(tmp_path: Path) -> None:
     folder = tmp_path / "copy"
     shutil.copytree(FIXTURE, folder)

@@ -113,6 +113,7 @@ def official_cells(ag: Agreement, names: Mapping[str, str] | None = None) -> tup
 
     An empty cell is not printed and gives no cell (``not_printed``). The name is the official
     table's ``name_column`` where the definition declares one, else ``names[code]`` (our data's).
+    A table printed in thousands (``official_unit = 1000``) has its amounts counted in kronor.
     """
     amounts = set(ag.rules.amount_columns)
     names = names or {}
@@ -122,7 +123,8 @@ def official_cells(ag: Agreement, names: Mapping[str, str] | None = None) -> tup
             for column, official_column in t.official_columns.items():
                 text = _printed(row, official_column)
                 if column in amounts and text:
-                    cells.append(OfficialCell(t.label, column, code, name or names.get(code, ""), int(text)))
+                    cells.append(OfficialCell(t.label, column, code, name or names.get(code, ""),
+                                              int(text) * t.official_unit))
     return tuple(cells)
 
 

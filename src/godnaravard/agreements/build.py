@@ -237,7 +237,7 @@ def _tables(spec: Any, folder: Path, columns: list[ColumnSpec], checks: _Checks)
         printed = _printed(t.printed, where, by_name, checks.problem)
         tables.append(TableSpec(t.name, t.label, t.title, tuple(t.columns), official, dict(t.official_columns),
                                 t.official_code_column, printed, t.printed_title, t.total_label,
-                                tuple(t.footnotes), t.source_line, t.name_column))
+                                tuple(t.footnotes), t.source_line, t.name_column, t.official_unit))
     return tables
 
 

@@ -176,6 +176,7 @@ def _table() -> CoreSchema:
         "official_columns": optional(cs.dict_schema(_text(), _text()), {}),
         "official_code_column": optional(_text(), "lan_code"),
         "name_column": optional(_text(), ""),  # issue 17 §2: the official table's names
+        "official_unit": optional(_unit(), 1),  # issue 17 §2: its amounts in units of this many kronor (tkr: 1000)
         "printed": optional(cs.list_schema(printed), []),
         "printed_title": optional(_text(), ""),
         "total_label": optional(_text(min_length=1), "Totalt"),
