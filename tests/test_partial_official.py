@@ -179,3 +179,12 @@ def test_any_cut_of_the_table_passes_and_lists_exactly_what_is_cut(tmp_path: Pat
                 expected.add((column, code, "empty cell"))
     assert {(c["column"], c["lan_code"], c["why"]) for c in doc["not_printed"]} == expected
     assert doc["summary"]["cells"] == sum(1 for code in shown if ("stod", code, "empty cell") not in expected)
+
+
+def test_explain_counts_the_rounding_in_units() -> None:
+    text = invoke("explain", "09", "--agreement", FIXTURE, env={"COLUMNS": "200"}).output
+    assert "rounding     in units of 1 000 kr: floor 5 786 000 kr, remainder 0.5922; rank 13 of 21" in text
+    assert "the 12 balancing units of 1 000 kr go to ranks 1–12 → none here" in text
+    doc = json.loads(invoke("explain", "09", "--agreement", FIXTURE, "--format", "json").stdout)
+    text_json = json.dumps(doc)
+    assert '"unit": 1000' in text_json and '"amount": 5786000' in text_json
