@@ -112,6 +112,9 @@ def agreement_show(ref: str | None) -> None:
         lines.append(f"  undertecknat: {ag.signed_text}")
     for d in ag.data.values():
         lines.append(f"  data {d.name}: {d.path} ({d.label}, per {d.date.isoformat()})")
+    from ..inputs.unused import unused_lines
+
+    lines += unused_lines(ag)  # issue 17 §2: the data files' columns the agreement ignores
     lines.append(f"  mottagare: {len(alloc.rows)}")
     totals = alloc.totals()
     for line in ag.rules.lines:
