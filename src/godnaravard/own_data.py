@@ -1,0 +1,95 @@
+"""Own data files by slot name and by date (issue 17 §3 "Data slots", issue 18 §2).
+
+An agreement declares its data files as ``[data.NAME]`` (``agreements.model.DataFile``). A
+scenario may replace some of them with the user's own files: ``--data NAME=FILE`` (or the short
+forms ``--population`` and ``--landsbygd``), ``[data] NAME = "FILE"`` in a scenario file, or
+``data={NAME: path}`` in the API. ``--data-date NAME=YYYY-MM-DD`` (``[data] NAME = {file = "…",
+date = YYYY-MM-DD}``, ``data_dates={NAME: date}``) gives the own file's date, so that every
+heading derived from the data's date follows it; an own file without a date is labelled as the
+user's own ("Befolkning (egen fil)"), never with the agreement's date.
+
+This module holds what needs no scenario: the slots an agreement lets a user replace, and the
+reading of a date. ``Scenario.with_data`` and ``Scenario.labelled`` apply them.
+
+    >>> from godnaravard.agreements import load_agreement
+    >>> data_slots(load_agreement("god-och-nara-vard-2024"))
+    ('population', 'landsbygd')
+    >>> data_slots(load_agreement("svf-cancer-2025-2"))
+    ('population',)
+    >>> parse_date("2024-11-01")
+    datetime.date(2024, 11, 1)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from .agreements import Agreement
+from .errors import InputError, Problem
+
+__all__ = ["DataSlotError", "data_slots", "merged_files", "parse_date", "unknown_slot"]
+
+#: The slots whose files the allocation reads: the recipients with their counts, and the rural key.
+_READ = ("population", "landsbygd")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class DataSlotError(ValueError):
+    """A data slot or a date that cannot be used (the message says why)."""
+
+
+def data_slots(ag: Agreement) -> tuple[str, ...]:
+    """The data slots of ``ag`` that an own file may replace, in the order of its definition: the
+    recipients' file (``population``), and the rural key's (``landsbygd``) when the agreement
+    shares by it."""
+    return tuple(n for n in ag.data if n in _READ and (n != "landsbygd" or ag.landsbygd is not None))
+
+
+def unknown_slot(ag: Agreement, name: str) -> str | None:
+    """Why ``name`` is not a data slot of ``ag`` (naming the known slots), or None when it is one."""
+    slots = data_slots(ag)
+    if name in slots:
+        return None
+    return f"unknown data slot {name!r}: the data slots of {ag.name} are {', '.join(slots) or 'none'}"
+
+
+def parse_date(value: object) -> dt.date:
+    """A data file's date: a ``datetime.date`` (from TOML or Python) or the text ``YYYY-MM-DD``.
+
+    Raises:
+        DataSlotError: anything else, or a day that does not exist (``2024-02-30``).
+    """
+    if isinstance(value, dt.datetime):
+        raise DataSlotError(f"expected a date YYYY-MM-DD, got a date and time {value.isoformat()!r}")
+    if isinstance(value, dt.date):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or not _ISO.fullmatch(text):
+        shown = repr(value if not isinstance(value, str) else value[:40])
+        raise DataSlotError(f"expected a date YYYY-MM-DD, got {shown}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise DataSlotError(f"no such day: {text!r} (expected a date YYYY-MM-DD)") from None
+
+
+def merged_files(population: str | Path | None, landsbygd: str | Path | None,
+                 data: Mapping[str, str | Path] | None) -> dict[str, str | Path]:
+    """The own files by data slot: ``data`` with the short forms ``population`` and ``landsbygd``
+    (``--population FILE`` is ``--data population=FILE``).
+
+    Raises:
+        InputError: a slot given both ways, naming both.
+    """
+    files: dict[str, str | Path] = dict(data or {})
+    for name, path in (("population", population), ("landsbygd", landsbygd)):
+        if path is None:
+            continue
+        if name in files:
+            raise InputError(Problem("--data", f"{name} is given twice (--{name} {path} and --data "
+                                               f"{name}={files[name]}); give it once", key=name))
+        files[name] = path
+    return files
