@@ -12,12 +12,8 @@ This module holds what needs no scenario: the slots an agreement lets a user rep
 reading of a date. ``Scenario.with_data`` and ``Scenario.labelled`` apply them.
 
     >>> from godnaravard.agreements import load_agreement
-    >>> data_slots(load_agreement("god-och-nara-vard-2024"))
+    >>> data_slots(load_agreement())  # the default agreement: its recipients, and its rural key
     ('population', 'landsbygd')
-    >>> data_slots(load_agreement("svf-cancer-2025-2"))
-    ('population',)
-    >>> parse_date("2024-11-01")
-    datetime.date(2024, 11, 1)
 """
 
 from __future__ import annotations
@@ -26,11 +22,12 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol
 
-from .agreements import Agreement
+from .agreements import Agreement, swedish_date
 from .errors import InputError, Problem
 
-__all__ = ["DataSlotError", "data_slots", "merged_files", "parse_date", "unknown_slot"]
+__all__ = ["DataSlotError", "data_slots", "merged_files", "own_date", "own_file_text", "parse_date", "unknown_slot"]
 
 #: The slots whose files the allocation reads: the recipients with their counts, and the rural key.
 _READ = ("population", "landsbygd")
@@ -60,7 +57,7 @@ def parse_date(value: object) -> dt.date:
     """A data file's date: a ``datetime.date`` (from TOML or Python) or the text ``YYYY-MM-DD``.
 
     Raises:
-        DataSlotError: anything else, or a day that does not exist (``2024-02-30``).
+        DataSlotError: anything else, or a day that does not exist (February 30th).
     """
     if isinstance(value, dt.datetime):
         raise DataSlotError(f"expected a date YYYY-MM-DD, got a date and time {value.isoformat()!r}")
@@ -93,3 +90,26 @@ def merged_files(population: str | Path | None, landsbygd: str | Path | None,
                                                f"{name}={files[name]}); give it once", key=name))
         files[name] = path
     return files
+
+
+class _WithOwnFiles(Protocol):
+    """What ``own_file_text`` reads of a scenario: its own files and their dates."""
+
+    @property
+    def data_dates(self) -> Mapping[str, dt.date]: ...
+
+    def own_files(self) -> dict[str, Path]: ...
+
+
+def own_file_text(sc: _WithOwnFiles, name: str) -> str:
+    """An own file as outputs name it: its path, and ``per D mon YYYY`` when its date is given
+    (without a date, nothing: the path says it is the user's file, never the agreement's date)."""
+    date = sc.data_dates.get(name)
+    path = sc.own_files()[name]
+    return f"{path}, per {swedish_date(date)}" if date is not None else str(path)
+
+
+def own_date(sc: _WithOwnFiles, name: str) -> str | None:
+    """The ISO date of the scenario's own file for ``name``, or None (no date, or no own file)."""
+    date = sc.data_dates.get(name)
+    return date.isoformat() if date is not None and name in sc.own_files() else None

@@ -13,7 +13,7 @@ states only what differs::
     "ambulans.grundbelopp" = 1_000_000          # or a table {value = ..., source = "..."}
 
     [data]                                      # optional; paths relative to this file
-    population = { file = "population_new.csv", date = 2024-11-01 }   # or just the path
+    population = { file = "population_new.csv", date = YYYY-MM-DD }   # or just the path
     landsbygd = "landsbygd_per_kommun.csv"
 
 A file may instead name its agreement (``agreement = "NAME"``, or a definition's

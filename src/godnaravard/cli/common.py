@@ -154,7 +154,7 @@ def data_options(func: F) -> F:
                           "population=befolkning.csv; --population FILE and --landsbygd FILE are short forms. "
                           "`godnaravard agreement show` lists the slots."),
         click.option("--data-date", "data_dates", metavar="NAME=YYYY-MM-DD", multiple=True,
-                     help="The date of your own file for that slot, e.g. --data-date population=2024-11-01: "
+                     help="The date of your own file for that slot, e.g. --data-date population=YYYY-MM-DD: "
                           "headings follow it (without it they say 'egen fil')."),
     ]
     for option in reversed(options):
