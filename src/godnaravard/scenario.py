@@ -234,9 +234,8 @@ def _scenario_file() -> SchemaValidator:
     """The validator of a scenario file (built when a scenario file is first read: most runs read none)."""
     cs = core_schema
     text = cs.str_schema
-    # ``[data]``: a data slot → its file, or ``{file, date}`` (the slot names are checked in ``_apply``).
-    entry = record("_DataEntry", {"file": text(min_length=1), "date": optional(cs.nullable_schema(cs.any_schema()), None)})
-    data = cs.dict_schema(text(), cs.union_schema([text(), entry]))
+    # ``[data]``: a data slot → its file, or ``{file, date}`` (each entry is checked in ``_data_section``).
+    data = cs.dict_schema(text(), cs.any_schema())
     return SchemaValidator(record("_ScenarioFile", {
         "name": text(min_length=1),
         "description": optional(text(), ""),
@@ -247,6 +246,14 @@ def _scenario_file() -> SchemaValidator:
         "parameters": optional(cs.dict_schema(text(), cs.any_schema()), {}),
         "data": optional(data, {}),  # no [data]: no files
     }))
+
+
+@cache
+def _data_entry() -> SchemaValidator:
+    """The validator of a ``{file, date}`` entry of ``[data]`` (the date is read by ``own_data.parse_date``)."""
+    cs = core_schema
+    return SchemaValidator(record("_DataEntry", {"file": cs.str_schema(min_length=1),
+                                                 "date": optional(cs.any_schema(), None)}))
 
 
 def _parameter_entry(label: str, key: str, entry: Any) -> tuple[Any, str]:
@@ -453,6 +460,17 @@ def _data_section(data: Mapping[str, Any], path: Path, label: str, ag: Agreement
         why = unknown_slot(ag, which)
         if why is not None:
             problems.append(Problem(label, why, key=f"data.{which}"))
+            continue
+        if isinstance(entry, dict):
+            try:
+                entry = _data_entry().validate_python(entry)
+            except ValidationError as exc:
+                problems.extend(Problem(label, err["msg"], key=".".join(["data", which, *map(str, err["loc"])]))
+                                for err in exc.errors())
+                continue
+        elif not isinstance(entry, str) or not entry:
+            problems.append(Problem(label, "expected the path of a file, or { file = PATH, date = YYYY-MM-DD }",
+                                    key=f"data.{which}"))
             continue
         value = entry if isinstance(entry, str) else entry.file
         p = Path(value)
