@@ -292,3 +292,23 @@ def test_scenario_from_takes_data_and_dates(own: Path) -> None:
     assert godnaravard.allocate(sc).agreement.label("population") == "Befolkning 1 nov 2024"
     with pytest.raises(InputError, match="given twice"):
         scenario_from(population=own, data={"population": own})
+
+
+def test_a_side_read_under_a_relabelled_agreement_keeps_the_agreements_own_headings(own: Path,
+                                                                                      tmp_path: Path) -> None:
+    """diff A B: A with a dated own file; B, a scenario file without an agreement of its own, is
+    read under A's agreement, but with the agreement's data it carries the agreement's headings."""
+    from godnaravard.comparison import resolve_side
+
+    a = godnaravard.allocate(data={"population": own}, data_dates={"population": "2024-11-01"})
+    assert a.agreement.plain is AGREEMENT
+    (tmp_path / "b.toml").write_text('name = "b"\n[parameters]\n"ambulans.grundbelopp" = 1_000_000\n',
+                                     encoding="utf-8")
+    b = godnaravard.allocate(resolve_side(str(tmp_path / "b.toml"), None, a.agreement))
+    assert b.agreement is AGREEMENT and b.agreement.label("population") == AGREEMENT.label("population")
+    (tmp_path / "c.toml").write_text(f'name = "c"\nagreement = "{AGREEMENT.name}"\n', encoding="utf-8")
+    assert godnaravard.allocate(resolve_side(str(tmp_path / "c.toml"), None, a.agreement)).agreement is AGREEMENT
+    res = invoke("diff", tmp_path / "b.toml", "--population", own, "--data-date", "population=2024-11-01",
+                 env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "per 1 nov 2024" in res.stdout

@@ -167,7 +167,9 @@ class Scenario:
         its own files: their dates, or "(egen fil)" for one without a date (``dated_agreement``).
         The agreement's rules and this scenario's parameters and sources are otherwise unchanged."""
         own = self.own_files()
-        dated = dated_agreement(self.agreement, {n: self.data_dates.get(n) for n in own}) if own else self.agreement
+        if not own and self.agreement.plain is None:
+            return self
+        dated = dated_agreement(self.agreement, {n: self.data_dates.get(n) for n in own})
         if dated is self.agreement:
             return self
         before = self.agreement.parameter_info
@@ -405,7 +407,7 @@ def _shipped_aliases() -> set[str]:
 def _apply(link: _Link, base: Scenario) -> Scenario:
     """The scenario one file states on top of its (resolved) base."""
     spec, label, path, named = link.spec, link.label, link.path, link.named
-    if named is not None and named != base.agreement:
+    if named is not None and named is not (base.agreement.plain or base.agreement):
         raise InputError(Problem(label, f"the base is an allocation under {base.agreement.name}, "
                                         f"but agreement = {spec.agreement!r}", key="agreement"))
     chosen = base.agreement
@@ -512,6 +514,7 @@ def load_scenario(ref: str | Path | None = None, agreement: Agreement | str | Pa
     that names no agreement is read under ``agreement``.
     """
     ag = agreement if isinstance(agreement, Agreement) or agreement is None else load_agreement(agreement)
+    ag = ag.plain or ag if ag is not None else None  # (an agreement relabelled for own files: its own)
     if ref is None:
         return baseline(ag)
     if isinstance(ref, str) and not ref.endswith(".toml"):

@@ -163,8 +163,10 @@ def dated_agreement(ag: Agreement, dates: Mapping[str, dt.date | None]) -> Agree
 
     The rules and parameters compute the same; ``data`` keeps the agreement's own files as the
     definition describes them, so that a note on the agreement's data still names their dates.
-    ``ag`` itself is returned when no date changes.
+    The agreement as its definition dates its data (``ag.plain``, or ``ag``) is returned when no
+    date changes.
     """
+    ag = ag.plain or ag
     own = {k: v for k, v in dates.items() if k in ag.data and v != ag.data[k].date}
     if not own:
         return ag
@@ -176,7 +178,7 @@ def _load_dated(path_text: str, dates: tuple[tuple[str, str], ...]) -> Agreement
     """The agreement at ``path_text`` with the data dates ``dates`` (ISO, or "" for undated)."""
     ag = _load(path_text)
     given = {k: dt.date.fromisoformat(v) if v else UNDATED for k, v in dates}
-    return replace(_build(path_text, given), data=ag.data)
+    return replace(_build(path_text, given), data=ag.data, plain=ag)
 
 
 @cache
