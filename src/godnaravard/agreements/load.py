@@ -12,7 +12,7 @@ import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -173,9 +173,10 @@ def dated_agreement(ag: Agreement, dates: Mapping[str, dt.date | None]) -> Agree
     return _load_dated(str(ag.path), tuple(sorted((k, v.isoformat() if v else "") for k, v in own.items())))
 
 
-@cache
+@lru_cache(maxsize=64)
 def _load_dated(path_text: str, dates: tuple[tuple[str, str], ...]) -> Agreement:
-    """The agreement at ``path_text`` with the data dates ``dates`` (ISO, or "" for undated)."""
+    """The agreement at ``path_text`` with the data dates ``dates`` (ISO, or "" for undated); the
+    last few kept (a sweep of dates in a loop must not keep every one)."""
     ag = _load(path_text)
     given = {k: dt.date.fromisoformat(v) if v else UNDATED for k, v in dates}
     return replace(_build(path_text, given), data=ag.data, plain=ag)
