@@ -273,6 +273,9 @@ def test_an_undated_file_in_a_scenario_drops_its_bases_date(own: Path, tmp_path:
     ('population = { date = 2024-11-01 }', "data.population.file", "Field required"),
     ('folk = "x.csv"', "data.folk", "unknown data slot"),
     ('population = 5', "data.population", "expected the path of a file"),
+    ('population = { file = "x.csv", date = 2024-11-01T07:32:00Z }', "data.population.date", "a date and time"),
+    ('population = { file = "x.csv", date = "' + "9" * 100_000 + '" }', "data.population.date", "expected a date"),
+    ('population = { file = "x.csv", date = { y = 2024 } }', "data.population.date", "expected a date"),
     ('population = { file = "x.csv", datum = 2024-11-01 }', "data.population.datum", "Extra inputs"),
 ])
 def test_bad_data_entries_in_a_scenario_file(own: Path, tmp_path: Path, entry: str, key: str, words: str) -> None:
@@ -284,6 +287,7 @@ def test_bad_data_entries_in_a_scenario_file(own: Path, tmp_path: Path, entry: s
     assert any(p.key == key and words in p.message for p in err.value.problems), err.value.problems
     res = invoke("allocate", "--scenario", path)
     assert res.exit_code == 2 and f"key '{key}'" in res.stderr
+    assert len(res.stderr) < 1000  # a long value is cut, never echoed whole
 
 
 def test_scenario_from_takes_data_and_dates(own: Path) -> None:

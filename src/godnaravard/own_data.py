@@ -65,7 +65,7 @@ def parse_date(value: object) -> dt.date:
         return value
     text = value.strip() if isinstance(value, str) else None
     if text is None or not _ISO.fullmatch(text):
-        shown = repr(value if not isinstance(value, str) else value[:40])
+        shown = repr(value[:40]) if isinstance(value, str) else repr(value)[:40]
         raise DataSlotError(f"expected a date YYYY-MM-DD, got {shown}")
     try:
         return dt.date.fromisoformat(text)
