@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import godnaravard
@@ -207,6 +207,8 @@ def test_the_agreements_own_file_keeps_its_date_in_notes(tmp_path: Path) -> None
     assert any(AGREEMENT.recipients.label in note for note in alloc.notes)
 
 
+#: Each case reads the data and relabels the definition (about 40 ms): the ci profile's 10 000 would take minutes.
+@settings(max_examples=min(settings().max_examples, 100), deadline=None)
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
 def test_the_date_changes_headings_and_never_an_amount(date: dt.date) -> None:
     population = AGREEMENT.recipients.path
@@ -316,3 +318,13 @@ def test_a_side_read_under_a_relabelled_agreement_keeps_the_agreements_own_headi
                  env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "per 1 nov 2024" in res.stdout
+
+
+def test_data_date_dates_the_own_file_of_a_scenario_file(own: Path, tmp_path: Path) -> None:
+    shutil.copyfile(own, tmp_path / "mine.csv")
+    (tmp_path / "s.toml").write_text('name = "s"\nbase = "2024"\n[data]\npopulation = "mine.csv"\n', encoding="utf-8")
+    res = invoke("allocate", "--scenario", tmp_path / "s.toml", "--data-date", "population=2025-11-01",
+                 "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["data"]["population"] == {"file": str(tmp_path / "mine.csv"), "date": "2025-11-01",
+                                                            "own": True}
