@@ -154,8 +154,8 @@ def data_options(func: F) -> F:
                           "population=befolkning.csv; --population FILE and --landsbygd FILE are short forms. "
                           "`godnaravard agreement show` lists the slots."),
         click.option("--data-date", "data_dates", metavar="NAME=YYYY-MM-DD", multiple=True,
-                     help="The date of your own file for that slot, e.g. --data-date population=YYYY-MM-DD: "
-                          "headings follow it (without it they say 'egen fil')."),
+                     help="The date of your own file for the slot NAME: every heading that names the data's "
+                          "date follows it (without it they say 'egen fil', never the agreement's date)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -178,6 +178,7 @@ def scenario_options(func: F) -> F:
                      help="Rural key: per region (as data/landsbygd_weights.csv) or per kommun "
                           "(kommun_code, kategori, population)."),
     ]
+    func = data_options(func)  # (listed after --landsbygd in --help)
     for option in reversed(options):
         func = option(func)
-    return data_options(func)
+    return func
