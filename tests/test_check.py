@@ -215,7 +215,7 @@ def test_own_population_file_is_named_and_its_differences_listed(tmp_path: Path)
     assert not rec.is_baseline and not rec.ok
     assert f"own input files: population: {path}" in rec.notes[0]
     assert "'Input data differing from the official tables' below" in rec.notes[0]
-    label = load_agreement(GNV).label("population")
+    label = "Befolkning (egen fil)"  # an own file without a date: never the agreement's date (issue 18 §2)
     assert len(rec.input_mismatches) == 1
     assert rec.input_mismatches[0].startswith(f"{rows[0]['lan_code']} ") and label in rec.input_mismatches[0]
     assert "(Bilaga 2, Bilaga 3)" in rec.input_mismatches[0]

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 openpyxl = pytest.importorskip("openpyxl")
 
 import godnaravard  # noqa: E402
-from godnaravard.agreements import load_agreement  # noqa: E402
+from godnaravard.agreements import Agreement, load_agreement  # noqa: E402
 from godnaravard.excel import HEADER_ROW, export_workbook  # noqa: E402
 from godnaravard.excel.context import AS_SIGNED, CHANGED, SIGNED, STATUS  # noqa: E402
 from godnaravard.reference import official_cells  # noqa: E402
@@ -55,9 +55,10 @@ def _sheet_table(ws: Any) -> tuple[list[str], list[list[Any]], list[Any]]:
     raise AssertionError(f"{ws.title}: no Totalt row")
 
 
-def signed_cells(path: Path) -> dict[tuple[str, str, str], Any]:
-    """Every cell of the signed tables as the workbook at ``path`` shows it: (bilaga, column, code) → value."""
-    ag = load_agreement()
+def signed_cells(path: Path, ag: Agreement | None = None) -> dict[tuple[str, str, str], Any]:
+    """Every cell of the signed tables as the workbook at ``path`` shows it: (bilaga, column, code) → value.
+    ``ag``: the agreement whose headings the workbook shows (an own file's dated or "egen fil" ones)."""
+    ag = ag or load_agreement()
     wb = openpyxl.load_workbook(path, data_only=True)
     codes = [r.lan_code for r in godnaravard.allocate().result.inputs.regions]
     out = {}
@@ -334,7 +335,8 @@ def test_own_files_count_as_signed_only_when_they_are_the_agreements_data(tmp_pa
         assert alloc.as_signed is signed
         out = export_workbook(alloc, tmp_path / f"{path.stem}.xlsx")
         assert _status(out) == (AS_SIGNED if signed else CHANGED + "egna indata")
-        assert signed_cells(out)[("Bilaga 3", "ambulans", "04")] == (1_516_511 if signed else 1_516_512)
+        assert signed_cells(out, alloc.agreement)[("Bilaga 3", "ambulans", "04")] == (1_516_511 if signed else 1_516_512)
+        assert "Befolkning (egen fil)" in [c.value for c in openpyxl.load_workbook(out)["Bilaga 3"][HEAD]]
         formulas = openpyxl.load_workbook(out)
         (sheet, coord), = formulas.defined_names[SIGNED].destinations
         assert openpyxl.load_workbook(out, data_only=True)[sheet][coord.replace("$", "")].value is signed

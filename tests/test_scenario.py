@@ -150,7 +150,7 @@ BAD = [
     ('name = "x"\nbase = "missing.toml"\n', "base", "does not exist"),
     ('name = "x"\nbase = "2024"\n[data]\npopulation = "nowhere.csv"\n', "data.population", "does not exist"),
     ('name = "x"\nbase = "2024"\n[data]\nlandsbygd = "."\n', "data.landsbygd", "is a folder"),
-    ('name = "x"\nbase = "2024"\n[data]\nrural = "x.csv"\n', "data.rural", "Extra inputs are not permitted"),
+    ('name = "x"\nbase = "2024"\n[data]\nrural = "x.csv"\n', "data.rural", "unknown data slot 'rural': the data slots of "),
     ('name = "x"\nbase = "2024"\nparameters = 5\n', "parameters", "valid dictionary"),
     ('name = "x"\nbase = "2024\n', None, "not valid TOML"),
 ]

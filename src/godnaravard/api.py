@@ -84,19 +84,22 @@ def resolve_scenario(
     population: str | Path | None = None,
     landsbygd: str | Path | None = None,
     agreement: Agreement | str | Path | None = None,
+    data: Mapping[str, str | Path] | None = None,
+    data_dates: Mapping[str, Any] | None = None,
 ) -> Scenario:
-    """A scenario object from a name, a path or an object, with overrides and data files applied."""
+    """A scenario object from a name, a path or an object, with overrides and data files applied.
+
+    ``population`` and ``landsbygd`` are short forms of ``data`` (own files by data slot);
+    ``data_dates`` dates own files. The scenario's headings follow its own files' dates
+    (``Scenario.labelled``, issue 18 §2).
+    """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, agreement)
     sc = with_overrides(sc, overrides)
-    if population is not None or landsbygd is not None:
-        from dataclasses import replace
+    if population is not None or landsbygd is not None or data or data_dates:
+        from .own_data import merged_files
 
-        sc = replace(
-            sc,
-            population=Path(population) if population is not None else sc.population,
-            landsbygd=Path(landsbygd) if landsbygd is not None else sc.landsbygd,
-        )
-    return sc
+        sc = sc.with_data(merged_files(population, landsbygd, data), data_dates)
+    return sc.labelled()
 
 
 def load_agreement_inputs(sc: Scenario) -> core.Inputs:
@@ -111,6 +114,8 @@ def allocate(
     population: str | Path | None = None,
     landsbygd: str | Path | None = None,
     agreement: Agreement | str | Path | None = None,
+    data: Mapping[str, str | Path] | None = None,
+    data_dates: Mapping[str, Any] | None = None,
 ) -> Allocation:
     """Allocate every budget line of an agreement under a scenario.
 
@@ -119,7 +124,13 @@ def allocate(
             scenario TOML file, or a ``Scenario``.
         overrides: parameter changes with the same keys as ``--set``, e.g.
             ``{"ambulans.grundbelopp": 1_000_000, "kommuner.andel_insatser": "1/4"}``.
-        population, landsbygd: input files replacing the scenario's (or the agreement's) data.
+        population, landsbygd: input files replacing the scenario's (or the agreement's) data;
+            short forms of ``data={"population": path}``.
+        data: own data files by data slot (``godnaravard.own_data.data_slots``), e.g.
+            ``{"population": "befolkning.csv"}``; an unknown slot is an ``InputError`` naming the slots.
+        data_dates: the dates of own files by slot (``"YYYY-MM-DD"`` or ``datetime.date``): every
+            heading derived from the data's date follows it; an own file without one is headed as
+            the user's own ("Befolkning (egen fil)").
         agreement: the agreement by name, alias or path (default: the default agreement), when
             ``scenario`` does not name one.
 
@@ -130,7 +141,7 @@ def allocate(
             When the agreement's own parameters and data fail, the definition itself is wrong:
             that is an ``InputError`` naming the definition file.
     """
-    sc = resolve_scenario(scenario, overrides, population, landsbygd, agreement)
+    sc = resolve_scenario(scenario, overrides, population, landsbygd, agreement, data, data_dates)
     inputs, notes = read_inputs(sc)
     signed = sc.signed_with(inputs)
     adjustments = sc.agreement.rules.adjustments if signed else ()

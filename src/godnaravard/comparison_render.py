@@ -48,7 +48,14 @@ def scenario_label(alloc: Allocation) -> str:
     return f"{title} [fil {alloc.scenario.origin}]" if _from_file(alloc.scenario) else title
 
 
-def _data_text(alloc: Allocation, side: str, own: dict[str, Path]) -> list[str]:
+def _own_texts(alloc: Allocation) -> dict[str, str]:
+    """A side's own files, each with its date when given (``own_data.own_file_text``)."""
+    from .own_data import own_file_text
+
+    return {name: own_file_text(alloc.scenario, name) for name in alloc.scenario.own_files()}
+
+
+def _data_text(alloc: Allocation, side: str, own: dict[str, str]) -> list[str]:
     parts = []
     for d in alloc.agreement.data.values():
         text = f"{d.label} ({d.date.isoformat()})"
@@ -61,7 +68,7 @@ def _data_text(alloc: Allocation, side: str, own: dict[str, Path]) -> list[str]:
 def source_line(cmp: Comparison) -> str:
     """``Source: TITLE; data: LABEL (DATE), …``, naming any own file of A or B as well; between two
     agreements ``Source: A: TITLE; data: …; B: TITLE; data: …``, each with the dates of its data."""
-    own = {"A": cmp.a.scenario.own_files(), "B": cmp.b.scenario.own_files()}
+    own = {"A": _own_texts(cmp.a), "B": _own_texts(cmp.b)}
     if not cmp.same_agreement:
         sides = [f"{side}: {alloc.agreement.title} ({alloc.agreement.name}); data: "
                  + ", ".join(_data_text(alloc, side, own[side]) or ["none"])
@@ -172,6 +179,7 @@ def _scenario_json(alloc: Allocation) -> dict[str, Any]:
         "as_signed": sc.is_baseline,
         "changes": {k: [_param_json(va), _param_json(vb)] for k, (va, vb) in sc.changes().items()},
         "own_files": {k: str(v) for k, v in sc.own_files().items()},
+        "own_file_dates": {k: v.isoformat() for k, v in sc.data_dates.items() if k in sc.own_files()},
         "overrides": {k: _param_json(v) for k, v in sc.overrides.items()},
         "adjustments": _adjustments_json(alloc),
     }

@@ -282,9 +282,10 @@ def data_source(alloc: Allocation, name: str) -> str:
     """Where a data file comes from: the scenario's own file, or the agreement's with its provenance."""
     sc = alloc.scenario
     df = sc.agreement.data[name]
-    own = sc.own_files().get(name)
-    if own is not None:
-        return f"{own}: own file, in place of the agreement's {df.label} ({_shown_path(df.path)})"
+    if name in sc.own_files():
+        from .own_data import own_file_text
+
+        return f"{own_file_text(sc, name)}: own file, in place of the agreement's {_shown_path(df.path)}"
     title = f"{df.title}; " if df.title else ""
     return f"{_shown_path(df.path)}: {df.label} ({df.date.isoformat()}); {title}{df.source}"
 

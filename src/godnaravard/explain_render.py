@@ -80,6 +80,7 @@ def explanation_json(e: Explanation) -> str:
     ``lines[l]["column"]`` (and each part's amount to its ``column``, if any);
     ``sums[c]["amount"] == Σ`` the amounts of ``sum_of``.
     """
+    from .own_data import own_date
     from .render import scenario_title
 
     alloc = e.allocation
@@ -95,8 +96,10 @@ def explanation_json(e: Explanation) -> str:
             "own_files": {k: str(v) for k, v in own.items()},
         },
         "data": {
-            d.name: {"file": str(own.get(d.name, d.path)), "own": d.name in own, "label": d.label,
-                     "date": None if d.name in own else d.date.isoformat(), "source": data_source(alloc, d.name)}
+            d.name: {"file": str(own.get(d.name, d.path)), "own": d.name in own,
+                     "label": "egen fil" if d.name in own else d.label,
+                     "date": own_date(sc, d.name) if d.name in own else d.date.isoformat(),
+                     "source": data_source(alloc, d.name)}
             for d in (ag.recipients, *([ag.landsbygd] if ag.landsbygd else []))
         },
         "rounding_rule": next(iter(next(iter(alloc.result.columns.values())).parts.values())).rule,
@@ -207,6 +210,7 @@ def _adjustments_text(out: _Text, ln: LineSteps, n: int) -> int:
 
 
 def _header(out: _Text, e: Explanation) -> None:
+    from .own_data import own_file_text
     from .render import scenario_title
 
     alloc = e.allocation
@@ -224,8 +228,8 @@ def _header(out: _Text, e: Explanation) -> None:
         if changes:
             out.add("  changed from the agreement: "
                     + ", ".join(f"{k} {_num(a)} → {_num(b)}" for k, (a, b) in changes.items()))
-        for name, path in sc.own_files().items():
-            out.add(f"  own file for {ag.data[name].label}: {path}")
+        for name in sc.own_files():
+            out.add(f"  own file for {name}: {own_file_text(sc, name)}")
     for note in ag.notes:
         out.add(f"  Note: {note}")
     out.add("")

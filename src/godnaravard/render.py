@@ -119,6 +119,7 @@ def scenario_title(of: Allocation | Scenario) -> str:
     The agreement as signed is titled by its own name alone; anything else says that it is a
     scenario, what it changes, and which of its input files replace the agreement's data.
     """
+    from .own_data import own_file_text
     from .scenario import Scenario
 
     sc = of if isinstance(of, Scenario) else of.scenario
@@ -127,7 +128,7 @@ def scenario_title(of: Allocation | Scenario) -> str:
         return ag.title
     title = f"{ag.title} – scenario {sc.name}" if sc.name != ag.title else f"{ag.title} – scenario"
     changes = [f"{k}={v}{_relative(sc, k)}" for k, (_, v) in sc.changes().items()]
-    changes += [f"egen fil {name}: {path}" for name, path in sc.own_files().items()]
+    changes += [f"egen fil {name}: {own_file_text(sc, name)}" for name in sc.own_files()]
     if changes:
         title += " (" + ", ".join(changes) + ")"
     return title
@@ -148,6 +149,7 @@ def allocation_json(alloc: Allocation) -> str:
     figure, the kronor added, the signed figure); empty when there are none or they do not apply,
     and then ``adjustments_not_applied`` says why, for an agreement that has some.
     """
+    from .own_data import own_date
     from .signed import adjustments_json, not_applied_note
 
     sc = alloc.scenario
@@ -164,7 +166,7 @@ def allocation_json(alloc: Allocation) -> str:
         },
         "data": {
             d.name: {"file": str(sc.own_files().get(d.name, d.path)),
-                     "date": None if d.name in sc.own_files() else d.date.isoformat(),
+                     "date": own_date(sc, d.name) if d.name in sc.own_files() else d.date.isoformat(),
                      "own": d.name in sc.own_files()}
             for d in ag.data.values()
         },

@@ -14,12 +14,15 @@ states only what differs::
     "kommuner.total" = "+10%"                   # relative to the base's value (godnaravard.relative)
 
     [data]                                      # optional; paths relative to this file
-    population = "population_new.csv"
+    population = { file = "population_new.csv", date = YYYY-MM-DD }   # or just the path
     landsbygd = "landsbygd_per_kommun.csv"
 
 A file may instead name its agreement (``agreement = "NAME"``, or a definition's
 path) and no base: it then starts from that agreement as signed (or from the one given with
 ``--agreement``). ``--set KEY=VALUE`` and the API's ``overrides`` apply on top, with the same keys.
+Every path in a scenario file (``base``, the data files) is read relative to the file's folder.
+``[data]`` names any data slot of the agreement (``own_data.data_slots``); ``date`` beside a path
+is the own file's date, which every heading derived from it follows (``Scenario.labelled``).
 
 Limits: a scenario file is a regular file of at most ``MAX_SCENARIO_BYTES`` (checked before it
 is read; a folder, device or pipe is refused as what it is); a chain of bases is at most
@@ -29,6 +32,7 @@ TOML decimals are read exactly (``0.00001`` is 1/100000), never through a binary
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -39,7 +43,7 @@ from typing import Any
 
 from pydantic_core import SchemaValidator, ValidationError, core_schema
 
-from .agreements import Agreement, load_agreement
+from .agreements import Agreement, dated_agreement, load_agreement
 from .agreements import parse_value as _parse_kind
 from .core import AllocationError, Inputs, Parameters
 from .errors import InputError, Problem, optional, record
@@ -77,6 +81,7 @@ class Scenario:
             a scenario file, or ``--set``).
         population, landsbygd: input files replacing the agreement's own data (None: its own).
         origin: the file the scenario was read from, or the agreement's name for its baseline.
+        data_dates: the dates of own files, by data slot (an own file not listed has no date).
     """
 
     name: str
@@ -90,6 +95,7 @@ class Scenario:
     overrides: Mapping[str, int | Fraction] = field(default_factory=dict)
     #: The parameters given as a relative change (``+10%``, ``*1.1``), by key: how each value arose.
     relative: Mapping[str, Change] = field(default_factory=dict)
+    data_dates: Mapping[str, dt.date] = field(default_factory=dict)
 
     @property
     def is_baseline(self) -> bool:
@@ -130,6 +136,52 @@ class Scenario:
     def own_files(self) -> dict[str, Path]:
         """The input files that replace the agreement's own data, by data name."""
         return {k: v for k, v in (("population", self.population), ("landsbygd", self.landsbygd)) if v is not None}
+
+    def with_data(self, files: Mapping[str, str | Path] | None = None,
+                  dates: Mapping[str, Any] | None = None) -> Scenario:
+        """This scenario with own data files and their dates, by data slot (issue 17 §3, issue 18 §2).
+
+        ``files`` replaces the files of some slots (a new file drops the old file's date);
+        ``dates`` gives the date (``YYYY-MM-DD`` or a ``datetime.date``) of an own file, of this
+        scenario or of ``files``. An unknown slot, a bad date, or a date of a slot without an own
+        file is refused, naming ``--data`` or ``--data-date`` and the known slots.
+        """
+        from .own_data import DataSlotError, parse_date, unknown_slot
+
+        problems = [Problem("--data", why, key=name) for name in files or {}
+                    if (why := unknown_slot(self.agreement, name)) is not None]
+        own = {**self.own_files(), **{k: Path(v) for k, v in (files or {}).items()}}
+        when = {k: v for k, v in self.data_dates.items() if k not in (files or {})}
+        for name, value in (dates or {}).items():
+            why = unknown_slot(self.agreement, name)
+            if why is None and name not in own:
+                why = (f"{name} is the agreement's own file here; --data-date dates an own file: give it with "
+                       f"--data {name}=FILE")
+            try:
+                when[name] = parse_date(value)
+            except DataSlotError as exc:
+                why = why or str(exc)
+            if why is not None:
+                problems.append(Problem("--data-date", why, key=name))
+        if problems:
+            raise InputError(problems)
+        return replace(self, population=own.get("population"), landsbygd=own.get("landsbygd"), data_dates=when)
+
+    def labelled(self) -> Scenario:
+        """This scenario with every text of its agreement that names a data file's date following
+        its own files: their dates, or "(egen fil)" for one without a date (``dated_agreement``).
+        The agreement's rules and this scenario's parameters and sources are otherwise unchanged."""
+        own = self.own_files()
+        if not own and self.agreement.plain is None:
+            return self
+        dated = dated_agreement(self.agreement, {n: self.data_dates.get(n) for n in own})
+        if dated is self.agreement:
+            return self
+        before = self.agreement.parameter_info
+        sources = {k: dated.parameter_info[k].source if k in before and v == before[k].source else v
+                   for k, v in self.sources.items()}
+        return replace(self, agreement=dated, parameters=Parameters(self.parameters.as_dict(), dated.rules),
+                       sources=sources)
 
 
 def _content(inputs: Inputs) -> tuple[object, ...]:
@@ -202,10 +254,8 @@ def _scenario_file() -> SchemaValidator:
     """The validator of a scenario file (built when a scenario file is first read: most runs read none)."""
     cs = core_schema
     text = cs.str_schema
-    data = record("_DataSection", {
-        "population": optional(cs.nullable_schema(text()), None),
-        "landsbygd": optional(cs.nullable_schema(text()), None),
-    })
+    # ``[data]``: a data slot → its file, or ``{file, date}`` (each entry is checked in ``_data_section``).
+    data = cs.dict_schema(text(), cs.any_schema())
     return SchemaValidator(record("_ScenarioFile", {
         "name": text(min_length=1),
         "description": optional(text(), ""),
@@ -214,8 +264,16 @@ def _scenario_file() -> SchemaValidator:
         "agreement": optional(cs.nullable_schema(text()), None),
         # Entries are checked one by one in ``_parameter_entry`` so that an error names its key.
         "parameters": optional(cs.dict_schema(text(), cs.any_schema()), {}),
-        "data": cs.with_default_schema(data, default={}, validate_default=True),  # no [data]: no files
+        "data": optional(data, {}),  # no [data]: no files
     }))
+
+
+@cache
+def _data_entry() -> SchemaValidator:
+    """The validator of a ``{file, date}`` entry of ``[data]`` (the date is read by ``own_data.parse_date``)."""
+    cs = core_schema
+    return SchemaValidator(record("_DataEntry", {"file": cs.str_schema(min_length=1),
+                                                 "date": optional(cs.any_schema(), None)}))
 
 
 def _parameter_entry(label: str, key: str, entry: Any) -> tuple[Any, str]:
@@ -326,10 +384,8 @@ def _load(ref: str | Path, agreement: Agreement | None = None) -> Scenario:
         if spec.base is None:
             base = baseline(context)
             break
-        base_agreement = _agreement_ref(spec.base) if not spec.base.endswith(".toml") else None
-        if base_agreement is not None and base_agreement.path.name == "agreement.toml" and (
-            spec.base in (base_agreement.name, *base_agreement.aliases)
-        ):
+        base_agreement = _base_agreement(spec.base, path.parent)
+        if base_agreement is not None:
             base = baseline(base_agreement)
             break
         base_path = Path(spec.base)
@@ -346,10 +402,30 @@ def _load(ref: str | Path, agreement: Agreement | None = None) -> Scenario:
     return base
 
 
+def _base_agreement(ref: str, folder: Path) -> Agreement | None:
+    """The agreement a scenario file's ``base`` names, if it names one rather than a scenario file:
+    a shipped name or alias, or an agreement's folder or ``agreement.toml`` relative to the
+    scenario file's ``folder`` (never to the working folder: issue 17)."""
+    from .agreements import DEFINITION
+
+    if ref in _shipped_aliases():
+        return load_agreement(ref)
+    candidate = Path(ref) if Path(ref).is_absolute() else folder / ref
+    if (candidate.is_dir() and (candidate / DEFINITION).is_file()) or candidate.name == DEFINITION:
+        return load_agreement(candidate)
+    return None
+
+
+def _shipped_aliases() -> set[str]:
+    from .agreements import shipped_agreements
+
+    return {n for a in shipped_agreements() for n in (a.name, *a.aliases)}
+
+
 def _apply(link: _Link, base: Scenario) -> Scenario:
     """The scenario one file states on top of its (resolved) base."""
     spec, label, path, named = link.spec, link.label, link.path, link.named
-    if named is not None and named != base.agreement:
+    if named is not None and named is not (base.agreement.plain or base.agreement):
         raise InputError(Problem(label, f"the base is an allocation under {base.agreement.name}, "
                                         f"but agreement = {spec.agreement!r}", key="agreement"))
     chosen = base.agreement
@@ -377,31 +453,21 @@ def _apply(link: _Link, base: Scenario) -> Scenario:
     except AllocationError as exc:
         raise InputError(Problem(label, str(exc), key="parameters")) from None
 
-    def data_path(which: str, value: str | None, inherited: Path | None) -> Path | None:
-        if value is None:
-            return inherited
-        p = Path(value)
-        p = p if p.is_absolute() else Path(os.path.normpath(path.parent / p))
-        if not p.is_file():
-            what = "is a folder, not a file" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
-            problems.append(Problem(label, f"the data file {value!r} {what} (looked for {p})",
-                                    key=f"data.{which}"))
-        return p
-
-    population = data_path("population", spec.data.population, base.population)
-    landsbygd = data_path("landsbygd", spec.data.landsbygd, base.landsbygd)
+    files, dates = _data_section(spec.data, path, label, chosen, problems)
     if problems:
         raise InputError(problems)
+    own = {**base.own_files(), **files}
     return Scenario(
         name=spec.name,
         description=spec.description,
         parameters=params,
         sources=sources,
         agreement=chosen,
-        population=population,
-        landsbygd=landsbygd,
+        population=own.get("population"),
+        landsbygd=own.get("landsbygd"),
         origin=label,
         relative=relative,
+        data_dates={**{k: v for k, v in base.data_dates.items() if k not in files}, **dates},
     )
 
 
@@ -411,6 +477,45 @@ def _note_relative(relative: dict[str, Change], key: str, found: Change | None) 
         relative.pop(key, None)
     else:
         relative[key] = found
+
+
+def _data_section(data: Mapping[str, Any], path: Path, label: str, ag: Agreement,
+                  problems: list[Problem]) -> tuple[dict[str, Path], dict[str, dt.date]]:
+    """A scenario file's ``[data]``: each slot's file, relative to the scenario file's folder (issue 17),
+    and its date where given (issue 18 §2). Problems are added to ``problems``."""
+    from .own_data import DataSlotError, parse_date, unknown_slot
+
+    files: dict[str, Path] = {}
+    dates: dict[str, dt.date] = {}
+    for which, entry in data.items():
+        why = unknown_slot(ag, which)
+        if why is not None:
+            problems.append(Problem(label, why, key=f"data.{which}"))
+            continue
+        if isinstance(entry, dict):
+            try:
+                entry = _data_entry().validate_python(entry)
+            except ValidationError as exc:
+                problems.extend(Problem(label, err["msg"], key=".".join(["data", which, *map(str, err["loc"])]))
+                                for err in exc.errors())
+                continue
+        elif not isinstance(entry, str) or not entry:
+            problems.append(Problem(label, "expected the path of a file, or { file = PATH, date = YYYY-MM-DD }",
+                                    key=f"data.{which}"))
+            continue
+        value = entry if isinstance(entry, str) else entry.file
+        p = Path(value)
+        p = p if p.is_absolute() else Path(os.path.normpath(path.parent / p))
+        if not p.is_file():
+            what = "is a folder, not a file" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
+            problems.append(Problem(label, f"the data file {value!r} {what} (looked for {p})", key=f"data.{which}"))
+        files[which] = p
+        if not isinstance(entry, str) and entry.date is not None:
+            try:
+                dates[which] = parse_date(entry.date)
+            except DataSlotError as exc:
+                problems.append(Problem(label, str(exc), key=f"data.{which}.date"))
+    return files, dates
 
 
 def baseline(agreement: Agreement | str | Path | None = None) -> Scenario:
@@ -438,6 +543,7 @@ def load_scenario(ref: str | Path | None = None, agreement: Agreement | str | Pa
     that names no agreement is read under ``agreement``.
     """
     ag = agreement if isinstance(agreement, Agreement) or agreement is None else load_agreement(agreement)
+    ag = ag.plain or ag if ag is not None else None  # (an agreement relabelled for own files: its own)
     if ref is None:
         return baseline(ag)
     if isinstance(ref, str) and not ref.endswith(".toml"):
@@ -486,6 +592,8 @@ def scenario_from(
     description: str = "",
     population: str | Path | None = None,
     landsbygd: str | Path | None = None,
+    data: Mapping[str, str | Path] | None = None,
+    data_dates: Mapping[str, Any] | None = None,
 ) -> Scenario:
     """A scenario built in code: ``base`` with some parameters and data files replaced.
 
@@ -502,7 +610,9 @@ def scenario_from(
             (``1_000_000``, ``"1/4"``, ``"25%"``, ``Fraction(1, 4)``).
         name, description: what the scenario is (default name: the base's; every output lists the
             changes beside the name).
-        population, landsbygd: data files replacing the base's (checked when allocating).
+        population, landsbygd: data files replacing the base's (checked when allocating); short
+            forms of ``data``.
+        data, data_dates: own data files by data slot, and their dates (``Scenario.with_data``).
 
     Raises:
         InputError: an unknown key or an invalid value (all problems at once).
@@ -510,12 +620,9 @@ def scenario_from(
     start = base if isinstance(base, Scenario) else load_scenario(base)
     values = {k: str(v) if isinstance(v, Fraction) else v for k, v in (parameters or {}).items()}
     label = name or start.name
+    from .own_data import merged_files
+
     sc = with_overrides(start, values, origin=f"scenario {label!r} (built in code)")
-    return replace(
-        sc,
-        name=label,
-        description=description or start.description,
-        population=Path(population) if population is not None else sc.population,
-        landsbygd=Path(landsbygd) if landsbygd is not None else sc.landsbygd,
-        origin=f"scenario_from(base={start.origin!r})",
-    )
+    sc = sc.with_data(merged_files(population, landsbygd, data), data_dates)
+    return replace(sc, name=label, description=description or start.description,
+                   origin=f"scenario_from(base={start.origin!r})")

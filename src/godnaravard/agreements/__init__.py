@@ -30,6 +30,7 @@ from .copy import copy_agreement
 from .load import (
     DEFINITION,
     MAX_DEFINITION_BYTES,
+    dated_agreement,
     default_agreement,
     load_agreement,
     resolve,
@@ -50,6 +51,7 @@ __all__ = [
     "PrintedColumn",
     "TableSpec",
     "copy_agreement",
+    "dated_agreement",
     "default_agreement",
     "load_agreement",
     "parse_value",

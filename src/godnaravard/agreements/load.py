@@ -8,9 +8,11 @@ per process.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Mapping
-from functools import cache
+from dataclasses import replace
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +24,12 @@ from ..resources import data_file
 from .build import build
 from .model import Agreement
 from .schema import definition_validator
-from .values import decimals_as_text, fill_placeholders
+from .values import UNDATED, decimals_as_text, fill_placeholders
 
 __all__ = [
     "DEFINITION",
     "MAX_DEFINITION_BYTES",
+    "dated_agreement",
     "default_agreement",
     "load_agreement",
     "resolve",
@@ -130,12 +133,13 @@ def _loc(loc: tuple[Any, ...], raw: Mapping[str, Any]) -> str:
     return ".".join(out)
 
 
-def _filled(raw: dict[str, Any], label: str) -> dict[str, Any]:
+def _filled(raw: dict[str, Any], label: str, dates_of: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The definition with its placeholders filled in (``{year}``, ``{date.NAME}``), except in
-    its name, aliases and year; every unknown placeholder is a problem."""
+    its name, aliases and year; every unknown placeholder is a problem. ``dates_of`` replaces the
+    dates of some data files (``dated_agreement``)."""
     data_table = raw.get("data")
     data: Mapping[str, Any] = data_table if isinstance(data_table, dict) else {}
-    dates = {k: v.get("date") for k, v in data.items() if isinstance(v, dict)}
+    dates = {k: v.get("date") for k, v in data.items() if isinstance(v, dict)} | dict(dates_of or {})
     filled: list[Problem] = []
     raw = {k: v if k in ("name", "aliases", "year") else fill_placeholders(v, raw.get("year"), dates, k, filled, label)
            for k, v in raw.items()}
@@ -152,12 +156,42 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
+def dated_agreement(ag: Agreement, dates: Mapping[str, dt.date | None]) -> Agreement:
+    """``ag`` with every text that names a data file's date (``{date.NAME}``: headings, titles,
+    sources) filled in with ``dates`` instead: the date of the user's own file, or None for an own
+    file without a date, which is then called "(egen fil)" (issue 18 §2).
+
+    The rules and parameters compute the same; ``data`` keeps the agreement's own files as the
+    definition describes them, so that a note on the agreement's data still names their dates.
+    The agreement as its definition dates its data (``ag.plain``, or ``ag``) is returned when no
+    date changes.
+    """
+    ag = ag.plain or ag
+    own = {k: v for k, v in dates.items() if k in ag.data and v != ag.data[k].date}
+    if not own:
+        return ag
+    return _load_dated(str(ag.path), tuple(sorted((k, v.isoformat() if v else "") for k, v in own.items())))
+
+
+@lru_cache(maxsize=64)
+def _load_dated(path_text: str, dates: tuple[tuple[str, str], ...]) -> Agreement:
+    """The agreement at ``path_text`` with the data dates ``dates`` (ISO, or "" for undated); the
+    last few kept (a sweep of dates in a loop must not keep every one)."""
+    ag = _load(path_text)
+    given = {k: dt.date.fromisoformat(v) if v else UNDATED for k, v in dates}
+    return replace(_build(path_text, given), data=ag.data, plain=ag)
+
+
 @cache
 def _load(path_text: str) -> Agreement:
     """The agreement defined at ``path_text`` (a resolved path): read, filled in, validated, built."""
+    return _build(path_text)
+
+
+def _build(path_text: str, dates_of: Mapping[str, Any] | None = None) -> Agreement:
     path = Path(path_text)
     label = shown_path(path)
-    raw = _filled(_read(path, label), label)
+    raw = _filled(_read(path, label), label, dates_of)
     try:
         spec = definition_validator().validate_python(raw)
     except ValidationError as exc:

@@ -116,6 +116,9 @@ class Agreement:
     budget_title: str = ""
     budget_files: Mapping[str, Path] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    #: For an agreement relabelled for a user's own data files (``load.dated_agreement``): the
+    #: agreement as its definition dates its data. None for the agreement itself.
+    plain: Agreement | None = None
 
     @property
     def recipients(self) -> DataFile:

@@ -18,7 +18,9 @@ from typing import Any
 
 from ..errors import Problem, other_digits
 
-__all__ = ["MAX_DIGITS", "decimals_as_text", "fill_placeholders", "parse_value", "shown_value", "swedish_date"]
+__all__ = [
+    "MAX_DIGITS", "UNDATED", "decimals_as_text", "fill_placeholders", "parse_value", "shown_value", "swedish_date",
+]
 
 _DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _FRACTION = re.compile(r"^-?[0-9]+\s*/\s*[0-9]+$")
@@ -130,6 +132,20 @@ _MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augus
 _PLACEHOLDER = re.compile(r"\{(year|date\.([a-z0-9_]+))(?::(long|iso|month))?\}")
 
 
+class _Undated:
+    """The date of a data file replaced by the user's own file without a date (issue 18 §2)."""
+
+    #: What a date placeholder of such a file says, by style: never the agreement's date.
+    WORDS = {"short": "(egen fil)", "long": "(egen fil, datum ej angivet)", "month": "(egen fil)", "iso": "egen fil"}
+
+    def __repr__(self) -> str:
+        return "UNDATED"
+
+
+#: In the dates given to ``fill_placeholders``: an own data file whose date is not known.
+UNDATED = _Undated()
+
+
 def swedish_date(date: dt.date, style: str = "short") -> str:
     """A date as Swedish text: ``1 nov YYYY`` (short), ``1 november YYYY`` (long), ``november YYYY``
     (month, as the bilagor head their population columns) or ``YYYY-MM-DD`` (iso)."""
@@ -161,6 +177,8 @@ def fill_placeholders(
         if m.group(1) == "year":
             return str(year)
         date = dates.get(m.group(2))
+        if isinstance(date, _Undated):
+            return date.WORDS[m.group(3) or "short"]
         if not isinstance(date, dt.date):
             problems.append(Problem(label, f"{m.group(0)} names no data file with a date; the data files are "
                                            f"{', '.join(dates) or 'none'}", key=where))

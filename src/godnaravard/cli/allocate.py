@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..api import Allocation, allocate
-from .common import fail, handle_errors, overrides_from, scenario_options
+from .common import fail, handle_errors, overrides_from, own_data, scenario_options
 
 __all__ = ["allocate_cmd"]
 
@@ -22,7 +22,8 @@ __all__ = ["allocate_cmd"]
                    "its columns and headings as printed, shares, a total row, footnotes and source line.")
 @handle_errors
 def allocate_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
-                 landsbygd: Path | None, fmt: str, table: str | None) -> None:
+                 landsbygd: Path | None, data: tuple[str, ...], data_dates: tuple[str, ...], fmt: str,
+                 table: str | None) -> None:
     """Allocate every budget line of an agreement and print the amounts per recipient.
 
     The columns are the agreement's (its definition names them; for God och nära vård, bilaga 2,
@@ -30,7 +31,7 @@ def allocate_cmd(agreement: str | None, scenario: str | None, assignments: tuple
     table as the agreement prints it (CSV: the printed headings and plain numbers).
     """
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
-                     agreement=agreement)
+                     agreement=agreement, **own_data(data, data_dates))
     if table is not None:
         _print_table(alloc, table, fmt)
     elif fmt == "csv":

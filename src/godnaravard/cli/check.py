@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..api import allocate
-from .common import handle_errors, overrides_from, scenario_options
+from .common import handle_errors, overrides_from, own_data, scenario_options
 
 __all__ = ["check_cmd"]
 
@@ -20,7 +20,7 @@ __all__ = ["check_cmd"]
               help="table: for reading (as in every command); json: every cell, total and rule score.")
 @handle_errors
 def check_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
-              landsbygd: Path | None, fmt: str) -> None:
+              landsbygd: Path | None, data: tuple[str, ...], data_dates: tuple[str, ...], fmt: str) -> None:
     """Compare every table with an official counterpart cell by cell; audit the stated totals.
 
     The tables, the stated totals and the budget table compared are those the agreement's
@@ -34,7 +34,7 @@ def check_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     from ..check_render import check_json, check_text
 
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
-                     agreement=agreement)
+                     agreement=agreement, **own_data(data, data_dates))
     rec = reconcile(alloc)
     if fmt == "json":
         click.echo(check_json(rec), nl=False)

@@ -14,7 +14,10 @@ import click
 from ..core import AllocationError
 from ..errors import InputError
 
-__all__ = ["agreement_option", "scenario_options", "handle_errors", "fail", "overrides_from", "writing"]
+__all__ = [
+    "agreement_option", "data_options", "own_data", "scenario_options", "handle_errors", "fail", "overrides_from",
+    "writing",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -132,8 +135,35 @@ agreement_option = click.option(
 )
 
 
+def own_data(data: tuple[str, ...], data_dates: tuple[str, ...]) -> dict[str, Any]:
+    """``--data NAME=FILE`` and ``--data-date NAME=YYYY-MM-DD`` as the API's keywords ``data`` and
+    ``data_dates`` (the slots and dates are checked by the scenario layer, which knows the agreement)."""
+    files = key_values(data, "--data", "NAME=FILE")
+    for name, path in files.items():
+        if not name or not path:
+            raise click.BadParameter(f"expected NAME=FILE, got {name}={path}", param_hint="--data")
+    return {"data": {k: Path(v) for k, v in files.items()}, "data_dates": key_values(data_dates, "--data-date",
+                                                                                     "NAME=YYYY-MM-DD")}
+
+
+def data_options(func: F) -> F:
+    """``--data NAME=FILE`` and ``--data-date NAME=YYYY-MM-DD`` (issue 17 §3, issue 18 §2)."""
+    options = [
+        click.option("--data", "data", metavar="NAME=FILE", multiple=True,
+                     help="Your own file for a data slot of the agreement (repeatable), e.g. --data "
+                          "population=befolkning.csv; --population FILE and --landsbygd FILE are short forms. "
+                          "`godnaravard agreement show` lists the slots."),
+        click.option("--data-date", "data_dates", metavar="NAME=YYYY-MM-DD", multiple=True,
+                     help="The date of your own file for the slot NAME: every heading that names the data's "
+                          "date follows it (without it they say 'egen fil', never the agreement's date)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def scenario_options(func: F) -> F:
-    """``--agreement``, ``--scenario``, ``--set``, ``--population``, ``--landsbygd``."""
+    """``--agreement``, ``--scenario``, ``--set``, ``--population``, ``--landsbygd``, ``--data``, ``--data-date``."""
     options = [
         agreement_option,
         click.option("--scenario", "scenario", metavar="FILE|NAME", default=None,
@@ -148,6 +178,7 @@ def scenario_options(func: F) -> F:
                      help="Rural key: per region (as data/landsbygd_weights.csv) or per kommun "
                           "(kommun_code, kategori, population)."),
     ]
+    func = data_options(func)  # (listed after --landsbygd in --help)
     for option in reversed(options):
         func = option(func)
     return func

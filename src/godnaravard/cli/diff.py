@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import agreement_option, fail, handle_errors, overrides_from, writing
+from .common import agreement_option, data_options, fail, handle_errors, overrides_from, own_data, writing
 
 __all__ = ["diff_cmd"]
 
@@ -22,6 +22,7 @@ __all__ = ["diff_cmd"]
                    "its columns as in the agreement's own file.")
 @click.option("--landsbygd", type=click.Path(path_type=Path), default=None,
               help="Rural key for B, per region or per kommun (agreements with a rural key).")
+@data_options
 @click.option("--column", "columns", metavar="COLUMN", multiple=True,
               help="Compare only this amount column (repeatable; default: the amount columns of A's "
                    "overview table that B has too). A=B compares column A of A with column B of B; "
@@ -35,14 +36,14 @@ __all__ = ["diff_cmd"]
 @click.option("--force", is_flag=True, help="Replace the --plot file if it exists.")
 @handle_errors
 def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[str, ...], population: Path | None,
-             landsbygd: Path | None, columns: tuple[str, ...], fmt: str, plot: Path | None,
-             force: bool) -> None:
+             landsbygd: Path | None, data: tuple[str, ...], data_dates: tuple[str, ...], columns: tuple[str, ...],
+             fmt: str, plot: Path | None, force: bool) -> None:
     """Compare scenario A with scenario B, per recipient and column, in kronor, percent and per inhabitant.
 
     A and B are scenario files, or an agreement (its name, alias or folder: the agreement as
     signed). They may apply two agreements, e.g. this year's and next year's: recipients are
     matched by code, columns by name (or --column A=B), and the total over every budget line is
-    always compared. B defaults to A; --set, --population and --landsbygd change B. So
+    always compared. B defaults to A; --set, --population, --landsbygd, --data and --data-date change B. So
 
         godnaravard diff NAME --set KEY=VALUE
 
@@ -56,7 +57,8 @@ def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[st
     scenario_a = resolve_side(a, agreement)
     alloc_a = allocate(scenario_a)
     base_b = scenario_a if b is None else resolve_side(b, agreement, alloc_a.agreement)
-    scenario_b = resolve_scenario(base_b, overrides_from(assignments), population, landsbygd)
+    scenario_b = resolve_scenario(base_b, overrides_from(assignments), population, landsbygd,
+                                  **own_data(data, data_dates))
     alloc_b = alloc_a if scenario_b is scenario_a else allocate(scenario_b)
     cmp = diff(alloc_a, alloc_b, columns or None)  # an unknown column: InputError, exit 2
 

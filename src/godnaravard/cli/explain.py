@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import fail, handle_errors, overrides_from, scenario_options
+from .common import fail, handle_errors, overrides_from, own_data, scenario_options
 
 __all__ = ["explain_cmd"]
 
@@ -28,7 +28,8 @@ def _width() -> int | None:
               help="table: for reading (as in every command); json: every step with exact fractions.")
 @handle_errors
 def explain_cmd(region: str, agreement: str | None, scenario: str | None, assignments: tuple[str, ...],
-                population: Path | None, landsbygd: Path | None, fmt: str) -> None:
+                population: Path | None, landsbygd: Path | None, data: tuple[str, ...], data_dates: tuple[str, ...],
+                fmt: str) -> None:
     """Show step by step how one recipient's amounts arise: data and parameters with sources,
     shares, rounding.
 
@@ -44,7 +45,7 @@ def explain_cmd(region: str, agreement: str | None, scenario: str | None, assign
     from ..explain_render import explanation_json, explanation_text
 
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
-                     agreement=agreement)
+                     agreement=agreement, **own_data(data, data_dates))
     try:
         e = explain(alloc, region)
     except UnknownRecipientError as exc:

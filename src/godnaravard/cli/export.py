@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..api import allocate
-from .common import fail, handle_errors, overrides_from, scenario_options, writing
+from .common import fail, handle_errors, overrides_from, own_data, scenario_options, writing
 
 __all__ = ["export_cmd"]
 
@@ -32,6 +32,8 @@ def export_cmd(
     assignments: tuple[str, ...],
     population: Path | None,
     landsbygd: Path | None,
+    data: tuple[str, ...],
+    data_dates: tuple[str, ...],
     output: Path,
     force: bool,
     name: str | None,
@@ -49,7 +51,7 @@ def export_cmd(
     if output.suffix.lower() != ".xlsx":
         fail(f"{output}: the output must be an .xlsx file")
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
-                     agreement=agreement)
+                     agreement=agreement, **own_data(data, data_dates))
 
     from ..excel import ExportError, export_workbook, sheet_names
 

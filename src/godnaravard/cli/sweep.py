@@ -9,7 +9,7 @@ from typing import BinaryIO
 import click
 
 from ..errors import Problem
-from .common import fail, handle_errors, key_values, overrides_from, scenario_options, writing
+from .common import fail, handle_errors, key_values, overrides_from, own_data, scenario_options, writing
 
 __all__ = ["sweep_cmd"]
 
@@ -67,7 +67,8 @@ def _check_usage(vary: tuple[str, ...], scenarios_file: Path | None, output: Pat
                    "output is estimated above 1 GB is refused before anything is written).")
 @handle_errors
 def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
-              landsbygd: Path | None, vary: tuple[str, ...], scenarios_file: Path | None,
+              landsbygd: Path | None, data: tuple[str, ...], data_dates: tuple[str, ...], vary: tuple[str, ...],
+              scenarios_file: Path | None,
               output: Path | None, force: bool) -> None:
     """Allocate many scenarios at once: one row per scenario and recipient.
 
@@ -93,7 +94,8 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     from ..sweep import Bar, Engine, grid, read_scenarios, slow_path_notice, write_stream
     from ..sweep.output import ParquetOverflow, parquet_problem
 
-    base = resolve_scenario(scenario, overrides_from(assignments), population, landsbygd, agreement)
+    base = resolve_scenario(scenario, overrides_from(assignments), population, landsbygd, agreement,
+                            **own_data(data, data_dates))
     ag = base.agreement
     # Counted before anything is built: a grid by the product of its value counts, a file by its size.
     values = base.parameters.as_dict()  # relative values (+10%) apply to the base scenario's

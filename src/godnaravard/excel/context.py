@@ -240,7 +240,9 @@ class Context:
 
     def own_files_text(self) -> str:
         """``egen fil population: PATH; …`` for the scenario's own input files ("" if none)."""
-        return "; ".join(f"egen fil {name}: {path}" for name, path in self.scenario.own_files().items())
+        from ..own_data import own_file_text
+
+        return "; ".join(f"egen fil {name}: {own_file_text(self.scenario, name)}" for name in self.scenario.own_files())
 
     def scenario_words(self) -> str:
         """``Scenario: NAME – inte den överenskomna fördelningen`` and its own files ("" for the baseline)."""

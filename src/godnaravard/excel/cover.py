@@ -23,9 +23,10 @@ _LAST = 3  # the cover's columns: a label, then its value over three columns
 
 def _data_text(ctx: Context, name: str) -> str:
     """One data file on the cover: the user's own file, or the agreement's with its date and source."""
-    own = ctx.scenario.own_files().get(name)
-    if own is not None:
-        return str(own)
+    if name in ctx.scenario.own_files():
+        from ..own_data import own_file_text
+
+        return own_file_text(ctx.scenario, name)
     d = ctx.agreement.data[name]
     rel = shipped_path(d.path)
     where = f"data/{rel}" if rel else str(d.path)

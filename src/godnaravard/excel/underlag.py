@@ -51,14 +51,17 @@ def heading_for(column: str, label: str, expected: Sequence[str]) -> str:
 
 def _source_lines(ctx: Context, name: str) -> list[tuple[str, str]]:
     """Where one input came from: the user's file, or the agreement's data file and its provenance."""
+    from ..own_data import own_date
+
     d = ctx.agreement.data[name]
     own = ctx.scenario.own_files().get(name)
     if own is not None:
         return [
             ("Fil", str(own)),
             ("Fullständig sökväg", str(Path(own).resolve())),
-            ("Källa", "egen fil angiven av användaren (--population/--landsbygd eller scenariots [data]); "
-                      f"ersätter överenskommelsens {d.label}"),
+            ("Datum", own_date(ctx.scenario, name) or "ej angivet"),
+            ("Källa", "egen fil angiven av användaren (--data, --population/--landsbygd eller scenariots [data]); "
+                      f"ersätter överenskommelsens fil {d.path.name}"),
         ]
     rel = shipped_path(d.path)
     return [("Fil", f"data/{rel} (levereras med verktyget)" if rel else str(d.path)),

@@ -161,13 +161,15 @@ def prepare(
     population: str | Path | None = None,
     landsbygd: str | Path | None = None,
     agreement: Agreement | str | Path | None = None,
+    data: Mapping[str, str | Path] | None = None,
+    data_dates: Mapping[str, Any] | None = None,
 ) -> tuple[Engine, Scenario]:
     """The ``Engine`` of a sweep (nothing computed per scenario yet) and the base scenario."""
     from ..api import load_agreement_inputs, resolve_scenario
 
     if (vary is None) == (scenarios is None):
         raise InputError(Problem("sweep", "give either ranges to vary or scenarios, not both or neither"))
-    base = resolve_scenario(scenario, overrides, population, landsbygd, agreement)
+    base = resolve_scenario(scenario, overrides, population, landsbygd, agreement, data, data_dates)
     sset = scenario_set(vary, scenarios, base.agreement, base.parameters.as_dict())
     return Engine(load_agreement_inputs(base), base.parameters, sset), base
 
@@ -239,12 +241,14 @@ def run(
     population: str | Path | None = None,
     landsbygd: str | Path | None = None,
     agreement: Agreement | str | Path | None = None,
+    data: Mapping[str, str | Path] | None = None,
+    data_dates: Mapping[str, Any] | None = None,
     progress: bool = False,
     notify: Callable[[str], None] | None = None,
 ) -> SweepResult:
     """Like ``sweep`` but returns the ``SweepResult`` (arrays) instead of a DataFrame."""
     engine, base = prepare(vary, scenarios, scenario=scenario, overrides=overrides, population=population,
-                           landsbygd=landsbygd, agreement=agreement)
+                           landsbygd=landsbygd, agreement=agreement, data=data, data_dates=data_dates)
     _frame_rows(engine)
     _announce(engine, notify)
     bar = Bar(engine.size) if progress else None
@@ -266,6 +270,8 @@ def sweep(
     population: str | Path | None = None,
     landsbygd: str | Path | None = None,
     agreement: Agreement | str | Path | None = None,
+    data: Mapping[str, str | Path] | None = None,
+    data_dates: Mapping[str, Any] | None = None,
     progress: bool = False,
     notify: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
@@ -279,8 +285,9 @@ def sweep(
             ``"-10%:+10%:5%"``) applies to the base scenario's value.
         scenarios: instead of ``vary``, a CSV path (one column per key, one row per scenario,
             optional ``scenario`` id column), a list of ``{key: value}`` dicts or a ``ScenarioSet``.
-        scenario, overrides, population, landsbygd, agreement: the base every scenario starts
-            from, as for ``godnaravard.allocate`` (default: the default agreement as signed).
+        scenario, overrides, population, landsbygd, agreement, data, data_dates: the base every
+            scenario starts from, as for ``godnaravard.allocate`` (default: the default agreement
+            as signed).
         progress: show a progress bar on stderr.
         notify: called once with a message when scenarios leave the fast integer path (how many,
             and about how long the exact core takes for them), before they are computed; without
@@ -297,7 +304,8 @@ def sweep(
         ScenarioError: the core refuses one of the scenarios (an ``AllocationError``).
     """
     return run(vary, scenarios, scenario=scenario, overrides=overrides, population=population,
-               landsbygd=landsbygd, agreement=agreement, progress=progress, notify=notify).to_frame()
+               landsbygd=landsbygd, agreement=agreement, data=data, data_dates=data_dates, progress=progress,
+               notify=notify).to_frame()
 
 
 def iter_frames(
@@ -309,13 +317,15 @@ def iter_frames(
     population: str | Path | None = None,
     landsbygd: str | Path | None = None,
     agreement: Agreement | str | Path | None = None,
+    data: Mapping[str, str | Path] | None = None,
+    data_dates: Mapping[str, Any] | None = None,
     chunk_scenarios: int = 25_000,
     notify: Callable[[str], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """``sweep`` chunk by chunk: DataFrames of ``chunk_scenarios`` scenarios each, in order, in
     bounded memory (for aggregating sweeps too large for one table)."""
     engine, _ = prepare(vary, scenarios, scenario=scenario, overrides=overrides, population=population,
-                        landsbygd=landsbygd, agreement=agreement)
+                        landsbygd=landsbygd, agreement=agreement, data=data, data_dates=data_dates)
     _announce(engine, notify)
     for chunk in engine.chunks(chunk_scenarios):
         yield chunk.to_frame()
@@ -331,6 +341,8 @@ def write_sweep(
     population: str | Path | None = None,
     landsbygd: str | Path | None = None,
     agreement: Agreement | str | Path | None = None,
+    data: Mapping[str, str | Path] | None = None,
+    data_dates: Mapping[str, Any] | None = None,
     force: bool = False,
     progress: bool = False,
     notify: Callable[[str], None] | None = None,
@@ -342,7 +354,7 @@ def write_sweep(
     estimated before anything is written; ``OutputTooLarge`` otherwise).
     """
     engine, _ = prepare(vary, scenarios, scenario=scenario, overrides=overrides, population=population,
-                        landsbygd=landsbygd, agreement=agreement)
+                        landsbygd=landsbygd, agreement=agreement, data=data, data_dates=data_dates)
     _announce(engine, notify)
     bar = Bar(engine.size) if progress else None
     try:
