@@ -12,7 +12,7 @@ from .. import __version__
 from ..core import ROUNDING_RULE
 from .cells import OK, Sheet, formula_text, quote_sheet
 from .context import NOT_AGREED, PARAMETERS, PARTS, RECONCILIATION, Context, shipped_path, value_text
-from .model import Model, name_of
+from .model import Model
 from .parameters import check_cells
 from .reconciliation import rule_name
 
@@ -32,11 +32,11 @@ def _data_text(ctx: Context, name: str) -> str:
     return f"{d.label} ({d.date.isoformat()}), {where}. Källa: {d.source}"
 
 
-def _changed_since_export(ctx: Context) -> str:
+def _changed_since_export(ctx: Context, m: Model) -> str:
     """A formula: how many parameters differ from the values the workbook was written with."""
     terms = []
     for key, value in ctx.scenario.parameters.as_dict().items():
-        name = name_of(key)
+        name = m.name(key)
         if ctx.scenario.parameters.kind(key) == "amount":
             terms.append(f"({name}<>{int(value)})")
         else:
@@ -49,7 +49,7 @@ def plural(n: int, one: str = "parameter", many: str = "parametrar") -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _money(s: Sheet, ctx: Context, row: int) -> int:
+def _money(s: Sheet, ctx: Context, m: Model, row: int) -> int:
     """The money of the agreement: each budget line's total (live, its parameter) and the grand total."""
     ag = ctx.agreement
     res = ctx.result
@@ -59,7 +59,7 @@ def _money(s: Sheet, ctx: Context, row: int) -> int:
     for ln in ag.rules.lines:
         row += 1
         s.text(row, 1, ln.label or ln.name, s.f.wrap, grow=False)
-        s.formula(row, 2, f"={name_of(ln.total)}", res.columns[ln.name].total, grow=False)
+        s.formula(row, 2, f"={m.name(ln.total)}", res.columns[ln.name].total, grow=False)
     row += 1
     s.text(row, 1, "Totalt", s.f.total_label, grow=False)
     s.total(row, 2, first + 1, row - 1, sum(res.columns[ln.name].total for ln in ag.rules.lines))
@@ -95,7 +95,7 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
                     "överenskommelsens egna belopp står i dess bilagor och på bladet Avstämning.", s.f.banner)
         row += 1
     # A live warning, empty until a parameter is changed in the file.
-    count = _changed_since_export(ctx)
+    count = _changed_since_export(ctx, m)
     warning = ("Obs: parametrar har ändrats i arbetsboken efter export (se bladet Parametrar). Beloppen är "
                "arbetsbokens omräkning; varje blads rubrikrad säger vad som ändrats, men de övriga texterna "
                "beskriver exportens fördelning.")
@@ -108,7 +108,7 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
         s.merged(row, 1, _LAST, value)
         row += 1
         if label == "Avsnitt":  # the agreement's identity, then its money
-            row = _money(s, ctx, row)
+            row = _money(s, ctx, m, row)
     row = _live(s, m, row, count)
     s.text(row, 0, "Skapad", s.f.label, grow=False)
     s.date(row, 1, ctx.created)

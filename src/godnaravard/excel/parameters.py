@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from .cells import FIRST, HEADER_ROW, MAX_EXACT_KRONOR, OK, ExportError, Sheet, display, formula_text, quote_sheet, ref
 from .context import AS_SIGNED, CHANGED, SIGNED, STATUS, Context
-from .model import DECIMALS, Model, denominator, name_of
+from .model import DECIMALS, Model, denominator
+from .names import define, renamed_note
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -114,7 +115,7 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
     base = ag.parameters
     changes = sc.changes()
     values = sc.parameters.as_dict()
-    example = name_of(next(iter(values)))
+    example = m.name(next(iter(values)))
     s.title(
         ctx.title("Parametrar"),
         ctx.note(
@@ -122,7 +123,7 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
             f"Belopp i hela kronor; andelar och vikter läses med {DECIMALS} decimaler (kolumnen Exakt värde visar "
             "bråket som används, och Kontroll markerar ett värde med fler decimaler med rött). Nyckel är "
             "parameterns namn i verktyget; värdets cell har samma namn med understreck i stället för punkter "
-            f"({example}), för egna formler."
+            f"({example}), för egna formler." + renamed_note(m.defined)
         ),
     )
     s.header(HEADER_ROW, list(COLUMNS), numeric=[_VALUE, _AGREED])
@@ -141,7 +142,7 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
         shown = {"amount": s.f.amount, "share": s.f.pct}.get(kind, s.f.weight)
         s.number(row, _VALUE, display(value), entry)
         s.ws.data_validation(row, _VALUE, row, _VALUE, validation(kind))
-        wb.define_name(name_of(key), f"={sheet}!{ref(row, _VALUE, abs_row=True, abs_col=True)}")
+        define(wb, m.name(key), f"={sheet}!{ref(row, _VALUE, abs_row=True, abs_col=True)}")
         s.text(row, _UNIT, info.unit if info else "")
         if kind != "amount":
             s.formula(row, _EXACT, _exact_formula(x, d), str(Fraction(value)), s.f.right)
@@ -239,13 +240,13 @@ def _status(s: Sheet, ctx: Context, wb: Workbook, m: Model, conditions: list[str
         s.merged(row + i, _LABEL, _UNIT, words)
         # a boolean, shown ja / nej where the number format applies (LibreOffice), SANT / FALSKT in Excel
         s.ws.write_formula(row + i, _EXACT, "=" + condition, yes_no, value)
-    wb.define_name(SIGNED, f"={sheet}!{ref(row + 2, _EXACT, abs_row=True, abs_col=True)}")
+    define(wb, SIGNED, f"={sheet}!{ref(row + 2, _EXACT, abs_row=True, abs_col=True)}")
     status = row + 3
     s.text(status, _KEY, "Arbetsbokens status", s.f.label, grow=False)
     formula = _status_formula(changed, ref(row + 1, _EXACT), data_words)
     s.ws.merge_range(status, _LABEL, status, _SOURCE, "", s.f.text)
     s.formula(status, _LABEL, formula, ctx.status_text(), s.f.text, grow=False)
-    wb.define_name(STATUS, f"={sheet}!{ref(status, _LABEL, abs_row=True, abs_col=True)}")
+    define(wb, STATUS, f"={sheet}!{ref(status, _LABEL, abs_row=True, abs_col=True)}")
 
 
 def check_cells(m: Model) -> list[tuple[str, str, str]]:

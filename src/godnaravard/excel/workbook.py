@@ -13,7 +13,7 @@ from ..atomic import atomic_write
 from ..check import reconcile
 from .budget import write_budget
 from .cells import FIRST, MAX_EXACT_KRONOR, ExportError, Formats, Sheet
-from .context import INPUTS, PARAMETERS, PARTS, Context, plan, text_columns
+from .context import INPUTS, PARAMETERS, PARTS, SIGNED, STATUS, Context, plan, text_columns
 from .cover import write_cover
 from .model import Model
 from .parameters import write_parameters
@@ -95,7 +95,8 @@ def write_workbook(
         status, words = ctx.status(), ctx.scenario_words()
         written = {p.name: Sheet(wb.add_worksheet(p.name), formats, status=status, scenario=words) for p in sheets}
         res = allocation.result
-        model = Model.build(ag, res, PARTS, INPUTS, input_columns(ag, res), len(text_columns(ag)[-1:]))
+        model = Model.build(ag, res, PARTS, INPUTS, input_columns(ag, res), len(text_columns(ag)[-1:]),
+                            (SIGNED, STATUS))
         model.param_sheet = PARAMETERS
         model.param_rows = {k: FIRST + i for i, k in enumerate(allocation.scenario.parameters.as_dict())}
         layouts: dict[str, TableLayout] = {
