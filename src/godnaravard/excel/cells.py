@@ -125,20 +125,35 @@ def range_ref(
     return f"{quote_sheet(sheet)}!{rng}" if sheet else rng
 
 
+def _sheet_chars(label: str) -> str:
+    """A label's characters that a sheet name may hold: ``[]:*?/\\``, control characters and characters XML
+    cannot carry become spaces; runs of spaces one."""
+    out = []
+    for ch in label:
+        code = ord(ch)
+        bad = ch in _BAD_SHEET_CHARS or code < 32 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000 or code > 0xFFFD
+        out.append(" " if bad else ch)
+    return " ".join("".join(out).split())
+
+
+def _trim(name: str, room: int) -> str:
+    """``name`` cut to ``room`` characters, with no apostrophe or space at either end."""
+    return name[:room].strip(" '")
+
+
 def sheet_name(label: str, taken: Iterable[str]) -> str:
-    """A valid, unused sheet name for ``label``: no ``[]:*?/\\``, at most 31 characters.
+    """A valid, unused sheet name for ``label`` (issue 17, §1): no ``[]:*?/\\`` nor control characters, at most
+    31 characters, no apostrophe at either end (also where the name is cut), not ``History``.
 
     Excel compares sheet names without regard to case; a clash gets `` (2)``, `` (3)`` … .
     """
-    clean = "".join(" " if ch in _BAD_SHEET_CHARS else ch for ch in label)
-    clean = " ".join(clean.split()).strip("'").strip() or "Tabell"
-    clean = clean[:_MAX_SHEET_NAME].rstrip()
+    clean = _trim(_sheet_chars(label), _MAX_SHEET_NAME) or "Tabell"
     used = {t.casefold() for t in taken}
     name, n = clean, 1
     while name.casefold() in used or name.casefold() == "history":
         n += 1
         suffix = f" ({n})"
-        name = clean[: _MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
+        name = (_trim(clean, _MAX_SHEET_NAME - len(suffix)) or "Tabell") + suffix
     return name
 
 
