@@ -147,7 +147,7 @@ def sheet_name(label: str, taken: Iterable[str]) -> str:
 
     Excel compares sheet names without regard to case; a clash gets `` (2)``, `` (3)`` … .
     """
-    clean = _trim(_sheet_chars(label), _MAX_SHEET_NAME) or "Tabell"
+    clean = _trim(_sheet_chars(label).strip(" '"), _MAX_SHEET_NAME) or "Tabell"
     used = {t.casefold() for t in taken}
     name, n = clean, 1
     while name.casefold() in used or name.casefold() == "history":
