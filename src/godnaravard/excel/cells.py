@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .fonts import PAD as _PAD
 from .fonts import longest_word, text_units, wrapped_lines
 from .fonts import style as _style
+from .sheetnames import sheet_name
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -45,7 +46,10 @@ __all__ = [
     "OK",
     "ExportError",
     "Formats",
+    "MAX_COLS",
+    "MAX_ROWS",
     "Sheet",
+    "check_cell",
     "col_letter",
     "display",
     "formula_text",
@@ -68,9 +72,9 @@ MAX_EXACT_KRONOR = 10**15 - 1
 #: What a check cell says when all is well; anything else starts with "fel".
 OK = "stämmer"
 
-#: Characters Excel does not allow in a sheet name, and its longest sheet name.
-_BAD_SHEET_CHARS = "[]:*?/\\"
-_MAX_SHEET_NAME = 31
+#: Excel's grid: its columns and rows (xlsxwriter drops a cell beyond them without a word; ``check_cell``).
+MAX_COLS = 16_384
+MAX_ROWS = 1_048_576
 
 #: The least width, in units, over which a sheet's title and notes are written (wider than a narrow table).
 SPAN_UNITS = 100
@@ -123,38 +127,6 @@ def range_ref(
     d = "$" if absolute else ""
     rng = f"{d}{col_letter(col)}{d}{first_row + 1}:{d}{col_letter(col)}{d}{last_row + 1}"
     return f"{quote_sheet(sheet)}!{rng}" if sheet else rng
-
-
-def _sheet_chars(label: str) -> str:
-    """A label's characters that a sheet name may hold: ``[]:*?/\\``, control characters and characters XML
-    cannot carry become spaces; runs of spaces one."""
-    out = []
-    for ch in label:
-        code = ord(ch)
-        bad = ch in _BAD_SHEET_CHARS or code < 32 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000 or code > 0xFFFD
-        out.append(" " if bad else ch)
-    return " ".join("".join(out).split())
-
-
-def _trim(name: str, room: int) -> str:
-    """``name`` cut to ``room`` characters, with no apostrophe or space at either end."""
-    return name[:room].strip(" '")
-
-
-def sheet_name(label: str, taken: Iterable[str]) -> str:
-    """A valid, unused sheet name for ``label`` (issue 17, §1): no ``[]:*?/\\`` nor control characters, at most
-    31 characters, no apostrophe at either end (also where the name is cut), not ``History``.
-
-    Excel compares sheet names without regard to case; a clash gets `` (2)``, `` (3)`` … .
-    """
-    clean = _trim(_sheet_chars(label).strip(" '"), _MAX_SHEET_NAME) or "Tabell"
-    used = {t.casefold() for t in taken}
-    name, n = clean, 1
-    while name.casefold() in used or name.casefold() == "history":
-        n += 1
-        suffix = f" ({n})"
-        name = (_trim(clean, _MAX_SHEET_NAME - len(suffix)) or "Tabell") + suffix
-    return name
 
 
 def display(value: Fraction | int) -> float | int:
@@ -265,6 +237,13 @@ class Formats:
 # The sheet writer
 
 
+def check_cell(sheet: str, row: int, col: int) -> None:
+    """Refuse a cell outside Excel's grid (issue 17, §1: never a silently dropped column)."""
+    if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLS):
+        raise ExportError(f"sheet {sheet!r} would need the cell at row {row + 1}, column {col + 1}: beyond Excel's "
+                          f"{MAX_ROWS} rows and {MAX_COLS} columns")
+
+
 def _check_exact(value: int | float | str) -> None:
     if isinstance(value, int) and abs(value) > MAX_EXACT_KRONOR:
         raise ExportError(f"{value} is too large for an Excel cell to hold exactly")
@@ -314,6 +293,7 @@ class Sheet:
         return str(self.ws.get_name())
 
     def _used(self, row: int, col: int, last: int | None = None) -> None:
+        check_cell(self.name, row, col if last is None else last)
         self.last_col = max(self.last_col, col if last is None else last)
         self.last_row = max(self.last_row, row)
         for c in range(col, (col if last is None else last) + 1):
