@@ -49,6 +49,7 @@ __all__ = [
     "MAX_COLS",
     "MAX_ROWS",
     "Sheet",
+    "cell_text",
     "check_cell",
     "col_letter",
     "display",
@@ -237,6 +238,17 @@ class Formats:
 # The sheet writer
 
 
+#: The most characters a cell holds (Excel: 32 767 UTF-16 units); a longer text is cut where this says.
+CELL_CHARS = 32_000
+
+
+def cell_text(text: str) -> str:
+    """A text for a cell, cut visibly (``… (N tecken till)``) where Excel could not hold it (xlsxwriter cuts silently)."""
+    if len(text) <= CELL_CHARS // 2 or len(text.encode("utf-16-le")) // 2 <= CELL_CHARS:
+        return text
+    return text[: CELL_CHARS // 2] + f" … ({len(text) - CELL_CHARS // 2} tecken till)"
+
+
 def check_cell(sheet: str, row: int, col: int) -> None:
     """Refuse a cell outside Excel's grid (issue 17, §1: never a silently dropped column)."""
     if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLS):
@@ -313,6 +325,7 @@ class Sheet:
     def text(self, row: int, col: int, value: str, fmt: Format | None = None, *, grow: bool = True) -> None:
         """A text cell; never interpreted as a formula, number or link."""
         fmt = fmt if fmt is not None else self.f.text
+        value = cell_text(value)
         self.ws.write_string(row, col, value, fmt)
         self._used(row, col)
         bold, size = _style(fmt)
@@ -387,6 +400,7 @@ class Sheet:
         num = set(numeric)
         for i, label in enumerate(labels):
             fmt = self.f.header_num if col0 + i in num else self.f.header
+            label = cell_text(label)
             self.ws.write_string(row, col0 + i, label, fmt)
             self._used(row, col0 + i)
             self.wrapped.append((row, col0 + i, col0 + i, label, fmt))
@@ -432,6 +446,7 @@ class Sheet:
     def merged(self, row: int, first_col: int, last_col: int, value: str, fmt: Format | None = None) -> None:
         """A long text over columns ``first_col``–``last_col``, wrapped (its row grows to fit)."""
         fmt = fmt or self.f.wrap
+        value = cell_text(value)
         if last_col > first_col:
             self.ws.merge_range(row, first_col, row, last_col, "", fmt)
         self.ws.write_string(row, first_col, value, fmt)
@@ -550,7 +565,7 @@ class Sheet:
                 if row == 0 and self.status is not None:
                     reserve.add(row)
             else:
-                text = value
+                text = cell_text(value)
                 self.ws.write_string(row, 0, text, fmt)
             self.wrapped.append((row, 0, last, text, fmt))
             if fmt is self.f.title:
