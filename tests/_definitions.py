@@ -69,7 +69,8 @@ def write_definition(
     totals: Sequence[int] | None = None,
 ) -> Path:
     """A definition in ``folder`` with one budget line per key of ``keys`` (its total that parameter, shared by
-    population) and, for each key of ``shared``, a share parameter on the first line (by HSL insatser).
+    population) and, for each key of ``shared``, a share parameter on the first line (by HSL insatser; the
+    shares sum to at most 1/2).
 
     Every line is a column of the overview and of one table labelled ``table_label``. Returns the folder.
     """
@@ -79,7 +80,7 @@ def write_definition(
     out = [_HEAD.format(title=_q(title))]
     names = [f"l{i}" for i in range(len(keys))]
     for i, (name, key) in enumerate(zip(names, keys, strict=True)):
-        parts = [f'{{ name = "befolkning", key = "population" }}']
+        parts = ['{ name = "befolkning", key = "population" }']
         if i == 0 and shared:
             parts = [f'{{ name = "s{j}", key = "hsl_insatser", share = {_q(k)} }}' for j, k in enumerate(shared)]
             parts.append('{ name = "befolkning", key = "population" }')
@@ -90,10 +91,10 @@ def write_definition(
     out.append(f'[[tables]]\nname = "overview"\nlabel = "Översikt"\ntitle = "Översikt"\ncolumns = [{columns}]\n')
     out.append(f'[[tables]]\nname = "bilaga1"\nlabel = {_q(table_label)}\ntitle = "Tabell"\ncolumns = [{columns}]\n')
     for key, total in zip(keys, totals, strict=True):
-        out.append(f'[parameters.{_q(key)}]\nvalue = {total}\nkind = "amount"\nunit = "kr"\nlabel = {_q("Total " + key[:40])}\n'
-                   f"source = {_q(source)}\n")
+        out.append(f'[parameters.{_q(key)}]\nvalue = {total}\nkind = "amount"\nunit = "kr"\n'
+                   f'label = {_q("Total " + key[:40])}\nsource = {_q(source)}\n')
     for j, key in enumerate(shared):
-        out.append(f'[parameters.{_q(key)}]\nvalue = "1/{j + 3}"\nkind = "share"\nunit = "andel"\n'
+        out.append(f'[parameters.{_q(key)}]\nvalue = "1/{2 * len(shared) + j}"\nkind = "share"\nunit = "andel"\n'
                    f'label = {_q("Andel " + key[:40])}\nsource = {_q(source)}\n')
     (folder / "agreement.toml").write_text("\n".join(out), encoding="utf-8")
     return folder

@@ -61,8 +61,8 @@ def check_size(ag: Agreement, inputs: Inputs) -> None:
     rules = ag.rules
     counts = (
         ("budget lines", len(rules.lines), MAX_LINES),
-        ("parts of budget lines", sum(len(ln.parts) for ln in rules.lines), MAX_PARTS),
         ("parameters", len(ag.parameters.as_dict()), MAX_PARAMETERS),
+        ("parts of budget lines", sum(len(ln.parts) for ln in rules.lines), MAX_PARTS),
         ("output columns", len(rules.columns), MAX_COLUMNS),
         ("recipients", len(inputs.regions), MAX_RECIPIENTS),
     )
