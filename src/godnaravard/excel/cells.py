@@ -258,7 +258,8 @@ def check_cell(sheet: str, row: int, col: int) -> None:
 
 def _check_exact(value: int | float | str) -> None:
     if isinstance(value, int) and abs(value) > MAX_EXACT_KRONOR:
-        raise ExportError(f"{value} is too large for an Excel cell to hold exactly")
+        shown = str(value) if len(str(value)) <= 30 else f"an integer of {len(str(abs(value)))} digits"
+        raise ExportError(f"{shown} is too large for an Excel cell to hold exactly")
 
 
 def _shown_width(value: int | float | str) -> float:

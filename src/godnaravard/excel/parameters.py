@@ -11,7 +11,19 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from .cells import FIRST, HEADER_ROW, MAX_EXACT_KRONOR, OK, ExportError, Sheet, display, formula_text, quote_sheet, ref
+from .cells import (
+    FIRST,
+    HEADER_ROW,
+    MAX_EXACT_KRONOR,
+    OK,
+    ExportError,
+    Sheet,
+    display,
+    formula_text,
+    quote_sheet,
+    range_ref,
+    ref,
+)
 from .context import AS_SIGNED, CHANGED, SIGNED, STATUS, Context
 from .model import DECIMALS, Model, denominator
 from .names import define, renamed_note
@@ -21,7 +33,7 @@ if TYPE_CHECKING:
 
     from ..core import Inputs
 
-__all__ = ["COLUMNS", "write_parameters"]
+__all__ = ["COLUMNS", "check_cells", "checks_range", "checks_top", "write_parameters"]
 
 #: The columns of the sheet, in order.
 COLUMNS = ("Nyckel", "Parameter", "Värde", "Enhet", "Exakt värde", "Överenskommelsens värde", "Ändrad", "Kontroll",
@@ -162,6 +174,7 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
     for col, width in zip(range(len(COLUMNS)), (34, 34, 14, 6, 8, 14, 7, 10, 60), strict=True):
         s.width(col, width)
     _status(s, ctx, wb, m, conditions, changed_cells, last + 2)
+    assert checks_top(m) == last + 7
     end = _checks(s, ctx, m, last + 7)
     # The status and the model's checks print with the last parameters, never on a page of their own.
     s.block(max(FIRST + 1, last - _TAIL + 1), end)
@@ -259,6 +272,17 @@ def check_cells(m: Model) -> list[tuple[str, str, str]]:
                     m.rural_check_value()))
     out += [(f"Del: {b.label}", m.cell(b.check_row, c.exact, absolute=True), OK) for b in m.blocks.values()]
     return out
+
+
+def checks_top(m: Model) -> int:
+    """The row of the heading over the model's checks on Parametrar (the checks follow it, in column Värde)."""
+    return max(m.param_rows.values()) + 7
+
+
+def checks_range(m: Model) -> str:
+    """The cells on Parametrar that repeat every check of the model (``check_cells``), as one absolute range."""
+    top = checks_top(m)
+    return range_ref(top + 1, top + len(check_cells(m)), _VALUE, absolute=True, sheet=m.param_sheet)
 
 
 def _checks(s: Sheet, ctx: Context, m: Model, row: int) -> int:
