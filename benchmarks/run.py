@@ -17,6 +17,9 @@ It prints the machine facts, a table, and as its last line one JSON object with 
   the single-scenario result;
 - ``export_s``: median seconds of ``godnaravard export --output X.xlsx --force`` (target < 1),
   or null when the installed package has no ``export`` command;
+- ``export_ms_per_line``: the cost of one more budget line in the workbook: the median time of
+  ``godnaravard export`` of a generated definition of 50 budget lines (the workbook's cap) less
+  that of 10 lines, divided by 40 (not a target: the export is linear in the lines, issue 17);
 - ``sweep_peak_rss_mb``: the peak resident memory (MB: the process's ``ru_maxrss``, measured with
   ``getrusage(RUSAGE_CHILDREN)`` by a small helper process) of ``godnaravard sweep`` of 2 000 000
   scenarios (``RSS_GRID``) to Parquet, which streams its output chunk by chunk (target < 1000 MB,
@@ -288,6 +291,25 @@ def bench_export(runs: int, cwd: Path) -> float | None:
     return statistics.median(wall(argv, cwd) for _ in range(runs))
 
 
+def bench_export_per_line(runs: int, cwd: Path) -> float | None:
+    """Milliseconds of export per budget line: definitions of 10 and 50 lines (``tests/_definitions.py``)."""
+    from godnaravard.cli import COMMANDS
+
+    tests = Path(__file__).resolve().parents[1] / "tests"
+    if "export" not in COMMANDS or not (tests / "_definitions.py").exists():
+        return None
+    sys.path.insert(0, str(tests))
+    from _definitions import write_definition
+
+    medians = {}
+    for n in (10, 50):
+        folder = write_definition(cwd / f"lines{n}", [f"l{i}.total" for i in range(n)])
+        argv = [*command(), "export", "--agreement", str(folder), "--output", str(cwd / f"L{n}.xlsx"), "--force"]
+        wall(argv, cwd)  # warm-up
+        medians[n] = statistics.median(wall(argv, cwd) for _ in range(runs))
+    return (medians[50] - medians[10]) / 40 * 1000
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (noisier)")
@@ -314,6 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         export_s = bench_export(exports, cwd)
         rows.append(("godnaravard export --output X.xlsx --force (median)",
                      f"{export_s:.2f} s" if export_s is not None else "n/a: no export command installed"))
+        per_line = bench_export_per_line(exports, cwd)
+        rows.append(("export, per budget line (50 lines less 10, median)",
+                     f"{per_line:.0f} ms" if per_line is not None else "n/a"))
 
     result = {
         "cold_start_ratio": round(ratio, 3),
@@ -321,6 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sweep_speedup_vs_loop": round(sw["speedup"], 1),
         "sweep_identical": sw["identical"],
         "export_s": round(export_s, 3) if export_s is not None else None,
+        "export_ms_per_line": round(per_line, 1) if per_line is not None else None,
         "sweep_peak_rss_mb": round(memory["rss"]),
         "sweep_stream_scenarios_per_s": round(memory["rate"]),
     }

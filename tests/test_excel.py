@@ -37,7 +37,7 @@ from godnaravard import core  # noqa: E402
 from godnaravard.agreements import load_agreement  # noqa: E402
 from godnaravard.check import reconcile  # noqa: E402
 from godnaravard.excel import CHECK_HEADER_ROW, HEADER_ROW, export_workbook, sheet_names  # noqa: E402
-from godnaravard.excel.model import name_of  # noqa: E402
+from godnaravard.excel.names import plain_name  # noqa: E402
 from godnaravard.excel.printing import MIN_SCALE  # noqa: E402
 from godnaravard.excel.reconciliation import explanation  # noqa: E402
 from godnaravard.excel.tables import amount_heading  # noqa: E402
@@ -570,7 +570,7 @@ def test_parameters_are_defined_names_read_by_the_model(values: Any, formulas: A
             assert Fraction(row[col(headings, "Exakt värde")]) == value
         # the value is a defined name: the --set key with dots made underscores
         destinations = list(names[key.replace(".", "_")].destinations)
-        assert destinations == [("Parametrar", f"$C${FIRST + i}")] and name_of(key) == key.replace(".", "_")
+        assert destinations == [("Parametrar", f"$C${FIRST + i}")] and plain_name(key) == key.replace(".", "_")
     assert "ambulans_grundbelopp" in names and "kommuner_andel_insatser" in names and "landsbygd_vikt_gles" in names
     assert rows["kommuner.andel_insatser"][col(headings, "Exakt värde")] == "1/2"
     signed_row = FIRST + len(params) + 1

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ..core.budget import BudgetLine
 from .cells import Sheet, formula_text, range_ref, ref
 from .context import Context, display_name
-from .model import Model, name_of
+from .model import Model
 
 __all__ = ["write_budget"]
 
@@ -109,7 +109,7 @@ def write_budget(s: Sheet, ctx: Context, m: Model) -> None:
     n_a = len(chapters) + sum(k for k in several if k > 1) + len(payers) + 1
     top_a = 3
     top_b = top_a + 2 + n_a + 2
-    payer_tables = _payer_tables(ctx, payers, groups, titles, top_b)
+    payer_tables = _payer_tables(ctx, m, payers, groups, titles, top_b)
     # Every sum adds up the item rows (those with a recipient group) of each payer table, whose
     # total rows (themselves such sums) come last and lie outside the ranges.
     ranges = [{col: range_ref(start + 2, start + 1 + sum(r.kind != "total" for r in rows), col, absolute=True)
@@ -138,7 +138,7 @@ def _sumproduct(ranges: list[dict[int, str]], where: Mapping[int, str]) -> str:
 
 
 def _payer_tables(
-    ctx: Context, payers: dict[str, str], groups: dict[str, str], titles: Mapping[str, str], row: int
+    ctx: Context, m: Model, payers: dict[str, str], groups: dict[str, str], titles: Mapping[str, str], row: int
 ) -> list[tuple[str, int, list[_Row]]]:
     """The per-payer tables (avsnitt 11, one per payer) from ``row`` down: each payer's name, top row
     and rows (subtotals per avsnitt, the items, totals per recipient group and for the payer)."""
@@ -161,7 +161,7 @@ def _payer_tables(
             for ln in items:
                 rows.append(_Row({_CHAPTER: chapter, _ITEM: ln.item, _RECIPIENT: ln.recipient, _PAYER: payer_name,
                                   _GROUP: groups[ln.group], _WHERE: ln.allocated_in or "–"},
-                                 f"={name_of(ln.parameter)}", ln.amount, agreed.amount(ln.parameter)))
+                                 f"={m.name(ln.parameter)}", ln.amount, agreed.amount(ln.parameter)))
         used = [g for g in groups if any(ln.group == g for ln in own)]
         for g in used if len(used) > 1 else []:
             rows.append(_Row({_ITEM: f"Totalt – {payer_name} till {groups[g]}"}, "", sum(

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .fonts import PAD as _PAD
 from .fonts import longest_word, text_units, wrapped_lines
 from .fonts import style as _style
+from .sheetnames import sheet_name
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -45,7 +46,11 @@ __all__ = [
     "OK",
     "ExportError",
     "Formats",
+    "MAX_COLS",
+    "MAX_ROWS",
     "Sheet",
+    "cell_text",
+    "check_cell",
     "col_letter",
     "display",
     "formula_text",
@@ -68,9 +73,9 @@ MAX_EXACT_KRONOR = 10**15 - 1
 #: What a check cell says when all is well; anything else starts with "fel".
 OK = "stämmer"
 
-#: Characters Excel does not allow in a sheet name, and its longest sheet name.
-_BAD_SHEET_CHARS = "[]:*?/\\"
-_MAX_SHEET_NAME = 31
+#: Excel's grid: its columns and rows (xlsxwriter drops a cell beyond them without a word; ``check_cell``).
+MAX_COLS = 16_384
+MAX_ROWS = 1_048_576
 
 #: The least width, in units, over which a sheet's title and notes are written (wider than a narrow table).
 SPAN_UNITS = 100
@@ -123,23 +128,6 @@ def range_ref(
     d = "$" if absolute else ""
     rng = f"{d}{col_letter(col)}{d}{first_row + 1}:{d}{col_letter(col)}{d}{last_row + 1}"
     return f"{quote_sheet(sheet)}!{rng}" if sheet else rng
-
-
-def sheet_name(label: str, taken: Iterable[str]) -> str:
-    """A valid, unused sheet name for ``label``: no ``[]:*?/\\``, at most 31 characters.
-
-    Excel compares sheet names without regard to case; a clash gets `` (2)``, `` (3)`` … .
-    """
-    clean = "".join(" " if ch in _BAD_SHEET_CHARS else ch for ch in label)
-    clean = " ".join(clean.split()).strip("'").strip() or "Tabell"
-    clean = clean[:_MAX_SHEET_NAME].rstrip()
-    used = {t.casefold() for t in taken}
-    name, n = clean, 1
-    while name.casefold() in used or name.casefold() == "history":
-        n += 1
-        suffix = f" ({n})"
-        name = clean[: _MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
-    return name
 
 
 def display(value: Fraction | int) -> float | int:
@@ -250,9 +238,28 @@ class Formats:
 # The sheet writer
 
 
+#: The most characters a cell holds (Excel: 32 767 UTF-16 units); a longer text is cut where this says.
+CELL_CHARS = 32_000
+
+
+def cell_text(text: str) -> str:
+    """A text for a cell, cut visibly (``… (N tecken till)``) where Excel could not hold it (xlsxwriter cuts silently)."""
+    if len(text) <= CELL_CHARS // 2 or len(text.encode("utf-16-le")) // 2 <= CELL_CHARS:
+        return text
+    return text[: CELL_CHARS // 2] + f" … ({len(text) - CELL_CHARS // 2} tecken till)"
+
+
+def check_cell(sheet: str, row: int, col: int) -> None:
+    """Refuse a cell outside Excel's grid (issue 17, §1: never a silently dropped column)."""
+    if not (0 <= row < MAX_ROWS and 0 <= col < MAX_COLS):
+        raise ExportError(f"sheet {sheet!r} would need the cell at row {row + 1}, column {col + 1}: beyond Excel's "
+                          f"{MAX_ROWS} rows and {MAX_COLS} columns")
+
+
 def _check_exact(value: int | float | str) -> None:
     if isinstance(value, int) and abs(value) > MAX_EXACT_KRONOR:
-        raise ExportError(f"{value} is too large for an Excel cell to hold exactly")
+        shown = str(value) if len(str(value)) <= 30 else f"an integer of {len(str(abs(value)))} digits"
+        raise ExportError(f"{shown} is too large for an Excel cell to hold exactly")
 
 
 def _shown_width(value: int | float | str) -> float:
@@ -299,6 +306,7 @@ class Sheet:
         return str(self.ws.get_name())
 
     def _used(self, row: int, col: int, last: int | None = None) -> None:
+        check_cell(self.name, row, col if last is None else last)
         self.last_col = max(self.last_col, col if last is None else last)
         self.last_row = max(self.last_row, row)
         for c in range(col, (col if last is None else last) + 1):
@@ -318,6 +326,7 @@ class Sheet:
     def text(self, row: int, col: int, value: str, fmt: Format | None = None, *, grow: bool = True) -> None:
         """A text cell; never interpreted as a formula, number or link."""
         fmt = fmt if fmt is not None else self.f.text
+        value = cell_text(value)
         self.ws.write_string(row, col, value, fmt)
         self._used(row, col)
         bold, size = _style(fmt)
@@ -392,6 +401,7 @@ class Sheet:
         num = set(numeric)
         for i, label in enumerate(labels):
             fmt = self.f.header_num if col0 + i in num else self.f.header
+            label = cell_text(label)
             self.ws.write_string(row, col0 + i, label, fmt)
             self._used(row, col0 + i)
             self.wrapped.append((row, col0 + i, col0 + i, label, fmt))
@@ -437,6 +447,7 @@ class Sheet:
     def merged(self, row: int, first_col: int, last_col: int, value: str, fmt: Format | None = None) -> None:
         """A long text over columns ``first_col``–``last_col``, wrapped (its row grows to fit)."""
         fmt = fmt or self.f.wrap
+        value = cell_text(value)
         if last_col > first_col:
             self.ws.merge_range(row, first_col, row, last_col, "", fmt)
         self.ws.write_string(row, first_col, value, fmt)
@@ -555,7 +566,7 @@ class Sheet:
                 if row == 0 and self.status is not None:
                     reserve.add(row)
             else:
-                text = value
+                text = cell_text(value)
                 self.ws.write_string(row, 0, text, fmt)
             self.wrapped.append((row, 0, last, text, fmt))
             if fmt is self.f.title:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from .. import __version__
 from ..core import ROUNDING_RULE
-from .cells import OK, Sheet, formula_text, quote_sheet
+from .cells import OK, Sheet, formula_text, quote_sheet, range_ref, ref
 from .context import NOT_AGREED, PARAMETERS, PARTS, RECONCILIATION, Context, shipped_path, value_text
-from .model import Model, name_of
-from .parameters import check_cells
+from .model import Model
+from .parameters import check_cells, checks_range
 from .reconciliation import rule_name
 
 __all__ = ["write_cover"]
@@ -33,16 +33,18 @@ def _data_text(ctx: Context, name: str) -> str:
     return f"{d.label} ({d.date.isoformat()}), {where}. Källa: {d.source}"
 
 
-def _changed_since_export(ctx: Context) -> str:
-    """A formula: how many parameters differ from the values the workbook was written with."""
-    terms = []
-    for key, value in ctx.scenario.parameters.as_dict().items():
-        name = name_of(key)
-        if ctx.scenario.parameters.kind(key) == "amount":
-            terms.append(f"({name}<>{int(value)})")
-        else:
-            terms.append(f"(ABS({name}-{float(value)!r})>1E-9)")
-    return "IFERROR(" + "+".join(terms) + f",{len(terms)})"
+def _changed_since_export(ctx: Context, m: Model) -> str:
+    """A formula: how many parameters differ from the values the workbook was written with.
+
+    One ``SUMPRODUCT`` over the column Värde of Parametrar against the values as exported, so that it
+    grows by a value, not by a name, per parameter (issue 17: within Excel's 8 192 characters at the cap).
+    """
+    params = ctx.scenario.parameters
+    values = params.as_dict()
+    rows = [m.param_rows[k] for k in values]
+    rng = range_ref(rows[0], rows[-1], m.param_value_col, absolute=True, sheet=m.param_sheet)
+    exported = ";".join(str(int(v)) if params.kind(k) == "amount" else repr(float(v)) for k, v in values.items())
+    return f"IFERROR(SUMPRODUCT(--(ABS({rng}-{{{exported}}})>1E-9)),{len(values)})"
 
 
 def plural(n: int, one: str = "parameter", many: str = "parametrar") -> str:
@@ -50,7 +52,7 @@ def plural(n: int, one: str = "parameter", many: str = "parametrar") -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _money(s: Sheet, ctx: Context, row: int) -> int:
+def _money(s: Sheet, ctx: Context, m: Model, row: int) -> int:
     """The money of the agreement: each budget line's total (live, its parameter) and the grand total."""
     ag = ctx.agreement
     res = ctx.result
@@ -60,7 +62,7 @@ def _money(s: Sheet, ctx: Context, row: int) -> int:
     for ln in ag.rules.lines:
         row += 1
         s.text(row, 1, ln.label or ln.name, s.f.wrap, grow=False)
-        s.formula(row, 2, f"={name_of(ln.total)}", res.columns[ln.name].total, grow=False)
+        s.formula(row, 2, f"={m.name(ln.total)}", res.columns[ln.name].total, grow=False)
     row += 1
     s.text(row, 1, "Totalt", s.f.total_label, grow=False)
     s.total(row, 2, first + 1, row - 1, sum(res.columns[ln.name].total for ln in ag.rules.lines))
@@ -96,7 +98,10 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
                     "överenskommelsens egna belopp står i dess bilagor och på bladet Avstämning.", s.f.banner)
         row += 1
     # A live warning, empty until a parameter is changed in the file.
-    count = _changed_since_export(ctx)
+    # The count is one (hidden) cell beside the printed area, which the warning and the line "Ändrat i arbetsboken" read.
+    s.ws.write_formula(row, _LAST + 2, "=" + _changed_since_export(ctx, m), s.f.count, 0)
+    s.ws.set_column(_LAST + 2, _LAST + 2, None, None, {"hidden": True})
+    count = ref(row, _LAST + 2, abs_row=True, abs_col=True)
     warning = ("Obs: parametrar har ändrats i arbetsboken efter export (se bladet Parametrar). Beloppen är "
                "arbetsbokens omräkning; varje blads rubrikrad säger vad som ändrats, men de övriga texterna "
                "beskriver exportens fördelning.")
@@ -109,7 +114,7 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
         s.merged(row, 1, _LAST, value)
         row += 1
         if label == "Avsnitt":  # the agreement's identity, then its money
-            row = _money(s, ctx, row)
+            row = _money(s, ctx, m, row)
     row = _live(s, m, row, count)
     s.text(row, 0, "Skapad", s.f.label, grow=False)
     s.date(row, 1, ctx.created)
@@ -187,8 +192,8 @@ def _live(s: Sheet, m: Model, row: int, count: str) -> int:
                       f'sedan export.",{count}&" parametrar ändrade sedan export."))',
               "Inga parametrar ändrade sedan export.", s.f.wrap, grow=False)
     row += 1
-    checks = [cell for _, cell, _ in check_cells(m)]
-    all_ok = "AND(" + ",".join(f'LEFT({c},7)="{OK}"' for c in checks) + ")"
+    # Every check of the model, as Parametrar repeats them: one range, whatever their number.
+    all_ok = f'SUMPRODUCT(--(LEFT({checks_range(m)},7)="{OK}"))={len(check_cells(m))}'
     s.text(row, 0, "Modellens kontroller", s.f.label, grow=False)
     s.check(row, 1, f'=IF(IFERROR({all_ok},FALSE),"{OK}: varje budgetrad och del summerar exakt",'
                     f'"fel: se kontrollerna på bladet {PARAMETERS}")', f"{OK}: varje budgetrad och del summerar exakt",

@@ -1,9 +1,9 @@
 """The live model: the agreement's rule as spreadsheet formulas, exact to the krona.
 
 Every amount of the bilaga sheets is a formula over the parameters (each a defined name on the
-sheet Parametrar: the ``--set`` key with its dots made underscores, ``ambulans_grundbelopp``)
-and the data on Underlag, through the sheet Delbelopp, which shows every step. The formulas apply
-the rule of ``core`` (``core.line``, ``core.rounding``): for each budget line
+sheet Parametrar: the ``--set`` key with its dots made underscores, ``ambulans_grundbelopp``, made
+valid and unique by ``names``) and the data on Underlag, through the sheet Delbelopp, which shows
+every step. The formulas apply the rule of ``core`` (``core.line``, ``core.rounding``): for each budget line
 
     rest      = total − n · base                         (n recipients)
     remaining = rest − Σ carved-out parts
@@ -61,7 +61,6 @@ arithmetic here is checked against the core's amounts as the workbook is written
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -70,6 +69,7 @@ from typing import TYPE_CHECKING
 from ..core.columns import adjustment_of, resolve
 from ..render import kr
 from .cells import HEADER_ROW, OK, ExportError, range_ref, ref
+from .names import defined_names
 
 if TYPE_CHECKING:
     from ..agreements import Agreement
@@ -80,7 +80,6 @@ __all__ = [
     "Model",
     "PartBlock",
     "amount_ok",
-    "name_of",
 ]
 
 #: Shares and weights are read to this many decimals (and exactly as exported).
@@ -95,17 +94,6 @@ SPLIT = 10**8
 #: The rural key's columns on Underlag, in the order of its weights (tätortsnära, gles, mycket gles).
 RURAL_COUNTS = ("tatortsnara_inv", "gles_inv", "mycket_gles_inv")
 RURAL_SUM = "vagd_summa"
-
-
-def name_of(key: str) -> str:
-    """The defined name of a parameter: its ``--set`` key with dots (and anything else) made underscores.
-
-    A name that would read as a cell reference (``ab12``, ``r1c1``) gets a leading underscore.
-    """
-    name = re.sub(r"[^0-9A-Za-z_]", "_", key)
-    if not re.match(r"[A-Za-z_]", name) or re.fullmatch(r"[A-Za-z]{1,3}\d+|[rRcC]\d*([cC]\d*)?", name):
-        name = "_" + name
-    return name
 
 
 def denominator(value: int | Fraction) -> int:
@@ -280,15 +268,18 @@ class Model:
     param_rows: dict[str, int] = field(default_factory=dict)
     param_value_col: int = 2
     param_exact_col: int = 4
+    #: Every parameter's defined name (``names.defined_names``), by key.
+    defined: dict[str, str] = field(default_factory=dict)
 
     # -- building -----------------------------------------------------------------------------
 
     @classmethod
     def build(cls, agreement: Agreement, result: Result, parts_sheet: str, inputs_sheet: str,
-              input_columns: Mapping[str, int], names: int) -> Model:
+              input_columns: Mapping[str, int], names: int, reserved: Sequence[str] = ()) -> Model:
         """Lay out Delbelopp for ``result`` and compute every integer its formulas will compute."""
         m = cls(agreement, result, parts_sheet, inputs_sheet, input_columns, Columns(names),
                 tuple(r.lan_code for r in result.inputs.regions))
+        m.defined = defined_names(agreement.parameters.as_dict(), reserved)
         rules = agreement.rules
         row = HEADER_ROW
         # The budget lines: base amounts, carved-out parts, what the shares divide.
@@ -332,6 +323,10 @@ class Model:
         m.last_row = row
         return m
 
+    def name(self, key: str) -> str:
+        """The defined name of the parameter ``key`` (``names``: valid and unique for any definition)."""
+        return self.defined[key]
+
     def _split(self, ln: Line, parts: Sequence[Part], row: int) -> None:
         """The share parts and the rest part of a line, split by largest remainders in integers."""
         params = self.result.parameters
@@ -345,7 +340,7 @@ class Model:
             d = dens[p.name]
             numerator = params.fraction(keys[p.name]) * d
             unreduced[p.name] = int(numerator) * (common // d)
-            texts[p.name] = f"ROUND({name_of(keys[p.name])}*{d},0)*{common // d}"
+            texts[p.name] = f"ROUND({self.name(keys[p.name])}*{d},0)*{common // d}"
         rest = next(p for p in parts if p.is_rest)
         unreduced[rest.name] = common - sum(unreduced.values())
         texts[rest.name] = f"{common}-(" + "+".join(texts[p.name] for p in shares) + ")"
@@ -476,7 +471,7 @@ class Model:
     def line_amount(self, line: str, i: int) -> tuple[str, int]:
         """Recipient ``i``'s amount of a whole line (base + parts), as an expression, and its value."""
         ln = self.agreement.rules.line(line)
-        terms = [name_of(ln.base)] if ln.base else []
+        terms = [self.name(ln.base)] if ln.base else []
         terms += [self.part_amount(line, p.name, i) for p in ln.parts]
         return "+".join(terms), self.result.columns[line].amount(self.codes[i])
 
@@ -502,7 +497,7 @@ class Model:
         spec = rules.column(column)
         behind = resolve(rules, spec)
         if behind.leaves == (spec,):  # a line (its base amount and every part) or one part
-            terms = [name_of(str(rules.line(line).base)) for line in behind.bases]
+            terms = [self.name(str(rules.line(line).base)) for line in behind.bases]
             terms += [self.part_amount(line, part, i) for line, part in behind.parts]
             return "+".join(terms) + self._adjustment_term(column, i)
         return "+".join(f"({self.amount_expr(c, i)})" if rules.column(c).kind == "line"
@@ -512,7 +507,7 @@ class Model:
         """What an amount column must sum to: its line's total, its part's amount, or their sum."""
         spec = self.agreement.rules.column(column)
         if spec.kind == "line":
-            return name_of(self.agreement.rules.line(spec.ref[0]).total)
+            return self.name(self.agreement.rules.line(spec.ref[0]).total)
         if spec.kind == "part":
             s = self.split_rows[(spec.ref[0], spec.ref[1])]
             return self.cell(s.row, self.cols.amount, absolute=True)
@@ -526,7 +521,7 @@ class Model:
         info = self.agreement.parameter_info.get(key)
         if params.kind(key) == "amount":
             unit = info.unit if info else "kr"
-            return f'FIXED({name_of(key)},0)&" {unit}"', f"{kr(int(value))} {unit}"
+            return f'FIXED({self.name(key)},0)&" {unit}"', f"{kr(int(value))} {unit}"
         exact = ref(self.param_rows[key], self.param_exact_col, abs_row=True, abs_col=True, sheet=self.param_sheet)
         return exact, str(Fraction(value))
 
@@ -546,12 +541,12 @@ class Model:
 
     def line_ok(self, ln: Line) -> str:
         """A formula condition: the line's parameters are valid and leave a non-negative rest for each part."""
-        conds = [amount_ok(name_of(ln.total))]
+        conds = [amount_ok(self.name(ln.total))]
         if ln.base:
-            conds.append(amount_ok(name_of(ln.base)))
-        carved = [name_of(p.amount) for p in ln.parts if p.amount]
+            conds.append(amount_ok(self.name(ln.base)))
+        carved = [self.name(p.amount) for p in ln.parts if p.amount]
         conds += [amount_ok(c) for c in carved]
-        conds += [share_ok(name_of(p.share)) for p in ln.parts if p.share]
+        conds += [share_ok(self.name(p.share)) for p in ln.parts if p.share]
         rest = self.rest_expr(ln)
         conds.append(f"{rest}>=0")
         if carved:
@@ -564,14 +559,14 @@ class Model:
 
     def rest_expr(self, ln: Line) -> str:
         """``total − n · base``: what a line leaves after its base amounts."""
-        total = name_of(ln.total)
-        return f"({total}-{len(self.codes)}*{name_of(ln.base)})" if ln.base else total
+        total = self.name(ln.total)
+        return f"({total}-{len(self.codes)}*{self.name(ln.base)})" if ln.base else total
 
     def line_check(self, ln: Line, summed: str) -> str:
         """The check formula of a line: its parameters, then whether ``summed`` equals its total."""
-        total = name_of(ln.total)
+        total = self.name(ln.total)
         rest = self.rest_expr(ln)
-        carved = [name_of(p.amount) for p in ln.parts if p.amount]
+        carved = [self.name(p.amount) for p in ln.parts if p.amount]
         bad = "fel: en parameter är inget giltigt värde (se bladet Parametrar)"
         msgs = [(f"NOT({self.line_ok_params(ln)})", bad)]
         if ln.base:
@@ -588,9 +583,9 @@ class Model:
 
     def line_ok_params(self, ln: Line) -> str:
         """A formula condition: every parameter of the line is a valid value (no arithmetic)."""
-        conds = [amount_ok(name_of(ln.total))]
+        conds = [amount_ok(self.name(ln.total))]
         if ln.base:
-            conds.append(amount_ok(name_of(ln.base)))
-        conds += [amount_ok(name_of(p.amount)) for p in ln.parts if p.amount]
-        conds += [share_ok(name_of(p.share)) for p in ln.parts if p.share]
+            conds.append(amount_ok(self.name(ln.base)))
+        conds += [amount_ok(self.name(p.amount)) for p in ln.parts if p.amount]
+        conds += [share_ok(self.name(p.share)) for p in ln.parts if p.share]
         return f"AND({','.join(conds)})"

@@ -11,16 +11,29 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from .cells import FIRST, HEADER_ROW, MAX_EXACT_KRONOR, OK, ExportError, Sheet, display, formula_text, quote_sheet, ref
+from .cells import (
+    FIRST,
+    HEADER_ROW,
+    MAX_EXACT_KRONOR,
+    OK,
+    ExportError,
+    Sheet,
+    display,
+    formula_text,
+    quote_sheet,
+    range_ref,
+    ref,
+)
 from .context import AS_SIGNED, CHANGED, SIGNED, STATUS, Context
-from .model import DECIMALS, Model, denominator, name_of
+from .model import DECIMALS, Model, denominator
+from .names import define, renamed_note
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
 
     from ..core import Inputs
 
-__all__ = ["COLUMNS", "write_parameters"]
+__all__ = ["COLUMNS", "check_cells", "checks_range", "checks_top", "write_parameters"]
 
 #: The columns of the sheet, in order.
 COLUMNS = ("Nyckel", "Parameter", "Värde", "Enhet", "Exakt värde", "Överenskommelsens värde", "Ändrad", "Kontroll",
@@ -114,7 +127,7 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
     base = ag.parameters
     changes = sc.changes()
     values = sc.parameters.as_dict()
-    example = name_of(next(iter(values)))
+    example = m.name(next(iter(values)))
     s.title(
         ctx.title("Parametrar"),
         ctx.note(
@@ -122,7 +135,7 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
             f"Belopp i hela kronor; andelar och vikter läses med {DECIMALS} decimaler (kolumnen Exakt värde visar "
             "bråket som används, och Kontroll markerar ett värde med fler decimaler med rött). Nyckel är "
             "parameterns namn i verktyget; värdets cell har samma namn med understreck i stället för punkter "
-            f"({example}), för egna formler."
+            f"({example}), för egna formler." + renamed_note(m.defined)
         ),
     )
     s.header(HEADER_ROW, list(COLUMNS), numeric=[_VALUE, _AGREED])
@@ -141,7 +154,7 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
         shown = {"amount": s.f.amount, "share": s.f.pct}.get(kind, s.f.weight)
         s.number(row, _VALUE, display(value), entry)
         s.ws.data_validation(row, _VALUE, row, _VALUE, validation(kind))
-        wb.define_name(name_of(key), f"={sheet}!{ref(row, _VALUE, abs_row=True, abs_col=True)}")
+        define(wb, m.name(key), f"={sheet}!{ref(row, _VALUE, abs_row=True, abs_col=True)}")
         s.text(row, _UNIT, info.unit if info else "")
         if kind != "amount":
             s.formula(row, _EXACT, _exact_formula(x, d), str(Fraction(value)), s.f.right)
@@ -161,6 +174,7 @@ def write_parameters(s: Sheet, ctx: Context, wb: Workbook, m: Model) -> None:
     for col, width in zip(range(len(COLUMNS)), (34, 34, 14, 6, 8, 14, 7, 10, 60), strict=True):
         s.width(col, width)
     _status(s, ctx, wb, m, conditions, changed_cells, last + 2)
+    assert checks_top(m) == last + 7
     end = _checks(s, ctx, m, last + 7)
     # The status and the model's checks print with the last parameters, never on a page of their own.
     s.block(max(FIRST + 1, last - _TAIL + 1), end)
@@ -239,13 +253,13 @@ def _status(s: Sheet, ctx: Context, wb: Workbook, m: Model, conditions: list[str
         s.merged(row + i, _LABEL, _UNIT, words)
         # a boolean, shown ja / nej where the number format applies (LibreOffice), SANT / FALSKT in Excel
         s.ws.write_formula(row + i, _EXACT, "=" + condition, yes_no, value)
-    wb.define_name(SIGNED, f"={sheet}!{ref(row + 2, _EXACT, abs_row=True, abs_col=True)}")
+    define(wb, SIGNED, f"={sheet}!{ref(row + 2, _EXACT, abs_row=True, abs_col=True)}")
     status = row + 3
     s.text(status, _KEY, "Arbetsbokens status", s.f.label, grow=False)
     formula = _status_formula(changed, ref(row + 1, _EXACT), data_words)
     s.ws.merge_range(status, _LABEL, status, _SOURCE, "", s.f.text)
     s.formula(status, _LABEL, formula, ctx.status_text(), s.f.text, grow=False)
-    wb.define_name(STATUS, f"={sheet}!{ref(status, _LABEL, abs_row=True, abs_col=True)}")
+    define(wb, STATUS, f"={sheet}!{ref(status, _LABEL, abs_row=True, abs_col=True)}")
 
 
 def check_cells(m: Model) -> list[tuple[str, str, str]]:
@@ -258,6 +272,17 @@ def check_cells(m: Model) -> list[tuple[str, str, str]]:
                     m.rural_check_value()))
     out += [(f"Del: {b.label}", m.cell(b.check_row, c.exact, absolute=True), OK) for b in m.blocks.values()]
     return out
+
+
+def checks_top(m: Model) -> int:
+    """The row of the heading over the model's checks on Parametrar (the checks follow it, in column Värde)."""
+    return max(m.param_rows.values()) + 7
+
+
+def checks_range(m: Model) -> str:
+    """The cells on Parametrar that repeat every check of the model (``check_cells``), as one absolute range."""
+    top = checks_top(m)
+    return range_ref(top + 1, top + len(check_cells(m)), _VALUE, absolute=True, sheet=m.param_sheet)
 
 
 def _checks(s: Sheet, ctx: Context, m: Model, row: int) -> int:

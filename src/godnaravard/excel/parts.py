@@ -19,7 +19,7 @@ from __future__ import annotations
 from ..core import ROUNDING_RULE
 from .cells import OK, Sheet, display, formula_text, range_ref
 from .context import Context, code_label, text_columns
-from .model import SPLIT, TWO53, Model, name_of, weight_ok
+from .model import SPLIT, TWO53, Model, weight_ok
 from .reconciliation import rule_name
 
 __all__ = ["part_label", "write_parts"]
@@ -80,24 +80,24 @@ def _lines(s: Sheet, ctx: Context, m: Model) -> None:
         col = res.columns[ln.name]
         params = res.parameters
         s.merged(row, 0, c.names, ln.label or ln.name, s.f.wrap)
-        s.formula(row, c.weight, f"={name_of(ln.total)}", col.total)
+        s.formula(row, c.weight, f"={m.name(ln.total)}", col.total)
         base = col.base_per_region
         if ln.base:
-            s.formula(row, c.exact, f"={name_of(ln.base)}", base)
+            s.formula(row, c.exact, f"={m.name(ln.base)}", base)
         else:
             s.number(row, c.exact, 0)
         s.number(row, c.floor, n, s.f.count)
         carved = [p.amount for p in ln.parts if p.amount]
         carved_sum = sum(params.amount(key) for key in carved)
         if carved:
-            s.formula(row, c.remainder, "=" + "+".join(name_of(key) for key in carved), carved_sum)
+            s.formula(row, c.remainder, "=" + "+".join(m.name(key) for key in carved), carved_sum)
         else:
             s.number(row, c.remainder, 0)
-        s.formula(row, c.rank, f"={m.rest_expr(ln)}" + (f"-({'+'.join(name_of(key) for key in carved)})"
+        s.formula(row, c.rank, f"={m.rest_expr(ln)}" + (f"-({'+'.join(m.name(key) for key in carved)})"
                                                          if carved else ""),
                   col.total - n * base - carved_sum)
         sums = [m.cell(m.blocks[(ln.name, p.name)].sum_row, c.amount, local=True) for p in ln.parts]
-        summed = "+".join(([f"{n}*{name_of(ln.base)}"] if ln.base else []) + sums)
+        summed = "+".join(([f"{n}*{m.name(ln.base)}"] if ln.base else []) + sums)
         s.formula(row, c.amount, f"={summed}", col.total)
         s.check(row, c.adjustment, m.line_check(ln, m.cell(row, c.amount, local=True)), OK)
     s.block(m.lines_header - 1, max(m.line_rows.values()))
@@ -142,7 +142,7 @@ def _parts_table(s: Sheet, ctx: Context, m: Model) -> None:
             how = _how(ctx, sr.kind, p.share, p.amount, len(ln.parts) == 1 and not ln.base)
             s.merged(row, 0, c.names, f"{part_label(ln.label or ln.name, p.label or p.name)} ({how})")
             if sr.kind == "carved":
-                s.formula(row, c.amount, f"=IF({ok},{name_of(p.amount)},NA())", sr.amount)  # type: ignore[arg-type]  # carved: has an amount
+                s.formula(row, c.amount, f"=IF({ok},{m.name(p.amount)},NA())", sr.amount)  # type: ignore[arg-type]  # carved: has an amount
                 continue
             if sr.kind == "rest":
                 s.formula(row, c.amount, f"=IF({ok},{remaining},NA())", sr.amount)
@@ -181,7 +181,7 @@ def _rural(s: Sheet, ctx: Context, m: Model) -> None:
     values = ctx.result.parameters.weights(rb.key)
     n_cells = []
     for k, (row, key) in enumerate(zip(rb.rows, rb.weights, strict=True)):
-        name = name_of(key)
+        name = m.name(key)
         d = rb.denominators[k]
         s.merged(row, 0, c.names, info[key].label if key in info else key)
         s.formula(row, c.weight, f"={name}", display(values[k]), s.f.weight)
@@ -200,7 +200,7 @@ def _rural(s: Sheet, ctx: Context, m: Model) -> None:
     s.formula(rb.known_row, c.weight, f'=IF(AND({counts}),"ja","nej")', "ja" if rb.all_known else "nej", s.f.right)
     s.merged(rb.gcd_row, 0, c.names, "Största gemensamma delare av heltalen")
     s.formula(rb.gcd_row, c.weight, f"=GCD({','.join(n_cells)})", rb.gcd, s.f.count)
-    ok = f"AND({','.join(weight_ok(name_of(k)) for k in rb.weights)})"
+    ok = f"AND({','.join(weight_ok(m.name(k)) for k in rb.weights)})"
     p_cell = m.cell(rb.proportional_row, c.weight, absolute=True, local=True)
     k_cell = m.cell(rb.known_row, c.weight, absolute=True, local=True)
     good_p, good_k, refuse = m.rural_messages()

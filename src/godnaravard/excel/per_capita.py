@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from .cells import FIRST, HEADER_ROW, Sheet, ref
+from .cells import FIRST, HEADER_ROW, Sheet, cell_text, check_cell, ref
 from .context import Context, per_capita_columns, population_column, text_columns
 from .printing import excel_pixels
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .model import Model
     from .tables import TableLayout
 
-__all__ = ["write_per_capita"]
+__all__ = ["chart_text", "write_per_capita"]
 
 _BAR = "#4F81BD"
 _LINE = "#C0504D"
@@ -169,21 +169,22 @@ def _charts(
     # national average, one column per chart.
     names_col = s.last_col + 2
     helper = names_col + 1
-    s.ws.write_string(HEADER_ROW, names_col, ag.label(short), s.f.header)
+    check_cell(s.name, FIRST + len(rows), helper + len(labels))  # the helper columns lie inside the grid
+    s.ws.write_string(HEADER_ROW, names_col, cell_text(ag.label(short)), s.f.header)
     for i, r in enumerate(rows):
-        s.ws.write_string(FIRST + i, names_col, str(r[short]), s.f.text)
+        s.ws.write_string(FIRST + i, names_col, cell_text(str(r[short])), s.f.text)
     sheet = s.name
     categories: list[object] = [sheet, FIRST, names_col, last, names_col]
     row = total_row + 2
     for j, label in enumerate(labels):
         col = helper + j
-        s.ws.write_string(HEADER_ROW, col, f"Riket: {label}, kronor per invånare", s.f.header)
+        s.ws.write_string(HEADER_ROW, col, cell_text(f"Riket: {label}, kronor per invånare"), s.f.header)
         value = _per(totals[columns[j]], totals[pop])
         for i in range(len(rows)):
             s.ws.write_formula(FIRST + i, col, f"={ref(total_row, 2 + j, abs_row=True)}", s.f.per_capita, value)
         chart = wb.add_chart({"type": "column"})
         chart.add_series({
-            "name": label,
+            "name": chart_text(label),
             "categories": categories,
             "values": [sheet, FIRST, 2 + j, last, 2 + j],
             "fill": {"color": _BAR},
@@ -225,13 +226,19 @@ def _place(s: Sheet, chart: Chart, row: int, side: int, width: int) -> None:
         s.chart(row, _CHART_PX * 0.75 + 15)  # and the offset: never across a page break
 
 
+def chart_text(text: str) -> str:
+    """A chart's title or series name as text (issue 17, §1): xlsxwriter reads a name like ``Blad!A1`` as a
+    reference, so a zero-width space after each ``!`` keeps a label of the definition the text it is."""
+    return text.replace("!", "!\u200b")
+
+
 def _key(diffs: dict[tuple[int, ...], list[str]], column: str) -> tuple[int, ...]:
     """The differences a column shares with the columns that change alike."""
     return next(k for k, v in diffs.items() if v[0] == column)
 
 
 def _style(chart: Chart, title: str) -> None:
-    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
+    chart.set_title({"name": chart_text(title), "name_font": {"size": 11, "bold": True}})
     chart.set_x_axis({"num_font": {"rotation": -45, "size": 9}, "interval_unit": 1})
     chart.set_legend({"position": "bottom", "font": {"size": 9}})
 
@@ -279,7 +286,7 @@ def _changes(s: Sheet, ctx: Context, wb: Workbook, m: Model, sources: list[tuple
         label = " = ".join(ag.label(x) for x in same)
         chart = wb.add_chart({"type": "column"})
         chart.add_series({
-            "name": f"Förändring: {ag.label(c)}",
+            "name": chart_text(f"Förändring: {ag.label(c)}"),
             "categories": categories,
             "values": [sheet, top, 1 + j, end - 1, 1 + j],
             "fill": {"color": _UP},

@@ -350,6 +350,7 @@ def _write_rows(s: Sheet, ctx: Context, lay: TableLayout, m: Model, pct: Percent
     """Every recipient's row; returns the amounts written, by (row, column)."""
     res = ctx.result
     totals = res.totals()
+    rows = res.rows  # computed once: each call builds every row (linear export, issue 17)
     values: dict[tuple[int, int], int] = {}
     for j, it in enumerate(lay.items):
         if it.kind in ("weight", "weight_share"):
@@ -357,7 +358,7 @@ def _write_rows(s: Sheet, ctx: Context, lay: TableLayout, m: Model, pct: Percent
             w = {c: Fraction(v) for c, v in part.weights.items()}
             total_w = sum(w.values(), Fraction(0))
             whole = all(v.denominator == 1 for v in w.values())
-        for i, row_values in enumerate(res.rows):
+        for i, row_values in enumerate(rows):
             row = FIRST + i
             code = m.codes[i]
             if it.kind == "text":

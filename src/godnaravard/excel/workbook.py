@@ -13,8 +13,9 @@ from ..atomic import atomic_write
 from ..check import reconcile
 from .budget import write_budget
 from .cells import FIRST, MAX_EXACT_KRONOR, ExportError, Formats, Sheet
-from .context import INPUTS, PARAMETERS, PARTS, Context, plan, text_columns
+from .context import INPUTS, PARAMETERS, PARTS, SIGNED, STATUS, Context, plan, text_columns
 from .cover import write_cover
+from .limits import check_size, fast_formulas
 from .model import Model
 from .parameters import write_parameters
 from .parts import write_parts
@@ -75,6 +76,7 @@ def write_workbook(
 
     _check_exact(allocation)
     ag = allocation.scenario.agreement
+    check_size(ag, allocation.result.inputs)
     sheets = plan(ag)
     ctx = Context(
         allocation=allocation,
@@ -94,8 +96,11 @@ def write_workbook(
         formats = Formats.create(wb)
         status, words = ctx.status(), ctx.scenario_words()
         written = {p.name: Sheet(wb.add_worksheet(p.name), formats, status=status, scenario=words) for p in sheets}
+        for s in written.values():
+            fast_formulas(s.ws)
         res = allocation.result
-        model = Model.build(ag, res, PARTS, INPUTS, input_columns(ag, res), len(text_columns(ag)[-1:]))
+        model = Model.build(ag, res, PARTS, INPUTS, input_columns(ag, res), len(text_columns(ag)[-1:]),
+                            (SIGNED, STATUS))
         model.param_sheet = PARAMETERS
         model.param_rows = {k: FIRST + i for i, k in enumerate(allocation.scenario.parameters.as_dict())}
         layouts: dict[str, TableLayout] = {
@@ -176,7 +181,9 @@ def export_workbook(
     Raises:
         godnaravard.atomic.OutputExistsError: ``path`` exists and ``force`` is false.
         OSError: the file cannot be written; nothing is left behind.
-        ExportError: an amount is too large to be stored exactly in Excel.
+        ExportError: an amount is too large to be stored exactly in Excel, or the definition is beyond what a
+            workbook holds (``limits``).
     """
     _check_exact(allocation)
+    check_size(allocation.scenario.agreement, allocation.result.inputs)
     return atomic_write(path, lambda tmp: write_workbook(allocation, tmp, created=created, name=name), force=force)
