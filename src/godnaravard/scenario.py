@@ -33,7 +33,6 @@ TOML decimals are read exactly (``0.00001`` is 1/100000), never through a binary
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -48,6 +47,7 @@ from .agreements import parse_value as _parse_kind
 from .core import AllocationError, Inputs, Parameters
 from .errors import InputError, Problem, optional, record
 from .relative import Change, change, is_relative
+from .scenario_data import data_section
 
 __all__ = [
     "MAX_BASES",
@@ -254,7 +254,7 @@ def _scenario_file() -> SchemaValidator:
     """The validator of a scenario file (built when a scenario file is first read: most runs read none)."""
     cs = core_schema
     text = cs.str_schema
-    # ``[data]``: a data slot → its file, or ``{file, date}`` (each entry is checked in ``_data_section``).
+    # ``[data]``: a data slot → its file, or ``{file, date}`` (each entry is checked in ``scenario_data.data_section``).
     data = cs.dict_schema(text(), cs.any_schema())
     return SchemaValidator(record("_ScenarioFile", {
         "name": text(min_length=1),
@@ -268,7 +268,6 @@ def _scenario_file() -> SchemaValidator:
     }))
 
 
-@cache
 def _data_entry() -> SchemaValidator:
     """The validator of a ``{file, date}`` entry of ``[data]`` (the date is read by ``own_data.parse_date``)."""
     cs = core_schema
@@ -453,7 +452,7 @@ def _apply(link: _Link, base: Scenario) -> Scenario:
     except AllocationError as exc:
         raise InputError(Problem(label, str(exc), key="parameters")) from None
 
-    files, dates = _data_section(spec.data, path, label, chosen, problems)
+    files, dates = data_section(spec.data, path, label, chosen, problems)
     if problems:
         raise InputError(problems)
     own = {**base.own_files(), **files}
@@ -477,45 +476,6 @@ def _note_relative(relative: dict[str, Change], key: str, found: Change | None) 
         relative.pop(key, None)
     else:
         relative[key] = found
-
-
-def _data_section(data: Mapping[str, Any], path: Path, label: str, ag: Agreement,
-                  problems: list[Problem]) -> tuple[dict[str, Path], dict[str, dt.date]]:
-    """A scenario file's ``[data]``: each slot's file, relative to the scenario file's folder (issue 17),
-    and its date where given (issue 18 §2). Problems are added to ``problems``."""
-    from .own_data import DataSlotError, parse_date, unknown_slot
-
-    files: dict[str, Path] = {}
-    dates: dict[str, dt.date] = {}
-    for which, entry in data.items():
-        why = unknown_slot(ag, which)
-        if why is not None:
-            problems.append(Problem(label, why, key=f"data.{which}"))
-            continue
-        if isinstance(entry, dict):
-            try:
-                entry = _data_entry().validate_python(entry)
-            except ValidationError as exc:
-                problems.extend(Problem(label, err["msg"], key=".".join(["data", which, *map(str, err["loc"])]))
-                                for err in exc.errors())
-                continue
-        elif not isinstance(entry, str) or not entry:
-            problems.append(Problem(label, "expected the path of a file, or { file = PATH, date = YYYY-MM-DD }",
-                                    key=f"data.{which}"))
-            continue
-        value = entry if isinstance(entry, str) else entry.file
-        p = Path(value)
-        p = p if p.is_absolute() else Path(os.path.normpath(path.parent / p))
-        if not p.is_file():
-            what = "is a folder, not a file" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
-            problems.append(Problem(label, f"the data file {value!r} {what} (looked for {p})", key=f"data.{which}"))
-        files[which] = p
-        if not isinstance(entry, str) and entry.date is not None:
-            try:
-                dates[which] = parse_date(entry.date)
-            except DataSlotError as exc:
-                problems.append(Problem(label, str(exc), key=f"data.{which}.date"))
-    return files, dates
 
 
 def baseline(agreement: Agreement | str | Path | None = None) -> Scenario:
