@@ -38,7 +38,7 @@ from typing import Any
 
 from pydantic_core import SchemaValidator, ValidationError, core_schema
 
-from .agreements import Agreement, load_agreement
+from .agreements import Agreement, borrowed_name, load_agreement
 from .agreements import parse_value as _parse_kind
 from .core import AllocationError, Inputs, Parameters
 from .errors import InputError, Problem, optional, record
@@ -98,7 +98,7 @@ class Scenario:
         content: an own file whose rows equal the agreement's counts; the loaded inputs are
         compared, not paths). Only then do the signed tables' adjustments apply.
         """
-        if self.parameters != self.agreement.parameters:
+        if self.parameters != self.agreement.parameters or borrowed_name(self.agreement):
             return False
         if self.population is None and self.landsbygd is None:
             return True
@@ -109,8 +109,8 @@ class Scenario:
     def signed_with(self, inputs: Inputs) -> bool:
         """``as_signed`` for inputs already read from this scenario's data (``scenario_inputs.read_inputs``):
         the same recipients with the same counts and rural key as the agreement's own data, in
-        any order of rows."""
-        if self.parameters != self.agreement.parameters:
+        any order of rows. Never for a definition that borrows a shipped agreement's name (issue 17)."""
+        if self.parameters != self.agreement.parameters or borrowed_name(self.agreement):
             return False
         if self.population is None and self.landsbygd is None:
             return True
@@ -222,16 +222,16 @@ def _shipped_names() -> str:
 
 
 def _agreement_ref(ref: str, relative_to: Path | None = None) -> Agreement | None:
-    """The agreement named by ``ref`` (a shipped name or alias, or a definition's path), or None."""
+    """The agreement named by ``ref`` (a shipped name or alias, or a definition's folder or file), or
+    None when there is none. A path is taken from ``relative_to`` (a scenario file's folder; default
+    the working folder), as a shipped name's ambiguity with a folder is (issue 17 "Names";
+    ``agreements.resolve``); a definition that exists but is broken is refused, not passed over."""
+    from .agreements import NoSuchAgreement
+
     try:
-        return load_agreement(ref)
-    except InputError:
-        pass
-    if relative_to is not None and not Path(ref).is_absolute():
-        candidate = relative_to / ref
-        if candidate.is_dir() or candidate.name == "agreement.toml":
-            return load_agreement(candidate)
-    return None
+        return load_agreement(ref, relative_to=relative_to)
+    except NoSuchAgreement:
+        return None
 
 
 def _read_toml(path: Path, label: str) -> dict[str, Any]:

@@ -85,6 +85,9 @@ class TableSpec:
     total_label: str = "Totalt"
     footnotes: tuple[str, ...] = ()
     source_line: str = ""
+    #: The year of the agreement whose published figures ``official`` holds, where it is not this
+    #: agreement's (a copy's official tables: issue 18 §7); None: this agreement's own year.
+    official_year: int | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -114,6 +117,8 @@ class Agreement:
     budget_title: str = ""
     budget_files: Mapping[str, Path] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    #: The year the budget's published files belong to (``[budget] official_year``; None: this year).
+    budget_official_year: int | None = None
 
     @property
     def recipients(self) -> DataFile:

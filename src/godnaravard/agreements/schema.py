@@ -168,6 +168,7 @@ def _table() -> CoreSchema:
         "official": optional(cs.nullable_schema(_text()), None),
         "official_columns": optional(cs.dict_schema(_text(), _text()), {}),
         "official_code_column": optional(_text(), "lan_code"),
+        "official_year": optional(cs.nullable_schema(cs.int_schema()), None),
         "printed": optional(cs.list_schema(printed), []),
         "printed_title": optional(_text(), ""),
         "total_label": optional(_text(min_length=1), "Totalt"),
@@ -203,6 +204,7 @@ def _budget() -> CoreSchema:
         "by_chapter": optional(cs.nullable_schema(_text()), None),
         "by_recipient": optional(cs.nullable_schema(_text()), None),
         "stated_totals": optional(cs.nullable_schema(_text()), None),
+        "official_year": optional(cs.nullable_schema(cs.int_schema()), None),
         "items": optional(cs.list_schema(item), []),
     })
 

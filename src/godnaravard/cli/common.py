@@ -89,6 +89,9 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from . import notes  # a definition's stale details: one note on stderr (issue 18 §7)
+
+        notes.listen()
         try:
             return func(*args, **kwargs)
         except InputError as exc:
@@ -99,6 +102,8 @@ def handle_errors(func: F) -> F:
         except AllocationError as exc:
             origin = _origin(kwargs)
             fail(f"{origin}: {exc}" if origin else str(exc))
+        finally:
+            notes.stop()
 
     return wrapper  # type: ignore[return-value]  # functools.wraps: the wrapper has func's signature
 

@@ -1,0 +1,38 @@
+"""The note every command prints on standard error about a definition's stale details (issue 18 §7).
+
+``listen`` asks ``agreements.load`` to report every agreement a command loads; the first time a
+command loads one with stale details (``agreements.stale``), one line goes to standard error,
+never into the CSV or JSON on standard output. ``agreement show`` lists the details itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..agreements import Agreement, on_load
+
+__all__ = ["listen", "stop"]
+
+
+def listen() -> None:
+    """From now on, print the note of each agreement loaded (once per agreement and command)."""
+    seen: set[Path] = set()
+
+    def note(ag: Agreement) -> None:
+        if ag.path in seen:
+            return
+        seen.add(ag.path)
+        from ..agreements.stale import note_of
+
+        text = note_of(ag)
+        if text:
+            click.echo(f"godnaravard: {text}", err=True)
+
+    on_load(note)
+
+
+def stop() -> None:
+    """Print no more notes (``agreement show`` prints the details in full; the API prints none)."""
+    on_load(None)
