@@ -27,7 +27,7 @@ from ..errors import InputError, Problem
 from .load import DEFINITION, MAX_DEFINITION_BYTES, _shipped_names, is_shipped
 from .model import Agreement
 
-__all__ = ["CopyReport", "CopyTerminated", "copy_agreement", "new_name"]
+__all__ = ["CopyReport", "CopyTerminated", "clean_leftovers", "copy_agreement", "new_agreement", "new_name"]
 
 #: The marker in a temporary folder's name: ``.TARGET.godnaravard-new-PID-RANDOM``.
 _TMP_MARK = ".godnaravard-new-"
@@ -299,7 +299,13 @@ def _write(tmp: Path, plan: _Plan, doc: Any) -> list[str]:
     return copied
 
 
-def copy_agreement(source: Agreement, target: Path, with_official: bool = False) -> CopyReport:
+def copy_agreement(source: Agreement, target: Path, with_official: bool = False) -> Path:
+    """Copy ``source``'s definition and its data files into the new folder ``target``: the new
+    definition's path (``new_agreement`` also says which files were copied and which left referenced)."""
+    return new_agreement(source, target, with_official).definition
+
+
+def new_agreement(source: Agreement, target: Path, with_official: bool = False) -> CopyReport:
     """Copy ``source``'s definition and its data files into the new folder ``target``.
 
     The copy's name is the folder's (``new_name``; a shipped name or alias is refused) and its

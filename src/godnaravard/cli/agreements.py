@@ -88,11 +88,11 @@ def agreement_new(folder: Path, source: str | None, with_official: bool) -> None
     copy (docs/agreements.md), then run any command with --agreement FOLDER.
     """
     from ..agreements import load_agreement
-    from ..agreements.copy import CopyTerminated, copy_agreement
+    from ..agreements.copy import CopyTerminated, new_agreement
 
     ag = load_agreement(source)
     try:
-        report = copy_agreement(ag, folder, with_official)
+        report = new_agreement(ag, folder, with_official)
     except CopyTerminated:
         click.echo(f"godnaravard: error: terminated; {folder} was not written", err=True)
         sys.exit(143)

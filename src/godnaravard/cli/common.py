@@ -93,7 +93,13 @@ def handle_errors(func: F) -> F:
 
         notes.listen()
         try:
-            return func(*args, **kwargs)
+            out = func(*args, **kwargs)
+            notes.flush()
+            return out
+        except SystemExit as exc:
+            if exc.code in (None, 0, 1):  # (a check's exit 1 is a result, not bad input)
+                notes.flush()
+            raise
         except InputError as exc:
             lines = [str(p) for p in exc.problems]
             if len(lines) == 1:

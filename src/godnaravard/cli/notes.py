@@ -13,12 +13,16 @@ import click
 
 from ..agreements import Agreement, on_load
 
-__all__ = ["listen", "stop"]
+__all__ = ["flush", "listen", "stop"]
+
+#: The notes of the running command, printed when it ends (not when it fails on bad input).
+_PENDING: list[str] = []
 
 
 def listen() -> None:
-    """From now on, print the note of each agreement loaded (once per agreement and command)."""
+    """From now on, keep the note of each agreement loaded (once per agreement and command)."""
     seen: set[Path] = set()
+    _PENDING.clear()
 
     def note(ag: Agreement) -> None:
         if ag.path in seen:
@@ -28,11 +32,19 @@ def listen() -> None:
 
         text = note_of(ag)
         if text:
-            click.echo(f"godnaravard: {text}", err=True)
+            _PENDING.append(f"godnaravard: {text}")
 
     on_load(note)
 
 
+def flush() -> None:
+    """Print the notes kept so far on standard error, once."""
+    for text in _PENDING:
+        click.echo(text, err=True)
+    _PENDING.clear()
+
+
 def stop() -> None:
-    """Print no more notes (``agreement show`` prints the details in full; the API prints none)."""
+    """Keep no more notes (``agreement show`` prints the details in full; the API prints none)."""
     on_load(None)
+    _PENDING.clear()
