@@ -89,6 +89,18 @@ def _source_text(source: Agreement) -> str:
         raise InputError(Problem(label, "the definition is not UTF-8 text")) from None
 
 
+def _parsed(source: Agreement) -> Any:
+    """The source definition as an editable TOML document (comments, strings and layout kept)."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        return tomlkit.parse(_source_text(source))
+    except (TOMLKitError, RecursionError, ValueError) as exc:
+        raise InputError(Problem(str(source.path), f"the definition cannot be edited as TOML: {exc}; nothing was "
+                                                   "written")) from None
+
+
 def _references(doc: Any, with_official: bool) -> Iterator[tuple[str, Any, str]]:
     """Every file the definition names: ``(key path, the table that holds it, key)``."""
     for name, spec in (doc.get("data") or {}).items():
@@ -244,7 +256,7 @@ def clean_leftovers(parent: Path) -> list[Path]:
     SIGKILL or a power cut); only folders named as this module names them. The folders removed."""
     import shutil
 
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(parent))
     except OSError:
@@ -293,7 +305,8 @@ def _write(tmp: Path, plan: _Plan, doc: Any) -> list[str]:
 
     text = tomlkit.dumps(doc)
     if tomllib.loads(text) != doc.unwrap():  # the editor wrote what was meant, or nothing is written
-        raise RuntimeError("the edited definition does not read back as edited")
+        raise InputError(Problem(DEFINITION, "the edited copy does not read back as edited (a limit of the TOML "
+                                             "editor); nothing was written: copy the folder by hand"))
     with open(tmp / DEFINITION, "x", encoding="utf-8", newline="") as fh:
         fh.write(text)
     return copied
@@ -317,12 +330,11 @@ def new_agreement(source: Agreement, target: Path, with_official: bool = False) 
     import shutil
     import tempfile
 
-    import tomlkit
 
     name = _check_target(target)
     parent = target.parent if str(target.parent) else Path(".")
     clean_leftovers(parent)
-    doc = tomlkit.parse(_source_text(source))
+    doc = _parsed(source)
     if not with_official:
         _drop_official(doc)
     else:
