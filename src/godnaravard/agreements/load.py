@@ -92,7 +92,7 @@ class NoSuchAgreement(InputError):
 
 def path_like(ref: str) -> bool:
     """True when ``ref`` is written as a path: it holds a folder separator, starts with ``.`` or
-    ends with ``.toml`` (``./2024``, ``gnv/``, ``x/agreement.toml``); a bare word (``2024``) is a name."""
+    ends with ``.toml`` (``./NAME``, ``gnv/``, ``x/agreement.toml``); a bare word (``gnv``) is a name."""
     seps = {"/", os.sep} | ({os.altsep} if os.altsep else set())
     return any(sep in ref for sep in seps) or ref.startswith(".") or ref.endswith(".toml")
 

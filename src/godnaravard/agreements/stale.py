@@ -5,8 +5,8 @@ A copy (``agreement new``) starts as last year's definition: after ``year`` is c
 signatures, data dates and official tables may still be last year's. ``stale_details`` finds them
 from what the definition records, without reading any file:
 
-- ``signed``: an agreement for year Y is signed in Y − 1 or Y (God och nära vård 2024 was signed in
-  December 2023); a date of another year is stale;
+- ``signed``: an agreement for year Y is signed in Y − 1 or Y (the shipped God och nära vård was
+  signed in the December before its year); a date of another year is stale;
 - ``data.NAME.date``: figures dated before Y − 1 are older than the year before the agreement's year;
 - ``tables.NAME.official_year`` and ``budget.official_year``: the year whose published figures the
   official files hold (``agreement new --with-official`` records it); another year than Y is stale;
