@@ -469,6 +469,25 @@ def test_check_json_without_official_tables_is_not_ok(tmp_path: Path) -> None:
     assert doc["ok"] is False and doc["summary"]["cells"] == 0 and "no official table" in doc["nothing_compared"]
 
 
+def test_check_with_an_official_table_that_matches_nothing_exits_1(tmp_path: Path) -> None:
+    folder = _own(tmp_path, "empty", official=True)
+    (folder / "official" / "utbetalning2.csv").write_text(
+        "lan_code,region,befolkning_sep_2025,andel_printed_pct,belopp_kr\n", encoding="utf-8")
+    result = invoke("check", "--agreement", folder)
+    _clean(result)
+    assert result.exit_code == 1
+    assert "NOTHING COMPARED: no cell of the official tables matched" in result.stdout
+    assert "Result: OK" not in result.stdout
+
+
+def test_check_of_a_stale_copy_notes_it_and_exits_by_its_result(tmp_path: Path) -> None:
+    folder = _next_year(tmp_path, official=True)
+    result = invoke("check", "--agreement", folder)
+    _clean(result)
+    assert result.exit_code == 0
+    assert "tables.bilaga3.official_year" in result.stderr and "note:" not in result.stdout
+
+
 def test_check_with_official_tables_still_passes() -> None:
     result = invoke("check", "--agreement", SVF)
     assert result.exit_code == 0 and "NOTHING COMPARED" not in result.stdout

@@ -93,8 +93,9 @@ def agreement_new(folder: Path, source: str | None, with_official: bool) -> None
     ag = load_agreement(source)
     try:
         report = new_agreement(ag, folder, with_official)
-    except CopyTerminated:
-        click.echo(f"godnaravard: error: terminated; {folder} was not written", err=True)
+    except CopyTerminated:  # (the temporary folder is removed; a complete copy is renamed whole or not at all)
+        done = "was written before it" if (folder / "agreement.toml").is_file() else "was not written"
+        click.echo(f"godnaravard: error: terminated; {folder} {done}", err=True)
         sys.exit(143)
     except OSError as exc:
         fail(f"{folder}: {exc.strerror or exc} (nothing was written)")
