@@ -371,6 +371,22 @@ def test_sigterm_during_a_copy_removes_its_temporaries(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_after_sigkill_the_next_copy_removes_the_leftover(tmp_path: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_COPY], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "copying"
+    finally:
+        proc.kill()
+        proc.communicate(timeout=60)
+    assert [p.name.startswith(".copy.godnaravard-new-") for p in tmp_path.iterdir()] == [True]
+    result = invoke("agreement", "new", "copy", "--from", SVF, cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy"]
+    assert invoke("allocate", "--agreement", tmp_path / "copy").exit_code == 0
+
+
 # --------------------------------------------------------------------------------------------
 # Stale copies (issue 18 §7)
 
