@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from _cli import invoke
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from godnaravard.agreements import load_agreement, path_like, resolve
 from godnaravard.agreements.copy import new_agreement, new_name
@@ -55,3 +57,43 @@ def test_a_path_object_is_always_a_path(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("folder", "name"), [("gnv2025", "gnv2025"), ("My Copy", "my-copy"), ("--x--", "x")])
 def test_new_name(folder: str, name: str) -> None:
     assert new_name(Path("somewhere") / folder) == name
+
+
+_COMMENT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
+
+
+@settings(deadline=None, max_examples=25)
+@given(comments=st.lists(st.tuples(st.integers(0, 200), _COMMENT), max_size=6), literal=st.booleans(),
+       official=st.booleans())
+def test_a_copy_is_the_source_with_only_the_intended_edits(comments: list[tuple[int, str]], literal: bool,
+                                                            official: bool) -> None:
+    """Whatever comments and string styles the source has, the copy reads as the source with a new
+    name, no aliases, (without --with-official) no official tables, and every comment kept."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = new_agreement(load_agreement("svf-cancer-2025-2"), Path(tmp) / "src", with_official=True).definition
+        lines = src.read_text(encoding="utf-8").splitlines()
+        for at, text in sorted(comments, reverse=True):
+            lines.insert(min(at, len(lines)), f"# {text}")
+        text = "\n".join(lines) + "\n"
+        if literal:
+            text = text.replace('file = "population_2025_09.csv"', "file = 'population_2025_09.csv'")
+        src.write_text(text, encoding="utf-8")
+        report = new_agreement(load_agreement(src.parent), Path(tmp) / "copy", with_official=official)
+        ours = report.definition.read_text(encoding="utf-8")
+        expected = tomllib.loads(text)
+        expected["name"] = "copy"
+        expected.pop("aliases", None)
+        if official:
+            for table in expected["tables"]:
+                if "official" in table:
+                    table["official_year"] = expected["year"]
+            expected["budget"]["official_year"] = expected["year"]
+        else:
+            expected["tables"] = [{k: v for k, v in t.items() if not k.startswith("official")}
+                                  for t in expected["tables"]]
+            expected["budget"] = {k: v for k, v in expected["budget"].items()
+                                  if k != "stated_totals" and not k.startswith("official")}
+        assert tomllib.loads(ours) == expected
+        assert all(f"# {c}".rstrip() in {ln.rstrip() for ln in ours.splitlines()} for _, c in comments)
