@@ -158,6 +158,22 @@ def test_a_scenarios_shipped_name_beside_a_folder_of_that_name_is_ambiguous(tmp_
     assert result.exit_code == 2 and "ambiguous" in result.stderr
 
 
+def test_a_scenario_file_without_toml_suffix_is_still_a_scenario(tmp_path: Path) -> None:
+    (tmp_path / "myscen").write_text('name = "s"\nbase = "2024"\n[parameters]\n"ambulans.total" = 50000000\n',
+                                     encoding="utf-8")
+    result = invoke("allocate", "--scenario", "myscen", "--format", "csv", cwd=tmp_path)
+    _clean(result)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_scenarios_broken_agreement_is_refused_with_its_problems(tmp_path: Path) -> None:
+    (tmp_path / "work" / "broken").mkdir(parents=True)
+    (tmp_path / "work" / "broken" / "agreement.toml").write_text('name = "broken"\n', encoding="utf-8")
+    scenario = _scenario(tmp_path / "work", "broken")
+    result = invoke("allocate", "--scenario", scenario, cwd=tmp_path)
+    assert result.exit_code == 2 and "key 'title'" in result.stderr and "Traceback" not in result.output
+
+
 def test_a_scenarios_unknown_agreement_is_named(tmp_path: Path) -> None:
     scenario = _scenario(tmp_path / "work", "nope")
     result = invoke("allocate", "--scenario", scenario, cwd=tmp_path)

@@ -225,13 +225,21 @@ def _agreement_ref(ref: str, relative_to: Path | None = None) -> Agreement | Non
     """The agreement named by ``ref`` (a shipped name or alias, or a definition's folder or file), or
     None when there is none. A path is taken from ``relative_to`` (a scenario file's folder; default
     the working folder), as a shipped name's ambiguity with a folder is (issue 17 "Names";
-    ``agreements.resolve``); a definition that exists but is broken is refused, not passed over."""
-    from .agreements import NoSuchAgreement
+    ``agreements.resolve``). A scenario's ``agreement =`` (``relative_to`` given) that names a
+    broken definition is refused; a probe (``--scenario NAME``, ``base``) of a file that is not an
+    ``agreement.toml`` and not a definition is None (it may be a scenario file)."""
+    from .agreements import DEFINITION, NoSuchAgreement, resolve
 
     try:
-        return load_agreement(ref, relative_to=relative_to)
+        path = resolve(ref, relative_to)
     except NoSuchAgreement:
         return None
+    if relative_to is None and path.name != DEFINITION:
+        try:
+            return load_agreement(path)
+        except InputError:
+            return None
+    return load_agreement(path)
 
 
 def _read_toml(path: Path, label: str) -> dict[str, Any]:
