@@ -315,6 +315,16 @@ def test_a_file_outside_the_folder_is_left_referenced_not_copied(tmp_path: Path,
     assert invoke("allocate", "--agreement", tmp_path / "copy").exit_code == 0
 
 
+def test_a_referenced_path_with_control_characters_is_listed_as_text(tmp_path: Path) -> None:
+    src = _own(tmp_path, "src")
+    (src / POPULATION).rename(tmp_path / "p\x1b[2J.csv")
+    _edit(src, f'file = "{POPULATION}"', 'file = "../p\\u001b[2J.csv"')
+    result = invoke("agreement", "new", tmp_path / "copy", "--from", src)
+    _clean(result)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "p\\x1b[2J.csv" in result.stdout
+
+
 def test_an_absolute_official_path_is_never_copied(tmp_path: Path) -> None:
     src = _own(tmp_path, "src", official=True)
     _edit(src, 'official = "official/utbetalning2.csv"', 'official = "/etc/passwd"')

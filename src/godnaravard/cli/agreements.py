@@ -89,6 +89,7 @@ def agreement_new(folder: Path, source: str | None, with_official: bool) -> None
     """
     from ..agreements import load_agreement
     from ..agreements.copy import CopyTerminated, new_agreement
+    from ..agreements.stale import printable
 
     ag = load_agreement(source)
     try:
@@ -100,8 +101,8 @@ def agreement_new(folder: Path, source: str | None, with_official: bool) -> None
     except OSError as exc:
         fail(f"{folder}: {exc.strerror or exc} (nothing was written)")
     lines = [f"{report.definition}: a copy of {ag.name}; edit it, then: godnaravard allocate --agreement {folder}"]
-    for key, where, why in report.referenced:
-        lines.append(f"  not copied, left referenced: {key} = {where} ({why})")
+    for key, where, why in report.referenced:  # (text from a definition: printable, never a control sequence)
+        lines.append(printable(f"  not copied, left referenced: {key} = {where} ({why})"))
     click.echo("\n".join(lines))
 
 
