@@ -18,7 +18,8 @@ Every problem is reported at once, each naming the file and the key path. The mo
   ``PrintedColumn``);
 - ``build``: one check per section of a definition, and the agreement built from them;
 - ``load``: shipped names and aliases, paths, the cached ``load_agreement``;
-- ``copy``: ``copy_agreement``, a new agreement from an existing one.
+- ``copy``: ``copy_agreement``, a new agreement from an existing one;
+- ``stale``: the details a definition carries over from another year or agreement.
 
 Every name below is importable from ``godnaravard.agreements`` as before the split.
 """
