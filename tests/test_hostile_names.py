@@ -226,6 +226,15 @@ def test_the_copys_name_is_a_valid_name(tmp_path: Path, folder: str, name: str) 
     assert tomllib.loads((tmp_path / folder / "agreement.toml").read_text(encoding="utf-8"))["name"] == name
 
 
+@pytest.mark.parametrize("length", [200, 255, 300])
+def test_a_long_folder_name_is_copied_or_refused_in_one_line(tmp_path: Path, length: int) -> None:
+    folder = "a" * length
+    result = invoke("agreement", "new", folder, "--from", SVF, cwd=tmp_path)
+    _clean(result)
+    assert result.exit_code == (0 if length <= 255 else 2), result.output
+    assert [p.name for p in tmp_path.iterdir()] == ([folder] if length <= 255 else [])
+
+
 # --------------------------------------------------------------------------------------------
 # agreement new: the copy is written by a TOML editor, from files inside the source folder only
 

@@ -344,7 +344,8 @@ def new_agreement(source: Agreement, target: Path, with_official: bool = False) 
     if "aliases" in doc:
         del doc["aliases"]
     with _terminable():
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}{_TMP_MARK}{os.getpid()}-", dir=parent))
+        # (the target's name cut short: a long name must not make the temporary one too long)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name[:64]}{_TMP_MARK}{os.getpid()}-", dir=parent))
         try:
             copied = _write(tmp, plan, doc)
             umask = os.umask(0)
