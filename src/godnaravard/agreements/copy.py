@@ -101,6 +101,20 @@ def _parsed(source: Agreement) -> Any:
                                                    "written")) from None
 
 
+def _mend_inline_dates(node: Any) -> None:
+    """Put back the space tomlkit drops after a date that ends an inline table (``{ date = YYYY-MM-DD }``
+    would be written ``{ date = YYYY-MM-DD}``): the copy keeps the source's layout. Whitespace only."""
+    from tomlkit.items import Date, DateTime, InlineTable, Time, Whitespace
+
+    if isinstance(node, InlineTable):
+        body = node.value.body
+        if body and isinstance(body[0][1], Whitespace) and isinstance(body[-1][1], (Date, DateTime, Time)):
+            body.append((None, Whitespace(" ")))
+    children = list(node.values()) if isinstance(node, dict) else list(node) if isinstance(node, list) else []
+    for child in children:
+        _mend_inline_dates(child)
+
+
 def _references(doc: Any, with_official: bool) -> Iterator[tuple[str, Any, str]]:
     """Every file the definition names: ``(key path, the table that holds it, key)``."""
     for name, spec in (doc.get("data") or {}).items():
@@ -335,6 +349,7 @@ def new_agreement(source: Agreement, target: Path, with_official: bool = False) 
     parent = target.parent if str(target.parent) else Path(".")
     clean_leftovers(parent)
     doc = _parsed(source)
+    _mend_inline_dates(doc)
     if not with_official:
         _drop_official(doc)
     else:
