@@ -298,12 +298,23 @@ class Reconciliation:
         return self.column_label(column)
 
     @property
+    def nothing_compared(self) -> str:
+        """Why no official cell was compared (no official table, or no cell of one matched), or "" when
+        some were: a check that compared nothing vouches for nothing, so it is never OK (issue 18 §7)."""
+        if self.cells:
+            return ""
+        if self.agreement is not None and not any(t.official for t in self.agreement.tables):
+            return "the definition names no official table (`official` under [[tables]])"
+        return "no cell of the official tables matched a computed one"
+
+    @property
     def ok(self) -> bool:
         """Every cell within tolerance, every column sum equal to its budget, every total stated right,
         and the input counts equal to the published ones (a count that differs means the data is not
-        the data the table was computed from)."""
+        the data the table was computed from); and at least one cell compared."""
         return (
-            self.within_tolerance == len(self.cells)
+            not self.nothing_compared
+            and self.within_tolerance == len(self.cells)
             and self.sums_ok
             and all(t.ok for t in self.totals)
             and not self.inputs

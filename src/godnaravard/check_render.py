@@ -95,6 +95,9 @@ def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
         for m in rec.input_mismatches:
             out += _wrap(m, width, "  ", "    ")
     out.append("")
+    if rec.nothing_compared:
+        out += _wrap(f"Result: NOTHING COMPARED: {rec.nothing_compared}, so nothing was reconciled", width)
+        return "\n".join(out) + "\n"
     out += _wrap(f"Result: {'OK' if rec.ok else 'DEVIATIONS'} (tolerance {rec.tolerance} kr per cell, "
                  "column sums exact)", width)
     return "\n".join(out) + "\n"
@@ -199,6 +202,7 @@ def check_json(rec: Reconciliation) -> str:
         "agreement": {"name": ag.name if ag else "", "title": ag.title if ag else ""},
         "title": rec.title,
         "ok": rec.ok,
+        **({"nothing_compared": rec.nothing_compared} if rec.nothing_compared else {}),
         "is_baseline": rec.is_baseline,
         "notes": list(rec.notes),
         "tolerance_kr": rec.tolerance,

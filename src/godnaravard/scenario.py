@@ -42,7 +42,7 @@ from typing import Any
 
 from pydantic_core import SchemaValidator, ValidationError, core_schema
 
-from .agreements import Agreement, dated_agreement, load_agreement
+from .agreements import Agreement, borrowed_name, dated_agreement, load_agreement
 from .agreements import parse_value as _parse_kind
 from .core import AllocationError, Inputs, Parameters
 from .errors import InputError, Problem, optional, record
@@ -109,7 +109,7 @@ class Scenario:
         content: an own file whose rows equal the agreement's counts; the loaded inputs are
         compared, not paths). Only then do the signed tables' adjustments apply.
         """
-        if self.parameters != self.agreement.parameters:
+        if self.parameters != self.agreement.parameters or borrowed_name(self.agreement):
             return False
         if self.population is None and self.landsbygd is None:
             return True
@@ -120,8 +120,8 @@ class Scenario:
     def signed_with(self, inputs: Inputs) -> bool:
         """``as_signed`` for inputs already read from this scenario's data (``scenario_inputs.read_inputs``):
         the same recipients with the same counts and rural key as the agreement's own data, in
-        any order of rows."""
-        if self.parameters != self.agreement.parameters:
+        any order of rows. Never for a definition that borrows a shipped agreement's name (issue 17)."""
+        if self.parameters != self.agreement.parameters or borrowed_name(self.agreement):
             return False
         if self.population is None and self.landsbygd is None:
             return True
@@ -297,16 +297,24 @@ def _shipped_names() -> str:
 
 
 def _agreement_ref(ref: str, relative_to: Path | None = None) -> Agreement | None:
-    """The agreement named by ``ref`` (a shipped name or alias, or a definition's path), or None."""
+    """The agreement named by ``ref`` (a shipped name or alias, or a definition's folder or file), or
+    None when there is none. A path is taken from ``relative_to`` (a scenario file's folder; default
+    the working folder), as a shipped name's ambiguity with a folder is (issue 17 "Names";
+    ``agreements.resolve``). A scenario's ``agreement =`` (``relative_to`` given) that names a
+    broken definition is refused; a probe (``--scenario NAME``, ``base``) of a file that is not an
+    ``agreement.toml`` and not a definition is None (it may be a scenario file)."""
+    from .agreements import DEFINITION, NoSuchAgreement, resolve
+
     try:
-        return load_agreement(ref)
-    except InputError:
-        pass
-    if relative_to is not None and not Path(ref).is_absolute():
-        candidate = relative_to / ref
-        if candidate.is_dir() or candidate.name == "agreement.toml":
-            return load_agreement(candidate)
-    return None
+        path = resolve(ref, relative_to)
+    except NoSuchAgreement:
+        return None
+    if relative_to is None and path.name != DEFINITION:
+        try:
+            return load_agreement(path)
+        except InputError:
+            return None
+    return load_agreement(path)
 
 
 def _read_toml(path: Path, label: str) -> dict[str, Any]:

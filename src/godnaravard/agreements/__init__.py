@@ -18,7 +18,8 @@ Every problem is reported at once, each naming the file and the key path. The mo
   ``PrintedColumn``);
 - ``build``: one check per section of a definition, and the agreement built from them;
 - ``load``: shipped names and aliases, paths, the cached ``load_agreement``;
-- ``copy``: ``copy_agreement``, a new agreement from an existing one.
+- ``copy``: ``copy_agreement``, a new agreement from an existing one;
+- ``stale``: the details a definition carries over from another year or agreement.
 
 Every name below is importable from ``godnaravard.agreements`` as before the split.
 """
@@ -30,9 +31,14 @@ from .copy import copy_agreement
 from .load import (
     DEFINITION,
     MAX_DEFINITION_BYTES,
+    NoSuchAgreement,
+    borrowed_name,
     dated_agreement,
     default_agreement,
+    is_shipped,
     load_agreement,
+    on_load,
+    path_like,
     resolve,
     shipped_agreements,
     shown_path,
@@ -47,13 +53,18 @@ __all__ = [
     "TEXT_COLUMNS",
     "Agreement",
     "DataFile",
+    "NoSuchAgreement",
     "ParameterInfo",
     "PrintedColumn",
     "TableSpec",
+    "borrowed_name",
     "copy_agreement",
     "dated_agreement",
     "default_agreement",
+    "is_shipped",
     "load_agreement",
+    "on_load",
+    "path_like",
     "parse_value",
     "resolve",
     "shipped_agreements",

@@ -87,6 +87,7 @@ def build(spec: Any, path: Path, label: str) -> Agreement:
         **_identity(spec, path), data=data, rules=rules, parameters=_parameters(values, rules, label),
         parameter_info=info, tables=tuple(tables), budget_title=spec.budget.title if spec.budget else "",
         budget_files=budget_files,
+        budget_official_year=spec.budget.official_year if spec.budget else None,
     )
 
 
@@ -237,7 +238,8 @@ def _tables(spec: Any, folder: Path, columns: list[ColumnSpec], checks: _Checks)
         printed = _printed(t.printed, where, by_name, checks.problem)
         tables.append(TableSpec(t.name, t.label, t.title, tuple(t.columns), official, dict(t.official_columns),
                                 t.official_code_column, printed, t.printed_title, t.total_label,
-                                tuple(t.footnotes), t.source_line, t.name_column, t.official_unit))
+                                tuple(t.footnotes), t.source_line, t.name_column, t.official_unit,
+                                official_year=t.official_year))
     return tables
 
 

@@ -9,8 +9,9 @@ per process.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -29,9 +30,14 @@ from .values import UNDATED, decimals_as_text, fill_placeholders
 __all__ = [
     "DEFINITION",
     "MAX_DEFINITION_BYTES",
+    "NoSuchAgreement",
+    "borrowed_name",
     "dated_agreement",
     "default_agreement",
+    "is_shipped",
     "load_agreement",
+    "on_load",
+    "path_like",
     "resolve",
     "shipped_agreements",
     "shown_path",
@@ -83,31 +89,105 @@ def _shipped_path(ref: str) -> Path | None:
     return data_file(f"agreements/{name}/{DEFINITION}") if name else None
 
 
-def resolve(ref: str | Path | None) -> Path:
-    """The definition file named by ``ref`` (a shipped name or alias, a folder or a TOML file)."""
+class NoSuchAgreement(InputError):
+    """A reference that names neither a shipped agreement nor an existing definition."""
+
+
+def path_like(ref: str) -> bool:
+    """True when ``ref`` is written as a path: it holds a folder separator, starts with ``.`` or
+    ends with ``.toml`` (``./NAME``, ``gnv/``, ``x/agreement.toml``); a bare word (``gnv``) is a name."""
+    seps = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    return any(sep in ref for sep in seps) or ref.startswith(".") or ref.endswith(".toml")
+
+
+def _ambiguous(ref: str, shipped: Path, relative_to: Path | None) -> None:
+    """Refuse a bare name that is both a shipped agreement's and a folder holding another definition
+    (issue 17 "Names": a folder and a shipped name never shadow each other silently)."""
+    folder = (relative_to or Path(".")) / ref
+    own = folder / DEFINITION
+    try:
+        if not own.is_file() or own.resolve() == shipped.resolve():
+            return
+    except OSError:
+        return
+    name = shipped.parent.name
+    others = [n for n, folder_name in _shipped_names().items() if folder_name == name and n != ref]
+    shipped_way = f"write {others[0]} for the shipped one" if others else "run from another folder for the shipped one"
+    raise InputError(Problem(ref, f"ambiguous: {ref!r} is the shipped agreement {name} and also the folder "
+                                  f"{shown_path(folder.absolute())} with a definition of its own; write "
+                                  f"./{ref} for the folder, or {shipped_way}"))
+
+
+def resolve(ref: str | Path | None, relative_to: Path | None = None) -> Path:
+    """The definition file named by ``ref``: a shipped name or alias, a folder or a TOML file.
+
+    The rule (issue 17 "Names", docs/agreements.md): a ``Path`` or a text written as a path
+    (``path_like``) is a folder or file, relative to ``relative_to`` (default: the working folder);
+    a bare word is a shipped name or alias when it is one (and refused as ambiguous when a folder
+    of that name holds another definition), else a folder or file.
+    """
     if ref is None:
         ref = default_agreement()
-    if isinstance(ref, str):
+    if isinstance(ref, str) and not path_like(ref):
         shipped = _shipped_path(ref)
         if shipped is not None:
+            _ambiguous(ref, shipped, relative_to)
             return shipped
     path = Path(ref)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
     if path.is_dir():
         path = path / DEFINITION
     if not path.is_file():
         names = ", ".join(_index()["shipped"])
         what = "is not a regular file" if path.exists() else "does not exist"
-        raise InputError(Problem(str(ref), f"no such agreement: not a shipped name ({names}), and the path {what}"))
+        raise NoSuchAgreement(Problem(str(ref), f"no such agreement: not a shipped name ({names}), and the path "
+                                                f"{what}"))
     return path
 
 
-def load_agreement(ref: str | Path | None = None) -> Agreement:
-    """An agreement by shipped name or alias, or by the path of its folder or ``agreement.toml``.
+def load_agreement(ref: str | Path | None = None, relative_to: Path | None = None) -> Agreement:
+    """An agreement by shipped name or alias, or by the path of its folder or ``agreement.toml``
+    (a relative path taken from ``relative_to``, default the working folder; see ``resolve``).
 
     Each definition is read and validated once per process (cached by its resolved path).
     """
-    path = resolve(ref).resolve()
-    return _load(str(path))
+    path = resolve(ref, relative_to).resolve()
+    ag = _load(str(path))
+    for listener in _LISTENERS:
+        listener(ag)
+    return ag
+
+
+#: Called with every agreement ``load_agreement`` returns (the command line prints its notes).
+_LISTENERS: list[Callable[[Agreement], None]] = []
+
+
+def on_load(listener: Callable[[Agreement], None] | None) -> None:
+    """Call ``listener`` with every agreement loaded from now on (None: no longer call anyone)."""
+    _LISTENERS.clear()
+    if listener is not None:
+        _LISTENERS.append(listener)
+
+
+@cache
+def _shipped_files() -> frozenset[str]:
+    """The resolved paths of the shipped definitions."""
+    return frozenset(str(data_file(f"agreements/{n}/{DEFINITION}").resolve()) for n in _index()["shipped"])
+
+
+def is_shipped(ag: Agreement) -> bool:
+    """True for an agreement shipped with the package (by its definition's path, not its name)."""
+    return str(ag.path.resolve()) in _shipped_files()
+
+
+def borrowed_name(ag: Agreement) -> str:
+    """The shipped name or alias a definition that is not shipped calls itself by ("" when none):
+    such a definition is never the agreement as signed (issue 17 "Names")."""
+    if is_shipped(ag):
+        return ""
+    names = _shipped_names()
+    return next((n for n in (ag.name, *ag.aliases) if n in names), "")
 
 
 def _read(path: Path, label: str) -> dict[str, Any]:

@@ -87,6 +87,9 @@ class TableSpec:
     source_line: str = ""
     name_column: str = ""  # the official table's column of recipient names (issue 17 §2); "": ours
     official_unit: int = 1  # the official table prints its amounts in units of this many kronor (tkr: 1000)
+    #: The year of the agreement whose published figures ``official`` holds, where it is not this
+    #: agreement's (a copy's official tables: issue 18 §7); None: this agreement's own year.
+    official_year: int | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -119,6 +122,8 @@ class Agreement:
     #: For an agreement relabelled for a user's own data files (``load.dated_agreement``): the
     #: agreement as its definition dates its data. None for the agreement itself.
     plain: Agreement | None = None
+    #: The year the budget's published files belong to (``[budget] official_year``; None: this year).
+    budget_official_year: int | None = None
 
     @property
     def recipients(self) -> DataFile:

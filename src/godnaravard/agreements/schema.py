@@ -177,6 +177,7 @@ def _table() -> CoreSchema:
         "official_code_column": optional(_text(), "lan_code"),
         "name_column": optional(_text(), ""),  # issue 17 §2: the official table's names
         "official_unit": optional(_unit(), 1),  # issue 17 §2: its amounts in units of this many kronor (tkr: 1000)
+        "official_year": optional(cs.nullable_schema(cs.int_schema()), None),
         "printed": optional(cs.list_schema(printed), []),
         "printed_title": optional(_text(), ""),
         "total_label": optional(_text(min_length=1), "Totalt"),
@@ -212,6 +213,7 @@ def _budget() -> CoreSchema:
         "by_chapter": optional(cs.nullable_schema(_text()), None),
         "by_recipient": optional(cs.nullable_schema(_text()), None),
         "stated_totals": optional(cs.nullable_schema(_text()), None),
+        "official_year": optional(cs.nullable_schema(cs.int_schema()), None),
         "items": optional(cs.list_schema(item), []),
     })
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -80,19 +81,29 @@ def agreement_group() -> None:
 def agreement_new(folder: Path, source: str | None, with_official: bool) -> None:
     """Copy an agreement's definition and data into FOLDER, ready to edit.
 
-    FOLDER must not exist. The copy holds agreement.toml and every data file it names; its name
-    is FOLDER's name. The published tables belong to the agreement copied, so they are left out
-    unless --with-official. Edit the copy (docs/agreements.md), then run any command with
-    --agreement FOLDER.
+    FOLDER must not exist, and its name (the copy's name) must not be a shipped agreement's name
+    or alias. The copy holds agreement.toml (comments kept) and every data file inside the source's
+    folder; a file outside it is left referenced by its absolute path, and listed. The published
+    tables belong to the agreement copied, so they are left out unless --with-official. Edit the
+    copy (docs/agreements.md), then run any command with --agreement FOLDER.
     """
-    from ..agreements import copy_agreement, load_agreement
+    from ..agreements import load_agreement
+    from ..agreements.copy import CopyTerminated, new_agreement
+    from ..agreements.stale import printable
 
     ag = load_agreement(source)
     try:
-        path = copy_agreement(ag, folder, with_official)
+        report = new_agreement(ag, folder, with_official)
+    except CopyTerminated:  # (the temporary folder is removed; a complete copy is renamed whole or not at all)
+        done = "was written before it" if (folder / "agreement.toml").is_file() else "was not written"
+        click.echo(f"godnaravard: error: terminated; {folder} {done}", err=True)
+        sys.exit(143)
     except OSError as exc:
-        fail(f"{folder}: {exc.strerror or exc}" if isinstance(exc, OSError) and exc.strerror else str(exc))
-    click.echo(f"{path}: a copy of {ag.name}; edit it, then: godnaravard allocate --agreement {folder}")
+        fail(f"{folder}: {exc.strerror or exc} (nothing was written)")
+    lines = [f"{report.definition}: a copy of {ag.name}; edit it, then: godnaravard allocate --agreement {folder}"]
+    for key, where, why in report.referenced:  # (text from a definition: printable, never a control sequence)
+        lines.append(printable(f"  not copied, left referenced: {key} = {where} ({why})"))
+    click.echo("\n".join(lines))
 
 
 @agreement_group.command("show")
@@ -103,8 +114,11 @@ def agreement_show(ref: str | None) -> None:
 
     Every problem of the definition is listed at once, each with the file and the key path.
     """
+    from ..agreements.stale import stale_details
     from ..api import allocate
+    from .notes import stop
 
+    stop()  # (the details are listed below, not noted on stderr)
     alloc = allocate(agreement=ref)
     ag = alloc.agreement
     lines = [f"{ag.title} ({ag.name})", f"  definition: {ag.path}", f"  dokument:   {ag.document}"]
@@ -122,7 +136,10 @@ def agreement_show(ref: str | None) -> None:
         lines.append(f"  {line.label}: {_kr(totals[column])} kr fördelat, "
                      f"budget {_kr(ag.parameters.amount(line.total))} kr")
     lines.extend(f"  not: {n}" for n in ag.notes)
-    lines.append("OK: the definition is valid and every line sums exactly to its budget")
+    details = stale_details(ag)
+    lines.extend(f"warning: {d.text}" for d in details)
+    lines.append("OK: the definition is valid and every line sums exactly to its budget"
+                 + (f" ({len(details)} warning{'s' if len(details) > 1 else ''} above)" if details else ""))
     click.echo("\n".join(lines))
 
 

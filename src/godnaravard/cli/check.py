@@ -28,7 +28,8 @@ def check_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     the agreement's official tables, and says so first.
 
     Exit code 0 when every cell is within the tolerance (1 kr), every column sums to its budget
-    line and every stated total follows from the items; 1 otherwise.
+    line and every stated total follows from the items; 1 otherwise, and when there was nothing
+    to compare (no official table, or no cell of one matched).
     """
     from ..check import reconcile
     from ..check_render import check_json, check_text

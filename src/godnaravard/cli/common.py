@@ -92,8 +92,17 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from . import notes  # a definition's stale details: one note on stderr (issue 18 §7)
+
+        notes.listen()
         try:
-            return func(*args, **kwargs)
+            out = func(*args, **kwargs)
+            notes.flush()
+            return out
+        except SystemExit as exc:
+            if exc.code in (None, 0, 1):  # (a check's exit 1 is a result, not bad input)
+                notes.flush()
+            raise
         except InputError as exc:
             lines = [str(p) for p in exc.problems]
             if len(lines) == 1:
@@ -102,6 +111,8 @@ def handle_errors(func: F) -> F:
         except AllocationError as exc:
             origin = _origin(kwargs)
             fail(f"{origin}: {exc}" if origin else str(exc))
+        finally:
+            notes.stop()
 
     return wrapper  # type: ignore[return-value]  # functools.wraps: the wrapper has func's signature
 
