@@ -8,13 +8,11 @@ holds which output column, is stated in the agreement's definition (``tables.*.o
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from .agreements import Agreement, TableSpec, shown_path
-from .errors import InputError, Problem
+from .published import Published, PublishedRow, read_checked, whole_kronor
 from .resources import data_dir, source_of
 
 __all__ = ["OfficialCell", "official_cells", "official_inputs", "stated_totals", "budget_tables"]
@@ -31,31 +29,39 @@ class OfficialCell:
     amount: int
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    """A reference CSV; a shipped one must carry provenance in ``data/sources.toml``."""
+def _rows(path: Path, columns: tuple[str, ...] = (), amounts: tuple[str, ...] = (),
+          what: str = "official table") -> list[PublishedRow]:
+    """A reference table, read by the bounded reader (``published``) with the ``columns`` it must
+    have and its ``amounts`` as whole kronor; a shipped one must carry provenance in
+    ``data/sources.toml``."""
+    _provenance(path)
+    return list(read_checked(path, shown_path(path), columns, amounts, what).rows)
+
+
+def _provenance(path: Path) -> None:
+    """A shipped reference table must carry provenance in ``data/sources.toml``."""
     try:
         relative = path.resolve().relative_to(data_dir().resolve())
     except ValueError:
         relative = None
     if relative is not None:
         source_of(relative.as_posix())
-    return _read(str(path))
 
 
-@cache
-def _read(path: str) -> list[dict[str, str]]:
-    """A published table: a regular file within the input size cap, UTF-8 CSV."""
-    import io
+#: The columns ``check_budget`` reads from each budget file (``amount_kr`` as whole kronor).
+_BUDGET_COLUMNS = {
+    "stated_totals": ("id", "section", "statement", "amount_kr"),
+    "by_chapter": ("chapter", "item", "amount_kr"),
+    "by_recipient": ("item", "amount_kr", "recipient", "note"),
+}
 
-    from .files import read_file
-    from .tables import MAX_BYTES
 
-    data = read_file(path, shown_path(Path(path)), max_bytes=MAX_BYTES, what="official table")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(Problem(shown_path(Path(path)), "the official table is not UTF-8 text")) from None
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+def _published(t: TableSpec) -> Published:
+    """A table's official table (one that names a file), with its code column and mapped columns."""
+    assert t.official is not None  # _official_tables: those with a file
+    _provenance(t.official)
+    return read_checked(t.official, shown_path(t.official), (t.official_code_column, *t.official_columns.values()),
+                        (), "official table")
 
 
 def _official_tables(ag: Agreement) -> tuple[TableSpec, ...]:
@@ -67,12 +73,13 @@ def official_cells(ag: Agreement) -> tuple[OfficialCell, ...]:
     amounts = set(ag.rules.amount_columns)
     cells = []
     for t in _official_tables(ag):
-        for row in _rows(t.official):  # type: ignore[arg-type]  # _official_tables: those with a file
+        pub = _published(t)
+        for row in pub.rows:
             name = row.get("region") or row.get("lan") or ""
             for column, official_column in t.official_columns.items():
                 if column in amounts:
                     cells.append(OfficialCell(t.label, column, row[t.official_code_column], name,
-                                              int(row[official_column])))
+                                              whole_kronor(pub, row, official_column)))
     return tuple(cells)
 
 
@@ -81,11 +88,12 @@ def official_inputs(ag: Agreement) -> dict[str, dict[str, dict[str, int]]]:
     counts = set(ag.rules.count_columns)
     out: dict[str, dict[str, dict[str, int]]] = {}
     for t in _official_tables(ag):
-        for row in _rows(t.official):  # type: ignore[arg-type]  # _official_tables: those with a file
+        pub = _published(t)
+        for row in pub.rows:
             for column, official_column in t.official_columns.items():
                 if column in counts:
-                    out.setdefault(row[t.official_code_column], {}).setdefault(column, {})[t.label] = int(
-                        row[official_column]
+                    out.setdefault(row[t.official_code_column], {}).setdefault(column, {})[t.label] = whole_kronor(
+                        pub, row, official_column
                     )
     return out
 
@@ -95,9 +103,11 @@ def stated_totals(ag: Agreement) -> tuple[tuple[str, str, str, int], ...]:
     path = ag.budget_files.get("stated_totals")
     if path is None:
         return ()
-    return tuple((r["id"], r["section"], r["statement"], int(r["amount_kr"])) for r in _rows(path))
+    rows = _rows(path, _BUDGET_COLUMNS["stated_totals"], ("amount_kr",), "stated totals file")
+    return tuple((r["id"], r["section"], r["statement"], int(r["amount_kr"])) for r in rows)
 
 
 def budget_tables(ag: Agreement) -> dict[str, list[dict[str, str]]]:
     """The budget tables as printed (God och nära vård: 11.1 per chapter, 11.2 per recipient), where published."""
-    return {what: _rows(ag.budget_files[what]) for what in ("by_chapter", "by_recipient") if what in ag.budget_files}
+    return {what: list(_rows(ag.budget_files[what], _BUDGET_COLUMNS[what], ("amount_kr",), "budget table"))
+            for what in ("by_chapter", "by_recipient") if what in ag.budget_files}

@@ -20,6 +20,8 @@ from typing import Any
 from ..core import Adjustment, AllocationError, BudgetItem, ColumnSpec, Key, Line, Parameters, Part, Rules, StatedTotal
 from ..core.spec import ParameterKind
 from ..errors import InputError, Problem
+from ..files import not_readable, shown_path
+from ..published import header_excerpt
 from .model import Agreement, DataFile, ParameterInfo, PrintedColumn, TableSpec
 from .values import parse_value, shown_value
 
@@ -119,8 +121,9 @@ def _data_files(spec: Any, folder: Path, checks: _Checks) -> dict[str, DataFile]
         checks.problem("data", "there is no [data.population]: the file that lists the recipients and their counts")
     for name, d in spec.data.items():
         file = (folder / d.file).resolve()
-        if not file.is_file():
-            checks.problem(f"data.{name}.file", f"the data file {d.file!r} does not exist (looked for {file})")
+        why = not_readable(file, "data file")
+        if why is not None:
+            checks.problem(f"data.{name}.file", f"{shown_value(d.file)}: {why} (looked for {file})")
         data[name] = DataFile(name, file, d.date, d.label, d.title or d.label, d.source, tuple(d.counts))
     return data
 
@@ -242,27 +245,35 @@ def _official(t: Any, where: str, folder: Path, checks: _Checks) -> Path | None:
     official = None
     if t.official is not None:
         official = (folder / t.official).resolve()
-        if not official.is_file():
-            checks.problem(f"{where}.official", f"the official table {t.official!r} does not exist (looked for {official})")
     for col in t.official_columns:
         if col not in t.columns:
             checks.problem(f"{where}.official_columns.{col}", f"{col} is not a column of this table")
-    if official is not None and official.is_file():
-        header = _csv_header(official)
+    if official is not None:
+        header = _published_header(official, f"{where}.official", "official table", checks)
         for col, theirs in (*t.official_columns.items(), ("official_code_column", t.official_code_column)):
-            if theirs not in header:
+            if header is not None and theirs not in header:
                 key = f"{where}.{col}" if col == "official_code_column" else f"{where}.official_columns.{col}"
-                checks.problem(key, f"the official table {t.official!r} has no column {theirs!r}; "
-                                    f"its columns are {', '.join(header)}")
+                checks.problem(key, f"the official table {shown_value(t.official)} has no column "
+                                    f"{shown_value(theirs)}; its header row names "
+                                    f"{header_excerpt(header, (*t.official_columns.values(), t.official_code_column))}")
     return official
 
 
-def _csv_header(path: Path) -> list[str]:
-    """The first line of a CSV file, split into column names."""
-    import csv
+def _published_header(path: Path, key: str, what: str, checks: _Checks) -> tuple[str, ...] | None:
+    """The header of a published table the definition names, read by the bounded reader
+    (``published``); what is wrong with the file (a folder, a device, too big, not a table) is
+    a problem at ``key``, and ``None`` is returned."""
+    from ..published import read_published
 
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return next(csv.reader(fh), [])
+    why = not_readable(path, what)
+    if why is not None:
+        checks.problem(key, f"{why} (looked for {path})")
+        return None
+    try:
+        return read_published(str(path), shown_path(path)).header
+    except InputError as exc:
+        checks.problem(key, str(exc.problems[0]))
+        return None
 
 
 def _printed(
@@ -301,8 +312,7 @@ def _budget(spec: Any, folder: Path, checks: _Checks) -> tuple[list[BudgetItem],
         rel = getattr(spec.budget, what)
         if rel is not None:
             file = (folder / rel).resolve()
-            if not file.is_file():
-                checks.problem(f"budget.{what}", f"the file {rel!r} does not exist (looked for {file})")
+            _published_header(file, f"budget.{what}", "file", checks)
             budget_files[what] = file
     return items, budget_files
 

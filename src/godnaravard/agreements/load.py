@@ -17,7 +17,7 @@ from typing import Any
 from pydantic_core import ValidationError
 
 from ..errors import InputError, Problem
-from ..files import read_toml
+from ..files import read_toml, shown_path
 from ..resources import data_file
 from .build import build
 from .model import Agreement
@@ -142,14 +142,6 @@ def _filled(raw: dict[str, Any], label: str) -> dict[str, Any]:
     if filled:
         raise InputError(filled)
     return raw
-
-
-def shown_path(path: Path) -> str:
-    """A path as a message shows it: relative to the working folder when it lies inside it."""
-    try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 @cache
