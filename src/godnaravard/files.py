@@ -139,16 +139,25 @@ def read_file(
 def read_toml(path: str | Path, label: str, max_bytes: int, what: str, hint: str = "",
               limit_name: str | None = None) -> dict[str, Any]:
     """A TOML file (a scenario file, an agreement's definition), read by ``read_file`` with its size
-    cap, its decimals as ``decimal.Decimal`` (exact, never a binary float); every failure is an
-    ``InputError`` naming ``label``."""
+    cap, its shape checked before it is parsed (``toml_guard``: dotted keys, key lengths, number of
+    keys, nesting), its decimals as ``decimal.Decimal`` (exact, never a binary float); every
+    failure is an ``InputError`` naming ``label``."""
     import tomllib
     from decimal import Decimal
 
+    from .toml_guard import shape_problem
+
     raw = read_file(path, label, max_bytes, what=what, hint=hint, limit_name=limit_name)
     try:
-        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(Problem(label, f"the {what} is not UTF-8 text")) from None
+    shape = shape_problem(text)
+    if shape is not None:
+        raise InputError(Problem(label, f"not read: {shape[1]} (the {what} is refused before it is parsed)",
+                                 row=shape[0]))
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(Problem(label, f"not valid TOML: {exc}")) from None
     except RecursionError:
