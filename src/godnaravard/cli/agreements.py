@@ -113,10 +113,9 @@ def agreement_show(ref: str | None) -> None:
     for d in ag.data.values():
         lines.append(f"  data {d.name}: {d.path} ({d.label}, per {d.date.isoformat()})")
     lines.append(f"  mottagare: {len(alloc.rows)}")
-    totals = alloc.totals()
-    for line in ag.rules.lines:
-        column = next(c.name for c in ag.rules.columns if c.kind == "line" and c.ref == (line.name,))
-        lines.append(f"  {line.label}: {_kr(totals[column])} kr fördelat, "
+    for line in ag.rules.lines:  # the line's own sum (it may have no line column, only part columns)
+        shared = sum(alloc.result.columns[line.name].amounts.values())
+        lines.append(f"  {line.label}: {_kr(shared)} kr fördelat, "
                      f"budget {_kr(ag.parameters.amount(line.total))} kr")
     lines.extend(f"  not: {n}" for n in ag.notes)
     lines.append("OK: the definition is valid and every line sums exactly to its budget")
