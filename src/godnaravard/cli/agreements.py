@@ -104,6 +104,7 @@ def agreement_show(ref: str | None) -> None:
     Every problem of the definition is listed at once, each with the file and the key path.
     """
     from ..api import allocate
+    from ..terminal import terminal_text
 
     alloc = allocate(agreement=ref)
     ag = alloc.agreement
@@ -119,7 +120,7 @@ def agreement_show(ref: str | None) -> None:
                      f"budget {_kr(ag.parameters.amount(line.total))} kr")
     lines.extend(f"  not: {n}" for n in ag.notes)
     lines.append("OK: the definition is valid and every line sums exactly to its budget")
-    click.echo("\n".join(lines))
+    click.echo(terminal_text("\n".join(lines)))
 
 
 @click.command("parameters")
