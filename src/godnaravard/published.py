@@ -61,12 +61,15 @@ def read_published(path: str, label: str) -> Published:
     """The published table at ``path`` (called ``label`` in messages), read once per process."""
     from .tables import MAX_BYTES, read_table
 
-    table = read_table(path, max_bytes=MAX_BYTES, max_rows=MAX_PUBLISHED_ROWS)
+    # ``label`` is the path as a message shows it (relative to the working folder, or absolute):
+    # it names the same file, and every message of the reader then names it so.
+    table = read_table(label if Path(label).resolve() == Path(path).resolve() else path, max_bytes=MAX_BYTES,
+                       max_rows=MAX_PUBLISHED_ROWS)
     rows = tuple(PublishedRow({k: _text(v) for k, v in cells.items()}, line) for line, cells in table.rows)
     return Published(label, table.header, rows)
 
 
-def header_excerpt(header: Sequence[str], wanted: Sequence[str] = (), limit: int = 60) -> str:
+def header_excerpt(header: Sequence[str], wanted: Sequence[str] = (), limit: int = 90) -> str:
     """A table's column names for a message: each sanitised and cut (``safe_excerpt``), at most
     ``limit`` characters in all. The file may be one that is not a table at all (the wrong path, a
     file of passwords): when ``wanted`` is given and the header names none of it, nothing of the
@@ -76,7 +79,7 @@ def header_excerpt(header: Sequence[str], wanted: Sequence[str] = (), limit: int
     out: list[str] = []
     used = 0
     for name in header[:12]:
-        part = repr(safe_excerpt(name, 16))
+        part = repr(safe_excerpt(name, 24))
         if used + len(part) > limit:
             out.append("…")
             break

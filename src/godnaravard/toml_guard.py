@@ -61,7 +61,7 @@ def _key_problem(text: str, key: _Key, end: int) -> str | None:
     """What is wrong with the key from ``key.start`` to ``end``, if anything."""
     if key.segments > MAX_SEGMENTS:
         what = "a table header" if key.header else "a dotted key"
-        return f"{what} has {key.segments} segments; at most {MAX_SEGMENTS} are read"
+        return f"{what} has more than {MAX_SEGMENTS} segments; at most {MAX_SEGMENTS} are read"
     if len(text[key.start : end].strip()) > MAX_KEY_CHARS:
         return f"a key is longer than {MAX_KEY_CHARS} characters"
     return None
@@ -85,6 +85,8 @@ def shape_problem(text: str) -> tuple[int, str] | None:
             pos = len(text) if (j := text.find("\n", i)) < 0 else j
         elif key is not None and ch == ".":
             key.segments += 1
+            if key.segments > MAX_SEGMENTS:  # at once: the key need not end for its cost to be known
+                return _line(text, key.start), _key_problem(text, key, i) or ""
         elif key is not None and (ch == "=" or (ch == "]" and key.header)):
             problem = _key_problem(text, key, i)
             if problem is None and (keys := keys + 1) > MAX_KEYS:
