@@ -42,19 +42,31 @@ class _Key:
     header: bool = False
 
 
-def _string_end(text: str, i: int) -> int | None:
-    """The index after the string that starts at ``i``; ``None`` if it is never closed."""
-    if text.startswith('"""', i):
-        m = _MULTI_BASIC.match(text, i + 3)
-        return m.end() if m else None
-    if text.startswith("'''", i):
-        j = text.find("'''", i + 3)
-        return None if j < 0 else j + 3
+def _string_end(text: str, i: int) -> int:
+    """The index after the string that starts at ``i``, as the parser reads it: a multi-line
+    string may end with up to two more quotes (four quotes end it after the fourth). A string never
+    closed ends where the parser must fail: at the end of its line (one line), or of the file."""
+    for quotes, rest in (('"""', _MULTI_BASIC), ("'''", None)):
+        if text.startswith(quotes, i):
+            if rest is not None:
+                m = rest.match(text, i + 3)
+                end = m.end() if m else -1
+            else:
+                j = text.find(quotes, i + 3)
+                end = j + 3 if j >= 0 else -1
+            if end < 0:
+                return len(text)
+            extra = 0
+            while extra < 2 and text.startswith(quotes[0], end + extra):
+                extra += 1
+            return end + extra
+    line_end = text.find("\n", i)
+    line_end = len(text) if line_end < 0 else line_end
     if text[i] == '"':
         m = _BASIC.match(text, i + 1)
-        return m.end() if m else None
-    j = text.find("'", i + 1)
-    return None if j < 0 or "\n" in text[i + 1 : j] else j + 1
+        return m.end() if m else line_end
+    j = text.find("'", i + 1, line_end)
+    return line_end if j < 0 else j + 1
 
 
 def _key_problem(text: str, key: _Key, end: int) -> str | None:
@@ -77,10 +89,7 @@ def shape_problem(text: str) -> tuple[int, str] | None:
         ch, i = m.group(), m.start()
         pos = i + 1
         if ch in "\"'":
-            end = _string_end(text, i)
-            if end is None:
-                return None  # never closed: the parser says so
-            pos = end
+            pos = _string_end(text, i)
         elif ch == "#":
             pos = len(text) if (j := text.find("\n", i)) < 0 else j
         elif key is not None and ch == ".":
