@@ -420,3 +420,22 @@ def test_parse_value_reads_amounts_and_fractions_exactly(n: int, d: int) -> None
     assert parse_value("k", f"{n:,}".replace(",", " "), "amount") == n
     assert parse_value("k", f"{n}/{d}", "share") == Fraction(n, d)
     assert parse_value("k", f"{n}%", "weight") == Fraction(n, 100)
+
+
+def test_problem_lists_are_bounded_while_built() -> None:
+    """Issue 17: past ``MAX_PROBLEMS`` a problem is counted, and a deferred one is never built."""
+    from godnaravard.errors import MAX_PROBLEMS, Problem, ProblemList, listing
+
+    built = []
+
+    def make(i: int) -> Problem:
+        built.append(i)
+        return Problem("a.toml", f"problem {i}")
+
+    problems = ProblemList()
+    for i in range(MAX_PROBLEMS + 5000):
+        problems.add(lambda i=i: make(i))  # type: ignore[misc]  # a deferred problem
+    assert len(built) == MAX_PROBLEMS and len(problems) == MAX_PROBLEMS + 5000
+    error = problems.error()
+    assert error.count == MAX_PROBLEMS + 5000 and error.problems[-1].message == "... and 5000 more problems not shown"
+    assert listing(f"p{i}" for i in range(1000)) == "p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, … (1000 in all)"

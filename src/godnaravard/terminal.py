@@ -55,7 +55,7 @@ def _console_class() -> type[Console]:
     class TextConsole(Console):
         """A rich console that prints every string as text (see the module)."""
 
-        def render_str(self, text: str, **kwargs: Any) -> Text:  # type: ignore[override]  # rich's keywords, passed on
+        def render_str(self, text: str, **kwargs: Any) -> Text:
             kwargs["markup"] = False
             kwargs["emoji"] = False
             return super().render_str(terminal_text(text), **kwargs)

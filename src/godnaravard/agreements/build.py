@@ -137,8 +137,8 @@ def _keys(spec: Any, counts: set[str], checks: _Checks) -> dict[str, Key]:
     for name, k in spec.keys.items():
         if k.column is not None:
             if k.column not in counts:
-                checks.problem(f"keys.{name}.column", f"unknown column {shown_value(k.column)}: [data.population] counts has "
-                                                      f"{listing(sorted(counts)) or 'no columns'}")
+                checks.problem(f"keys.{name}.column", f"unknown column {shown_value(k.column)}: "
+                                                      f"[data.population] counts has {listing(sorted(counts)) or 'no columns'}")
             keys[name] = Key(name, "column", column=k.column, label=k.label, section=k.section)
         else:
             for i, w in enumerate(k.landsbygd or ()):
@@ -383,7 +383,8 @@ def _adjustments(
         if a.line not in line_parts:
             problem(f"{key}.line", f"unknown budget line {shown_value(a.line)}; the lines are {listing(line_parts)}")
         elif a.part not in line_parts[a.line]:
-            problem(f"{key}.part", f"{a.line} has no part {shown_value(a.part)}; its parts are {listing(sorted(line_parts[a.line]))}")
+            problem(f"{key}.part", f"{a.line} has no part {shown_value(a.part)}; its parts are "
+                                   f"{listing(sorted(line_parts[a.line]))}")
         if a.table and a.table not in tables:
             problem(f"{key}.table", f"unknown table {shown_value(a.table)}; the tables are {listing(sorted(tables))}")
         kronor: dict[str, int] = {}
