@@ -137,8 +137,9 @@ def _keys(spec: Any, counts: set[str], checks: _Checks) -> dict[str, Key]:
     for name, k in spec.keys.items():
         if k.column is not None:
             if k.column not in counts:
-                checks.problem(f"keys.{name}.column", f"unknown column {shown_value(k.column)}: "
-                                                      f"[data.population] counts has {listing(sorted(counts)) or 'no columns'}")
+                have = listing(sorted(counts)) or "no columns"
+                checks.problem(f"keys.{name}.column",
+                               f"unknown column {shown_value(k.column)}: [data.population] counts has {have}")
             keys[name] = Key(name, "column", column=k.column, label=k.label, section=k.section)
         else:
             for i, w in enumerate(k.landsbygd or ()):
