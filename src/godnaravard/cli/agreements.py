@@ -49,8 +49,10 @@ def agreements_cmd(fmt: str) -> None:
         click.echo(buf.getvalue(), nl=False)
         return
     from rich.table import Table
+    from rich.text import Text
 
     from ..render import console
+    from ..terminal import terminal_text
 
     table = Table(title="Avtal som levereras med godnaravard", header_style="bold")
     table.add_column("Namn", no_wrap=True)
@@ -60,8 +62,9 @@ def agreements_cmd(fmt: str) -> None:
         name = a["name"] + ("\n(standard)" if a["default"] else "")
         if a["aliases"]:
             name += "\nalias: " + ", ".join(a["aliases"])
-        data = "\n".join(f"[dim]{k} per {v}[/dim]" for k, v in a["data"].items())
-        table.add_row(name, f"{a['title']}\n{data}", _kr(a["total"]))
+        data = "\n".join(f"{k} per {v}" for k, v in a["data"].items())
+        table.add_row(name, Text.assemble(terminal_text(a["title"]), "\n", (terminal_text(data), "dim")),
+                      _kr(a["total"]))
     console().print(table)
 
 
@@ -156,8 +159,10 @@ def parameters_cmd(agreement: str | None, fmt: str) -> None:
         click.echo(buf.getvalue(), nl=False)
         return
     from rich.table import Table
+    from rich.text import Text
 
     from ..render import console
+    from ..terminal import terminal_text
 
     table = Table(title=f"Parametrar: {ag.title}", header_style="bold", show_lines=False)
     table.add_column("Nyckel (--set)", no_wrap=True)
@@ -166,5 +171,6 @@ def parameters_cmd(agreement: str | None, fmt: str) -> None:
     table.add_column("Beskrivning och källa", overflow="fold")
     for r in rows:
         value = _kr(r["value"]) if isinstance(r["value"], int) else r["value"]
-        table.add_row(str(r["key"]), value, str(r["unit"]), f"{r['label']}\n[dim]{r['source']}[/dim]")
+        described = Text.assemble(terminal_text(str(r["label"])), "\n", (terminal_text(str(r["source"])), "dim"))
+        table.add_row(str(r["key"]), value, str(r["unit"]), described)
     console().print(table)
