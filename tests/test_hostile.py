@@ -401,6 +401,9 @@ def _run_case(case: dict[str, Any], tmp: Path) -> _Outcome:
     where.mkdir()
     if "make" in case:
         MAKERS[case["make"]](case, where)
+    if isinstance(case.get("files"), list):  # [[case.files]]: more files, each made by its own maker
+        for extra in case["files"]:
+            MAKERS[extra["make"]](extra, where)
     (where / "existing.xlsx").write_bytes(SENTINEL)
     before = _listing(where)
     args = [

@@ -42,6 +42,7 @@ from .agreements import Agreement, load_agreement
 from .agreements import parse_value as _parse_kind
 from .core import AllocationError, Inputs, Parameters
 from .errors import InputError, Problem, optional, record
+from .files import not_readable
 
 __all__ = [
     "MAX_BASES",
@@ -362,10 +363,9 @@ def _apply(link: _Link, base: Scenario) -> Scenario:
             return inherited
         p = Path(value)
         p = p if p.is_absolute() else Path(os.path.normpath(path.parent / p))
-        if not p.is_file():
-            what = "is a folder, not a file" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
-            problems.append(Problem(label, f"the data file {value!r} {what} (looked for {p})",
-                                    key=f"data.{which}"))
+        why = not_readable(p, "data file")  # the true reason: a folder, a FIFO, a device, missing
+        if why is not None:
+            problems.append(Problem(label, f"{value!r}: {why} (looked for {p})", key=f"data.{which}"))
         return p
 
     population = data_path("population", spec.data.population, base.population)
