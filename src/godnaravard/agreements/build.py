@@ -322,7 +322,7 @@ def _budget(spec: Any, folder: Path, checks: _Checks) -> tuple[list[BudgetItem],
         rel = getattr(spec.budget, what)
         if rel is not None:
             file = (folder / rel).resolve()
-            _published_header(file, f"budget.{what}", "file", checks)
+            _published_header(file, f"budget.{what}", "budget file", checks)
             budget_files[what] = file
     return items, budget_files
 
