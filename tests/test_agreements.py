@@ -387,14 +387,27 @@ def test_placeholders_are_filled_and_an_unknown_one_is_a_problem() -> None:
     import datetime as dt
 
     from godnaravard.agreements.values import fill_placeholders
-    from godnaravard.errors import Problem
+    from godnaravard.errors import ProblemList
 
-    problems: list[Problem] = []
-    value = {"title": "Bidrag {year}", "cols": ["Per {date.population:month}", "{date.x:iso}"], "n": 3}
+    problems = ProblemList()
+    value = {"title": "Bidrag {year}", "footnotes": ["Per {date.population:month}", "{date.x:iso}"], "n": 3}
     filled = fill_placeholders(value, 2024, {"population": dt.date(2023, 11, 1)}, "", problems, "a.toml")
-    assert filled == {"title": "Bidrag 2024", "cols": ["Per november 2023", "{date.x:iso}"], "n": 3}
-    assert [(p.key, p.message) for p in problems] == [
-        ("cols[1]", "{date.x:iso} names no data file with a date; the data files are population")]
+    assert filled == {"title": "Bidrag 2024", "footnotes": ["Per november 2023", "{date.x:iso}"], "n": 3}
+    assert [(p.key, p.message) for p in problems.kept] == [
+        ("footnotes[1]", "{date.x:iso} names no data file with a date; the data files are population")]
+
+
+def test_placeholders_belong_to_texts_only() -> None:
+    """Issue 17: ``{year}000`` is not an amount; a placeholder outside a text is a problem, unfilled."""
+    from godnaravard.agreements.values import fill_placeholders
+    from godnaravard.errors import ProblemList
+
+    problems = ProblemList()
+    value = {"parameters": {"x.total": {"value": "{year}000", "label": "X {year}"}}}
+    filled = fill_placeholders(value, 2024, {}, "", problems, "a.toml")
+    assert filled == {"parameters": {"x.total": {"value": "{year}000", "label": "X 2024"}}}
+    [problem] = problems.kept
+    assert problem.key == "parameters.x.total.value" and "placeholders are filled in texts only" in problem.message
 
 
 @given(st.integers(-(10**23), 10**23), st.integers(1, 10**12))
@@ -407,3 +420,22 @@ def test_parse_value_reads_amounts_and_fractions_exactly(n: int, d: int) -> None
     assert parse_value("k", f"{n:,}".replace(",", " "), "amount") == n
     assert parse_value("k", f"{n}/{d}", "share") == Fraction(n, d)
     assert parse_value("k", f"{n}%", "weight") == Fraction(n, 100)
+
+
+def test_problem_lists_are_bounded_while_built() -> None:
+    """Issue 17: past ``MAX_PROBLEMS`` a problem is counted, and a deferred one is never built."""
+    from godnaravard.errors import MAX_PROBLEMS, Problem, ProblemList, listing
+
+    built = []
+
+    def make(i: int) -> Problem:
+        built.append(i)
+        return Problem("a.toml", f"problem {i}")
+
+    problems = ProblemList()
+    for i in range(MAX_PROBLEMS + 5000):
+        problems.add(lambda i=i: make(i))  # type: ignore[misc]  # a deferred problem
+    assert len(built) == MAX_PROBLEMS and len(problems) == MAX_PROBLEMS + 5000
+    error = problems.error()
+    assert error.count == MAX_PROBLEMS + 5000 and error.problems[-1].message == "... and 5000 more problems not shown"
+    assert listing(f"p{i}" for i in range(1000)) == "p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, … (1000 in all)"

@@ -523,7 +523,9 @@ def test_check_json_without_official_tables_is_not_ok(tmp_path: Path) -> None:
 def test_check_with_an_official_table_that_matches_nothing_exits_1(tmp_path: Path) -> None:
     folder = _own(tmp_path, "empty", official=True)
     (folder / "official" / "utbetalning2.csv").write_text(
-        "lan_code,region,befolkning_sep_2025,andel_printed_pct,belopp_kr\n", encoding="utf-8")
+        # Only a total row: no recipient's row is printed (a table with no rows at all is refused as
+        # a file with a header but no data rows).
+        "lan_code,region,befolkning_sep_2025,andel_printed_pct,belopp_kr\n,Riket,,,\n", encoding="utf-8")
     result = invoke("check", "--agreement", folder)
     _clean(result)
     assert result.exit_code == 1

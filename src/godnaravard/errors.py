@@ -7,7 +7,7 @@ summed up in one last line (``… and N more problems not shown``), however many
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_PROBLEMS",
     "Problem",
+    "ProblemList",
     "InputError",
+    "listing",
     "Record",
     "optional",
     "other_digits",
@@ -129,6 +131,61 @@ class InputError(ValueError):
             kept.append(_summary(last, more))
         self.problems = kept
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ProblemList:
+    """Problems collected while a file is checked, bounded while they are built (issue 17, §1).
+
+    The first ``MAX_PROBLEMS`` are kept; after that a problem is only counted, and a caller that
+    builds its message only when it will be kept (``full``) builds none of the rest: a file with
+    a million mistakes costs a hundred messages, not a million.
+    """
+
+    __slots__ = ("kept", "more")
+
+    def __init__(self) -> None:
+        self.kept: list[Problem] = []
+        self.more = 0
+
+    @property
+    def full(self) -> bool:
+        """Whether a further problem would only be counted."""
+        return len(self.kept) >= MAX_PROBLEMS
+
+    def add(self, problem: Problem | Callable[[], Problem]) -> None:
+        """Keep ``problem`` (or the one a callable builds, built only when it is kept), or count it."""
+        if self.full:
+            self.more += 1
+        else:
+            self.kept.append(problem if isinstance(problem, Problem) else problem())
+
+    def __bool__(self) -> bool:
+        return bool(self.kept) or self.more > 0
+
+    def __len__(self) -> int:
+        return len(self.kept) + self.more
+
+    def error(self) -> InputError:
+        """Every problem: the kept ones and a line counting the rest ("… and N more")."""
+        return InputError(self.kept, more=self.more)
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise self.error()
+
+
+def listing(names: Iterable[Any], limit: int = 12) -> str:
+    """Names for a message, at most ``limit`` of them: ``a, b, c, … (250 in all)``; each shown as
+    printable text and cut. A message never grows with the size of the file it is about."""
+    shown: list[str] = []
+    count = 0
+    for name in names:
+        count += 1
+        if count <= limit:
+            shown.append(printable(str(name), _MAX_NAME))
+    if count > limit:
+        return ", ".join(shown) + f", … ({count} in all)"
+    return ", ".join(shown)
 
 
 # --------------------------------------------------------------------------------------------

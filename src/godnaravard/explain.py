@@ -510,7 +510,8 @@ def explain(alloc: Allocation, region: str) -> Explanation:
         AssertionError: never, unless the steps disagree with the allocation (a bug).
     """
     code = find_recipient(alloc, region)
-    row = next(r for r in alloc.rows if r["lan_code"] == code)
+    # The row of the recipient (rows follow the inputs; its code column may be kommun_code: issue 17).
+    row = alloc.rows[next(i for i, r in enumerate(alloc.result.inputs.regions) if r.lan_code == code)]
     lines = _lines(alloc, code)
     res = alloc.result
     for ln in lines:

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import InputError, Problem
 
-__all__ = ["read_file", "read_toml"]
+__all__ = ["not_readable", "read_file", "read_toml", "shown_path"]
 
 
 def _kind_of(mode: int) -> str:
@@ -29,8 +29,13 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
+def _a(what: str) -> str:
+    """``what`` with its article: "a data file", "an official table"."""
+    return f"{'an' if what[:1] in 'aeiou' else 'a'} {what}"
+
+
 def _not_regular(mode: int, what: str) -> str:
-    return f"this is {_kind_of(mode)}, not a {'regular file' if what == 'file' else what} (only regular files are read)"
+    return f"this is {_kind_of(mode)}, not {_a('regular file' if what == 'file' else what)} (only regular files are read)"
 
 
 def _open_regular(path: Path) -> int:
@@ -56,6 +61,39 @@ def _too_many_rows(name: str, max_rows: int, what: str = "file") -> InputError:
     )
 
 
+def _stat_regular(p: Path, label: str, what: str, hint: str = "") -> os.stat_result:
+    """``stat`` of a regular file, or an ``InputError`` saying truly what ``p`` is instead: it does
+    not exist, it is a folder, a device, a named pipe (FIFO) or a socket."""
+    try:
+        info = os.stat(p)
+    except FileNotFoundError:
+        raise InputError(Problem(label, f"the {what} does not exist{hint}")) from None
+    except NotADirectoryError:
+        raise InputError(
+            Problem(label, f"the {what} does not exist (a part of its path is a file, not a folder)")
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(Problem(label, f"this is a folder, not {_a(what)}"))
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(Problem(label, _not_regular(info.st_mode, what)))
+    return info
+
+
+def not_readable(path: str | Path, what: str = "file") -> str | None:
+    """Why ``path`` is not a regular file to read (``"this is a folder, not a data file"``,
+    ``"the data file does not exist"`` …), or ``None`` when it is one: the reason ``read_file``
+    would give, for a definition that names the file before anything reads it."""
+    try:
+        _stat_regular(Path(path), str(path), what)
+    except InputError as exc:
+        return exc.problems[0].message
+    except PermissionError:
+        return f"the {what} cannot be read: permission denied"
+    except (OSError, ValueError) as exc:
+        return f"the {what} cannot be read: {getattr(exc, 'strerror', None) or exc}"
+    return None
+
+
 def read_file(
     path: str | Path,
     label: str | None = None,
@@ -76,18 +114,7 @@ def read_file(
     label = str(path) if label is None else label
     p = Path(path)
     try:
-        try:
-            info = os.stat(p)
-        except FileNotFoundError:
-            raise InputError(Problem(label, f"the {what} does not exist{hint}")) from None
-        except NotADirectoryError:
-            raise InputError(
-                Problem(label, f"the {what} does not exist (a part of its path is a file, not a folder)")
-            ) from None
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(Problem(label, f"this is a folder, not a {what}"))
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(Problem(label, _not_regular(info.st_mode, what)))
+        info = _stat_regular(p, label, what, hint)
         if max_bytes is not None and info.st_size > max_bytes:
             raise InputError(Problem(label, _too_big(what, info.st_size, max_bytes, limit_name)))
         fd = _open_regular(p)
@@ -112,18 +139,35 @@ def read_file(
 def read_toml(path: str | Path, label: str, max_bytes: int, what: str, hint: str = "",
               limit_name: str | None = None) -> dict[str, Any]:
     """A TOML file (a scenario file, an agreement's definition), read by ``read_file`` with its size
-    cap, its decimals as ``decimal.Decimal`` (exact, never a binary float); every failure is an
-    ``InputError`` naming ``label``."""
+    cap, its shape checked before it is parsed (``toml_guard``: dotted keys, key lengths, number of
+    keys, nesting), its decimals as ``decimal.Decimal`` (exact, never a binary float); every
+    failure is an ``InputError`` naming ``label``."""
     import tomllib
     from decimal import Decimal
 
+    from .toml_guard import shape_problem
+
     raw = read_file(path, label, max_bytes, what=what, hint=hint, limit_name=limit_name)
     try:
-        return tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(Problem(label, f"the {what} is not UTF-8 text")) from None
+    shape = shape_problem(text)
+    if shape is not None:
+        raise InputError(Problem(label, f"not read: {shape[1]} (the {what} is refused before it is parsed)",
+                                 row=shape[0]))
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(Problem(label, f"not valid TOML: {exc}")) from None
     except RecursionError:
         raise InputError(Problem(label, "not valid TOML: it nests too deeply")) from None
 
+
+
+def shown_path(path: Path) -> str:
+    """A path as a message shows it: relative to the working folder when it lies inside it."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

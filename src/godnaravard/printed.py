@@ -183,6 +183,7 @@ def printed_rich(pt: PrintedTable, title: str, width: int | None = None) -> list
     from rich.text import Text
 
     from .render import Col, fitting_table, note_lines
+    from .terminal import terminal_text
 
     cols: list[Col] = []
     for i, c in enumerate(pt.columns):
@@ -194,10 +195,10 @@ def printed_rich(pt: PrintedTable, title: str, width: int | None = None) -> list
         cols.append((_wrapped(c.heading, widest), "right" if numeric else "left", foot, texts, not numeric))
     table, _ = fitting_table(title, [cols], width, footer=True, compact=True)
     if table is None:
-        return [Text(f"{pt.title}: the table needs more than {width} columns; use --format csv")]
+        return [Text(terminal_text(f"{pt.title}: the table needs more than {width} columns; use --format csv"))]
     out: list[Any] = [table]
-    out += [Text(f) for f in pt.footnotes]
+    out += [Text(terminal_text(f)) for f in pt.footnotes]
     if pt.source_line:
-        out.append(Text(pt.source_line))
+        out.append(Text(terminal_text(pt.source_line)))
     out += [note_lines(n, width) for n in pt.notes]
     return out

@@ -8,14 +8,12 @@ holds which output column, is stated in the agreement's definition (``tables.*.o
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from .agreements import Agreement, TableSpec, shown_path
-from .errors import InputError, Problem
+from .published import Published, PublishedRow, read_checked, whole_kronor
 from .resources import data_dir, source_of
 
 __all__ = [
@@ -35,31 +33,40 @@ class OfficialCell:
     amount: int
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    """A reference CSV; a shipped one must carry provenance in ``data/sources.toml``."""
+def _rows(path: Path, columns: tuple[str, ...] = (), amounts: tuple[str, ...] = (),
+          what: str = "official table") -> list[PublishedRow]:
+    """A reference table, read by the bounded reader (``published``) with the ``columns`` it must
+    have and its ``amounts`` as whole kronor; a shipped one must carry provenance in
+    ``data/sources.toml``."""
+    _provenance(path)
+    return list(read_checked(path, shown_path(path), columns, amounts, what).rows)
+
+
+def _provenance(path: Path) -> None:
+    """A shipped reference table must carry provenance in ``data/sources.toml``."""
     try:
         relative = path.resolve().relative_to(data_dir().resolve())
     except ValueError:
         relative = None
     if relative is not None:
         source_of(relative.as_posix())
-    return _read(str(path))
 
 
-@cache
-def _read(path: str) -> list[dict[str, str]]:
-    """A published table: a regular file within the input size cap, UTF-8 CSV."""
-    import io
+#: The columns ``check_budget`` reads from each budget file (``amount_kr`` as whole kronor).
+_BUDGET_COLUMNS = {
+    "stated_totals": ("id", "section", "statement", "amount_kr"),
+    "by_chapter": ("chapter", "item", "amount_kr"),
+    "by_recipient": ("item", "amount_kr", "recipient", "note"),
+}
 
-    from .files import read_file
-    from .tables import MAX_BYTES
 
-    data = read_file(path, shown_path(Path(path)), max_bytes=MAX_BYTES, what="official table")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(Problem(shown_path(Path(path)), "the official table is not UTF-8 text")) from None
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+def _published(t: TableSpec) -> Published:
+    """A table's official table (one that names a file), with its code column and mapped columns."""
+    assert t.official is not None  # _official_tables: those with a file
+    _provenance(t.official)
+    named = (t.name_column,) if t.name_column else ()
+    return read_checked(t.official, shown_path(t.official),
+                        (t.official_code_column, *named, *t.official_columns.values()), (), "official table")
 
 
 def _official_tables(ag: Agreement) -> tuple[TableSpec, ...]:
@@ -91,12 +98,12 @@ def normal_code(code: str, width: int) -> str:
     return code.zfill(width) if code.isdigit() and len(code) < width else code
 
 
-def _printed_rows(ag: Agreement, t: TableSpec) -> list[tuple[str, str, dict[str, str]]]:
+def _printed_rows(ag: Agreement, t: TableSpec, pub: Published) -> list[tuple[str, str, PublishedRow]]:
     """The recipient rows of an official table: (normalised code, name as printed or "", row).
     A row without a code (a total row such as "Riket") is not a recipient."""
     width = code_width(ag)
     out = []
-    for row in _rows(t.official):  # type: ignore[arg-type]  # only tables with a file are read
+    for row in pub.rows:
         code = normal_code(row.get(t.official_code_column) or "", width)
         if code:
             out.append((code, (row.get(t.name_column) or "").strip() if t.name_column else "", row))
@@ -119,12 +126,12 @@ def official_cells(ag: Agreement, names: Mapping[str, str] | None = None) -> tup
     names = names or {}
     cells = []
     for t in _official_tables(ag):
-        for code, name, row in _printed_rows(ag, t):
+        pub = _published(t)
+        for code, name, row in _printed_rows(ag, t, pub):
             for column, official_column in t.official_columns.items():
-                text = _printed(row, official_column)
-                if column in amounts and text:
+                if column in amounts and _printed(row, official_column):
                     cells.append(OfficialCell(t.label, column, code, name or names.get(code, ""),
-                                              int(text) * t.official_unit))
+                                              whole_kronor(pub, row, official_column) * t.official_unit))
     return tuple(cells)
 
 
@@ -135,7 +142,7 @@ def not_printed(ag: Agreement, names: Mapping[str, str]) -> tuple[NotPrinted, ..
     out = []
     for t in _official_tables(ag):
         columns = [(c, theirs) for c, theirs in t.official_columns.items() if c in mapped]
-        rows = {code: (name, row) for code, name, row in _printed_rows(ag, t)}
+        rows = {code: (name, row) for code, name, row in _printed_rows(ag, t, _published(t))}
         for code, ours in names.items():
             if code not in rows:
                 out += [NotPrinted(t.label, c, code, ours, "row") for c, _ in columns]
@@ -152,11 +159,11 @@ def official_inputs(ag: Agreement) -> dict[str, dict[str, dict[str, int]]]:
     counts = set(ag.rules.count_columns)
     out: dict[str, dict[str, dict[str, int]]] = {}
     for t in _official_tables(ag):
-        for code, _, row in _printed_rows(ag, t):
+        pub = _published(t)
+        for code, _, row in _printed_rows(ag, t, pub):
             for column, official_column in t.official_columns.items():
-                text = _printed(row, official_column)
-                if column in counts and text:
-                    out.setdefault(code, {}).setdefault(column, {})[t.label] = int(text)
+                if column in counts and _printed(row, official_column):
+                    out.setdefault(code, {}).setdefault(column, {})[t.label] = whole_kronor(pub, row, official_column)
     return out
 
 
@@ -165,9 +172,11 @@ def stated_totals(ag: Agreement) -> tuple[tuple[str, str, str, int], ...]:
     path = ag.budget_files.get("stated_totals")
     if path is None:
         return ()
-    return tuple((r["id"], r["section"], r["statement"], int(r["amount_kr"])) for r in _rows(path))
+    rows = _rows(path, _BUDGET_COLUMNS["stated_totals"], ("amount_kr",), "stated totals file")
+    return tuple((r["id"], r["section"], r["statement"], int(r["amount_kr"])) for r in rows)
 
 
 def budget_tables(ag: Agreement) -> dict[str, list[dict[str, str]]]:
     """The budget tables as printed (God och nära vård: 11.1 per chapter, 11.2 per recipient), where published."""
-    return {what: _rows(ag.budget_files[what]) for what in ("by_chapter", "by_recipient") if what in ag.budget_files}
+    return {what: list(_rows(ag.budget_files[what], _BUDGET_COLUMNS[what], ("amount_kr",), "budget table"))
+            for what in ("by_chapter", "by_recipient") if what in ag.budget_files}

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
 
 from .display import kr
+from .terminal import terminal_text
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
@@ -29,15 +30,18 @@ PIPE_WIDTH = 200
 
 
 def console() -> Any:
-    """A rich console as wide as the terminal; for a pipe or a file, ``COLUMNS`` or ``PIPE_WIDTH``."""
+    """A rich console as wide as the terminal; for a pipe or a file, ``COLUMNS`` or ``PIPE_WIDTH``.
+
+    It prints text as text (``terminal.text_console``): a definition's titles, labels and notes
+    are never read as markup, and their control characters are shown as escapes."""
     import os
 
-    from rich.console import Console
+    from .terminal import text_console
 
-    c = Console()
+    c = text_console()
     if c.is_terminal or os.environ.get("COLUMNS", "").isdigit():
         return c
-    return Console(width=PIPE_WIDTH)
+    return text_console(width=PIPE_WIDTH)
 
 
 #: A table's column: heading, justification, footer, one cell per row, and whether it may wrap.
@@ -232,7 +236,7 @@ def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
     if group:
         out.append(make_table(title if not out else "", ident + group, footer=True))
     if any(required_width([*ident, c]) > (width or 0) for c in values):
-        return [Text(f"{title}: the table needs more than {width} columns; use --format csv"), *notes]
+        return [Text(terminal_text(f"{title}: the table needs more than {width} columns; use --format csv")), *notes]
     return [*out, *notes]
 
 
@@ -249,7 +253,8 @@ def note_lines(note: str, width: int | None, prefix: str = "Note: ") -> Any:
 
     glued = _AMOUNT.sub(lambda m: m.group(0).replace(" ", "\0"), prefix + note)
     lines = textwrap.wrap(glued, width, subsequent_indent="  ", break_long_words=False) if width else [glued]
-    return Text("\n".join(line.replace("\0", " ") for line in lines), style="dim", no_wrap=True, overflow="ignore")
+    text = "\n".join(line.replace("\0", " ") for line in lines)
+    return Text(terminal_text(text), style="dim", no_wrap=True, overflow="ignore")
 
 
 def signed_notes(alloc: Allocation) -> list[str]:

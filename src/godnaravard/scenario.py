@@ -244,7 +244,7 @@ def _entry() -> SchemaValidator:
     """The validator of a ``{value, source}`` entry of ``[parameters]``."""
     cs = core_schema
     return SchemaValidator(record("_ParameterEntry", {
-        "value": cs.union_schema([cs.int_schema(), cs.decimal_schema(), cs.str_schema()]),
+        "value": cs.any_schema(),  # read by parse_value, which refuses a boolean (true is not 1 kr)
         "source": optional(cs.str_schema(), ""),
     }))
 

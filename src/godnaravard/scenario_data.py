@@ -18,6 +18,7 @@ from pydantic_core import SchemaValidator, ValidationError, core_schema
 
 from .agreements import Agreement
 from .errors import Problem, optional, record
+from .files import not_readable
 
 __all__ = ["data_section"]
 
@@ -57,9 +58,9 @@ def data_section(data: Mapping[str, Any], path: Path, label: str, ag: Agreement,
         value = entry if isinstance(entry, str) else entry.file
         p = Path(value)
         p = p if p.is_absolute() else Path(os.path.normpath(path.parent / p))
-        if not p.is_file():
-            what = "is a folder, not a file" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
-            problems.append(Problem(label, f"the data file {value!r} {what} (looked for {p})", key=f"data.{which}"))
+        why = not_readable(p, "data file")  # the true reason: a folder, a FIFO, a device, missing
+        if why is not None:
+            problems.append(Problem(label, f"{value!r}: {why} (looked for {p})", key=f"data.{which}"))
         files[which] = p
         if not isinstance(entry, str) and entry.date is not None:
             try:

@@ -19,7 +19,9 @@ from typing import Any
 
 from ..core import Adjustment, AllocationError, BudgetItem, ColumnSpec, Key, Line, Parameters, Part, Rules, StatedTotal
 from ..core.spec import ParameterKind
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, ProblemList, listing
+from ..files import not_readable, shown_path
+from ..published import header_excerpt
 from .model import Agreement, DataFile, ParameterInfo, PrintedColumn, TableSpec
 from .values import parse_value, shown_value
 
@@ -37,26 +39,26 @@ class _Checks:
 
     label: str
     kinds: dict[str, ParameterKind]
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
 
     def problem(self, key: str, message: str) -> None:
-        """A problem at the key path ``key``."""
-        self.problems.append(Problem(self.label, message, key=key))
+        """A problem at the key path ``key`` (kept while fewer than ``MAX_PROBLEMS``, else counted)."""
+        self.problems.add(Problem(self.label, message, key=key))
 
     def need(self, key_path: str, name: str | None, kind: str | None = None) -> None:
         """``name`` (if given) is a parameter, of ``kind`` if given."""
         if name is None:
             return
         if name not in self.kinds:
-            self.problem(key_path, f"unknown parameter {name!r}; the [parameters] table has {', '.join(self.kinds)}")
+            self.problem(key_path, f"unknown parameter {shown_value(name)}; the [parameters] table has "
+                                   f"{listing(self.kinds)}")
         elif kind is not None and self.kinds[name] != kind:
             self.problem(key_path, f"{name} is a {self.kinds[name]}, but this needs "
                                    f"a{'n' if kind == 'amount' else ''} {kind}")
 
     def stop_if_any(self) -> None:
         """Raise every problem found so far, if any."""
-        if self.problems:
-            raise InputError(self.problems)
+        self.problems.raise_if_any()
 
 
 def build(spec: Any, path: Path, label: str) -> Agreement:
@@ -120,8 +122,11 @@ def _data_files(spec: Any, folder: Path, checks: _Checks) -> dict[str, DataFile]
         checks.problem("data", "there is no [data.population]: the file that lists the recipients and their counts")
     for name, d in spec.data.items():
         file = (folder / d.file).resolve()
-        if not file.is_file():
-            checks.problem(f"data.{name}.file", f"the data file {d.file!r} does not exist (looked for {file})")
+        why = not_readable(file, "data file")
+        if why is not None:
+            named = why.replace("the data file", f"the data file {shown_value(d.file)}", 1)
+            checks.problem(f"data.{name}.file", f"{named if named != why else shown_value(d.file) + ': ' + why} "
+                                                f"(looked for {file})")
         data[name] = DataFile(name, file, d.date, d.label, d.title or d.label, d.source, tuple(d.counts))
     return data
 
@@ -133,8 +138,9 @@ def _keys(spec: Any, counts: set[str], checks: _Checks) -> dict[str, Key]:
     for name, k in spec.keys.items():
         if k.column is not None:
             if k.column not in counts:
-                checks.problem(f"keys.{name}.column", f"unknown column {k.column!r}: [data.population] counts has "
-                                                      f"{', '.join(sorted(counts)) or 'no columns'}")
+                have = listing(sorted(counts)) or "no columns"
+                checks.problem(f"keys.{name}.column",
+                               f"unknown column {shown_value(k.column)}: [data.population] counts has {have}")
             keys[name] = Key(name, "column", column=k.column, label=k.label, section=k.section)
         else:
             for i, w in enumerate(k.landsbygd or ()):
@@ -157,7 +163,7 @@ def _lines(spec: Any, keys: Mapping[str, Key], checks: _Checks) -> list[Line]:
         rest = [p.name for p in parts if p.is_rest]
         if len(rest) != 1:
             checks.problem(f"{where}.parts", "exactly one part must take the rest (no amount, no share); "
-                                             f"{'none does' if not rest else 'these do: ' + ', '.join(rest)}")
+                                             f"{'none does' if not rest else 'these do: ' + listing(rest)}")
         for p in ln.parts:
             if p.round_to and p.round_to % ln.round_to:
                 checks.problem(f"{where}.parts.{p.name}.round_to",
@@ -176,7 +182,8 @@ def _parts(ln: Any, where: str, keys: Mapping[str, Key], spec_keys: Mapping[str,
     for p in ln.parts:
         pw = f"{where}.parts.{p.name}"
         if p.key not in keys and p.key not in spec_keys:
-            checks.problem(f"{pw}.key", f"unknown key {p.key!r}; the [keys] table has {', '.join(spec_keys) or 'none'}")
+            checks.problem(f"{pw}.key", f"unknown key {shown_value(p.key)}; the [keys] table has "
+                                       f"{listing(spec_keys) or 'none'}")
         checks.need(f"{pw}.amount", p.amount, "amount")
         checks.need(f"{pw}.share", p.share, "share")
         parts.append(Part(p.name, p.key, p.amount, p.share, p.label, p.section, p.round_to))
@@ -208,17 +215,20 @@ def _column_problem(
     if c.kind in ("code", "text") and (ref[0] if ref else c.name) not in TEXT_COLUMNS:
         return where, f"a {c.kind} column is one of {', '.join(TEXT_COLUMNS)}"
     if c.kind == "count" and (ref[0] if ref else c.name) not in counts:
-        return where, f"no count column {c.name!r} in [data.population] counts ({', '.join(sorted(counts))})"
+        return where, f"no count column {c.name!r} in [data.population] counts ({listing(sorted(counts))})"
     if c.kind == "line" and (len(ref) != 1 or ref[0] not in line_parts):
-        return f"{where}.ref", f"a line column names one budget line: one of {', '.join(line_parts)}"
+        return f"{where}.ref", f"a line column names one budget line: one of {listing(line_parts)}"
     if c.kind == "part" and (len(ref) != 2 or ref[0] not in line_parts or ref[1] not in line_parts[ref[0]]):
         return f"{where}.ref", ("a part column names a budget line and one of its parts: ["
-                                + "; ".join(f"{ln}, {'|'.join(sorted(ps))}" for ln, ps in line_parts.items()) + "]")
+                                + listing(f"{ln}, {'|'.join(sorted(ps)[:12])}" for ln, ps in line_parts.items()) + "]")
     if c.kind == "sum":
         bad = [r for r in ref if r not in amount_names]
         if not ref or bad:
             return f"{where}.ref", ("a sum column adds amount columns listed before it; unknown: "
-                                    + (", ".join(bad) or "(empty)"))
+                                    + (listing(bad) or "(empty)"))
+        twice = [r for r, n in Counter(ref).items() if n > 1]
+        if twice:
+            return f"{where}.ref", f"a sum column adds each column once; listed more than once: {listing(twice)}"
     return None
 
 
@@ -227,13 +237,16 @@ def _tables(spec: Any, folder: Path, columns: list[ColumnSpec], checks: _Checks)
     it exist, and its printed layout shows known columns."""
     names = [c.name for c in columns]
     by_name = {c.name: c for c in columns}
+    if spec.tables and "overview" not in {t.name for t in spec.tables}:
+        checks.problem("tables", "no table is named 'overview', the table that allocate prints; the tables are "
+                                 f"{listing(t.name for t in spec.tables)}: rename one to overview, or add one")
     tables = []
     for t in spec.tables:
         where = f"tables.{t.name}"
         unknown = [c for c in t.columns if c not in names]
         if unknown:
             checks.problem(f"{where}.columns",
-                           f"no column produces {', '.join(unknown)}; the columns are {', '.join(names)}")
+                           f"no column produces {listing(unknown)}; the columns are {listing(names)}")
         official = _official(t, where, folder, checks)
         printed = _printed(t.printed, where, by_name, checks.problem)
         tables.append(TableSpec(t.name, t.label, t.title, tuple(t.columns), official, dict(t.official_columns),
@@ -249,29 +262,37 @@ def _official(t: Any, where: str, folder: Path, checks: _Checks) -> Path | None:
     official = None
     if t.official is not None:
         official = (folder / t.official).resolve()
-        if not official.is_file():
-            checks.problem(f"{where}.official", f"the official table {t.official!r} does not exist (looked for {official})")
     for col in t.official_columns:
         if col not in t.columns:
             checks.problem(f"{where}.official_columns.{col}", f"{col} is not a column of this table")
-    if official is not None and official.is_file():
-        header = _csv_header(official)
+    if official is not None:
+        header = _published_header(official, f"{where}.official", "official table", checks)
         named = {"official_code_column": t.official_code_column, **({"name_column": t.name_column} if t.name_column
                                                                      else {})}
         for col, theirs in (*t.official_columns.items(), *named.items()):
-            if theirs not in header:
+            if header is not None and theirs not in header:
                 key = f"{where}.{col}" if col in named else f"{where}.official_columns.{col}"
-                checks.problem(key, f"the official table {t.official!r} has no column {theirs!r}; "
-                                    f"its columns are {', '.join(header)}")
+                checks.problem(key, f"the official table {shown_value(t.official)} has no column "
+                                    f"{shown_value(theirs)}; its header row names "
+                                    f"{header_excerpt(header, (*t.official_columns.values(), *named.values()))}")
     return official
 
 
-def _csv_header(path: Path) -> list[str]:
-    """The first line of a CSV file, split into column names."""
-    import csv
+def _published_header(path: Path, key: str, what: str, checks: _Checks) -> tuple[str, ...] | None:
+    """The header of a published table the definition names, read by the bounded reader
+    (``published``); what is wrong with the file (a folder, a device, too big, not a table) is
+    a problem at ``key``, and ``None`` is returned."""
+    from ..published import read_published
 
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return next(csv.reader(fh), [])
+    why = not_readable(path, what)
+    if why is not None:
+        checks.problem(key, f"{why} (looked for {path})")
+        return None
+    try:
+        return read_published(str(path), shown_path(path)).header
+    except InputError as exc:
+        checks.problem(key, str(exc.problems[0]))
+        return None
 
 
 def _printed(
@@ -289,7 +310,7 @@ def _printed(
         spec = columns.get(name)
         if spec is None:
             field_name = "column" if e.column is not None else "share"
-            problem(f"{key}.{field_name}", f"unknown column {name!r}; the columns are {', '.join(columns)}")
+            problem(f"{key}.{field_name}", f"unknown column {shown_value(name)}; the columns are {listing(columns)}")
         elif e.share is not None and spec.kind in ("code", "text"):
             problem(f"{key}.share", f"{name} is a {spec.kind} column: a share is of a count or an amount column")
         out.append(PrintedColumn(e.heading, e.column, e.share, e.decimals))
@@ -310,8 +331,7 @@ def _budget(spec: Any, folder: Path, checks: _Checks) -> tuple[list[BudgetItem],
         rel = getattr(spec.budget, what)
         if rel is not None:
             file = (folder / rel).resolve()
-            if not file.is_file():
-                checks.problem(f"budget.{what}", f"the file {rel!r} does not exist (looked for {file})")
+            _published_header(file, f"budget.{what}", "budget file", checks)
             budget_files[what] = file
     return items, budget_files
 
@@ -355,7 +375,10 @@ def _parameters(values: dict[str, int | Fraction], rules: Rules, label: str) -> 
     try:
         return Parameters(values, rules)
     except AllocationError as exc:
-        raise InputError([Problem(label, msg, key="parameters") for msg in str(exc).split("; ")]) from None
+        problems = ProblemList()
+        for msg in str(exc).split("; "):
+            problems.add(Problem(label, msg, key="parameters"))
+        raise problems.error() from None
 
 
 def _adjustments(
@@ -368,11 +391,12 @@ def _adjustments(
     for i, a in enumerate(entries):
         key = f"adjustments[{i}]"
         if a.line not in line_parts:
-            problem(f"{key}.line", f"unknown budget line {a.line!r}; the lines are {', '.join(line_parts)}")
+            problem(f"{key}.line", f"unknown budget line {shown_value(a.line)}; the lines are {listing(line_parts)}")
         elif a.part not in line_parts[a.line]:
-            problem(f"{key}.part", f"{a.line} has no part {a.part!r}; its parts are {', '.join(sorted(line_parts[a.line]))}")
+            problem(f"{key}.part", f"{a.line} has no part {shown_value(a.part)}; its parts are "
+                                   f"{listing(sorted(line_parts[a.line]))}")
         if a.table and a.table not in tables:
-            problem(f"{key}.table", f"unknown table {a.table!r}; the tables are {', '.join(sorted(tables))}")
+            problem(f"{key}.table", f"unknown table {shown_value(a.table)}; the tables are {listing(sorted(tables))}")
         kronor: dict[str, int] = {}
         for code, value in a.kronor.items():
             if isinstance(value, bool) or not isinstance(value, int):

@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic_core import ValidationError
 
-from ..errors import InputError, Problem
-from ..files import read_toml
+from ..errors import InputError, Problem, ProblemList
+from ..files import read_toml, shown_path
 from ..resources import data_file
 from .build import build
 from .model import Agreement
@@ -220,20 +220,11 @@ def _filled(raw: dict[str, Any], label: str, dates_of: Mapping[str, Any] | None 
     data_table = raw.get("data")
     data: Mapping[str, Any] = data_table if isinstance(data_table, dict) else {}
     dates = {k: v.get("date") for k, v in data.items() if isinstance(v, dict)} | dict(dates_of or {})
-    filled: list[Problem] = []
+    filled = ProblemList()
     raw = {k: v if k in ("name", "aliases", "year") else fill_placeholders(v, raw.get("year"), dates, k, filled, label)
            for k, v in raw.items()}
-    if filled:
-        raise InputError(filled)
+    filled.raise_if_any()
     return raw
-
-
-def shown_path(path: Path) -> str:
-    """A path as a message shows it: relative to the working folder when it lies inside it."""
-    try:
-        return str(path.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def dated_agreement(ag: Agreement, dates: Mapping[str, dt.date | None]) -> Agreement:
@@ -275,9 +266,11 @@ def _build(path_text: str, dates_of: Mapping[str, Any] | None = None) -> Agreeme
     try:
         spec = definition_validator().validate_python(raw)
     except ValidationError as exc:
-        problems = [
-            Problem(label, err["msg"].removeprefix("Value error, "), key=_loc(tuple(err["loc"]), raw))
-            for err in exc.errors()
-        ]
-        raise InputError(problems) from None
+        problems = ProblemList()
+        for err in exc.errors(include_url=False, include_context=False, include_input=False):
+            if problems.full:  # counted, not built
+                problems.more = exc.error_count() - len(problems.kept)
+                break
+            problems.add(Problem(label, err["msg"].removeprefix("Value error, "), key=_loc(tuple(err["loc"]), raw)))
+        raise problems.error() from None
     return build(spec, path, label)

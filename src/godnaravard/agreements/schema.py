@@ -75,7 +75,7 @@ def definition_schema() -> CoreSchema:
         "title": _text(min_length=1),
         "full_title": optional(_text(), ""),
         "description": optional(_text(), ""),
-        "year": cs.int_schema(),
+        "year": cs.int_schema(strict=True),
         "parties": cs.list_schema(cs.str_schema(), min_length=1),
         "signed": optional(cs.list_schema(_signed()), []),
         "document": _text(min_length=1),
@@ -165,7 +165,7 @@ def _table() -> CoreSchema:
         "heading": _text(min_length=1),
         "column": optional(cs.nullable_schema(_text(min_length=1)), None),
         "share": optional(cs.nullable_schema(_text(min_length=1)), None),
-        "decimals": optional(cs.int_schema(ge=0, le=4), 1),
+        "decimals": optional(cs.int_schema(ge=0, le=4, strict=True), 1),
     }, check=_column_or_share)
     return record("_TableSpec", {
         "name": _name(),
@@ -223,7 +223,7 @@ def _total() -> CoreSchema:
     return record("_TotalSpec", {
         "parameters": optional(_texts(), []),
         "items": optional(cs.dict_schema(_text(), _text()), {}),
-        "all_items": optional(cs.bool_schema(), False),
+        "all_items": optional(cs.bool_schema(strict=True), False),
         "columns": optional(_texts(), []),
     })
 
@@ -231,7 +231,8 @@ def _total() -> CoreSchema:
 def _parameter() -> CoreSchema:
     """``[parameters.KEY]``: a parameter's value, kind, unit, label and source."""
     return record("_ParameterSpec", {
-        "value": cs.union_schema([cs.int_schema(), cs.float_schema(), _text()]),
+        # Any value here: parse_value reads it by its kind, and refuses a boolean (``true`` is not 1 kr).
+        "value": cs.any_schema(),
         "kind": cs.literal_schema(["amount", "share", "weight"]),
         "unit": _text(min_length=1),
         "label": _text(min_length=1),

@@ -16,10 +16,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..errors import Problem, other_digits
+from ..errors import Problem, ProblemList, listing, other_digits
 
 __all__ = [
-    "MAX_DIGITS", "UNDATED", "decimals_as_text", "fill_placeholders", "parse_value", "shown_value", "swedish_date",
+    "MAX_DIGITS", "TEXT_KEYS", "UNDATED", "decimals_as_text", "fill_placeholders", "parse_value", "shown_value",
+    "swedish_date",
 ]
 
 _DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
@@ -62,7 +63,7 @@ def parse_value(key: str, value: Any, kind: str) -> int | Fraction:
     digits.
     """
     if isinstance(value, bool):
-        raise ValueError(f"{key}: expected a number, got {value!r}")
+        raise ValueError(f"{key}: expected a number, got {str(value).lower()} (a boolean is not a number)")
     if isinstance(value, float):
         # Not from a TOML file (those are read as Decimal) but from code: its shortest repr is
         # the decimal the caller wrote.
@@ -157,12 +158,27 @@ def swedish_date(date: dt.date, style: str = "short") -> str:
     return f"{date.day} {month if style == 'long' else month[:3]} {date.year}"
 
 
-def fill_placeholders(
-    value: Any, year: Any, dates: Mapping[str, Any], where: str, problems: list[Problem], label: str
-) -> Any:
-    """Replace ``{year}``, ``{date.NAME}`` (``:long``, ``:iso``, ``:month``) in every string of the definition.
+#: The keys of a definition whose values are texts, in which placeholders are filled (issue 17:
+#: placeholders belong to text only; ``{year}000`` is not an amount).
+TEXT_KEYS = frozenset({
+    "title", "full_title", "description", "document", "sections", "notes", "parties", "party", "label", "source",
+    "heading", "section", "footnotes", "source_line", "printed_title", "total_label", "unit", "short", "chapter",
+    "item", "recipient", "group", "payer", "allocated_in",
+})
 
-    So that a title, a heading or a quoted rule follows the agreement's year and its data dates:
+
+def _key_of(where: str) -> str:
+    """The last key of a key path: ``lines[0].parts[1].label`` → ``label``, ``notes[2]`` → ``notes``."""
+    return re.sub(r"(\[[0-9]+\])+$", "", where).rsplit(".", 1)[-1]
+
+
+def fill_placeholders(
+    value: Any, year: Any, dates: Mapping[str, Any], where: str, problems: ProblemList, label: str
+) -> Any:
+    """Replace ``{year}``, ``{date.NAME}`` (``:long``, ``:iso``, ``:month``) in every text of the definition.
+
+    Only texts (``TEXT_KEYS``) are filled; a placeholder anywhere else (a parameter's value, a
+    name, a file) is a problem. So that a title, a heading or a quoted rule follows the agreement's year and its data dates:
     a new year's definition changes ``year`` and the dates, not every label.
     """
     if isinstance(value, dict):
@@ -172,6 +188,13 @@ def fill_placeholders(
         return [fill_placeholders(v, year, dates, f"{where}[{i}]", problems, label) for i, v in enumerate(value)]
     if not isinstance(value, str) or "{" not in value:
         return value
+    if _key_of(where) not in TEXT_KEYS:
+        found = _PLACEHOLDER.search(value)
+        if found:
+            problems.add(lambda: Problem(label, f"{found.group(0)} is a placeholder, and placeholders are filled in "
+                                                "texts only (titles, labels, sources, notes …), not in a value, a "
+                                                "name or a file", key=where))
+        return value
 
     def one(m: re.Match[str]) -> str:
         if m.group(1) == "year":
@@ -180,8 +203,8 @@ def fill_placeholders(
         if isinstance(date, _Undated):
             return date.WORDS[m.group(3) or "short"]
         if not isinstance(date, dt.date):
-            problems.append(Problem(label, f"{m.group(0)} names no data file with a date; the data files are "
-                                           f"{', '.join(dates) or 'none'}", key=where))
+            problems.add(lambda: Problem(label, f"{m.group(0)} names no data file with a date; the data files are "
+                                                f"{listing(dates) or 'none'}", key=where))
             return m.group(0)
         return swedish_date(date, m.group(3) or "short")
 

@@ -50,8 +50,10 @@ def agreements_cmd(fmt: str) -> None:
         click.echo(buf.getvalue(), nl=False)
         return
     from rich.table import Table
+    from rich.text import Text
 
     from ..render import console
+    from ..terminal import terminal_text
 
     table = Table(title="Avtal som levereras med godnaravard", header_style="bold")
     table.add_column("Namn", no_wrap=True)
@@ -61,8 +63,9 @@ def agreements_cmd(fmt: str) -> None:
         name = a["name"] + ("\n(standard)" if a["default"] else "")
         if a["aliases"]:
             name += "\nalias: " + ", ".join(a["aliases"])
-        data = "\n".join(f"[dim]{k} per {v}[/dim]" for k, v in a["data"].items())
-        table.add_row(name, f"{a['title']}\n{data}", _kr(a["total"]))
+        data = "\n".join(f"{k} per {v}" for k, v in a["data"].items())
+        table.add_row(name, Text.assemble(terminal_text(a["title"]), "\n", (terminal_text(data), "dim")),
+                      _kr(a["total"]))
     console().print(table)
 
 
@@ -116,6 +119,7 @@ def agreement_show(ref: str | None) -> None:
     """
     from ..agreements.stale import stale_details
     from ..api import allocate
+    from ..terminal import terminal_text
     from .notes import stop
 
     stop()  # (the details are listed below, not noted on stderr)
@@ -130,17 +134,16 @@ def agreement_show(ref: str | None) -> None:
 
     lines += unused_lines(ag)  # issue 17 §2: the data files' columns the agreement ignores
     lines.append(f"  mottagare: {len(alloc.rows)}")
-    totals = alloc.totals()
-    for line in ag.rules.lines:
-        column = next(c.name for c in ag.rules.columns if c.kind == "line" and c.ref == (line.name,))
-        lines.append(f"  {line.label}: {_kr(totals[column])} kr fördelat, "
+    for line in ag.rules.lines:  # the line's own sum (it may have no line column, only part columns)
+        shared = sum(alloc.result.columns[line.name].amounts.values())
+        lines.append(f"  {line.label}: {_kr(shared)} kr fördelat, "
                      f"budget {_kr(ag.parameters.amount(line.total))} kr")
     lines.extend(f"  not: {n}" for n in ag.notes)
     details = stale_details(ag)
     lines.extend(f"warning: {d.text}" for d in details)
     lines.append("OK: the definition is valid and every line sums exactly to its budget"
                  + (f" ({len(details)} warning{'s' if len(details) > 1 else ''} above)" if details else ""))
-    click.echo("\n".join(lines))
+    click.echo(terminal_text("\n".join(lines)))
 
 
 @click.command("parameters")
@@ -177,5 +180,6 @@ def parameters_cmd(agreement: str | None, fmt: str) -> None:
         return
     from ..parameters_render import parameter_lines
     from ..render import console
+    from ..terminal import terminal_text
 
-    click.echo("\n".join(parameter_lines(ag, console().width)))
+    click.echo(terminal_text("\n".join(parameter_lines(ag, console().width))))

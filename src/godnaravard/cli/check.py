@@ -33,6 +33,7 @@ def check_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     """
     from ..check import reconcile
     from ..check_render import check_json, check_text
+    from ..terminal import terminal_text
 
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
                      agreement=agreement, **own_data(data, data_dates))
@@ -40,5 +41,5 @@ def check_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     if fmt == "json":
         click.echo(check_json(rec), nl=False)
     else:
-        click.echo(check_text(rec, width=shutil.get_terminal_size((80, 24)).columns), nl=False)
+        click.echo(terminal_text(check_text(rec, width=shutil.get_terminal_size((80, 24)).columns)), nl=False)
     sys.exit(0 if rec.ok else 1)

@@ -43,6 +43,7 @@ def explain_cmd(region: str, agreement: str | None, scenario: str | None, assign
     from ..api import allocate
     from ..explain import UnknownRecipientError, explain
     from ..explain_render import explanation_json, explanation_text
+    from ..terminal import terminal_text
 
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
                      agreement=agreement, **own_data(data, data_dates))
@@ -51,4 +52,4 @@ def explain_cmd(region: str, agreement: str | None, scenario: str | None, assign
     except UnknownRecipientError as exc:
         fail(exc.message)
         return
-    click.echo(explanation_json(e) if fmt == "json" else explanation_text(e, _width()), nl=False)
+    click.echo(explanation_json(e) if fmt == "json" else terminal_text(explanation_text(e, _width())), nl=False)

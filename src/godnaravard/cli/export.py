@@ -61,4 +61,6 @@ def export_cmd(
         except ExportError as exc:
             fail(str(exc))
     sheets = sheet_names(alloc.agreement)
-    click.echo(f"wrote {output} ({len(sheets)} sheets: {', '.join(sheets)})")
+    from ..terminal import terminal_text
+
+    click.echo(terminal_text(f"wrote {output} ({len(sheets)} sheets: {', '.join(sheets)})"))

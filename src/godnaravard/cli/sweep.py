@@ -133,6 +133,8 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
         if bar is not None:
             bar.stop()
     # The base's title: the agreement's, and the scenario with its changes and own files, if any.
-    title = scenario_title(base)
+    from ..terminal import terminal_text
+
+    title = terminal_text(scenario_title(base))
     click.echo(f"{title}: sweep of {sset.size} scenarios × {engine.n} {ag.rules.recipient}s "
                f"= {written.rows} rows → {output}", err=True)
