@@ -44,19 +44,25 @@ _MIN_WIDTH, _MAX_WIDTH = 8.0, 60.0
 @dataclass(frozen=True)
 class Column:
     """One column of the table: its heading and the kind of its cells: ``text``, ``kronor`` (whole
-    numbers, also counts) or ``decimal`` (rounded decimals, shown with ``places`` decimals)."""
+    numbers, also counts, with a thousands separator), ``integer`` (an id: digits only) or
+    ``decimal`` (rounded decimals, shown with ``places`` decimals)."""
 
     name: str
     kind: str = "text"
     places: int = 0
 
 
+def _spaced(n: int) -> str:
+    """``1 048 576``: a count with spaces between thousands."""
+    return f"{n:,}".replace(",", " ")
+
+
 def check_size(path: str | Path, rows: int, columns: int, *, what: str = "this table") -> str | None:
     """Why ``rows`` data rows (the heading not counted) and ``columns`` columns do not fit one
     sheet, or None when they do."""
     if rows + 1 > MAX_ROWS:
-        return (f"{what} has {rows:,} rows and a heading row, more than the {MAX_ROWS:,} rows an Excel "
-                "sheet holds").replace(",", " ")
+        return (f"{what} has {_spaced(rows)} rows and a heading row, more than the {_spaced(MAX_ROWS)} rows "
+                "an Excel sheet holds")
     if columns > MAX_COLUMNS:
         return f"{what} has {columns} columns, more than the {MAX_COLUMNS} an Excel sheet holds"
     return None
@@ -105,6 +111,8 @@ def _formats(wb: Any, columns: Sequence[Column]) -> tuple[Format, Format, list[F
         if key not in cache:
             if c.kind == "text":
                 cache[key] = wb.add_format({"valign": "top"})
+            elif c.kind == "integer":
+                cache[key] = wb.add_format({"num_format": "0", "valign": "top"})
             else:
                 places = "." + "0" * c.places if c.kind == "decimal" and c.places else ""
                 cache[key] = wb.add_format({"num_format": "#,##0" + places, "valign": "top"})
