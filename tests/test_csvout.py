@@ -105,6 +105,9 @@ def _same_but_separator(a: str, b: str, sep: str) -> None:
     ("parameters",),
     ("parameters", "--agreement", "svf-cancer-2025-2"),
     ("agreements",),
+    ("check",),
+    ("explain", "01"),
+    ("explain", "25", "--agreement", "svf-cancer-2025-2"),
 ])
 def test_sep_on_every_csv_output(args: tuple[str, ...], sep: str) -> None:
     plain = invoke(*args, "--format", "csv")
@@ -123,6 +126,28 @@ def test_semicolon_gives_decimal_commas_and_an_ascii_minus() -> None:
     assert "\u2212" not in out
     shares = invoke("allocate", "--table", "bilaga2", "--format", "csv", "--sep", ";").stdout
     assert any("," in c for c in _read(shares, ";")[1]) and "%" not in shares
+
+
+def test_check_csv_is_every_official_cell() -> None:
+    proc = invoke("check", "--format", "csv", "--set", "ambulans.grundbelopp=1000000")
+    assert proc.exit_code == 1  # deviations, as in the table format
+    rows = list(csv.DictReader(io.StringIO(proc.stdout, newline="")))
+    assert len(rows) == 105 and {r["table"] for r in rows} == {"Bilaga 2", "Bilaga 3", "Bilaga 4"}
+    assert all(int(r["deviation"]) == int(r["computed"]) - int(r["official"]) for r in rows)
+    assert all(abs(Decimal(r["exact"]) - int(r["computed"])) < 3 for r in rows)  # a sum column: parts rounded
+    assert any(r["reason"] and int(r["deviation"]) < 0 for r in rows)  # a negative deviation stays a number
+    assert all(r["reason"] == "" for r in rows if r["deviation"] == "0")
+
+
+@pytest.mark.parametrize("code", ["01", "25"])
+def test_explain_csv_adds_up_to_allocate(code: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(invoke("explain", code, "--format", "csv").stdout, newline="")))
+    alloc = {r["lan_code"]: r for r in csv.DictReader(io.StringIO(invoke("allocate", "--format", "csv").stdout))}
+    for line in ("nara_vard", "ambulans", "kommuner"):
+        assert sum(int(r["amount"]) for r in rows if r["line"] == line) == int(alloc[code][line])
+    for r in rows:
+        if r["part"]:
+            assert int(r["amount"]) == int(r["floor"]) + (r["received_balancing_krona"] == "yes")
 
 
 def test_a_bad_separator_is_one_line_and_exit_2() -> None:

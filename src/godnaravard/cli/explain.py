@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import fail, handle_errors, overrides_from, scenario_options
+from .common import fail, handle_errors, overrides_from, scenario_options, sep_option
 
 __all__ = ["explain_cmd"]
 
@@ -24,11 +24,13 @@ def _width() -> int | None:
 @click.command("explain")
 @click.argument("region", metavar="REGION")
 @scenario_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: for reading (as in every command); json: every step with exact fractions.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table: for reading (as in every command); csv: one row per part of a budget line; "
+                   "json: every step with exact fractions.")
+@sep_option
 @handle_errors
 def explain_cmd(region: str, agreement: str | None, scenario: str | None, assignments: tuple[str, ...],
-                population: Path | None, landsbygd: Path | None, fmt: str) -> None:
+                population: Path | None, landsbygd: Path | None, fmt: str, sep: str = ",") -> None:
     """Show step by step how one recipient's amounts arise: data and parameters with sources,
     shares, rounding.
 
@@ -49,5 +51,10 @@ def explain_cmd(region: str, agreement: str | None, scenario: str | None, assign
         e = explain(alloc, region)
     except UnknownRecipientError as exc:
         fail(exc.message)
+        return
+    if fmt == "csv":
+        from ..explain_csv import explanation_csv
+
+        click.echo(explanation_csv(e, sep), nl=False)
         return
     click.echo(explanation_json(e) if fmt == "json" else explanation_text(e, _width()), nl=False)
