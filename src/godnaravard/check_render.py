@@ -234,10 +234,11 @@ def check_csv(rec: Reconciliation, sep: str = ",") -> str:
     exact amount before rounding (4 decimals, half to even; a decimal comma with ``sep`` ``;``)
     and why a deviating cell differs. The summary, the stated totals and the rule scores are in
     the table and JSON formats."""
-    from .csvout import table
+    from .csvout import Value, table
     from .display import rounded
 
-    rows = ([c.bilaga, c.column, rec.column_label(c.column), c.lan_code, c.name, c.official, c.computed,
-             c.deviation, rounded(c.exact, 4), c.reason] for c in rec.cells)
+    rows: list[list[Value]] = [
+        [c.bilaga, c.column, str(rec.column_label(c.column)), c.lan_code, c.name, c.official, c.computed,
+         c.deviation, rounded(c.exact, 4), c.reason] for c in rec.cells]
     return table(CHECK_CSV_FIELDS, rows, sep)
 
