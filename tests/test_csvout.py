@@ -203,3 +203,15 @@ def test_every_csv_defuses_hostile_names_and_headings(hostile: Path, args: tuple
     assert not any(c.startswith(FORMULA_START) and not csvout._NUMBER.fullmatch(c) for c in cells)
     assert "'-Region Uppsala" in cells
     assert any(c.startswith("-") and c[1:].isdigit() for c in cells) or cmd != "diff"  # negative kronor stay numbers
+
+
+@pytest.mark.parametrize("args", [
+    ("allocate",), ("allocate", "--format", "json"), ("check",), ("explain", "01"), ("parameters",), ("agreements",),
+    ("diff", "2024"), ("diff", "2024", "--format", "json"),
+    ("sweep", "--vary", "ambulans.grundbelopp=1", "--output", "x.parquet"),
+])
+def test_sep_without_csv_output_is_refused(args: tuple[str, ...], tmp_path: Path) -> None:
+    proc = invoke(*args, "--sep", ";", cwd=tmp_path)
+    assert proc.exit_code == 2 and proc.stdout == ""
+    assert proc.stderr == "godnaravard: error: --sep applies to CSV output only: add --format csv (or write a .csv file)\n"
+    assert list(tmp_path.iterdir()) == []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import agreement_option, fail, handle_errors, sep_option
+from .common import agreement_option, csv_only, fail, handle_errors, sep_option
 
 __all__ = ["agreements_cmd", "agreement_group", "parameters_cmd"]
 
@@ -31,6 +31,7 @@ def agreements_cmd(fmt: str, sep: str) -> None:
     Use a name with --agreement on any command; `godnaravard agreement new DIR --from NAME`
     starts a new agreement from one of them.
     """
+    csv_only(sep, fmt == "csv")
     from ..agreements import default_agreement, shipped_agreements
 
     found = [a.describe() | {"default": a.name == default_agreement()} for a in shipped_agreements()]
@@ -130,6 +131,7 @@ def parameters_cmd(agreement: str | None, fmt: str, sep: str) -> None:
     These are the keys of --set KEY=VALUE, of --vary in sweep and of a scenario file's
     [parameters] table.
     """
+    csv_only(sep, fmt == "csv")
     from ..agreements import load_agreement
 
     ag = load_agreement(agreement)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..api import Allocation, allocate
-from .common import fail, handle_errors, overrides_from, scenario_options, sep_option
+from .common import csv_only, fail, handle_errors, overrides_from, scenario_options, sep_option
 
 __all__ = ["allocate_cmd"]
 
@@ -30,6 +30,7 @@ def allocate_cmd(agreement: str | None, scenario: str | None, assignments: tuple
     3 and 4 side by side). `godnaravard agreements` lists the agreements. With --table NAME, one
     table as the agreement prints it (CSV: the printed headings and plain numbers).
     """
+    csv_only(sep, fmt == "csv")
     alloc = allocate(scenario, overrides_from(assignments), population=population, landsbygd=landsbygd,
                      agreement=agreement)
     if table is not None:

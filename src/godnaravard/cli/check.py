@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..api import allocate
-from .common import handle_errors, overrides_from, scenario_options, sep_option
+from .common import csv_only, handle_errors, overrides_from, scenario_options, sep_option
 
 __all__ = ["check_cmd"]
 
@@ -32,6 +32,7 @@ def check_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     Exit code 0 when every cell is within the tolerance (1 kr), every column sums to its budget
     line and every stated total follows from the items; 1 otherwise.
     """
+    csv_only(sep, fmt == "csv")
     from ..check import reconcile
     from ..check_render import check_csv, check_json, check_text
 

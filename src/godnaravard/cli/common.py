@@ -14,7 +14,8 @@ import click
 from ..core import AllocationError
 from ..errors import InputError
 
-__all__ = ["agreement_option", "scenario_options", "handle_errors", "fail", "overrides_from", "sep_option", "writing"]
+__all__ = ["agreement_option", "scenario_options", "handle_errors", "fail", "overrides_from", "sep_option", "csv_only",
+           "writing"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -147,6 +148,12 @@ sep_option = click.option(
     "--sep", "sep", metavar="SEP", default=",", show_default=True, callback=_separator,
     help="The CSV separator: ',' , ';' (Swedish Excel: decimals with a decimal comma) or 'tab'.",
 )
+
+
+def csv_only(sep: str, writes_csv: bool) -> None:
+    """``--sep`` other than ``,`` where no CSV is written is a usage error (exit 2), not ignored."""
+    if sep != "," and not writes_csv:
+        fail("--sep applies to CSV output only: add --format csv (or write a .csv file)")
 
 
 def scenario_options(func: F) -> F:

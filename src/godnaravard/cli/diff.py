@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import agreement_option, fail, handle_errors, overrides_from, sep_option, writing
+from .common import agreement_option, csv_only, fail, handle_errors, overrides_from, sep_option, writing
 
 if TYPE_CHECKING:
     from ..comparison import Comparison
@@ -96,6 +96,7 @@ def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[st
     own population. With --output FILE.xlsx the rows of --format csv go to a workbook.
     """
     _check_output(output, force)
+    csv_only(sep, output.suffix.lower() == ".csv" if output is not None else fmt == "csv")
     from ..api import allocate, resolve_scenario
     from ..comparison import diff, resolve_side
 

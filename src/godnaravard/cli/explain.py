@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import fail, handle_errors, overrides_from, scenario_options, sep_option
+from .common import csv_only, fail, handle_errors, overrides_from, scenario_options, sep_option
 
 __all__ = ["explain_cmd"]
 
@@ -41,6 +41,7 @@ def explain_cmd(region: str, agreement: str | None, scenario: str | None, assign
     whether the recipient received a balancing krona. The steps end in the same figures as
     `godnaravard allocate`. The text is wrapped to the terminal's width (COLUMNS).
     """
+    csv_only(sep, fmt == "csv")
     from ..api import allocate
     from ..explain import UnknownRecipientError, explain
     from ..explain_render import explanation_json, explanation_text

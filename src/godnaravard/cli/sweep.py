@@ -9,7 +9,7 @@ from typing import BinaryIO
 import click
 
 from ..errors import Problem
-from .common import fail, handle_errors, key_values, overrides_from, scenario_options, sep_option, writing
+from .common import csv_only, fail, handle_errors, key_values, overrides_from, scenario_options, sep_option, writing
 
 __all__ = ["sweep_cmd"]
 
@@ -91,6 +91,7 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
           --vary kommuner.andel_insatser=0,1/4,1/2,3/4,1 --output sweep.parquet
     """
     _check_usage(vary, scenarios_file, output, force)
+    csv_only(sep, output is None or _FORMATS[output.suffix.lower()] == "csv")
     from ..api import load_agreement_inputs, resolve_scenario
     from ..render import scenario_title
     from ..sweep import Bar, Engine, grid, read_scenarios, slow_path_notice, write_stream
