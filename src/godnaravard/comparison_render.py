@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "PLOT_FORMATS", "adjustment_notes", "comparison_csv", "csv_records", "comparison_figure", "comparison_json",
+    "PLOT_FORMATS", "adjustment_notes", "comparison_csv", "comparison_figure", "comparison_json",
     "comparison_tables", "heading", "save_plot", "scenario_label", "source_line", "sv_number",
 ]
 
