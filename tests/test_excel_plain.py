@@ -125,3 +125,19 @@ def test_plain_writes_text_as_text_and_refuses_inexact_amounts(tmp_path: Path) -
     assert not (tmp_path / "u.xlsx").exists()
     assert check_size("x", MAX_ROWS - 1, 3) is None and check_size("x", MAX_ROWS, 3) is not None
     assert check_size("x", 1, 16_385) is not None
+
+
+def test_write_sweep_api_writes_a_workbook_equal_to_the_frame(tmp_path: Path) -> None:
+    from godnaravard.sweep import sweep, write_sweep
+    from godnaravard.sweep.output import TooManyRows
+
+    vary = {"ambulans.grundbelopp": "0:1000000:500000"}
+    written = write_sweep(tmp_path / "s.xlsx", vary)
+    rows, _ = _sheet(tmp_path / "s.xlsx", "Sweep")
+    frame = sweep(vary)
+    assert written.rows == len(frame) == len(rows) - 1 and list(rows[0]) == list(frame.columns)
+    assert [list(r) for r in rows[1:]] == [[v if isinstance(v, str) else int(v) for v in r]
+                                           for r in frame.astype(object).itertuples(index=False)]
+    with pytest.raises(TooManyRows, match="write CSV"):
+        write_sweep(tmp_path / "big.xlsx", {"ambulans.grundbelopp": "0:100000:1"})
+    assert not (tmp_path / "big.xlsx").exists()
