@@ -70,34 +70,46 @@ def check_size(path: str | Path, rows: int, columns: int, *, what: str = "this t
 
 @dataclass
 class _Writer:
-    """The table sheet as it is written: formats per column, the widths seen, the next row."""
+    """The table sheet as it is written: formats per column, the widths seen, the next row.
+
+    A number's width is that of the largest and the smallest number of its column, measured once
+    at the end (``widths``), not cell by cell: the writer is on the path of every cell."""
 
     ws: Worksheet
     columns: Sequence[Column]
     formats: list[Format | None]
-    widths: list[float] = field(default_factory=list)
+    text_widths: list[float] = field(default_factory=list)
+    extremes: dict[int, tuple[int | Decimal, int | Decimal]] = field(default_factory=dict)
     row: int = 1
 
     def write(self, values: Sequence[Value]) -> None:
         """One row of the table (a value per column; None leaves the cell empty)."""
-        for col, (value, column) in enumerate(zip(values, self.columns, strict=True)):
+        row, formats, extremes = self.row, self.formats, self.extremes
+        for col, value in enumerate(values):
             if value is None:
                 continue
             if isinstance(value, str):
-                self.ws.write_string(self.row, col, value, self.formats[col])
-                shown = len(value)
-            elif isinstance(value, Decimal):
-                self.ws.write_number(self.row, col, float(value), self.formats[col])
-                shown = len(f"{value:,}")
-            else:
-                if abs(value) > MAX_EXACT_KRONOR:
-                    raise ExportError(f"{column.name} = {value} is too large for an Excel cell to hold exactly; "
-                                      "write CSV instead, which holds whole numbers of any size")
-                self.ws.write_number(self.row, col, value, self.formats[col])
-                shown = len(f"{value:,}")
-            if shown + 2 > self.widths[col]:
-                self.widths[col] = shown + 2
-        self.row += 1
+                self.ws.write_string(row, col, value, formats[col])
+                if len(value) + 2 > self.text_widths[col]:
+                    self.text_widths[col] = len(value) + 2
+                continue
+            if isinstance(value, int) and not -MAX_EXACT_KRONOR <= value <= MAX_EXACT_KRONOR:
+                raise ExportError(f"{self.columns[col].name} = {value} is too large for an Excel cell to hold "
+                                  "exactly; write CSV instead, which holds whole numbers of any size")
+            self.ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, formats[col])
+            low, high = extremes.get(col, (value, value))
+            if value < low or value > high:
+                extremes[col] = (min(low, value), max(high, value))
+            elif col not in extremes:
+                extremes[col] = (value, value)
+        self.row = row + 1
+
+    def widths(self) -> list[float]:
+        """Every column's width: its heading, its longest text, its widest number (with separators)."""
+        out = list(self.text_widths)
+        for col, (low, high) in self.extremes.items():
+            out[col] = max(out[col], *(len(f"{v:,}") + 2.0 for v in (low, high)))
+        return out
 
 
 def _formats(wb: Any, columns: Sequence[Column]) -> tuple[Format, Format, list[Format | None]]:
@@ -168,6 +180,8 @@ def write_plain(
             ws = wb.add_worksheet(sheet)
             header, header_num, formats = _formats(wb, columns)
             writer = _Writer(ws, columns, formats, [max(_MIN_WIDTH, len(c.name) + 2.0) for c in columns])
+            if len(columns) == 0:
+                raise ExportError("a table without columns")
             for col, c in enumerate(columns):
                 ws.write_string(0, col, c.name, header if c.kind == "text" else header_num)
             for values in rows:
@@ -176,7 +190,7 @@ def write_plain(
                 writer.write(values)
             ws.freeze_panes(1, 0)
             ws.autofilter(0, 0, max(writer.row - 1, 1), len(columns) - 1)
-            for col, width in enumerate(writer.widths):
+            for col, width in enumerate(writer.widths()):
                 ws.set_column(col, col, min(width, _MAX_WIDTH))
             _about(wb, title, about)
         finally:
