@@ -74,6 +74,9 @@ def test_diff_output_csv_uses_sep_and_refuses_what_it_cannot_write(tmp_path: Pat
     assert proc.exit_code == 2 and "already exists; use --force" in proc.stderr and out.read_bytes() == before
     proc = invoke(*DIFF, "--output", tmp_path / "d.ods")
     assert proc.exit_code == 2 and "must end in .xlsx or .csv" in proc.stderr
+    proc = invoke(*DIFF, "--format", "json", "--output", tmp_path / "d.xlsx")
+    assert proc.exit_code == 2 and "--format json does not go with --output" in proc.stderr
+    assert invoke(*DIFF, "--format", "csv", "--output", out, "--force").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]
 
 

@@ -18,12 +18,16 @@ __all__ = ["diff_cmd"]
 _OUTPUTS = (".xlsx", ".csv")
 
 
-def _check_output(output: Path | None, force: bool) -> None:
-    """Usage errors of --output before any work: its extension, and an existing file without --force."""
+def _check_output(output: Path | None, force: bool, fmt: str) -> None:
+    """Usage errors of --output before any work: its extension, a --format it contradicts, and an
+    existing file without --force."""
     if output is None:
         return
-    if output.suffix.lower() not in _OUTPUTS:
+    suffix = output.suffix.lower()
+    if suffix not in _OUTPUTS:
         fail(f"{output}: unknown output format; the file name must end in .xlsx or .csv")
+    if fmt not in ("table", suffix.lstrip(".")):
+        fail(f"--format {fmt} does not go with --output {output} (the file's name says what is written)")
     if output.exists() and not force:
         fail(f"{output} already exists; use --force to replace it (the file was left unchanged)")
 
@@ -95,7 +99,7 @@ def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[st
     Differences are B − A; percentages are relative to A; kronor per inhabitant use each side's
     own population. With --output FILE.xlsx the rows of --format csv go to a workbook.
     """
-    _check_output(output, force)
+    _check_output(output, force, fmt)
     csv_only(sep, output.suffix.lower() == ".csv" if output is not None else fmt == "csv")
     from ..api import allocate, resolve_scenario
     from ..comparison import diff, resolve_side
