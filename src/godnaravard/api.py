@@ -146,6 +146,7 @@ def allocate(
 
         key = "adjustments" if "adjustment" in str(exc) else "parameters"
         raise InputError(Problem(shown_path(sc.agreement.path), str(exc), key=key)) from None
+    notes = (*(c.describe() for c in sc.relative.values()), *notes)  # how each relative change arose
     return Allocation(scenario=sc, result=result, notes=notes, as_signed=signed)
 
 

@@ -38,7 +38,7 @@ from .core import Result
 from .core.rounding import RULES
 from .deviation import ComponentFacts, PartFacts, Reason, english, signed_kr
 from .display import kronor
-from .reference import OfficialCell, official_cells, official_inputs
+from .reference import NotPrinted, OfficialCell, not_printed, official_cells, official_inputs
 from .render import kr
 from .signed import SignedCell, not_applied_note, signed_cells
 
@@ -53,6 +53,7 @@ __all__ = [
     "CellCheck",
     "TotalCheck",
     "InputDifference",
+    "NotPrinted",
     "RuleScore",
     "Reconciliation",
     "reconcile",
@@ -137,8 +138,7 @@ class CellCheck:
 class InputDifference:
     """A recipient or a count of the input data that differs from what the official tables print.
 
-    ``kind`` is ``"not_in_input"`` (a recipient the tables print that the data lacks),
-    ``"not_in_tables"`` (a recipient of the data the tables do not print) or ``"count"`` (a count
+    ``kind`` is ``"not_in_input"`` (a recipient the tables print that the data lacks) or ``"count"`` (a count
     ``column`` whose ``value`` in the data differs from the published one: ``official`` holds each
     published value with the tables that print it).
     """
@@ -154,8 +154,6 @@ class InputDifference:
         """The difference in English, with ``label`` naming the count column."""
         if self.kind == "not_in_input":
             return f"{self.code}: in the official tables but not in the input data"
-        if self.kind == "not_in_tables":
-            return f"{self.code} {self.name}: in the input data but not in the official tables"
         official = ", ".join(f"{kr(v)} ({', '.join(t)})" for v, t in self.official)
         return f"{self.code} {self.name}: {label(self.column)} {kr(self.value)} in the input data, official {official}"
 
@@ -196,6 +194,9 @@ class Reconciliation:
     agreement as signed, ``signed_exact`` counts the cells equal as signed (the rule's figure plus
     the adjustment) and ``adjusted`` lists the cells an adjustment changes; in a what-if
     ``signed_exact`` is None and ``signed_note`` says that the adjustment does not apply.
+
+    ``not_printed`` are the cells of our recipients that an official table does not print (no row,
+    or an empty cell; issue 17 §2): listed, neither compared nor deviations.
     """
 
     cells: tuple[CellCheck, ...]
@@ -211,6 +212,7 @@ class Reconciliation:
     signed_exact: int | None = None
     adjusted: tuple[SignedCell, ...] = ()
     signed_note: str = ""
+    not_printed: tuple[NotPrinted, ...] = ()
 
     @property
     def has_adjustments(self) -> bool:
@@ -394,7 +396,8 @@ def _rounded_once(result: Result, column: str) -> dict[str, int]:
         return {code: sum(c[code] for c in columns) for code in columns[0]}
     col = result.columns[spec.ref[0]]
     exact_rest = {code: col.exact(code) - col.base_per_region for code in col.codes}
-    whole = core.apportion(col.total - col.base_per_region * len(col.codes), exact_rest)
+    unit = result.rules.line(spec.ref[0]).round_to  # in the line's rounding unit (issue 17 §2)
+    whole = core.apportion(col.total - col.base_per_region * len(col.codes), exact_rest, unit=unit)
     return {code: whole.amounts[code] + col.base_per_region for code in col.codes}
 
 
@@ -428,10 +431,8 @@ def _input_differences(ag: Agreement, result: Result) -> list[InputDifference]:
     published = official_inputs(ag)
     codes_in_tables = published.keys() | {c.lan_code for c in official_cells(ag)}
     regions = {r.lan_code: r for r in result.inputs.regions}
+    # A recipient of the data that a table does not print is not printed (``reference.not_printed``).
     out = [InputDifference("not_in_input", code) for code in sorted(codes_in_tables - regions.keys())]
-    if codes_in_tables:
-        out += [InputDifference("not_in_tables", code, regions[code].region)
-                for code in sorted(regions.keys() - codes_in_tables)]
     for code, columns in published.items():
         if code not in regions:
             continue
@@ -498,7 +499,8 @@ def reconcile(alloc: Allocation) -> Reconciliation:
         except KeyError:
             return column
 
-    official = official_cells(ag)
+    names = {r.lan_code: r.region for r in result.inputs.regions}
+    official = official_cells(ag, names)
     officials: dict[tuple[str, str], int] = {}
     for c in official:
         officials.setdefault((c.column, c.lan_code), c.amount)
@@ -541,6 +543,7 @@ def reconcile(alloc: Allocation) -> Reconciliation:
         notes=tuple(notes),
         agreement=ag,
         title=scenario_title(alloc),
+        not_printed=not_printed(ag, names),
     )
 
 

@@ -57,6 +57,8 @@ def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
         out += _field("computed", rec.title, width)
     by_table = ", ".join(f"{table}: {count}" for table, count in rec.cells_by_table.items())
     out += _field("cells compared", f"{n} ({by_table})" if by_table else "0 (no official table)", width)
+    if rec.not_printed:
+        out += _field("not printed", f"{len(rec.not_printed)} (listed below; not compared)", width)
     if n and rec.has_adjustments:
         out += _field("exact by rule", f"{rec.exact} of {n}", width)
         out += _field("exact as signed", f"{rec.signed_exact} of {n}" if rec.signed_exact is not None
@@ -84,6 +86,7 @@ def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
                          width, "    ", "      ")
             out += _wrap(f"exact share {c.exact} = {decimal_text(c.exact)} kr", width, "    ", "      ")
             out += _wrap(f"reason: {c.reason}", width, "    ", "      ")
+    out += _not_printed(rec, width)
     if rec.cells:
         out += ["", *_rules(rec, width)]
     out += ["", *_totals(rec, width)]
@@ -95,6 +98,21 @@ def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
     out += _wrap(f"Result: {'OK' if rec.ok else 'DEVIATIONS'} (tolerance {rec.tolerance} kr per cell, "
                  "column sums exact)", width)
     return "\n".join(out) + "\n"
+
+
+def _not_printed(rec: Reconciliation, width: int) -> list[str]:
+    """The cells the official tables do not print (issue 17 §2), per table and column: the
+    recipients without a row, then those whose cell is empty."""
+    if not rec.not_printed:
+        return []
+    out = ["", "Not printed in the official tables (not compared)"]
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for c in rec.not_printed:
+        groups.setdefault((c.bilaga, c.column, c.why), []).append(f"{c.lan_code} {c.name}".strip())
+    for (bilaga, column, why), who in groups.items():
+        what = "no row" if why == "row" else "empty cell"
+        out += _wrap(f"{rec.cell_label(bilaga, column)} ({what}): {', '.join(who)}", width, "  ", "    ")
+    return out
 
 
 def _signed(rec: Reconciliation, width: int) -> list[str]:
@@ -192,6 +210,7 @@ def check_json(rec: Reconciliation) -> str:
             "worst_deviation_kr": worst.deviation if worst else 0,
             "exact_by_rule": rec.exact,
             "exact_as_signed": rec.signed_exact,
+            "not_printed": len(rec.not_printed),
         },
         "as_signed": rec.signed_exact is not None,
         "adjusted_cells": [
@@ -207,6 +226,11 @@ def check_json(rec: Reconciliation) -> str:
                 "exact_share": _fraction_json(c.exact), "reason": c.reason,
             }
             for c in rec.cells
+        ],
+        "not_printed": [
+            {"bilaga": c.bilaga, "column": c.column, "lan_code": c.lan_code, "name": c.name,
+             "why": "no row" if c.why == "row" else "empty cell"}
+            for c in rec.not_printed
         ],
         "column_sums": {k: {"sum": s, "budget": b} for k, (s, b) in rec.column_sums.items()},
         "stated_totals": [

@@ -318,6 +318,14 @@ def _column_problem(message: str) -> InputError:
     return InputError(Problem("--column", message))
 
 
+def _near(column: str, ag: Agreement, known: Iterable[str]) -> str:
+    """`` (did you mean …?)`` for an unknown column: its names and headings searched (``suggest``)."""
+    from .suggest import did_you_mean
+
+    names = [*known, TOTALT]
+    return did_you_mean(column, names, {c: (ag.label(c),) for c in known})
+
+
 def _pairs(a: Agreement, b: Agreement, columns: Iterable[str] | None) -> dict[str, tuple[str, str]]:
     """The compared columns: ``{name: (column of A, column of B)}``, in order.
 
@@ -334,7 +342,8 @@ def _pairs(a: Agreement, b: Agreement, columns: Iterable[str] | None) -> dict[st
     plain = [c for c in wanted if "=" not in c]
     bad = [c for c in plain if c not in known_a and c != TOTALT]
     if bad:
-        raise _column_problem(f"unknown column {', '.join(repr(c) for c in bad)} for the agreement {a.name}; "
+        raise _column_problem(f"unknown column {', '.join(repr(c) for c in bad)}{_near(bad[0], a, known_a)} for the "
+                              f"agreement {a.name}; "
                               f"the amount columns are: {', '.join(known_a)}")
     bad_b = [c for c in plain if c not in known_b and c != TOTALT]
     if bad_b:
@@ -347,7 +356,8 @@ def _pairs(a: Agreement, b: Agreement, columns: Iterable[str] | None) -> dict[st
         col_a, _, col_b = (part.strip() for part in text.partition("="))
         for col, ag, known in ((col_a, a, known_a), (col_b, b, known_b)):
             if col not in known and col != TOTALT:
-                raise _column_problem(f"{text!r}: unknown column {col!r} for the agreement {ag.name}; "
+                raise _column_problem(f"{text!r}: unknown column {col!r}{_near(col, ag, known)} for the agreement "
+                                      f"{ag.name}; "
                                       f"the amount columns are: {', '.join(known)}")
         out[col_a if col_a == col_b else f"{col_a}={col_b}"] = (col_a, col_b)
     return _with_totalt(out, same)

@@ -118,6 +118,7 @@ class PartStep:
     balancing_kronor: int
     received_balancing_krona: bool
     amount: int
+    unit: int = 1  # round_to (issue 17 §2): floor, remainder and balancing kronor count units of this many kronor
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,7 +440,7 @@ def _lines(alloc: Allocation, code: str) -> tuple[LineSteps, ...]:
             wname, wlabel = _weight_name(rules, key)
             weight_sum = sum(ap.weights.values(), Fraction(0))
             exact = ap.exact[code]
-            floor = math.floor(exact)
+            floor = ap.unit * math.floor(ap.in_units(code))
             pcol = columns.get((line.name, p.name))
             steps.append(PartStep(
                 line=line.name, part=p.name, label=p.label or p.name, section=p.section,
@@ -450,9 +451,9 @@ def _lines(alloc: Allocation, code: str) -> tuple[LineSteps, ...]:
                 total=ap.total, total_how=how[p.name], key=key.name, key_label=key.label or key.name,
                 weight_name=wname, weight_label=wlabel, weight=ap.weights[code], weight_sum=weight_sum,
                 share=ap.weights[code] / weight_sum if weight_sum else Fraction(0),
-                exact=exact, floor=floor, remainder=exact - floor, rank=ap.rank(code),
+                exact=exact, floor=floor, remainder=ap.remainder(code), rank=ap.rank(code),
                 recipients=len(ap.exact), balancing_kronor=ap.leftover,
-                received_balancing_krona=ap.adjustment(code) > 0, amount=ap.amounts[code],
+                received_balancing_krona=ap.adjustment(code) > 0, amount=ap.amounts[code], unit=ap.unit,
             ))
         lcol = columns.get((line.name,))
         base = col.base_per_region

@@ -69,6 +69,7 @@ def _part_json(p: PartStep) -> dict[str, Any]:
         "remainder": _frac(p.remainder), "remainder_decimal": _decimal(p.remainder),
         "rank": p.rank, "recipients": p.recipients, "balancing_kronor": p.balancing_kronor,
         "received_balancing_krona": p.received_balancing_krona, "amount": p.amount,
+        **({"unit": p.unit} if p.unit > 1 else {}),
     }
 
 
@@ -178,14 +179,16 @@ def _part_text(out: _Text, p: PartStep, n: int) -> None:
     out.row(7, "share", f"{p.weight_name} / Σ {p.weight_name} = {_num(p.weight)} / {_num(p.weight_sum)}"
                         f"{reduced} = {_decimal(p.share * 100, 6)} %")
     out.row(7, "exact", f"{_kr(p.total)} × share = {_mixed(p.exact)} kr ≈ {_approx(p.exact)} kr")
+    kronor, krona = ("kronor", "krona") if p.unit == 1 else (f"units of {_kr(p.unit)} kr", "unit")
     if p.received_balancing_krona:
-        got = f"rank {p.rank} of {p.recipients} → receives one of the {p.balancing_kronor} balancing kronor"
+        got = f"rank {p.rank} of {p.recipients} → receives one of the {p.balancing_kronor} balancing {kronor}"
     elif p.balancing_kronor:
-        got = (f"rank {p.rank} of {p.recipients}; the {p.balancing_kronor} balancing kronor go to ranks "
+        got = (f"rank {p.rank} of {p.recipients}; the {p.balancing_kronor} balancing {kronor} go to ranks "
                f"1–{p.balancing_kronor} → none here")
     else:
-        got = f"rank {p.rank} of {p.recipients}; the floors already sum to the total → no balancing krona"
-    out.row(7, "rounding", f"floor {_kr(p.floor)} kr, remainder {_decimal(p.remainder)}; {got}")
+        got = f"rank {p.rank} of {p.recipients}; the floors already sum to the total → no balancing {krona}"
+    unit = "" if p.unit == 1 else f"in units of {_kr(p.unit)} kr: "  # round_to, issue 17 §2
+    out.row(7, "rounding", f"{unit}floor {_kr(p.floor)} kr, remainder {_decimal(p.remainder)}; {got}")
     out.row(7, "amount", f"{_kr(p.amount)} kr")
 
 

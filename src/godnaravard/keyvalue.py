@@ -13,7 +13,8 @@ godnaravard.keyvalue.KeyValueError: expected KEY=SPEC, got 'novalue'
 
 The key and the value are stripped of surrounding spaces; the value is everything after the
 first ``=``. A key given twice is refused, because which value was meant cannot be told. What a
-value means is for the caller (the scenario layer for ``--set``, the sweep for ``--vary``).
+value means is for the caller (the scenario layer for ``--set``, the sweep for ``--vary``): a
+relative change such as ``+10%`` or ``*1.1`` (``godnaravard.relative``) is passed on as written.
 """
 
 from __future__ import annotations

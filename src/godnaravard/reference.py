@@ -9,6 +9,7 @@ holds which output column, is stated in the agreement's definition (``tables.*.o
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,10 @@ from .agreements import Agreement, TableSpec, shown_path
 from .errors import InputError, Problem
 from .resources import data_dir, source_of
 
-__all__ = ["OfficialCell", "official_cells", "official_inputs", "stated_totals", "budget_tables"]
+__all__ = [
+    "NotPrinted", "OfficialCell", "code_width", "normal_code", "not_printed", "official_cells", "official_inputs",
+    "stated_totals", "budget_tables",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,31 +66,97 @@ def _official_tables(ag: Agreement) -> tuple[TableSpec, ...]:
     return tuple(t for t in ag.tables if t.official is not None)
 
 
-def official_cells(ag: Agreement) -> tuple[OfficialCell, ...]:
-    """Every published amount cell of the agreement's tables (God och nära vård: bilaga 2–4)."""
+@dataclass(frozen=True, slots=True)
+class NotPrinted:
+    """A cell an official table does not print (issue 17 §2): the recipient has no row in the table
+    (``why = "row"``: a cut page, a row left out) or the cell is empty (``why = "cell"``). It is
+    neither compared nor a deviation; ``check`` lists it."""
+
+    bilaga: str
+    column: str
+    lan_code: str
+    name: str
+    why: str
+
+
+def code_width(ag: Agreement) -> int:
+    """The width of the recipients' codes in the data: four digits for kommuner, two for län and regions."""
+    return 4 if ag.rules.recipient == "kommun" else 2
+
+
+def normal_code(code: str, width: int) -> str:
+    """An official table's code as the data writes it: ``1`` is ``01`` (a spreadsheet drops the
+    leading zero), surrounding spaces dropped; a code that is not all digits is kept as it is."""
+    code = code.strip()
+    return code.zfill(width) if code.isdigit() and len(code) < width else code
+
+
+def _printed_rows(ag: Agreement, t: TableSpec) -> list[tuple[str, str, dict[str, str]]]:
+    """The recipient rows of an official table: (normalised code, name as printed or "", row).
+    A row without a code (a total row such as "Riket") is not a recipient."""
+    width = code_width(ag)
+    out = []
+    for row in _rows(t.official):  # type: ignore[arg-type]  # only tables with a file are read
+        code = normal_code(row.get(t.official_code_column) or "", width)
+        if code:
+            out.append((code, (row.get(t.name_column) or "").strip() if t.name_column else "", row))
+    return out
+
+
+def _printed(row: Mapping[str, str | None], column: str) -> str:
+    """A cell's text, "" when the cell is empty or the row is short."""
+    return (row.get(column) or "").strip()
+
+
+def official_cells(ag: Agreement, names: Mapping[str, str] | None = None) -> tuple[OfficialCell, ...]:
+    """Every published amount cell of the agreement's tables (God och nära vård: bilaga 2–4).
+
+    An empty cell is not printed and gives no cell (``not_printed``). The name is the official
+    table's ``name_column`` where the definition declares one, else ``names[code]`` (our data's).
+    A table printed in thousands (``official_unit = 1000``) has its amounts counted in kronor.
+    """
     amounts = set(ag.rules.amount_columns)
+    names = names or {}
     cells = []
     for t in _official_tables(ag):
-        for row in _rows(t.official):  # type: ignore[arg-type]  # _official_tables: those with a file
-            name = row.get("region") or row.get("lan") or ""
+        for code, name, row in _printed_rows(ag, t):
             for column, official_column in t.official_columns.items():
-                if column in amounts:
-                    cells.append(OfficialCell(t.label, column, row[t.official_code_column], name,
-                                              int(row[official_column])))
+                text = _printed(row, official_column)
+                if column in amounts and text:
+                    cells.append(OfficialCell(t.label, column, code, name or names.get(code, ""),
+                                              int(text) * t.official_unit))
     return tuple(cells)
 
 
+def not_printed(ag: Agreement, names: Mapping[str, str]) -> tuple[NotPrinted, ...]:
+    """Every cell of the official tables' amount and count columns that a recipient of ``names``
+    (code → our data's name) lacks: no row for it, or an empty cell (issue 17 §2)."""
+    mapped = set(ag.rules.amount_columns) | set(ag.rules.count_columns)
+    out = []
+    for t in _official_tables(ag):
+        columns = [(c, theirs) for c, theirs in t.official_columns.items() if c in mapped]
+        rows = {code: (name, row) for code, name, row in _printed_rows(ag, t)}
+        for code, ours in names.items():
+            if code not in rows:
+                out += [NotPrinted(t.label, c, code, ours, "row") for c, _ in columns]
+                continue
+            name, row = rows[code]
+            out += [NotPrinted(t.label, c, code, name or ours, "cell") for c, theirs in columns
+                    if not _printed(row, theirs)]
+    return tuple(out)
+
+
 def official_inputs(ag: Agreement) -> dict[str, dict[str, dict[str, int]]]:
-    """The published counts per recipient: ``{code: {column: {table label: value}}}``."""
+    """The published counts per recipient: ``{code: {column: {table label: value}}}`` (empty cells
+    are not printed, and not listed)."""
     counts = set(ag.rules.count_columns)
     out: dict[str, dict[str, dict[str, int]]] = {}
     for t in _official_tables(ag):
-        for row in _rows(t.official):  # type: ignore[arg-type]  # _official_tables: those with a file
+        for code, _, row in _printed_rows(ag, t):
             for column, official_column in t.official_columns.items():
-                if column in counts:
-                    out.setdefault(row[t.official_code_column], {}).setdefault(column, {})[t.label] = int(
-                        row[official_column]
-                    )
+                text = _printed(row, official_column)
+                if column in counts and text:
+                    out.setdefault(code, {}).setdefault(column, {})[t.label] = int(text)
     return out
 
 

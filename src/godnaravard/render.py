@@ -124,11 +124,19 @@ def scenario_title(of: Allocation | Scenario) -> str:
     if sc.is_baseline:
         return ag.title
     title = f"{ag.title} – scenario {sc.name}" if sc.name != ag.title else f"{ag.title} – scenario"
-    changes = [f"{k}={v}" for k, (_, v) in sc.changes().items()]
+    changes = [f"{k}={v}{_relative(sc, k)}" for k, (_, v) in sc.changes().items()]
     changes += [f"egen fil {name}: {path}" for name, path in sc.own_files().items()]
     if changes:
         title += " (" + ", ".join(changes) + ")"
     return title
+
+
+def _relative(sc: Scenario, key: str) -> str:
+    """`` (+10 %)`` after a change given as a relative one (`` (×1.1, rounded half up)``), else nothing."""
+    found = sc.relative.get(key)
+    if found is None:
+        return ""
+    return f" ({found.shown}, rounded half up)" if found.rounded else f" ({found.shown})"
 
 
 def allocation_json(alloc: Allocation) -> str:

@@ -11,6 +11,7 @@ states only what differs::
 
     [parameters]
     "ambulans.grundbelopp" = 1_000_000          # or a table {value = ..., source = "..."}
+    "kommuner.total" = "+10%"                   # relative to the base's value (godnaravard.relative)
 
     [data]                                      # optional; paths relative to this file
     population = "population_new.csv"
@@ -42,6 +43,7 @@ from .agreements import Agreement, load_agreement
 from .agreements import parse_value as _parse_kind
 from .core import AllocationError, Inputs, Parameters
 from .errors import InputError, Problem, optional, record
+from .relative import Change, change, is_relative
 
 __all__ = [
     "MAX_BASES",
@@ -51,6 +53,7 @@ __all__ = [
     "load_scenario",
     "parse_value",
     "parse_assignment",
+    "parse_change",
     "scenario_from",
     "with_overrides",
 ]
@@ -85,6 +88,8 @@ class Scenario:
     landsbygd: Path | None = None
     origin: str = ""
     overrides: Mapping[str, int | Fraction] = field(default_factory=dict)
+    #: The parameters given as a relative change (``+10%``, ``*1.1``), by key: how each value arose.
+    relative: Mapping[str, Change] = field(default_factory=dict)
 
     @property
     def is_baseline(self) -> bool:
@@ -137,31 +142,44 @@ def _content(inputs: Inputs) -> tuple[object, ...]:
     return tuple(regions), tuple(rural), inputs.reference_weights
 
 
-def parse_value(key: str, value: Any, agreement: Agreement | None = None) -> int | Fraction:
+def parse_value(
+    key: str, value: Any, agreement: Agreement | None = None, base: int | Fraction | None = None
+) -> int | Fraction:
     """Turn a value from the command line or a TOML file into an exact parameter value.
 
     The key must be one of the agreement's parameters (default: the default agreement). Amounts:
     whole kronor (``1000000``, ``1_000_000``, ``1 000 000``). Shares and weights: an integer, a
-    decimal (``0.5``), a fraction (``1/2``) or a percentage (``50%``).
+    decimal (``0.5``), a fraction (``1/2``) or a percentage (``50%``). A relative change
+    (``+10%``, ``-2.5%``, ``*1.1``; ``godnaravard.relative``) applies to ``base``, the value the
+    scenario it applies to has (default: the agreement's).
     """
+    return parse_change(key, value, agreement, base)[0]
+
+
+def parse_change(
+    key: str, value: Any, agreement: Agreement | None = None, base: int | Fraction | None = None
+) -> tuple[int | Fraction, Change | None]:
+    """``parse_value``, and the relative change that gave the value (None for a value as given)."""
     agreement = agreement or load_agreement()
     kinds = agreement.rules.parameters
     if key not in kinds:
-        known = list(kinds)
-        near = [k for k in known if k.split(".")[-1] == key.split(".")[-1]]
-        if not near:
-            import difflib  # (only for a message)
+        from .suggest import either, suggest  # (only for a message)
 
-            near = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
-        hint = f" (did you mean {near[0]}?)" if near else ""
+        near = suggest(key, kinds, {k: (info.label,) for k, info in agreement.parameter_info.items()})
+        hint = f" (did you mean {either(near)}?)" if near else ""
         raise ValueError(
             f"unknown parameter {key!r}{hint}; `godnaravard parameters --agreement {agreement.name}` lists the keys"
         )
-    return _parse_kind(key, value, kinds[key])
+    if is_relative(value):
+        start = agreement.parameters[key] if base is None else base
+        found = change(key, kinds[key], start, value)
+        return found.value, found
+    return _parse_kind(key, value, kinds[key]), None
 
 
 def parse_assignment(text: str, agreement: Agreement | None = None) -> tuple[str, int | Fraction]:
-    """``KEY=VALUE`` from ``--set`` into a key and an exact value."""
+    """``KEY=VALUE`` from ``--set`` into a key and an exact value (a relative change applies to the
+    agreement's value)."""
     if "=" not in text:
         raise ValueError(f"--set expects KEY=VALUE, got {text!r}")
     key, _, value = text.partition("=")
@@ -339,6 +357,7 @@ def _apply(link: _Link, base: Scenario) -> Scenario:
     problems = []
     values = dict(base.parameters.as_dict())
     sources = dict(base.sources)
+    relative = dict(base.relative)
     for key, entry in spec.parameters.items():
         try:
             raw_value, source = _parameter_entry(label, key, entry)
@@ -346,8 +365,9 @@ def _apply(link: _Link, base: Scenario) -> Scenario:
             problems.extend(exc.problems)
             continue
         try:
-            values[key] = parse_value(key, raw_value, chosen)
-            sources[key] = source
+            values[key], found = parse_change(key, raw_value, chosen, values.get(key))
+            sources[key] = source if found is None else f"{source}: {found.worked()}"
+            _note_relative(relative, key, found)
         except ValueError as exc:
             problems.append(Problem(label, str(exc), key=f"parameters.{key}"))
     if problems:
@@ -381,7 +401,16 @@ def _apply(link: _Link, base: Scenario) -> Scenario:
         population=population,
         landsbygd=landsbygd,
         origin=label,
+        relative=relative,
     )
+
+
+def _note_relative(relative: dict[str, Change], key: str, found: Change | None) -> None:
+    """Keep how ``key``'s value arose: the relative change that gave it, or none (a value as given)."""
+    if found is None:
+        relative.pop(key, None)
+    else:
+        relative[key] = found
 
 
 def baseline(agreement: Agreement | str | Path | None = None) -> Scenario:
@@ -428,19 +457,25 @@ def with_overrides(
         return scenario
     parsed: dict[str, int | Fraction] = {}
     problems = []
+    relative = dict(scenario.relative)
+    sources = dict(scenario.sources)
+    current = scenario.parameters.as_dict()
     for key, value in overrides.items():
         try:
-            parsed[key] = parse_value(key, value, scenario.agreement)
+            parsed[key], found = parse_change(key, value, scenario.agreement, current.get(key))
         except ValueError as exc:
             problems.append(Problem(origin, str(exc), key=key))
+            continue
+        _note_relative(relative, key, found)
+        sources[key] = f"{origin} {key}={parsed[key]}" if found is None else f"{origin} {key}={value}: {found.worked()}"
     if problems:
         raise InputError(problems)
     try:
         params = scenario.parameters.with_values(parsed)
     except AllocationError as exc:
         raise InputError(Problem(origin, str(exc))) from None
-    sources = dict(scenario.sources) | {k: f"{origin} {k}={v}" for k, v in parsed.items()}
-    return replace(scenario, parameters=params, sources=sources, overrides={**scenario.overrides, **parsed})
+    return replace(scenario, parameters=params, sources=sources, overrides={**scenario.overrides, **parsed},
+                   relative=relative)
 
 
 def scenario_from(

@@ -157,7 +157,12 @@ def _lines(spec: Any, keys: Mapping[str, Key], checks: _Checks) -> list[Line]:
         if len(rest) != 1:
             checks.problem(f"{where}.parts", "exactly one part must take the rest (no amount, no share); "
                                              f"{'none does' if not rest else 'these do: ' + ', '.join(rest)}")
-        lines.append(Line(ln.name, ln.total, tuple(parts), ln.base, ln.label, ln.section))
+        for p in ln.parts:
+            if p.round_to and p.round_to % ln.round_to:
+                checks.problem(f"{where}.parts.{p.name}.round_to",
+                               f"round_to = {p.round_to} is not a whole multiple of the line's round_to = {ln.round_to}: "
+                               "the line's amounts would not be multiples of its unit")
+        lines.append(Line(ln.name, ln.total, tuple(parts), ln.base, ln.label, ln.section, ln.round_to))
     return lines
 
 
@@ -173,7 +178,7 @@ def _parts(ln: Any, where: str, keys: Mapping[str, Key], spec_keys: Mapping[str,
             checks.problem(f"{pw}.key", f"unknown key {p.key!r}; the [keys] table has {', '.join(spec_keys) or 'none'}")
         checks.need(f"{pw}.amount", p.amount, "amount")
         checks.need(f"{pw}.share", p.share, "share")
-        parts.append(Part(p.name, p.key, p.amount, p.share, p.label, p.section))
+        parts.append(Part(p.name, p.key, p.amount, p.share, p.label, p.section, p.round_to))
     return parts
 
 
@@ -232,7 +237,7 @@ def _tables(spec: Any, folder: Path, columns: list[ColumnSpec], checks: _Checks)
         printed = _printed(t.printed, where, by_name, checks.problem)
         tables.append(TableSpec(t.name, t.label, t.title, tuple(t.columns), official, dict(t.official_columns),
                                 t.official_code_column, printed, t.printed_title, t.total_label,
-                                tuple(t.footnotes), t.source_line))
+                                tuple(t.footnotes), t.source_line, t.name_column, t.official_unit))
     return tables
 
 
@@ -249,9 +254,11 @@ def _official(t: Any, where: str, folder: Path, checks: _Checks) -> Path | None:
             checks.problem(f"{where}.official_columns.{col}", f"{col} is not a column of this table")
     if official is not None and official.is_file():
         header = _csv_header(official)
-        for col, theirs in (*t.official_columns.items(), ("official_code_column", t.official_code_column)):
+        named = {"official_code_column": t.official_code_column, **({"name_column": t.name_column} if t.name_column
+                                                                     else {})}
+        for col, theirs in (*t.official_columns.items(), *named.items()):
             if theirs not in header:
-                key = f"{where}.{col}" if col == "official_code_column" else f"{where}.official_columns.{col}"
+                key = f"{where}.{col}" if col in named else f"{where}.official_columns.{col}"
                 checks.problem(key, f"the official table {t.official!r} has no column {theirs!r}; "
                                     f"its columns are {', '.join(header)}")
     return official

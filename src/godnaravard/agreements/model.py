@@ -85,6 +85,8 @@ class TableSpec:
     total_label: str = "Totalt"
     footnotes: tuple[str, ...] = ()
     source_line: str = ""
+    name_column: str = ""  # the official table's column of recipient names (issue 17 §2); "": ours
+    official_unit: int = 1  # the official table prints its amounts in units of this many kronor (tkr: 1000)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

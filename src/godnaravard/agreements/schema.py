@@ -130,6 +130,7 @@ def _line() -> CoreSchema:
         "share": optional(cs.nullable_schema(_text()), None),
         "label": optional(_text(), ""),
         "section": optional(_text(), ""),
+        "round_to": optional(_unit(), 0),  # issue 17 §2; 0: the line's
     }, check=_amount_or_share)
     return record("_LineSpec", {
         "name": _name(),
@@ -138,7 +139,13 @@ def _line() -> CoreSchema:
         "base": optional(cs.nullable_schema(_text()), None),
         "section": _text(min_length=1),
         "parts": cs.list_schema(part, min_length=1),
+        "round_to": optional(_unit(), 1),  # issue 17 §2: the rounding unit in kronor
     })
+
+
+def _unit() -> CoreSchema:
+    """A rounding unit (``round_to``): whole kronor ≥ 1, an integer (not a boolean, a float or a text)."""
+    return cs.int_schema(ge=1, le=10**15, strict=True)
 
 
 def _column() -> CoreSchema:
@@ -168,6 +175,8 @@ def _table() -> CoreSchema:
         "official": optional(cs.nullable_schema(_text()), None),
         "official_columns": optional(cs.dict_schema(_text(), _text()), {}),
         "official_code_column": optional(_text(), "lan_code"),
+        "name_column": optional(_text(), ""),  # issue 17 §2: the official table's names
+        "official_unit": optional(_unit(), 1),  # issue 17 §2: its amounts in units of this many kronor (tkr: 1000)
         "printed": optional(cs.list_schema(printed), []),
         "printed_title": optional(_text(), ""),
         "total_label": optional(_text(min_length=1), "Totalt"),

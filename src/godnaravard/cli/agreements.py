@@ -109,6 +109,9 @@ def agreement_show(ref: str | None) -> None:
         lines.append(f"  undertecknat: {ag.signed_text}")
     for d in ag.data.values():
         lines.append(f"  data {d.name}: {d.path} ({d.label}, per {d.date.isoformat()})")
+    from ..inputs.unused import unused_lines
+
+    lines += unused_lines(ag)  # issue 17 §2: the data files' columns the agreement ignores
     lines.append(f"  mottagare: {len(alloc.rows)}")
     totals = alloc.totals()
     for line in ag.rules.lines:
@@ -149,16 +152,7 @@ def parameters_cmd(agreement: str | None, fmt: str, sep: str) -> None:
 
         click.echo(csv_table(list(rows[0]), ([r[k] for k in r] for r in rows), sep), nl=False)
         return
-    from rich.table import Table
-
+    from ..parameters_render import parameter_lines
     from ..render import console
 
-    table = Table(title=f"Parametrar: {ag.title}", header_style="bold", show_lines=False)
-    table.add_column("Nyckel (--set)", no_wrap=True)
-    table.add_column("Värde", justify="right", no_wrap=True)
-    table.add_column("Enhet")
-    table.add_column("Beskrivning och källa", overflow="fold")
-    for r in rows:
-        value = _kr(r["value"]) if isinstance(r["value"], int) else r["value"]
-        table.add_row(str(r["key"]), value, str(r["unit"]), f"{r['label']}\n[dim]{r['source']}[/dim]")
-    console().print(table)
+    click.echo("\n".join(parameter_lines(ag, console().width)))

@@ -51,7 +51,8 @@ def _check_usage(vary: tuple[str, ...], scenarios_file: Path | None, output: Pat
 @scenario_options
 @click.option("--vary", "vary", metavar="KEY=SPEC", multiple=True,
               help="Vary a parameter of the agreement: a range start:stop:step (stop included when a whole "
-                   "number of steps away), a list a,b,c (decimals with a point, or 1/4, 25%), or one value. "
+                   "number of steps away), a list a,b,c (decimals with a point, or 1/4, 25%), or one value; "
+                   "relative to the base scenario: +10%, -2.5%, *1.1, or a range -10%:+10%:5%. "
                    "Repeat to sweep every combination (the first --vary varies slowest). "
                    "`godnaravard parameters` lists the keys.")
 @click.option("--scenarios", "scenarios_file", metavar="FILE.csv", type=click.Path(path_type=Path),
@@ -101,7 +102,11 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     base = resolve_scenario(scenario, overrides_from(assignments), population, landsbygd, agreement)
     ag = base.agreement
     # Counted before anything is built: a grid by the product of its value counts, a file by its size.
-    sset = read_scenarios(scenarios_file, ag) if scenarios_file is not None else grid(_vary(vary), agreement=ag)
+    values = base.parameters.as_dict()  # relative values (+10%) apply to the base scenario's
+    sset = (read_scenarios(scenarios_file, ag, values) if scenarios_file is not None
+            else grid(_vary(vary), agreement=ag, base=values))
+    for note in sset.notes:
+        click.echo(f"godnaravard: note: {note}", err=True)
     engine = Engine(load_agreement_inputs(base), base.parameters, sset)
     if output is not None and _FORMATS[output.suffix.lower()] == "parquet":
         problem = parquet_problem(engine)

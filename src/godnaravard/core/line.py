@@ -11,6 +11,11 @@ vård:
     each part = its amount shared by its key, rounded on its own (``rounding``)
     line(recipient) = base + Σ parts(recipient)
 
+With a rounding unit (``round_to``, issue 17 §2) a part is rounded in whole multiples of its
+unit (``Line.unit``), and the split of what remains between the share parts and the rest is made
+in the least common multiple of their units (``Line.split_unit``), so every amount stays a
+multiple of its unit and every sum stays exact.
+
 Each part sums exactly to its own amount, so the line sums exactly to its total.
 """
 
@@ -60,13 +65,24 @@ def part_totals(line: Line, params: Parameters, recipients: int) -> tuple[int, d
         raise AllocationError(f"{names} ({sum(amounts.values())}) is more than what {line.total} leaves ({rest})")
     shares: dict[str, Fraction] = {p.name: params.fraction(p.share) for p in line.parts if p.share}
     rest_part = next(p.name for p in line.parts if p.is_rest)
+    unit = line.split_unit
+    if remaining % unit:
+        raise AllocationError(_not_whole_units(line, remaining, unit, recipients, base))
     split = None
     if shares:
-        split = apportion(remaining, {**shares, rest_part: 1 - sum(shares.values(), Fraction(0))})
+        split = apportion(remaining, {**shares, rest_part: 1 - sum(shares.values(), Fraction(0))}, unit=unit)
         amounts |= dict(split.amounts)
     else:
         amounts[rest_part] = remaining
     return base, {p.name: amounts[p.name] for p in line.parts}, split
+
+
+def _not_whole_units(line: Line, remaining: int, unit: int, recipients: int, base: int) -> str:
+    """Why what a line leaves for its shares and rest cannot be rounded in its unit (``round_to``)."""
+    what = f"{line.total}" + (f" − {recipients} × {line.base}" if line.base else "")
+    what += "".join(f" − {p.amount}" for p in line.parts if p.amount)
+    return (f"line {line.name}: {what} leaves {remaining} kr, not a whole multiple of its rounding unit "
+            f"round_to = {unit} kr" + (f" (the base amount is {base} kr)" if line.base else ""))
 
 
 def allocate_line(
@@ -84,5 +100,5 @@ def allocate_line(
     parts = {}
     for p in line.parts:
         w = weights[p.key] if weights and p.key in weights else key_weights(inputs, params, p.key)
-        parts[p.name] = apportion(totals[p.name], w, rule)
+        parts[p.name] = apportion(totals[p.name], w, rule, unit=line.unit(p))
     return Column(name=line.name, total=params.amount(line.total), parts=parts, base_per_region=base, split=split)

@@ -14,7 +14,7 @@ from fractions import Fraction
 from types import MappingProxyType
 
 from .rounding import AllocationError
-from .spec import Rules
+from .spec import Line, Rules
 
 __all__ = ["Region", "RuralKey", "Parameters", "Inputs"]
 
@@ -178,6 +178,18 @@ class Parameters:
         if problems:
             raise AllocationError("; ".join(problems))
 
+    def _unit_problems(self, line: Line) -> list[str]:
+        """Issue 17 §2 (``round_to``): the line's total and base amount are whole multiples of the
+        line's rounding unit, each carved-out amount of its part's unit."""
+        problems = []
+        checked = [(line.total, line.round_to, "the line's"), (line.base, line.round_to, "the line's")]
+        checked += [(p.amount, line.unit(p), f"its part {p.name}'s") for p in line.parts if p.amount]
+        for key, unit, whose in checked:
+            if key and unit > 1 and self.amount(key) % unit:
+                problems.append(f"{key} ({self.amount(key)} kr) is not a whole multiple of {whose} rounding unit "
+                                f"(round_to = {unit} kr in line {line.name})")
+        return problems
+
     def _line_problems(self) -> list[str]:
         """Each line's carve-outs within its total, shares within 1, rural weights not all zero."""
         problems = []
@@ -190,6 +202,7 @@ class Parameters:
                     problems.append(f"{name} ({value}) is larger than {line.total} ({total}), of which it is a part")
             if len(carved) > 1 and sum(self.amount(name) for name in carved) > total:
                 problems.append(f"{' + '.join(carved)} is larger than {line.total} ({total}), of which they are parts")
+            problems += self._unit_problems(line)
             shares = [p.share for p in line.parts if p.share]
             if sum((self.fraction(s) for s in shares), Fraction(0)) > 1:
                 problems.append(f"the shares {' + '.join(shares)} of {line.name} add up to more than 1")

@@ -23,8 +23,15 @@ reproduces the Ambulans column, but then misplaces a krona in the Nära vård co
 standard rule reproduces every cell; ``godnaravard check``
 recomputes this comparison every time it runs and explains both cells (see ``RULES``).
 
+**A rounding unit** (``round_to``, issue 17 §2: tables published in thousands of kronor): with
+a unit ``u`` the same rule runs in units. The total must be a whole number of units; each exact
+share is counted in units (``share / u``), everyone gets ``u`` times its floor, and the units
+left over go one each to the largest remainders in units, with the same ties. So the amounts are
+multiples of ``u`` that sum exactly to the total, and each is ``u`` times the floor or the
+ceiling of its exact share in units. ``u = 1`` is the rule above.
+
 Properties (tested with hypothesis in ``tests/core/test_rounding.py``): the parts sum exactly
-to the total; each part is the floor or the ceiling of its exact share; the result is
+to the total; each part is the floor or the ceiling of its exact share (in units); the result is
 independent of row order; multiplying all weights by a positive constant changes nothing.
 """
 
@@ -60,8 +67,9 @@ class Apportionment:
         total: the budget line in kronor; ``sum(amounts.values()) == total``.
         weights: each recipient's weight (population, HSL insatser, weighted rural population …).
         exact: each recipient's exact share ``total × weight / Σ weight``.
-        amounts: the rounded shares in whole kronor.
+        amounts: the rounded shares in whole kronor (multiples of ``unit``).
         rule: the name of the rounding rule used.
+        unit: the rounding unit in kronor (``round_to``; 1 for whole kronor).
     """
 
     total: int
@@ -69,29 +77,35 @@ class Apportionment:
     exact: Mapping[str, Fraction]
     amounts: Mapping[str, int]
     rule: str
+    unit: int = 1
+
+    def in_units(self, key: str) -> Fraction:
+        """``key``'s exact share counted in units (``exact / unit``)."""
+        return self.exact[key] if self.unit == 1 else self.exact[key] / self.unit
 
     def adjustment(self, key: str) -> int:
-        """Kronor added (+1) or taken (−1) from ``key`` relative to its floored share."""
-        return self.amounts[key] - math.floor(self.exact[key])
+        """Kronor added (+unit) or taken (−unit) from ``key`` relative to its floored share (in units)."""
+        return self.amounts[key] - self.unit * math.floor(self.in_units(key))
 
     @property
     def balancing_kronor(self) -> tuple[str, ...]:
-        """The keys that received a balancing krona above the floor of their share, in order."""
+        """The keys that received a balancing krona (unit) above the floor of their share, in order."""
         return tuple(k for k in self.amounts if self.adjustment(k) > 0)
 
     def remainder(self, key: str) -> Fraction:
-        """``exact − floor(exact)`` for ``key``: what the rounding ranks."""
-        share = self.exact[key]
+        """``x − floor(x)`` for ``key``'s share in units ``x``: what the rounding ranks."""
+        share = self.in_units(key)
         return share - math.floor(share)
 
     @property
     def leftover(self) -> int:
-        """Kronor left after every recipient got the floor of its share (the balancing kronor)."""
-        return self.total - sum(math.floor(v) for v in self.exact.values())
+        """Kronor (units) left after every recipient got the floor of its share: the balancing kronor (units)."""
+        return self.total // self.unit - sum(math.floor(self.in_units(k)) for k in self.exact)
 
     def rank(self, key: str) -> int:
-        """``key``'s place (1 = first) in the order in which largest remainders gives kronor."""
-        return _ranking(self.exact).index(key) + 1
+        """``key``'s place (1 = first) in the order in which largest remainders gives kronor (units)."""
+        in_units = self.exact if self.unit == 1 else {k: self.in_units(k) for k in self.exact}
+        return _ranking(in_units).index(key) + 1
 
 
 def _exact_shares(total: int, weights: Mapping[str, Number]) -> dict[str, Fraction]:
@@ -164,16 +178,28 @@ RULES: dict[str, RoundingRule] = {
 ROUNDING_RULE = "largest_remainder"
 
 
-def apportion(total: int, weights: Mapping[str, Number], rule: str = ROUNDING_RULE) -> Apportionment:
-    """Split ``total`` kronor by ``weights`` into whole kronor that sum exactly to ``total``."""
+def apportion(total: int, weights: Mapping[str, Number], rule: str = ROUNDING_RULE, unit: int = 1) -> Apportionment:
+    """Split ``total`` kronor by ``weights`` into whole multiples of ``unit`` kronor that sum exactly
+    to ``total`` (``unit`` 1: whole kronor). ``total`` must be a multiple of ``unit``."""
+    if isinstance(unit, bool) or not isinstance(unit, int) or unit < 1:
+        raise TypeError(f"the rounding unit must be a whole number of kronor ≥ 1, got {unit!r}")
     exact = _exact_shares(total, weights)
+    if total % unit:
+        raise AllocationError(f"{total} kr is not a whole multiple of the rounding unit {unit} kr")
     chosen = RULES[rule]
-    # (largest remainders from the exact shares just computed, rather than computing them again)
-    amounts = _largest_remainders(total, exact) if chosen is largest_remainder else chosen(total, weights)
+    if unit == 1:
+        # (largest remainders from the exact shares just computed, rather than computing them again)
+        amounts = _largest_remainders(total, exact) if chosen is largest_remainder else chosen(total, weights)
+    else:
+        units = total // unit
+        in_units = {k: v / unit for k, v in exact.items()}
+        counted = _largest_remainders(units, in_units) if chosen is largest_remainder else chosen(units, weights)
+        amounts = {k: unit * v for k, v in counted.items()}
     return Apportionment(
         total=total,
         weights={k: Fraction(w) for k, w in weights.items()},
         exact=exact,
         amounts=amounts,
         rule=rule,
+        unit=unit,
     )

@@ -215,6 +215,7 @@ class PartBlock:
     remainders: dict[str, int]
     ranks: dict[str, int]
     leftover: int
+    unit: int = 1  # round_to (issue 17 §2): floors, remainders and the leftover count units of this many kronor
 
 
 @dataclass
@@ -232,6 +233,7 @@ class SplitRow:
     remainder: int = 0
     rank: int = 0
     order: int = 0
+    unit: int = 1  # round_to: the split is made in units of this many kronor (``Line.split_unit``)
 
 
 @dataclass
@@ -351,16 +353,17 @@ class Model:
         weights = {p.name: unreduced[p.name] // g for p in parts}
         col = self.result.columns[ln.name]
         remaining = sum(col.parts[p.name].total for p in parts)
-        q, r, ranks, left = _apportion(remaining, weights)
+        unit = ln.split_unit
+        q, r, ranks, left = _apportion(remaining // unit, weights)
         orders = {name: i + 1 for i, name in enumerate(sorted(weights))}
         for i, p in enumerate(parts):
-            amount = q[p.name] + (1 if ranks[p.name] <= left else 0)
+            amount = unit * (q[p.name] + (1 if ranks[p.name] <= left else 0))
             if amount != col.parts[p.name].total:
                 raise ExportError(f"the workbook's split of {ln.name} gives {p.name} {amount} kr, the tool "
                                   f"{col.parts[p.name].total} kr")
             self.split_rows[(ln.name, p.name)] = SplitRow(
                 ln, p, row + 1 + i, "split", amount, weights[p.name], texts[p.name], q[p.name], r[p.name],
-                ranks[p.name], orders[p.name])
+                ranks[p.name], orders[p.name], unit)
 
     def _rural(self, key: str, row: int) -> RuralBlock:
         """The rural key's weights as integers, and whether they can be used with the data."""
@@ -431,9 +434,10 @@ class Model:
             weights = {r.lan_code: r.count(key.column) for r in res.inputs.regions}
         part = res.part(ln.name, p.name)
         total = part.total
-        q, r, ranks, left = _apportion(total, weights)
+        unit = ln.unit(p)
+        q, r, ranks, left = _apportion(total // unit, weights)
         for code in self.codes:
-            amount = q[code] + (1 if ranks[code] <= left else 0)
+            amount = unit * (q[code] + (1 if ranks[code] <= left else 0))
             if amount != part.amounts[code]:
                 raise ExportError(f"the workbook's formulas give {ln.name}/{p.name} {code} {amount} kr, the tool "
                                   f"{part.amounts[code]} kr")
@@ -442,7 +446,7 @@ class Model:
         last = first + n - 1
         label = f"{ln.label or ln.name}: {p.label or p.name}"
         return PartBlock(ln, p, label, row, row + 1, first, last, last + 1, last + 2, last + 3, last + 4,
-                         total, weights, q, r, ranks, left)
+                         total, weights, q, r, ranks, left, unit)
 
     # -- references ---------------------------------------------------------------------------
 

@@ -42,6 +42,21 @@ def floor_div(n: str, d: str) -> str:
     return f"IF({d}>0,{q}-(({n})-{d}*{q}<0)+(({n})-{d}*{q}>={d}),0)"
 
 
+def in_units(amount: str, unit: int) -> str:
+    """An amount in kronor counted in units of ``unit`` kronor (``round_to``, issue 17 §2)."""
+    return amount if unit == 1 else f"({amount}/{unit})"
+
+
+def times(unit: int, expression: str) -> str:
+    """``unit × (expression)``: an amount in units back in kronor."""
+    return expression if unit == 1 else f"{unit}*({expression})"
+
+
+def whole_units(amount: str, unit: int) -> str:
+    """``,COND``: that ``amount`` is a whole number of units (without ``MOD``), for an ``AND``; "" for kronor."""
+    return "" if unit == 1 else f",{amount}-{unit}*INT({amount}/{unit})=0"
+
+
 def rank_formula(rem_rng: str, rem: str, w_rng: str, w: str, key_rng: str, key: str) -> str:
     """The place of a remainder: larger remainder first, then larger weight, then the smaller key."""
     return (f"1+SUMPRODUCT(({rem_rng}>{rem})+({rem_rng}={rem})*({w_rng}>{w})"
@@ -133,17 +148,20 @@ def _parts_table(s: Sheet, ctx: Context, m: Model) -> None:
                 s.formula(row, c.amount, f"=IF({ok},{remaining},NA())", sr.amount)
                 continue
             w, q, r = (m.cell(row, col, local=True) for col in (c.weight, c.floor, c.remainder))
+            units = in_units(remaining, sr.unit)  # round_to: the split counts units (issue 17 §2)
             total_w = sum(x.weight for x in split)
             s.formula(row, c.weight, f"=IF({ok},({sr.unreduced})/{gcd},NA())", sr.weight, s.f.count)
             s.formula(row, c.exact, f"=IF(SUM({w_rng})>0,{remaining}*{w}/SUM({w_rng}),0)",
                       float(sum(x.amount for x in split) * sr.weight / total_w) if total_w else 0.0, s.f.exact)
-            guard = f"{remaining}*MAX({w_rng})+SUM({w_rng})>{TWO53}"
-            s.formula(row, c.floor, f"=IF({guard},NA(),{floor_formula(remaining, w, f'SUM({w_rng})')})", sr.floor)
-            s.formula(row, c.remainder, f"={remaining}*{w}-SUM({w_rng})*{q}", sr.remainder, s.f.count)
+            guard = f"{units}*MAX({w_rng})+SUM({w_rng})>{TWO53}"
+            if sr.unit > 1:
+                guard = f"OR({guard},NOT(AND(TRUE{whole_units(remaining, sr.unit)})))"
+            s.formula(row, c.floor, f"=IF({guard},NA(),{floor_formula(units, w, f'SUM({w_rng})')})", sr.floor)
+            s.formula(row, c.remainder, f"={units}*{w}-SUM({w_rng})*{q}", sr.remainder, s.f.count)
             s.formula(row, c.rank, "=" + rank_formula(r_rng, r, w_rng, w, o_rng, m.cell(row, c.adjustment, local=True)),
                       sr.rank, s.f.count)
-            s.formula(row, c.amount, f"={q}+IF({m.cell(row, c.rank, local=True)}<={remaining}-SUM({q_rng}),1,0)",
-                      sr.amount)
+            s.formula(row, c.amount, "=" + times(sr.unit, f"{q}+IF({m.cell(row, c.rank, local=True)}<={units}"
+                                                           f"-SUM({q_rng}),1,0)"), sr.amount)
             s.number(row, c.adjustment, sr.order, s.f.count)
     s.block(head - 1, last)
 
@@ -229,6 +247,7 @@ def _block_recipients(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) ->
     weights = m.cell(b.sum_row, c.weight, absolute=True, local=True)
     t1, t0 = (m.cell(b.total_row, col, absolute=True, local=True) for col in (c.high, c.high_rest))
     big = SPLIT
+    u = b.unit  # round_to (issue 17 §2): floors, remainders and the leftover count units of u kronor
     for i, region in enumerate(regions):
         row = b.first + i
         code = region.lan_code
@@ -245,10 +264,10 @@ def _block_recipients(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) ->
         s.formula(row, c.remainder, f"={low}-{weights}*({q}-{qa}*{big})", b.remainders[code], s.f.count)
         s.formula(row, c.rank, "=" + rank_formula(r_rng, r, w_rng, w, k_rng, m.cell(row, 0, local=True)),
                   b.ranks[code], s.f.count)
-        s.formula(row, c.amount, f"={q}+IF({rank}<={left},1,0)", part.amounts[code])
-        s.formula(row, c.adjustment, f"={amount}-{q}", part.adjustment(code), s.f.count)
+        s.formula(row, c.amount, "=" + times(u, f"{q}+IF({rank}<={left},1,0)"), part.amounts[code])
+        s.formula(row, c.adjustment, f"={amount}-{times(u, q)}", part.adjustment(code), s.f.count)
         # Outside the printed area: the high half's floor and remainder.
-        high, high_rest = divmod(b.total // big * b.weights[code], sum(b.weights.values()) or 1)
+        high, high_rest = divmod(b.total // u // big * b.weights[code], sum(b.weights.values()) or 1)
         s.ws.write_formula(row, c.high, f'=IF({ok}="ja",{floor_formula(t1, w, weights)},NA())', s.f.count, high)
         s.ws.write_formula(row, c.high_rest, f"={t1}*{w}-{weights}*{qa}", s.f.count, high_rest)
 
@@ -260,9 +279,11 @@ def _block(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) -> None:
     ag = ctx.agreement
     part = ctx.result.part(*key)
     s.text(b.title_row, 0, b.label, s.f.label, grow=False)
+    whole, balancing = ("Heltal (kronor)", "Utjämningskrona") if b.unit == 1 else (
+        f"Heltal (enheter om {b.unit:,} kr)".replace(",", " "), "Utjämning (kronor)")  # round_to, issue 17 §2
     s.header(b.header_row, [code_label(ag), *(ag.label(x) for x in text_columns(ag)[-1:]), "Vikt (heltal)",
-                            "Exakt andel (kronor)", "Heltal (kronor)", "Rest (täljare)", "Plats", "Avrundat (kronor)",
-                            "Utjämningskrona"],
+                            "Exakt andel (kronor)", whole, "Rest (täljare)", "Plats", "Avrundat (kronor)",
+                            balancing],
              numeric=range(c.weight, c.adjustment + 1))
     total = m.cell(b.total_row, c.amount, absolute=True, local=True)
     ok = m.cell(b.check_row, c.weight, absolute=True, local=True)
@@ -285,20 +306,22 @@ def _block(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) -> None:
     sr = m.split_rows[key]
     s.text(b.total_row, 0, "Att fördela (kronor)", grow=False)
     s.formula(b.total_row, c.amount, f"={m.cell(sr.row, c.amount, local=True)}", part.total)
-    s.ws.write_formula(b.total_row, c.high, f"=INT({total}/{big})", s.f.count, part.total // big)
-    s.ws.write_formula(b.total_row, c.high_rest, f"={total}-{big}*{t1}", s.f.count, part.total % big)
+    units = in_units(total, b.unit)
+    s.ws.write_formula(b.total_row, c.high, f"=INT({units}/{big})", s.f.count, part.total // b.unit // big)
+    s.ws.write_formula(b.total_row, c.high_rest, f"={units}-{big}*{t1}", s.f.count, part.total // b.unit % big)
     if key == next(iter(m.blocks)):
         s.ws.write_string(b.header_row, c.high, f"Hjälp: heltal av (belopp ÷ {big:,}) × vikt ÷ viktsumma".replace(
             ",", " "), s.f.header)
         s.ws.write_string(b.header_row, c.high_rest, "Hjälp: dess rest", s.f.header)
         s.ws.set_column(c.high, c.high_rest, 16)
     s.text(b.left_row, 0, "Utjämningskronor att dela ut (att fördela − summa heltal)", grow=False)
-    s.formula(b.left_row, c.amount, f"={total}-SUM({q_rng})", b.leftover, s.f.count)
+    s.formula(b.left_row, c.amount, f"={units}-SUM({q_rng})", b.leftover, s.f.count)
     s.text(b.check_row, 0, "Kontroll", s.f.label)
     s_cell = weights
     s.formula(b.check_row, c.weight,
               f'=IF(AND(ISNUMBER({total}),ISNUMBER({s_cell})),IF(AND({total}<={TWO53},{t1}*MAX({w_rng})+{s_cell}<={TWO53},'
-              f'({s_cell}+MAX({w_rng}))*{big}<={TWO53},OR({total}=0,{s_cell}>0)),"ja","nej"),"nej")', "ja", s.f.right)
+              f'({s_cell}+MAX({w_rng}))*{big}<={TWO53},OR({total}=0,{s_cell}>0){whole_units(total, b.unit)}),'
+              '"ja","nej"),"nej")', "ja", s.f.right)
     too_big = (f"fel: talen är för stora för att räknas exakt ((viktsumma + största vikt) × {big:,} ≥ 2^53)"
                .replace(",", " "))
     s.check(

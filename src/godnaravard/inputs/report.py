@@ -77,7 +77,8 @@ def _columns(
     describe: str,
     ignored: Sequence[str] = (),
 ) -> dict[str, str]:
-    """Match the header to ``expected``; report missing, unknown and misspelt columns.
+    """Match the header to ``expected``; report missing and misspelt columns, and unknown ones
+    while a required column is missing (otherwise an extra column is ignored: ``unused_columns``).
 
     Columns named in ``ignored`` (those of the other input, in a sheet that holds both, such as
     the sheet Underlag of ``godnaravard export``) are skipped. Returns ``{expected column:
@@ -111,7 +112,9 @@ def _columns(
             explained.add(near[0])
             missing_note = " (that column is missing)" if near[0] in required else ""
             report.add(f"unknown column; did you mean '{near[0]}'?{missing_note}", row=row, column=label)
-        elif strict:
+        elif strict and any(c not in present for c in required):
+            # Issue 17 §2: a file may carry more columns than the agreement uses; an unknown column
+            # is a problem only while a required one is missing (it may be that one, named otherwise).
             report.add(
                 f"unknown column; {describe} has the columns {', '.join(expected)}", row=row, column=label
             )

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -134,19 +135,21 @@ class Bar:
 
 
 def scenario_set(
-    vary: Mapping[str, str | Iterable[Any]] | None, scenarios: Scenarios | None, agreement: Agreement
+    vary: Mapping[str, str | Iterable[Any]] | None, scenarios: Scenarios | None, agreement: Agreement,
+    base: Mapping[str, int | Fraction] | None = None,
 ) -> ScenarioSet:
-    """The scenarios of ``vary`` (a grid) or of ``scenarios`` (a file, records or a set), for ``agreement``."""
+    """The scenarios of ``vary`` (a grid) or of ``scenarios`` (a file, records or a set), for
+    ``agreement``; relative values (``+10%``) apply to ``base``, the base scenario's parameters."""
     if (vary is None) == (scenarios is None):
         raise InputError(Problem("sweep", "give either ranges to vary or scenarios, not both or neither"))
     if isinstance(scenarios, ScenarioSet):
         return scenarios
     if isinstance(scenarios, (str, Path)):
-        return read_scenarios(scenarios, agreement)
+        return read_scenarios(scenarios, agreement, base)
     if scenarios is not None:
-        return scenarios_from_records(scenarios, agreement=agreement)
+        return scenarios_from_records(scenarios, agreement=agreement, base=base)
     assert vary is not None
-    return grid(vary, agreement=agreement)
+    return grid(vary, agreement=agreement, base=base)
 
 
 def prepare(
@@ -165,7 +168,7 @@ def prepare(
     if (vary is None) == (scenarios is None):
         raise InputError(Problem("sweep", "give either ranges to vary or scenarios, not both or neither"))
     base = resolve_scenario(scenario, overrides, population, landsbygd, agreement)
-    sset = scenario_set(vary, scenarios, base.agreement)
+    sset = scenario_set(vary, scenarios, base.agreement, base.parameters.as_dict())
     return Engine(load_agreement_inputs(base), base.parameters, sset), base
 
 
@@ -272,7 +275,8 @@ def sweep(
         vary: ``{key: spec}`` with ``spec`` a range ``"start:stop:step"`` (stop included when it is
             a whole number of steps from start), a list ``"a,b,c"`` or an iterable of values. All
             combinations are swept; the first key varies slowest. The keys are the agreement's
-            parameters (those of ``--set``).
+            parameters (those of ``--set``). A relative value (``"+10%"``, ``"*1.1"``, a range
+            ``"-10%:+10%:5%"``) applies to the base scenario's value.
         scenarios: instead of ``vary``, a CSV path (one column per key, one row per scenario,
             optional ``scenario`` id column), a list of ``{key: value}`` dicts or a ``ScenarioSet``.
         scenario, overrides, population, landsbygd, agreement: the base every scenario starts

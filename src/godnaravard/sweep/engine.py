@@ -74,6 +74,11 @@ int64 holds every integer up to ``2**63 − 1``. Let ``CAP = 2**62``.
 7. Key weights: a data column's counts, or a rural weight vector, are used only when their sum is
    ≤ ``2**63 − 1`` (then every weight is too); a key whose weights are all zero is used only for
    totals of zero (every recipient gets 0, as in the core).
+8. A rounding unit ``u`` (``round_to``, issue 17 §2): a part's total ``t`` (a multiple of ``u``,
+   else the row goes to the core, which refuses it) is apportioned as ``t // u`` units and the
+   result multiplied by ``u``. ``t // u ≤ t``, so bounds 3–5, checked on ``t``, hold for it; each
+   amount in units is at most ``t // u``, so ``u`` times it is at most ``t`` ≤ CAP. The split
+   divides ``remaining // u`` likewise (``u`` = ``Line.split_unit``).
 
 A scenario that fails any check, or that the core would refuse (base amounts × recipients above
 the total, carved parts above what is left, shares above 1, rural weights the key cannot carry,

@@ -243,12 +243,15 @@ def _compute_line(
     n = order.shape[0]
     m = rows.stop - rows.start
     total, big = prm.amount(line.total, codes, m)
-    mask = big.copy()
+    unit = line.round_to  # round_to (bound 8): the core refuses amounts not in whole units
+    mask = big | (total % unit != 0) if unit > 1 else big.copy()
     base = None
     remaining = total.copy()
     if line.base:
         base, big = prm.amount(line.base, codes, m)
         bad = big | (base > total // n)  # bound 2: the core refuses n·base > total
+        if unit > 1:
+            bad |= base % unit != 0
         mask |= bad
         base = np.where(bad, 0, base)
         remaining -= n * base
@@ -257,9 +260,13 @@ def _compute_line(
         if part.amount:
             value, big = prm.amount(part.amount, codes, m)
             bad = big | (value > remaining)  # the core refuses carved parts above what is left
+            if line.unit(part) > 1:
+                bad |= value % line.unit(part) != 0
             mask |= bad
             amounts[part.name] = value = np.where(bad, 0, value)
             remaining -= value
+    if line.split_unit > 1:
+        mask |= remaining % line.split_unit != 0  # bound 8: what the split divides is in whole units
     if plan.split:  # bound 3
         denominator, numerators = _share_split(plan, prm, codes, m, mask)
         mask |= remaining > INT64_MAX // denominator
@@ -281,16 +288,20 @@ def _compute_line(
     if plan.split:
         largest = int(denominator.max())
         composite = (largest * largest + largest) * len(plan.split) <= 2**63
-        split = _largest_remainders(remaining, np.stack(numerators, axis=1), denominator, plan.split_order,
+        unit = line.split_unit
+        split = _largest_remainders(remaining // unit, np.stack(numerators, axis=1), denominator, plan.split_order,
                                     composite)
         for j, part in enumerate(plan.split):
-            amounts[part.name] = split[:, j]
+            amounts[part.name] = split[:, j] * unit if unit > 1 else split[:, j]
     else:
         amounts[next(p.name for p in line.parts if p.is_rest)] = remaining
     parts = {}
     for part in line.parts:
         w, ws = weights[part.name][:2]
-        parts[part.name] = _apportion(amounts[part.name], w, ws, order, plan.keys[part.name].composite)
+        unit = line.unit(part)
+        counted = amounts[part.name] // unit if unit > 1 else amounts[part.name]
+        shared = _apportion(counted, w, ws, order, plan.keys[part.name].composite)
+        parts[part.name] = shared * unit if unit > 1 else shared
     _write_columns(plan, parts, base, out)
     return mask, np.where(mask, 0, total)
 

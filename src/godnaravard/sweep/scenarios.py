@@ -16,7 +16,6 @@ above ``MAX_FILE_SCENARIOS`` rows (the reader stops at its row limit).
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import stat
@@ -55,6 +54,8 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_FILE_SCENARIOS = 100_000
 
 Value = int | Fraction
+#: The base scenario's parameter values, which relative values apply to (None: the agreement's).
+Base = Mapping[str, Value] | None
 
 
 def _spaced(number: int) -> str:
@@ -157,12 +158,14 @@ class ScenarioSet:
             a grid (every combination, the first key slowest), whose codes are computed from
             the scenario's position (``codes_at``) and never stored.
         labels: the scenario ids from a file's ``scenario`` column, or None (ids 1, 2, …).
+        notes: what a sweep says of its values (relative values: relative to which value).
     """
 
     keys: tuple[str, ...]
     levels: Mapping[str, Sequence[Value]]
     codes: Mapping[str, np.ndarray] | None = None
     labels: tuple[str, ...] | None = None
+    notes: tuple[str, ...] = ()
     size: int = field(init=False)
     strides: Mapping[str, int] = field(init=False, repr=False)
 
@@ -241,12 +244,14 @@ def _check_key(key: str, source: str, agreement: Agreement) -> None:
             raise InputError(Problem(source, str(exc), column=key)) from None
 
 
-def _parse(key: str, raw: Any, source: str, agreement: Agreement, row: int | None = None) -> Value:
-    """One value of ``key`` (``parse_value``), refused with an ``InputError`` naming ``source``."""
+def _parse(key: str, raw: Any, source: str, agreement: Agreement, row: int | None = None,
+           base: Base = None) -> Value:
+    """One value of ``key`` (``parse_value``; a relative value applies to ``base``'s value, default
+    the agreement's), refused with an ``InputError`` naming ``source``."""
     from ..scenario import parse_value
 
     try:
-        value = parse_value(key, raw, agreement)
+        value = parse_value(key, raw, agreement, None if base is None else base.get(key))
     except ValueError as exc:
         raise InputError(Problem(source, str(exc), row=row, column=key)) from None
     problem = _level_problem(key, value, agreement.rules.parameters[key])
@@ -255,16 +260,27 @@ def _parse(key: str, raw: Any, source: str, agreement: Agreement, row: int | Non
     return value
 
 
-def _range(key: str, spec: str, source: str, agreement: Agreement) -> ValueRange:
-    """A range ``start:stop:step``, counted arithmetically (its values are never listed)."""
-    from ..scenario import parse_value
+def _range(key: str, spec: str, source: str, agreement: Agreement, base: Base = None) -> ValueRange | tuple[Value, ...]:
+    """A range ``start:stop:step``, counted arithmetically (its values are never listed); a range of
+    relative values (``-10%:+10%:5%``, ``relspec``) is listed, after it is counted."""
+    from ..agreements import parse_value as parse_kind
+    from .relspec import is_relative_range, relative_range
 
     parts = spec.split(":")
     if len(parts) != 3:
         raise InputError(Problem(source, f"a range is start:stop:step, got {spec!r}", column=key))
+    if is_relative_range(parts):
+        kind = agreement.rules.parameters[key]
+        start = agreement.parameters[key] if base is None or key not in base else base[key]
+        values = relative_range(key, kind, spec, start, source, MAX_SCENARIOS)
+        for value in (values[0], values[-1]):  # monotonic: the ends are the extremes
+            problem = _level_problem(key, value, kind)
+            if problem:
+                raise InputError(Problem(source, f"{spec!r}: {problem}", column=key))
+        return values
     start, stop = (_parse(key, p, source, agreement) for p in parts[:2])
-    try:  # the step is a difference, not a value: only its sign is checked, and said so
-        step = parse_value(key, parts[2], agreement)
+    try:  # the step is a difference, not a value: only its sign is checked, and said so (never relative)
+        step = parse_kind(key, parts[2], agreement.rules.parameters[key])
     except ValueError as exc:
         raise InputError(Problem(source, f"the step of {spec!r}: {exc}", column=key)) from None
     if step < 0:
@@ -281,25 +297,28 @@ def _range(key: str, spec: str, source: str, agreement: Agreement) -> ValueRange
     return ValueRange(start, step, int((stop - start) // step) + 1)
 
 
-def _spec_count(key: str, spec: str | Iterable[Any], source: str, agreement: Agreement) -> int | ValueRange:
+def _spec_count(
+    key: str, spec: str | Iterable[Any], source: str, agreement: Agreement, base: Base = None
+) -> int | ValueRange | tuple[Value, ...]:
     """How many values ``spec`` has (a range: the range itself), without parsing a list's values."""
     if isinstance(spec, str) and ":" in spec:
-        return _range(key, spec, source, agreement)
+        return _range(key, spec, source, agreement, base)
     if isinstance(spec, str):
         return spec.count(",") + 1
     return len(spec) if isinstance(spec, Sized) else -1
 
 
 def _spec_values(
-    key: str, spec: str | Iterable[Any], source: str, agreement: Agreement, counted: int | ValueRange
+    key: str, spec: str | Iterable[Any], source: str, agreement: Agreement, counted: int | Sequence[Value],
+    base: Base = None,
 ) -> Sequence[Value]:
     """The values of ``spec`` (a range as counted, a list or iterable parsed value by value)."""
-    if isinstance(counted, ValueRange):
+    if not isinstance(counted, int):
         values: Sequence[Value] = counted
     elif isinstance(spec, str):
-        values = tuple(_parse(key, p, source, agreement) for p in spec.split(","))
+        values = tuple(_parse(key, p, source, agreement, base=base) for p in spec.split(","))
     else:
-        values = tuple(_parse(key, v, source, agreement) for v in spec)
+        values = tuple(_parse(key, v, source, agreement, base=base) for v in spec)
     if not values:
         raise InputError(Problem(source, "no values given", column=key))
     if len(values) > MAX_SCENARIOS:
@@ -309,7 +328,8 @@ def _spec_values(
 
 
 def parse_spec(
-    key: str, spec: str | Iterable[Any], source: str = "--vary", agreement: Agreement | str | Path | None = None
+    key: str, spec: str | Iterable[Any], source: str = "--vary", agreement: Agreement | str | Path | None = None,
+    base: Base = None,
 ) -> tuple[Value, ...]:
     """The values of one ``--vary KEY=SPEC``: a range ``start:stop:step``, a list ``a,b,c`` or one value.
 
@@ -319,46 +339,64 @@ def parse_spec(
     take a point (``0.25``) or are written as fractions (``1/4``) or percentages (``25%``).
     ``spec`` may also be an iterable of values (the Python API). ``key`` must be a parameter of
     ``agreement`` (default: the default agreement). A range of more than ``MAX_SCENARIOS`` values
-    is refused before any value is built (``grid`` keeps ranges as ``ValueRange``).
+    is refused before any value is built (``grid`` keeps ranges as ``ValueRange``). A relative value
+    (``+10%``, ``*1.1``, a range ``-10%:+10%:5%``) applies to ``base[key]`` (the base scenario's
+    parameters; default: the agreement's).
     """
     ag = agreement_of(agreement)
     _check_key(key, source, ag)
-    counted = _spec_count(key, spec, source, ag)
+    counted = _spec_count(key, spec, source, ag, base)
     if isinstance(counted, ValueRange) and counted.count > MAX_SCENARIOS:
         raise InputError(Problem(source, f"the range {spec!r} has {_spaced(counted.count)} values; at most "
                                          f"{_spaced(MAX_SCENARIOS)} scenarios per sweep", column=key))
-    return tuple(_spec_values(key, spec, source, ag, counted))
+    return tuple(_spec_values(key, spec, source, ag, counted, base))
 
 
 def grid(
-    vary: Mapping[str, str | Iterable[Any]], source: str = "--vary", agreement: Agreement | str | Path | None = None
+    vary: Mapping[str, str | Iterable[Any]], source: str = "--vary", agreement: Agreement | str | Path | None = None,
+    base: Base = None,
 ) -> ScenarioSet:
     """Every combination of the varied values (the first key varies slowest).
 
     The grid is counted before it is built: a range by arithmetic, a list by its commas; a grid of
     more than ``MAX_SCENARIOS`` scenarios is refused before any of its values is parsed. Ranges
-    stay ``ValueRange``s and the scenarios are never listed (``ScenarioSet.codes_at``).
+    stay ``ValueRange``s and the scenarios are never listed (``ScenarioSet.codes_at``). Relative
+    values apply to ``base`` (as in ``parse_spec``); ``notes`` say so.
     """
     if not vary:
         raise InputError(Problem(source, "nothing to vary: give at least one KEY=SPEC"))
     ag = agreement_of(agreement)
-    counted: dict[str, int | ValueRange] = {}
+    counted: dict[str, int | ValueRange | tuple[Value, ...]] = {}
     for key, spec in vary.items():
         _check_key(key, source, ag)
-        counted[key] = _spec_count(key, spec, source, ag)
-    sizes = {k: len(c) if isinstance(c, ValueRange) else c for k, c in counted.items()}
+        counted[key] = _spec_count(key, spec, source, ag, base)
+    sizes = {k: c if isinstance(c, int) else len(c) for k, c in counted.items()}
     if all(size >= 0 for size in sizes.values()):
         total = math.prod(sizes.values())
         if total > MAX_SCENARIOS:
             shown = " × ".join(_spaced(s) for s in sizes.values())
             raise InputError(Problem(source, f"the grid has {_spaced(total)} scenarios ({shown}); at most "
                                              f"{_spaced(MAX_SCENARIOS)} per sweep"))
-    levels = {key: _spec_values(key, spec, source, ag, counted[key]) for key, spec in vary.items()}
+    levels = {key: _spec_values(key, spec, source, ag, counted[key], base) for key, spec in vary.items()}
     total = math.prod(len(v) for v in levels.values())
     if total > MAX_SCENARIOS:  # iterables without a length, counted only now
         raise InputError(Problem(source, f"the grid has {_spaced(total)} scenarios; at most "
                                          f"{_spaced(MAX_SCENARIOS)} per sweep"))
-    return ScenarioSet(keys=tuple(levels), levels=levels)
+    return ScenarioSet(keys=tuple(levels), levels=levels, notes=_relative_notes(vary, ag, base))
+
+
+def _relative_notes(vary: Mapping[str, str | Iterable[Any]], ag: Agreement, base: Base) -> tuple[str, ...]:
+    """What the sweep says of the keys varied by relative values: relative to which value."""
+    from .relspec import relative_note
+
+    notes = []
+    for key, spec in vary.items():
+        if isinstance(spec, str):
+            start = ag.parameters[key] if base is None or key not in base else base[key]
+            note = relative_note(key, ag.rules.parameters[key], spec, start)
+            if note:
+                notes.append(note)
+    return tuple(notes)
 
 
 def _intern(values: Sequence[Value]) -> tuple[tuple[Value, ...], np.ndarray]:
@@ -369,9 +407,11 @@ def _intern(values: Sequence[Value]) -> tuple[tuple[Value, ...], np.ndarray]:
 
 
 def scenarios_from_records(
-    records: Sequence[Mapping[str, Any]], source: str = "scenarios", agreement: Agreement | str | Path | None = None
+    records: Sequence[Mapping[str, Any]], source: str = "scenarios", agreement: Agreement | str | Path | None = None,
+    base: Base = None,
 ) -> ScenarioSet:
-    """Scenarios from a list of ``{key: value}`` dicts (an optional ``"scenario"`` entry is the id)."""
+    """Scenarios from a list of ``{key: value}`` dicts (an optional ``"scenario"`` entry is the id;
+    relative values apply to ``base``, as in ``parse_spec``)."""
     if not records:
         raise InputError(Problem(source, "no scenarios given"))
     if len(records) > MAX_SCENARIOS:
@@ -390,7 +430,7 @@ def scenarios_from_records(
             continue
         for k in keys:
             try:
-                columns[k].append(_parse(k, rec[k], source, ag, row=n))
+                columns[k].append(_parse(k, rec[k], source, ag, row=n, base=base))
             except InputError as exc:
                 problems.extend(exc.problems)
     if problems:
@@ -402,13 +442,14 @@ def scenarios_from_records(
     return _from_columns(columns, labels)
 
 
-def _from_columns(columns: Mapping[str, Sequence[Value]], labels: tuple[str, ...] | None) -> ScenarioSet:
+def _from_columns(columns: Mapping[str, Sequence[Value]], labels: tuple[str, ...] | None,
+                  notes: tuple[str, ...] = ()) -> ScenarioSet:
     """A scenario set from one list of values per key (one value per scenario)."""
     levels: dict[str, tuple[Value, ...]] = {}
     codes: dict[str, np.ndarray] = {}
     for key, values in columns.items():
         levels[key], codes[key] = _intern(values)
-    return ScenarioSet(keys=tuple(columns), levels=levels, codes=codes, labels=labels)
+    return ScenarioSet(keys=tuple(columns), levels=levels, codes=codes, labels=labels, notes=notes)
 
 
 def _check_size(path: str | Path) -> None:
@@ -430,7 +471,7 @@ def _check_size(path: str | Path) -> None:
                                         "scenarios (for more, sweep a grid with --vary)"))
 
 
-def read_scenarios(path: str | Path, agreement: Agreement | str | Path | None = None) -> ScenarioSet:
+def read_scenarios(path: str | Path, agreement: Agreement | str | Path | None = None, base: Base = None) -> ScenarioSet:
     """Scenarios from a CSV file: one column per parameter key, one row per scenario.
 
     The keys are the parameters of ``agreement`` (default: the default agreement). An optional
@@ -438,9 +479,10 @@ def read_scenarios(path: str | Path, agreement: Agreement | str | Path | None = 
     1, 2, … in file order. Every error names the file, the row and the column. Only a regular
     file of at most ``MAX_FILE_BYTES`` bytes (checked by its size, before it is read) and
     ``MAX_FILE_SCENARIOS`` scenarios (lines after the header, blank and comment lines included: the
-    reader stops at the first line beyond) is read.
+    reader stops at the first line beyond) is read. Relative values apply to ``base`` (as in ``parse_spec``).
     """
     from ..scenario import parse_value
+    from ..suggest import either, suggest
     from ..tables import read_table
 
     ag = agreement_of(agreement)
@@ -451,8 +493,8 @@ def read_scenarios(path: str | Path, agreement: Agreement | str | Path | None = 
     problems: list[Problem] = []
     for col in table.header:
         if col != "scenario" and col not in kinds:
-            near = difflib.get_close_matches(col, list(kinds), n=1)
-            hint = (f"; did you mean '{near[0]}'?" if near
+            near = suggest(col, kinds, {k: (info.label,) for k, info in ag.parameter_info.items()})
+            hint = (f"; did you mean {either([repr(n) for n in near])}?" if near
                     else f"; expected parameter keys of {ag.name} such as {next(iter(kinds))}")
             problems.append(Problem(table.file, f"unknown column{hint}", row=1, column=col))
             if len(problems) >= 20:
@@ -477,7 +519,7 @@ def read_scenarios(path: str | Path, agreement: Agreement | str | Path | None = 
                     problems.append(Problem(table.file, "the cell is empty", row=line_no, column=k))
                     continue
                 try:
-                    value = parse_value(k, text, ag)
+                    value = parse_value(k, text, ag, None if base is None else base.get(k))
                 except ValueError as exc:
                     problems.append(Problem(table.file, str(exc), row=line_no, column=k))
                     continue
@@ -495,7 +537,22 @@ def read_scenarios(path: str | Path, agreement: Agreement | str | Path | None = 
     if "scenario" in table.header:
         labels = tuple(str(cells["scenario"]) for _, cells in table.rows)
         _check_labels(table.file, labels, [n for n, _ in table.rows])
-    return _from_columns(columns, labels)
+    return _from_columns(columns, labels, _file_notes(cache, ag, base, table.file))
+
+
+def _file_notes(cells: Iterable[tuple[str, Cell]], ag: Agreement, base: Base, file: str) -> tuple[str, ...]:
+    """What a sweep says of the columns of a scenario file that hold relative values (``cells``:
+    each column's distinct cells): relative to which value."""
+    from ..display import exact_text
+    from ..relative import is_relative
+
+    notes = []
+    for key in dict.fromkeys(k for k, text in cells if is_relative(text)):
+        start = ag.parameters[key] if base is None or key not in base else base[key]
+        note = f"relative values of {key} in {file} apply to {exact_text(start)}, the base scenario's value"
+        notes.append(note + ("; amounts that are not whole kronor are rounded half up"
+                             if ag.rules.parameters[key] == "amount" else ""))
+    return tuple(notes)
 
 
 def _check_labels(file: str, labels: Sequence[str], rows: Iterable[int]) -> None:
