@@ -139,6 +139,17 @@ def test_check_csv_is_every_official_cell() -> None:
     assert all(r["reason"] == "" for r in rows if r["deviation"] == "0")
 
 
+def test_check_csv_lists_what_an_official_table_does_not_print() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "partial_thousands"
+    proc = invoke("check", "--agreement", fixture, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(proc.stdout, newline="")))
+    cut = [r for r in rows if r["reason"].startswith("not printed: ")]
+    table_ = invoke("check", "--agreement", fixture).stdout
+    assert cut and "Not printed in the official tables" in table_
+    assert all(r["official"] == r["computed"] == r["deviation"] == "" for r in cut)
+    assert all(r["lan_code"] in table_ for r in cut)
+
+
 @pytest.mark.parametrize("code", ["01", "25"])
 def test_explain_csv_adds_up_to_allocate(code: str) -> None:
     rows = list(csv.DictReader(io.StringIO(invoke("explain", code, "--format", "csv").stdout, newline="")))
