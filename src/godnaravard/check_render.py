@@ -16,7 +16,7 @@ from typing import Any
 from .check import Reconciliation, TotalCheck, decimal_text, signed_kr
 from .render import kr
 
-__all__ = ["check_json", "check_text"]
+__all__ = ["CHECK_CSV_FIELDS", "check_csv", "check_json", "check_text"]
 
 #: The width used when none is given (and the narrowest the text is wrapped to).
 WIDTH = 80
@@ -249,3 +249,28 @@ def check_json(rec: Reconciliation) -> str:
         ],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+#: The columns of ``check --format csv``.
+CHECK_CSV_FIELDS = ("table", "column", "label", "lan_code", "name", "official", "computed", "deviation", "exact",
+                    "reason")
+
+
+def check_csv(rec: Reconciliation, sep: str = ",") -> str:
+    """Every official cell compared, one row each (``csvout``): the table, the column and its label,
+    the recipient, the official and the computed kronor, the deviation (computed − official), the
+    exact amount before rounding (4 decimals, half to even; a decimal comma with ``sep`` ``;``)
+    and why a deviating cell differs; then the cells the official tables do not print (issue 17
+    §2), their figures empty and the reason "not printed: …". The summary, the stated totals and
+    the rule scores are in the table and JSON formats."""
+    from .csvout import Value, table
+    from .display import rounded
+
+    rows: list[list[Value]] = [
+        [c.bilaga, c.column, str(rec.column_label(c.column)), c.lan_code, c.name, c.official, c.computed,
+         c.deviation, rounded(c.exact, 4), c.reason] for c in rec.cells]
+    rows += [[c.bilaga, c.column, str(rec.column_label(c.column)), c.lan_code, c.name, None, None, None, None,
+              "not printed: " + ("no row in the official table" if c.why == "row" else "an empty cell")]
+             for c in rec.not_printed]
+    return table(CHECK_CSV_FIELDS, rows, sep)
+

@@ -8,8 +8,6 @@ functions that need them.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from decimal import Decimal
@@ -140,24 +138,28 @@ def _describe_changes(cmp: Comparison) -> list[str]:
 
 # --- CSV and JSON ---------------------------------------------------------------------------
 
-def _text(value: Decimal | None) -> str:
-    return "" if value is None else str(value)
+def csv_records(cmp: Comparison) -> list[dict[str, Any]]:
+    """The records of ``diff --format csv`` (and of its workbook): kronor as integers, ``diff_percent``
+    and the kronor per inhabitant rounded half to even to 4 decimals (``Decimal``; None where A is 0 kr)."""
+    out = []
+    for rec in cmp.to_records(totals=True):
+        rec["diff_percent"] = decimal(rec["diff_percent"], PERCENT_PLACES)
+        for k in ("per_inhabitant_a", "per_inhabitant_b", "per_inhabitant_diff"):
+            rec[k] = decimal(rec[k], PER_INHABITANT_PLACES)
+        out.append(rec)
+    return out
 
 
-def comparison_csv(cmp: Comparison) -> str:
+def comparison_csv(cmp: Comparison, sep: str = ",") -> str:
     """One row per recipient and column, then the total rows; kronor as integers.
 
-    ``diff_percent`` has 4 decimals, the kronor per inhabitant 4 decimals (empty where A is 0 kr).
+    ``diff_percent`` has 4 decimals, the kronor per inhabitant 4 decimals (empty where A is 0 kr);
+    with ``sep`` ``;`` they are written with a decimal comma (``csvout``).
     """
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(RECORD_FIELDS), lineterminator="\n")
-    writer.writeheader()
-    for rec in cmp.to_records(totals=True):
-        rec["diff_percent"] = _text(decimal(rec["diff_percent"], PERCENT_PLACES))
-        for k in ("per_inhabitant_a", "per_inhabitant_b", "per_inhabitant_diff"):
-            rec[k] = _text(decimal(rec[k], PER_INHABITANT_PLACES))
-        writer.writerow(rec)
-    return buf.getvalue()
+    from .csvout import table
+
+    fields = list(RECORD_FIELDS)
+    return table(fields, ([rec[k] for k in fields] for rec in csv_records(cmp)), sep)
 
 
 def _number(value: Fraction | None, places: int) -> float | None:

@@ -10,8 +10,6 @@ the allocation's as they stand (``Result.amount``: the signed figures for the ag
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from fractions import Fraction
@@ -129,15 +127,19 @@ def _text(value: Cell, col: PrintedColumn, comma: bool) -> str:
     return value
 
 
-def printed_csv(pt: PrintedTable) -> str:
-    """The table as CSV: the printed headings, plain numbers (shares with a decimal point, no
-    ``%``), the total row last; no footnotes (JSON and the table format carry them)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([c.heading for c in pt.columns])
-    for row in (*pt.rows, pt.total):
-        writer.writerow([_text(v, c, comma=False) for v, c in zip(row, pt.columns, strict=True)])
-    return buf.getvalue()
+def printed_csv(pt: PrintedTable, sep: str = ",") -> str:
+    """The table as CSV: the printed headings, plain numbers (shares with a decimal point, or a
+    decimal comma with ``sep`` ``;``; no ``%``), the total row last; no footnotes (JSON and the
+    table format carry them)."""
+    from decimal import Decimal
+
+    from .csvout import Value, table
+
+    def value(v: Cell, c: PrintedColumn) -> Value:
+        return Decimal(share_text(v, c.decimals, comma=False)) if isinstance(v, Fraction) else v
+
+    rows = ([value(v, c) for v, c in zip(row, pt.columns, strict=True)] for row in (*pt.rows, pt.total))
+    return table([c.heading for c in pt.columns], rows, sep)
 
 
 def printed_json(pt: PrintedTable, alloc: Allocation) -> str:

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from fractions import Fraction
@@ -106,15 +104,15 @@ def _fraction_json(value: Fraction | int) -> str:
     return str(Fraction(value))
 
 
-def allocation_csv(alloc: Allocation) -> str:
-    """One row per recipient, the agreement's output columns, integer kronor, no total row."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+def allocation_csv(alloc: Allocation, sep: str = ",") -> str:
+    """One row per recipient, the agreement's output columns, integer kronor, no total row.
+
+    ``sep``: the separator (``csvout``: ``,``, ``;`` or a tab); text cells that a spreadsheet
+    would run are written as text."""
+    from .csvout import table
+
     columns = alloc.columns
-    writer.writerow(columns)
-    for row in alloc.rows:
-        writer.writerow([row[c] for c in columns])
-    return buf.getvalue()
+    return table(columns, ([row[c] for c in columns] for row in alloc.rows), sep)
 
 
 def scenario_title(of: Allocation | Scenario) -> str:

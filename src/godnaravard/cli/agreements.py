@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import agreement_option, fail, handle_errors
+from .common import agreement_option, csv_only, fail, handle_errors, sep_option
 
 __all__ = ["agreements_cmd", "agreement_group", "parameters_cmd"]
 
@@ -24,13 +24,15 @@ def _kr(value: int) -> str:
 
 @click.command("agreements")
 @_FORMAT
+@sep_option
 @handle_errors
-def agreements_cmd(fmt: str) -> None:
+def agreements_cmd(fmt: str, sep: str) -> None:
     """List the shipped agreements: name, title, budget lines and the dates of their data.
 
     Use a name with --agreement on any command; `godnaravard agreement new DIR --from NAME`
     starts a new agreement from one of them.
     """
+    csv_only(sep, fmt == "csv")
     from ..agreements import default_agreement, shipped_agreements
 
     found = [a.describe() | {"default": a.name == default_agreement()} for a in shipped_agreements()]
@@ -38,16 +40,11 @@ def agreements_cmd(fmt: str) -> None:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        import csv
-        import io
+        from ..csvout import table as csv_table
 
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["name", "title", "total_kr", "data_dates", "default"])
-        for a in found:
-            dates = "; ".join(f"{k} {v}" for k, v in a["data"].items())
-            writer.writerow([a["name"], a["title"], a["total"], dates, "yes" if a["default"] else ""])
-        click.echo(buf.getvalue(), nl=False)
+        rows = ([a["name"], a["title"], a["total"], "; ".join(f"{k} {v}" for k, v in a["data"].items()),
+                 "yes" if a["default"] else ""] for a in found)
+        click.echo(csv_table(["name", "title", "total_kr", "data_dates", "default"], rows, sep), nl=False)
         return
     from rich.table import Table
     from rich.text import Text
@@ -149,13 +146,15 @@ def agreement_show(ref: str | None) -> None:
 @click.command("parameters")
 @agreement_option
 @_FORMAT
+@sep_option
 @handle_errors
-def parameters_cmd(agreement: str | None, fmt: str) -> None:
+def parameters_cmd(agreement: str | None, fmt: str, sep: str) -> None:
     """List every parameter key of an agreement with its value, unit and source.
 
     These are the keys of --set KEY=VALUE, of --vary in sweep and of a scenario file's
     [parameters] table.
     """
+    csv_only(sep, fmt == "csv")
     from ..agreements import load_agreement
 
     ag = load_agreement(agreement)
@@ -169,14 +168,9 @@ def parameters_cmd(agreement: str | None, fmt: str) -> None:
         click.echo(json.dumps({"agreement": ag.name, "parameters": rows}, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
-        import csv
-        import io
+        from ..csvout import table as csv_table
 
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(buf.getvalue(), nl=False)
+        click.echo(csv_table(list(rows[0]), ([r[k] for k in r] for r in rows), sep), nl=False)
         return
     from ..parameters_render import parameter_lines
     from ..render import console

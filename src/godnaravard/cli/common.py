@@ -15,8 +15,8 @@ from ..core import AllocationError
 from ..errors import InputError
 
 __all__ = [
-    "agreement_option", "data_options", "own_data", "scenario_options", "handle_errors", "fail", "overrides_from",
-    "writing",
+    "agreement_option", "csv_only", "data_options", "own_data", "scenario_options", "handle_errors", "fail",
+    "overrides_from", "sep_option", "writing",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -171,6 +171,29 @@ def data_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _separator(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--sep``: ``,``, ``;`` or a tab (``tab``, ``\\t``), as ``csvout.separator`` names them."""
+    from ..csvout import separator
+
+    try:
+        return separator(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+#: ``--sep`` of every CSV output (issue 18 §4): ``;`` for Swedish Excel, with decimal commas.
+sep_option = click.option(
+    "--sep", "sep", metavar="SEP", default=",", show_default=True, callback=_separator,
+    help="The CSV separator: ',' , ';' (Swedish Excel: decimals with a decimal comma) or 'tab'.",
+)
+
+
+def csv_only(sep: str, writes_csv: bool) -> None:
+    """``--sep`` other than ``,`` where no CSV is written is a usage error (exit 2), not ignored."""
+    if sep != "," and not writes_csv:
+        fail("--sep applies to CSV output only: add --format csv (or write a .csv file)")
 
 
 def scenario_options(func: F) -> F:

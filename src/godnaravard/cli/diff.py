@@ -3,12 +3,66 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .common import agreement_option, data_options, fail, handle_errors, overrides_from, own_data, writing
+from .common import (
+    agreement_option,
+    csv_only,
+    data_options,
+    fail,
+    handle_errors,
+    overrides_from,
+    own_data,
+    sep_option,
+    writing,
+)
+
+if TYPE_CHECKING:
+    from ..comparison import Comparison
 
 __all__ = ["diff_cmd"]
+
+#: What --output writes, by the file's extension.
+_OUTPUTS = (".xlsx", ".csv")
+
+
+def _check_output(output: Path | None, force: bool, fmt: str) -> None:
+    """Usage errors of --output before any work: its extension, a --format it contradicts, and an
+    existing file without --force."""
+    if output is None:
+        return
+    suffix = output.suffix.lower()
+    if suffix not in _OUTPUTS:
+        fail(f"{output}: unknown output format; the file name must end in .xlsx or .csv")
+    if fmt not in ("table", suffix.lstrip(".")):
+        fail(f"--format {fmt} does not go with --output {output} (the file's name says what is written)")
+    if output.exists() and not force:
+        fail(f"{output} already exists; use --force to replace it (the file was left unchanged)")
+
+
+def _write_output(cmp: Comparison, output: Path, sep: str, force: bool) -> None:
+    """``--output``: the comparison as a workbook or as CSV, atomically; one line says what was written."""
+    if output.suffix.lower() == ".csv":
+        from ..atomic import atomic_write_text
+        from ..comparison_render import comparison_csv
+
+        with writing(output):
+            atomic_write_text(output, comparison_csv(cmp, sep), force=force)
+    else:
+        from ..comparison_workbook import DIFF_SHEET, write_comparison_workbook
+        from ..excel import ExportError
+
+        with writing(output):
+            try:
+                write_comparison_workbook(cmp, output, force=force)
+            except ExportError as exc:
+                fail(f"{output}: {exc} (nothing was written)")
+        click.echo(f"wrote {output} (sheet {DIFF_SHEET}: {len(cmp.to_records(totals=True))} rows)")
+        return
+    click.echo(f"wrote {output}")
+
 
 @click.command("diff")
 @click.argument("a", metavar="A")
@@ -31,13 +85,18 @@ __all__ = ["diff_cmd"]
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True,
               help="table: for reading; csv: one row per recipient and column, totals last; json: everything.")
+@sep_option
+@click.option("--output", "-o", "output", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False),
+              default=None,
+              help="Write the comparison to FILE instead of printing it: FILE.xlsx a workbook (kronor as "
+                   "numbers), FILE.csv the CSV of --format csv (with --sep); atomically.")
 @click.option("--plot", "plot", type=click.Path(path_type=Path, dir_okay=False), default=None,
               metavar="FILE.png", help="Also draw B − A per recipient into this file (.png, .svg or .pdf).")
-@click.option("--force", is_flag=True, help="Replace the --plot file if it exists.")
+@click.option("--force", is_flag=True, help="Replace the --output or --plot file if it exists.")
 @handle_errors
 def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[str, ...], population: Path | None,
              landsbygd: Path | None, data: tuple[str, ...], data_dates: tuple[str, ...], columns: tuple[str, ...],
-             fmt: str, plot: Path | None, force: bool) -> None:
+             fmt: str, sep: str, output: Path | None, plot: Path | None, force: bool) -> None:
     """Compare scenario A with scenario B, per recipient and column, in kronor, percent and per inhabitant.
 
     A and B are scenario files, or an agreement (its name, alias or folder: the agreement as
@@ -49,8 +108,10 @@ def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[st
 
     shows what one changed parameter of the agreement NAME would change for every recipient.
     Differences are B − A; percentages are relative to A; kronor per inhabitant use each side's
-    own population.
+    own population. With --output FILE.xlsx the rows of --format csv go to a workbook.
     """
+    _check_output(output, force, fmt)
+    csv_only(sep, output.suffix.lower() == ".csv" if output is not None else fmt == "csv")
     from ..api import allocate, resolve_scenario
     from ..comparison import diff, resolve_side
 
@@ -75,10 +136,12 @@ def diff_cmd(a: str, b: str | None, agreement: str | None, assignments: tuple[st
             except ValueError as exc:
                 fail(str(exc))
 
-    if fmt == "csv":
+    if output is not None:
+        _write_output(cmp, output, sep, force)
+    elif fmt == "csv":
         from ..comparison_render import comparison_csv
 
-        click.echo(comparison_csv(cmp), nl=False)
+        click.echo(comparison_csv(cmp, sep), nl=False)
     elif fmt == "json":
         from ..comparison_render import comparison_json
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import fail, handle_errors, overrides_from, own_data, scenario_options
+from .common import csv_only, fail, handle_errors, overrides_from, own_data, scenario_options, sep_option
 
 __all__ = ["explain_cmd"]
 
@@ -24,12 +24,14 @@ def _width() -> int | None:
 @click.command("explain")
 @click.argument("region", metavar="REGION")
 @scenario_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: for reading (as in every command); json: every step with exact fractions.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table: for reading (as in every command); csv: one row per part of a budget line; "
+                   "json: every step with exact fractions.")
+@sep_option
 @handle_errors
 def explain_cmd(region: str, agreement: str | None, scenario: str | None, assignments: tuple[str, ...],
                 population: Path | None, landsbygd: Path | None, data: tuple[str, ...], data_dates: tuple[str, ...],
-                fmt: str) -> None:
+                fmt: str, sep: str = ",") -> None:
     """Show step by step how one recipient's amounts arise: data and parameters with sources,
     shares, rounding.
 
@@ -40,6 +42,7 @@ def explain_cmd(region: str, agreement: str | None, scenario: str | None, assign
     whether the recipient received a balancing krona. The steps end in the same figures as
     `godnaravard allocate`. The text is wrapped to the terminal's width (COLUMNS).
     """
+    csv_only(sep, fmt == "csv")
     from ..api import allocate
     from ..explain import UnknownRecipientError, explain
     from ..explain_render import explanation_json, explanation_text
@@ -51,5 +54,10 @@ def explain_cmd(region: str, agreement: str | None, scenario: str | None, assign
         e = explain(alloc, region)
     except UnknownRecipientError as exc:
         fail(exc.message)
+        return
+    if fmt == "csv":
+        from ..explain_csv import explanation_csv
+
+        click.echo(explanation_csv(e, sep), nl=False)
         return
     click.echo(explanation_json(e) if fmt == "json" else terminal_text(explanation_text(e, _width())), nl=False)

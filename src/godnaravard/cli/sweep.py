@@ -9,13 +9,23 @@ from typing import BinaryIO
 import click
 
 from ..errors import Problem
-from .common import fail, handle_errors, key_values, overrides_from, own_data, scenario_options, writing
+from .common import (
+    csv_only,
+    fail,
+    handle_errors,
+    key_values,
+    overrides_from,
+    own_data,
+    scenario_options,
+    sep_option,
+    writing,
+)
 
 __all__ = ["sweep_cmd"]
 
 #: Show a progress bar (on a terminal) from this many scenarios on.
 PROGRESS_FROM = 20_000
-_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
 
 
 def _vary(specs: tuple[str, ...]) -> dict[str, str]:
@@ -30,7 +40,7 @@ def _check_usage(vary: tuple[str, ...], scenarios_file: Path | None, output: Pat
         fail("give --vary KEY=SPEC (one or more) or --scenarios FILE.csv, not both")
     if output is not None:
         if output.suffix.lower() not in _FORMATS:
-            fail(f"{output}: unknown output format; the file name must end in .csv or .parquet")
+            fail(f"{output}: unknown output format; the file name must end in .csv, .parquet or .xlsx")
         if output.exists() and not force:
             fail(f"{output} already exists; use --force to replace it (the file was left unchanged)")
         if _FORMATS[output.suffix.lower()] == "parquet":
@@ -61,15 +71,16 @@ def _check_usage(vary: tuple[str, ...], scenarios_file: Path | None, output: Pat
                    "optional column 'scenario' with ids. Instead of --vary. At most 100 000 scenarios "
                    "and 16 MiB.")
 @click.option("--output", "-o", metavar="FILE", type=click.Path(path_type=Path), default=None,
-              help="Write to FILE.csv or FILE.parquet (by extension; atomically). Default: CSV on stdout.")
+              help="Write to FILE.csv, FILE.parquet or FILE.xlsx (by extension; atomically; a workbook holds at "
+                   "most 1 048 575 rows below its heading). Default: CSV on stdout.")
+@sep_option
 @click.option("--force", is_flag=True,
               help="Replace the output file if it exists, and write more than 1 GB (without it, a sweep whose "
                    "output is estimated above 1 GB is refused before anything is written).")
 @handle_errors
 def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[str, ...], population: Path | None,
               landsbygd: Path | None, data: tuple[str, ...], data_dates: tuple[str, ...], vary: tuple[str, ...],
-              scenarios_file: Path | None,
-              output: Path | None, force: bool) -> None:
+              scenarios_file: Path | None, output: Path | None, sep: str, force: bool) -> None:
     """Allocate many scenarios at once: one row per scenario and recipient.
 
     Columns: scenario (id), the varied parameters, lan_code, region, and the agreement's
@@ -81,7 +92,9 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     Up to 10 000 000 scenarios, written chunk by chunk in bounded memory. An output estimated
     above 1 GB needs --force. Scenarios beyond the fast integer path (totals of trillions of
     kronor) are computed one by one by the exact core: a note says how many, and how long.
-    CSV text cells that would start a formula are written with a leading apostrophe.
+    CSV text cells that would start a formula are written with a leading apostrophe; --sep ';'
+    writes CSV for Swedish Excel. FILE.xlsx writes a workbook (kronor as numbers), refused before
+    any work when the sweep has more rows than an Excel sheet holds.
 
     \b
     Example (the default agreement):
@@ -89,10 +102,12 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
           --vary kommuner.andel_insatser=0,1/4,1/2,3/4,1 --output sweep.parquet
     """
     _check_usage(vary, scenarios_file, output, force)
+    csv_only(sep, output is None or _FORMATS[output.suffix.lower()] == "csv")
     from ..api import load_agreement_inputs, resolve_scenario
     from ..render import scenario_title
     from ..sweep import Bar, Engine, grid, read_scenarios, slow_path_notice, write_stream
-    from ..sweep.output import ParquetOverflow, parquet_problem
+    from ..sweep.output import ParquetOverflow, TooManyRows, parquet_problem
+    from ..sweep.workbook import xlsx_problem
 
     base = resolve_scenario(scenario, overrides_from(assignments), population, landsbygd, agreement,
                             **own_data(data, data_dates))
@@ -108,6 +123,10 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
         problem = parquet_problem(engine)
         if problem:
             raise ParquetOverflow(Problem(str(output), problem + " (nothing was written)"))
+    if output is not None and _FORMATS[output.suffix.lower()] == "xlsx":
+        problem = xlsx_problem(engine, output)
+        if problem:
+            raise TooManyRows(Problem(str(output), problem))
     # Before the slow scenarios are computed: how many leave the fast path, and how long they take.
     slow = slow_path_notice(engine)
     if slow is not None:
@@ -120,7 +139,7 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
             # click 8.2 serves get_binary_stream through a deprecating module __getattr__ typed as object:
             stdout = buffer or click.get_binary_stream("stdout")  # type: ignore[operator]  # see above
             try:
-                write_stream(engine, stream=stdout, force=force, progress=bar.advance if bar else None)
+                write_stream(engine, stream=stdout, force=force, progress=bar.advance if bar else None, sep=sep)
                 stdout.flush()
             except BrokenPipeError:
                 raise
@@ -128,7 +147,8 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
                 fail(f"cannot write to standard output: {exc.strerror or exc}")
             return
         with writing(output):
-            written = write_stream(engine, output, force=force, progress=bar.advance if bar else None)
+            written = write_stream(engine, output, force=force, progress=bar.advance if bar else None, sep=sep,
+                                   title=scenario_title(base))
     finally:
         if bar is not None:
             bar.stop()

@@ -346,9 +346,12 @@ def write_sweep(
     force: bool = False,
     progress: bool = False,
     notify: Callable[[str], None] | None = None,
+    sep: str = ",",
 ) -> Written:
-    """Sweep straight into a file (``.csv`` or ``.parquet``, atomically) or a binary stream (CSV),
-    chunk by chunk, in bounded memory: the same rows as ``sweep``, for up to ``MAX_SCENARIOS``.
+    """Sweep straight into a file (``.csv``, ``.parquet`` or ``.xlsx``, atomically) or a binary stream
+    (CSV), chunk by chunk, in bounded memory: the same rows as ``sweep``, for up to ``MAX_SCENARIOS``
+    (a workbook: up to Excel's 1 048 576 rows, the heading included; ``TooManyRows`` beyond).
+    ``sep``: the CSV separator, ``,`` ``;`` (decimal commas) or a tab (``godnaravard.csvout``).
 
     ``force`` replaces an existing file and allows an output above ``MAX_OUTPUT_BYTES`` (1 GB,
     estimated before anything is written; ``OutputTooLarge`` otherwise).
@@ -359,8 +362,8 @@ def write_sweep(
     bar = Bar(engine.size) if progress else None
     try:
         if isinstance(output, (str, Path)):
-            return write_stream(engine, output, force=force, progress=bar.advance if bar else None)
-        return write_stream(engine, stream=output, force=force, progress=bar.advance if bar else None)
+            return write_stream(engine, output, force=force, progress=bar.advance if bar else None, sep=sep)
+        return write_stream(engine, stream=output, force=force, progress=bar.advance if bar else None, sep=sep)
     finally:
         if bar is not None:
             bar.stop()

@@ -15,8 +15,12 @@ Rules of the output (see docs/sweeps.md, "Limits"):
 - **Formulas.** A CSV text cell (a scenario id, a code, a region name, a fraction, a column name)
   that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or the full-width
   ``＝ ＋ － ＠``) is written with a leading apostrophe, ``'=HYPERLINK(…)``, so a spreadsheet shows
-  it as text instead of running it. Numbers (amounts, ids 1, 2, …) are never changed. Parquet
-  holds types, not formulas: its text is written as it is.
+  it as text instead of running it (``csvout.defuse``, the rule of every CSV output). Numbers
+  (amounts, ids 1, 2, …) are never changed. Parquet holds types, not formulas: its text is
+  written as it is; a workbook's text is written as text (``excel.plain``).
+- **Separator.** ``,`` by default; ``;`` or a tab with ``sep`` (``--sep``), as every CSV output.
+- **Workbook.** ``.xlsx`` writes one sheet (``sweep.workbook``), refused beyond Excel's
+  1 048 576 rows before anything is computed.
 - **Parquet holds int64.** An amount beyond 2**63 − 1 kr cannot be stored in Parquet's integer
   column: ``ParquetOverflow``, naming the scenario and column, before the file appears. CSV
   holds whole numbers of any size.
@@ -32,6 +36,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, overload
 
 import numpy as np
 
+from ..csvout import FORMULA_START, defuse, quote
 from ..errors import InputError, Problem
 from .bounds import INT64_MAX
 from .engine import Engine
@@ -47,6 +52,7 @@ __all__ = [
     "MAX_OUTPUT_BYTES",
     "OutputTooLarge",
     "ParquetOverflow",
+    "TooManyRows",
     "Written",
     "defuse",
     "output_format",
@@ -63,10 +69,7 @@ MAX_OUTPUT_BYTES = 1_000_000_000
 CHUNK_ROWS = 1 << 19
 #: Rows of the first chunk, rendered first to estimate the size of the whole output.
 FIRST_ROWS = 1 << 14
-#: A CSV text cell beginning with one of these would start a formula in a spreadsheet.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
-_SPECIAL = (",", '"', "\n", "\r")
+_FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
 
 
 class OutputTooLarge(InputError):
@@ -77,16 +80,16 @@ class ParquetOverflow(InputError):
     """An amount or a varied value does not fit Parquet's int64 column."""
 
 
-def defuse(text: str) -> str:
-    """A CSV text cell that a spreadsheet would read as a formula, as text: ``'`` in front."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+class TooManyRows(InputError):
+    """A workbook was asked for, and the sweep has more rows than an Excel sheet holds."""
 
 
 def output_format(path: str | Path) -> str:
-    """``"csv"`` or ``"parquet"`` by the file's extension; an ``InputError`` otherwise."""
+    """``"csv"``, ``"parquet"`` or ``"xlsx"`` by the file's extension; an ``InputError`` otherwise."""
     fmt = _FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
-        raise InputError(Problem(str(path), "unknown output format; the file name must end in .csv or .parquet"))
+        raise InputError(Problem(str(path), "unknown output format; the file name must end in .csv, .parquet "
+                                            "or .xlsx"))
     return fmt
 
 
@@ -162,27 +165,25 @@ def _arrow_table(result: SweepResult, where: str) -> Any:
     return pa.Table.from_arrays(arrays, names=names)
 
 
-def _quote(text: str) -> str:
-    """A CSV text cell: defused (``defuse``), then quoted when it holds a comma, quote or line break
-    (carriage returns included, which Python's csv module leaves bare)."""
-    text = defuse(text)
-    if any(ch in text for ch in _SPECIAL):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+def _quote(text: str, sep: str = ",") -> str:
+    """A CSV text cell: defused, then quoted when it holds ``sep``, a quote or a line break
+    (``csvout.quote``)."""
+    return quote(text, sep)
 
 
 @overload
-def _render(names: list[str], cells: list[Cells], header: bool, fh: None = None) -> bytes: ...
+def _render(names: list[str], cells: list[Cells], header: bool, fh: None = None, sep: str = ",") -> bytes: ...
 @overload
-def _render(names: list[str], cells: list[Cells], header: bool, fh: BinaryIO) -> int: ...
-def _render(names: list[str], cells: list[Cells], header: bool, fh: BinaryIO | None = None) -> bytes | int:
+def _render(names: list[str], cells: list[Cells], header: bool, fh: BinaryIO, sep: str = ",") -> int: ...
+def _render(names: list[str], cells: list[Cells], header: bool, fh: BinaryIO | None = None,
+            sep: str = ",") -> bytes | int:
     """CSV lines (``\\n``) of ``cells`` (text already through ``_quote``), with a header line of
     ``names`` if ``header``: the bytes, or written to ``fh`` (then the number of bytes).
 
     pyarrow writes numbers and text that needs no quotes (fast); anything else (quoted text,
     whole numbers beyond int64) is joined in Python, with the same text for the same values.
     """
-    head = (",".join(_quote(n) for n in names) + "\n").encode("utf-8") if header else b""
+    head = (sep.join(_quote(n, sep) for n in names) + "\n").encode("utf-8") if header else b""
     texts = [t for c in cells if c.categories is not None for t in c.categories]
     simple = not any(t.startswith('"') for t in texts) and all(c.values.dtype != object for c in cells)
     if simple and _has_arrow_csv():
@@ -194,7 +195,7 @@ def _render(names: list[str], cells: list[Cells], header: bool, fh: BinaryIO | N
             [pa.array(c.categories, pa.string()).take(pa.array(c.values))
              if c.categories is not None else pa.array(c.values) for c in cells],
             names=[f"c{j}" for j in range(len(cells))])
-        options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
+        options = pa_csv.WriteOptions(include_header=False, quoting_style="none", delimiter=sep)
         if fh is None:
             buffer = io.BytesIO()
             buffer.write(head)
@@ -210,7 +211,7 @@ def _render(names: list[str], cells: list[Cells], header: bool, fh: BinaryIO | N
             columns.append([c.categories[i] for i in c.values.tolist()])
         else:
             columns.append([str(v) for v in c.values.tolist()])
-    lines = [",".join(row) for row in zip(*columns, strict=True)]
+    lines = [sep.join(row) for row in zip(*columns, strict=True)]
     data = head + ("\n".join(lines) + "\n" if lines else "").encode("utf-8")
     if fh is None:
         return data
@@ -219,15 +220,15 @@ def _render(names: list[str], cells: list[Cells], header: bool, fh: BinaryIO | N
 
 
 @overload
-def _csv_chunk(result: SweepResult, header: bool, fh: None = None) -> bytes: ...
+def _csv_chunk(result: SweepResult, header: bool, fh: None = None, sep: str = ",") -> bytes: ...
 @overload
-def _csv_chunk(result: SweepResult, header: bool, fh: BinaryIO) -> int: ...
-def _csv_chunk(result: SweepResult, header: bool, fh: BinaryIO | None = None) -> bytes | int:
+def _csv_chunk(result: SweepResult, header: bool, fh: BinaryIO, sep: str = ",") -> int: ...
+def _csv_chunk(result: SweepResult, header: bool, fh: BinaryIO | None = None, sep: str = ",") -> bytes | int:
     """A chunk as CSV text (formulas defused), with the header line if ``header``: the bytes, or
     written to ``fh`` (then the number of bytes)."""
-    cells = [Cells(c.name, c.values, [_quote(t) for t in c.categories]) if c.categories is not None else c
+    cells = [Cells(c.name, c.values, [_quote(t, sep) for t in c.categories]) if c.categories is not None else c
              for c in result.cells()]
-    return _render([c.name for c in cells], cells, header, fh)
+    return _render([c.name for c in cells], cells, header, fh, sep)
 
 
 class _Counting(io.RawIOBase):
@@ -284,17 +285,17 @@ def _check_size(engine: Engine, where: str, fmt: str, first: bytes | int, rows: 
 
 
 def _stream_csv(engine: Engine, fh: BinaryIO, where: str, force: bool, chunk_rows: int,
-                progress: Callable[[int], None] | None) -> Written:
+                progress: Callable[[int], None] | None, sep: str = ",") -> Written:
     written = rows = core = 0
     for i, chunk in enumerate(_chunks(engine, chunk_rows, progress)):
         if i == 0:  # rendered first, to estimate the size of the whole output before writing
-            data = _csv_chunk(chunk, header=True)
+            data = _csv_chunk(chunk, header=True, sep=sep)
             assert isinstance(data, bytes)
             _check_size(engine, where, "csv", data, chunk.count * engine.n, force)
             fh.write(data)
             written += len(data)
         else:
-            written += _csv_chunk(chunk, header=False, fh=fh)
+            written += _csv_chunk(chunk, header=False, fh=fh, sep=sep)
         rows += chunk.count * engine.n
         core += chunk.core_scenarios
         if progress is not None:
@@ -336,30 +337,36 @@ def write_stream(
     force: bool = False,
     chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[int], None] | None = None,
+    sep: str = ",",
+    title: str = "",
 ) -> Written:
-    """Run ``engine`` and write its sweep chunk by chunk: to ``path`` (CSV or Parquet by extension,
-    atomically) or, as CSV, to the binary ``stream`` (stdout).
+    """Run ``engine`` and write its sweep chunk by chunk: to ``path`` (CSV, Parquet or a workbook
+    by extension, atomically) or, as CSV, to the binary ``stream`` (stdout).
 
     ``force`` replaces an existing file and allows more than ``MAX_OUTPUT_BYTES``. ``progress(k)``
-    is called as scenarios are written (and as the core computes slow ones).
+    is called as scenarios are written (and as the core computes slow ones). ``sep`` is the CSV
+    separator (``csvout``); ``title`` heads a workbook's sheet *Om tabellen*.
 
     Raises:
         OutputTooLarge: the estimate exceeds ``MAX_OUTPUT_BYTES`` and ``force`` is false (nothing
             was written).
         ParquetOverflow: a value does not fit Parquet's int64 (the file does not appear).
+        TooManyRows: a workbook would have more rows than an Excel sheet holds (nothing was written).
         OutputExistsError, OSError: from ``atomic_write``; ``ScenarioError``: a refused scenario.
     """
     if (path is None) == (stream is None):
         raise ValueError("give a path or a stream")
     if path is None:
         assert stream is not None
-        return _stream_csv(engine, stream, "standard output", force, chunk_rows, progress)
+        return _stream_csv(engine, stream, "standard output", force, chunk_rows, progress, sep)
     from ..atomic import atomic_write
 
     target = Path(path)
     fmt = output_format(target)
     where = str(path)
     done: list[Written] = []
+    if fmt == "xlsx":
+        return _write_xlsx(engine, target, force, chunk_rows, progress, title)
     if fmt == "parquet":
         _need_pyarrow(path)
         problem = parquet_problem(engine)
@@ -372,17 +379,38 @@ def write_stream(
 
         def writer(tmp: Path) -> None:
             with open(tmp, "wb") as fh:
-                done.append(_stream_csv(engine, fh, where, force, chunk_rows, progress))
+                done.append(_stream_csv(engine, fh, where, force, chunk_rows, progress, sep))
 
     atomic_write(target, writer, force=force)
     return done[0]
 
 
+def _write_xlsx(engine: Engine, target: Path, force: bool, chunk_rows: int,
+                progress: Callable[[int], None] | None, title: str) -> Written:
+    """The sweep as a workbook (``sweep.workbook``): refused beyond Excel's rows before anything is computed."""
+    from ..excel import ExportError
+    from .workbook import write_xlsx, xlsx_problem
+
+    problem = xlsx_problem(engine, target)
+    if problem is not None:
+        raise TooManyRows(Problem(str(target), problem))
+    about = [("Varierat", ", ".join(engine.sset.keys) or "(scenarier ur fil)"),
+             ("Scenarier", f"{engine.size:,}".replace(",", " ")),
+             ("Rader", f"{engine.size * engine.n:,} (scenarier × mottagare)".replace(",", " "))]
+    try:
+        rows, size, core = write_xlsx(engine, target, force=force, chunks=_chunks(engine, chunk_rows, None),
+                                      title=title or "godnaravard sweep", about=about, progress=progress)
+    except ExportError as exc:
+        raise InputError(Problem(str(target), f"{exc} (nothing was written)")) from None
+    return Written(engine.size, rows, size, core)
+
+
 # --------------------------------------------------------------------------- DataFrames (in memory)
 
 
-def write_frame(frame: pd.DataFrame, path: str | Path, force: bool = False) -> Path:
-    """Write a sweep DataFrame atomically: CSV for ``.csv``, Parquet for ``.parquet``/``.pq`` (needs pyarrow).
+def write_frame(frame: pd.DataFrame, path: str | Path, force: bool = False, sep: str = ",") -> Path:
+    """Write a sweep DataFrame atomically: CSV for ``.csv`` (separated by ``sep``), Parquet for
+    ``.parquet``/``.pq`` (needs pyarrow). A workbook is written by ``write_sweep`` (``write_stream``).
 
     CSV text cells that would start a formula are defused (``defuse``); Parquet refuses amounts
     beyond int64 (``ParquetOverflow``).
@@ -390,8 +418,12 @@ def write_frame(frame: pd.DataFrame, path: str | Path, force: bool = False) -> P
     from ..atomic import atomic_write
 
     target = Path(path)
-    if output_format(target) == "csv":
-        return atomic_write(target, lambda tmp: _write_csv(frame, tmp), force=force)
+    fmt = output_format(target)
+    if fmt == "csv":
+        return atomic_write(target, lambda tmp: _write_csv(frame, tmp, sep), force=force)
+    if fmt == "xlsx":
+        raise InputError(Problem(str(path), "a DataFrame is written as .csv or .parquet; for a workbook, "
+                                            "write the sweep with write_sweep(PATH.xlsx, …)"))
     _need_pyarrow(path)
     for name in frame.columns:
         col = frame[name]
@@ -403,13 +435,13 @@ def write_frame(frame: pd.DataFrame, path: str | Path, force: bool = False) -> P
 
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+def _write_csv(frame: pd.DataFrame, path: Path, sep: str = ",") -> None:
     """``write_csv`` into a file."""
     with open(path, "wb") as fh:
-        write_csv(frame, fh)
+        write_csv(frame, fh, sep)
 
 
-def _frame_cells(frame: pd.DataFrame) -> list[Cells]:
+def _frame_cells(frame: pd.DataFrame, sep: str = ",") -> list[Cells]:
     """A DataFrame's columns as ``Cells``: categoricals and text as codes into quoted categories,
     integers (int64, or Python ints in an object column) as numbers."""
     import pandas as pd
@@ -419,7 +451,7 @@ def _frame_cells(frame: pd.DataFrame) -> list[Cells]:
         col = frame[name]
         if isinstance(col.dtype, pd.CategoricalDtype):
             codes = col.cat.codes.to_numpy()
-            categories = [_quote(str(c)) for c in col.cat.categories]
+            categories = [_quote(str(c), sep) for c in col.cat.categories]
             if (codes < 0).any():  # missing values: an empty cell
                 codes = np.where(codes < 0, len(categories), codes)
                 categories.append("")
@@ -430,17 +462,18 @@ def _frame_cells(frame: pd.DataFrame) -> list[Cells]:
             cells.append(Cells(str(name), col.to_numpy(dtype=object)))
         else:
             codes, uniques = pd.factorize(col, use_na_sentinel=False)
-            cells.append(Cells(str(name), codes, [_quote("" if pd.isna(u) else str(u)) for u in uniques]))
+            cells.append(Cells(str(name), codes, [_quote("" if pd.isna(u) else str(u), sep) for u in uniques]))
     return cells
 
 
-def write_csv(frame: pd.DataFrame, fh: BinaryIO) -> None:
+def write_csv(frame: pd.DataFrame, fh: BinaryIO, sep: str = ",") -> None:
     """CSV with a header, ``\\n`` line ends, no index, values as in ``allocate --format csv``.
 
     Text cells (and column names) that would start a formula get a leading ``'`` (``defuse``);
-    text with a comma, quote or line break is quoted. With pyarrow installed and no text that
-    needs quoting, pyarrow writes it (fast); otherwise it is joined in Python, with the same text.
+    text with the separator ``sep`` (``,``, ``;`` or a tab), a quote or a line break is quoted.
+    With pyarrow installed and no text that needs quoting, pyarrow writes it (fast); otherwise it
+    is joined in Python, with the same text.
     Streamed sweeps (``write_stream``) write the same bytes, chunk by chunk.
     """
-    cells = _frame_cells(frame)
-    fh.write(_render([c.name for c in cells], cells, header=True))
+    cells = _frame_cells(frame, sep)
+    fh.write(_render([c.name for c in cells], cells, header=True, sep=sep))
