@@ -141,14 +141,22 @@ def test_chart_names_stay_text() -> None:
 
 
 def _by_regex(text: str, key: str) -> str:
-    """The expression the workbook used (it backtracked on a long word): the reference for the scan."""
-    return re.sub(rf"(\S+) {re.escape(key)}=(\S+)", r"angiven vid export (värde \2)", text)
+    """The expression the workbook used (it backtracked on a long word), with a colon, semicolon or
+    comma that ends the value left to the text: the reference for the scan."""
+    return re.sub(rf"(\S+) {re.escape(key)}=(\S*[^\s:;,])([:;,]*)(?=\s|$)", r"angiven vid export (värde \2)\3", text)
 
 
-@given(st.lists(st.sampled_from([" ", "a", "k", "=", "1", "\t", "\n", " k=", "--set", "k=1"]), max_size=20).map("".join),
+@given(st.lists(st.sampled_from([" ", "a", "k", "=", "1", "\t", "\n", " k=", "--set", "k=1", ":", ";", ","]),
+                max_size=20).map("".join),
        st.sampled_from(["k", "k=", "a k", "a.b"]))
 def test_the_source_rewording_equals_the_old_expression(text: str, key: str) -> None:
     assert given_at_export(text, key) == _by_regex(text, key)
+
+
+def test_a_relative_change_keeps_the_colon_of_its_source() -> None:
+    text = "--set kommuner.total=+10%: +10 % = 825 000 000 (750 000 000 × 11/10)"
+    assert given_at_export(text, "kommuner.total") == (
+        "angiven vid export (värde +10%): +10 % = 825 000 000 (750 000 000 × 11/10)")
 
 
 def test_the_source_rewording_is_linear_on_a_long_source() -> None:

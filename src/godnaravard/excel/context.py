@@ -195,7 +195,8 @@ def scenario_name(sc: Scenario, name: str | None = None) -> str:
 
 
 def given_at_export(text: str, key: str) -> str:
-    """``text`` with each ``WORD KEY=VALUE`` (``--set KEY=VALUE``) made ``angiven vid export (värde VALUE)``.
+    """``text`` with each ``WORD KEY=VALUE`` (``--set KEY=VALUE``) made ``angiven vid export (värde VALUE)``;
+    a colon, semicolon or comma that ends the value is the text's, not the value's.
 
     What ``re.sub(r"(\\S+) KEY=(\\S+)", …)`` does, in linear time (issue 17, §1: that expression
     backtracked, 25 s on a source of 40 000 characters): each `` KEY=`` is found once with ``str.find``,
@@ -212,10 +213,13 @@ def given_at_export(text: str, key: str) -> str:
         end = stop = at + len(mark)
         while stop < len(text) and not text[stop].isspace():
             stop += 1
+        full = stop
+        while stop > end and text[stop - 1] in ":;,":  # "--set KEY=+10%: …": the colon is the text's
+            stop -= 1
         if start < at and stop > end:
-            out += [text[done:start], f"angiven vid export (värde {text[end:stop]})"]
-            done = stop
-            at = text.find(mark, stop)
+            out += [text[done:start], f"angiven vid export (värde {text[end:stop]})", text[stop:full]]
+            done = full
+            at = text.find(mark, full)
         else:
             at = text.find(mark, at + 1)
     out.append(text[done:])
