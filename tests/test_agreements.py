@@ -439,3 +439,15 @@ def test_problem_lists_are_bounded_while_built() -> None:
     error = problems.error()
     assert error.count == MAX_PROBLEMS + 5000 and error.problems[-1].message == "... and 5000 more problems not shown"
     assert listing(f"p{i}" for i in range(1000)) == "p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, … (1000 in all)"
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_agreement_show_fits_the_terminal_without_breaking_an_amount(columns: int) -> None:
+    """Each line of ``agreement show`` fits the width, its continuation indented beneath it; only a
+    word longer than the width (a path) may stand alone beyond it, and no amount is split."""
+    result = invoke("agreement", "show", "god-och-nara-vard-2024", env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    for line in result.stdout.splitlines():
+        assert len(line) <= columns or len(line.split()) <= 2, line
+    joined = result.stdout.replace("\n    ", " ")
+    assert "Nära vård: 2 420 000 000 kr fördelat, budget 2 420 000 000 kr" in joined

@@ -443,7 +443,7 @@ def _next_year(tmp_path: Path, official: bool = False) -> Path:
 
 def test_a_copy_for_next_year_names_each_stale_field(tmp_path: Path) -> None:
     folder = _next_year(tmp_path, official=True)
-    result = invoke("agreement", "show", folder)
+    result = invoke("agreement", "show", folder, env={"COLUMNS": "1000"})  # a warning on one line
     assert result.exit_code == 0
     warnings = [ln for ln in result.stdout.splitlines() if ln.startswith("warning: ")]
     keys = [w.split()[1] for w in warnings]
@@ -494,7 +494,7 @@ def test_a_folder_with_a_shipped_name_is_never_as_signed(tmp_path: Path) -> None
     assert not alloc.as_signed and not alloc.scenario.as_signed and alloc.result.adjustments == ()
     assert godnaravard.allocate(agreement=GNV).as_signed
     shown = invoke("agreement", "show", folder)
-    assert "never taken as the agreement as signed" in shown.stdout
+    assert "never taken as the agreement as signed" in " ".join(shown.stdout.split())  # (wrapped)
     noted = invoke("allocate", "--agreement", folder, "--format", "csv")
     assert noted.exit_code == 0 and "(name)" in noted.stderr
 

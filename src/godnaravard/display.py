@@ -24,10 +24,11 @@ Kronor and exact values as the reports write them (``check``, ``explain``, the s
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["decimal", "exact_text", "fixed", "kr", "kronor", "rounded"]
+__all__ = ["AMOUNT", "decimal", "exact_text", "fixed", "kr", "kronor", "rounded", "wrap"]
 
 
 def rounded(value: Fraction | int, places: int) -> Decimal:
@@ -72,3 +73,19 @@ def exact_text(value: Fraction | int) -> str:
     if value.denominator == 1:
         return kr(int(value))
     return f"{kr(value.numerator)}/{kr(value.denominator)}"
+
+
+#: Digits grouped by single spaces ("1 516 511"): an amount, which wrapped text never breaks.
+AMOUNT = re.compile(r"\d{1,3}(?: \d{3})+")
+
+
+def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """``text`` wrapped at words to ``width``, the first line after ``first``, the others after
+    ``rest``: an amount's spaces never break, nor does a word (a path) longer than the width,
+    which stays whole on a line of its own; blank text gives no line. The one wrapping of the terminal's notes and pages."""
+    import textwrap
+
+    glued = AMOUNT.sub(lambda m: m.group(0).replace(" ", "\0"), text)
+    lines = textwrap.wrap(glued, width, initial_indent=first, subsequent_indent=rest, break_long_words=False,
+                          break_on_hyphens=False)
+    return [line.replace("\0", " ") for line in lines]

@@ -23,20 +23,16 @@ The CSV and JSON of ``parameters`` are written by the command (``cli/agreements.
 
 from __future__ import annotations
 
-import re
-import textwrap
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from .display import kr
+from .display import kr, wrap
 
 if TYPE_CHECKING:
     from .agreements import Agreement
 
 __all__ = ["parameter_lines", "value_text"]
 
-#: Digits grouped by single spaces ("1 516 511"): an amount, never broken between lines.
-_AMOUNT = re.compile(r"\d{1,3}(?: \d{3})+")
 #: The narrowest width the page is laid out for (a key and its value always fit on their lines).
 MIN_WIDTH = 40
 
@@ -47,12 +43,8 @@ def value_text(value: int | Fraction) -> str:
 
 
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
-    """``text`` wrapped at words to ``width``, the first line after ``first``, the others after
-    ``rest``; an amount's spaces never break (a word longer than the width stays whole)."""
-    glued = _AMOUNT.sub(lambda m: m.group(0).replace(" ", "\0"), text)
-    lines = textwrap.wrap(glued, width, initial_indent=first, subsequent_indent=rest, break_long_words=False,
-                          break_on_hyphens=False)
-    return [line.replace("\0", " ") for line in lines]
+    """``text`` wrapped at words to ``width`` after ``first`` and then ``rest`` (``display.wrap``)."""
+    return wrap(text, width, first, rest)
 
 
 def _head_lines(key: str, value: str, unit: str, line: int, value_width: int, unit_width: int) -> list[str]:

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, cast
@@ -238,20 +237,14 @@ def allocation_tables(alloc: Allocation, width: int | None = None) -> list[Any]:
     return [*out, *notes]
 
 
-#: Digits grouped by single spaces ("1 516 511"): an amount, which a note never breaks between lines.
-_AMOUNT = re.compile(r"\d{1,3}(?: \d{3})+")
-
-
 def note_lines(note: str, width: int | None, prefix: str = "Note: ") -> Any:
     """A note beneath a table, wrapped at words to ``width`` with its continuation lines indented,
     never inside an amount (rich would break "1 516 511" at its spaces)."""
-    import textwrap
-
     from rich.text import Text
 
-    glued = _AMOUNT.sub(lambda m: m.group(0).replace(" ", "\0"), prefix + note)
-    lines = textwrap.wrap(glued, width, subsequent_indent="  ", break_long_words=False) if width else [glued]
-    text = "\n".join(line.replace("\0", " ") for line in lines)
+    from .display import wrap
+
+    text = "\n".join(wrap(prefix + note, width, rest="  ") if width else [prefix + note])
     return Text(terminal_text(text), style="dim", no_wrap=True, overflow="ignore")
 
 

@@ -140,7 +140,20 @@ def agreement_show(ref: str | None) -> None:
     lines.extend(f"warning: {d.text}" for d in details)
     lines.append("OK: the definition is valid and every line sums exactly to its budget"
                  + (f" ({len(details)} warning{'s' if len(details) > 1 else ''} above)" if details else ""))
-    click.echo(terminal_text("\n".join(lines)))
+    click.echo(terminal_text("\n".join(_wrapped(lines))))
+
+
+def _wrapped(lines: list[str]) -> list[str]:
+    """``agreement show``'s lines wrapped at the terminal's width, each continuation indented under
+    its line; words, paths and amounts (``2 420 000 000``) stay whole."""
+    from ..display import wrap
+    from ..render import console
+
+    width = max(40, console().width)
+    out: list[str] = []
+    for line in lines:
+        out += wrap(line, width, rest=" " * (len(line) - len(line.lstrip()) + 2)) or [line]
+    return out
 
 
 @click.command("parameters")
