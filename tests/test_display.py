@@ -41,3 +41,16 @@ def test_decimal_passes_none_through() -> None:
     assert display.decimal(None, 2) is None
     assert display.decimal(Fraction(1, 8), 2) == Decimal("0.12")
     assert display.decimal(3, 1) == Decimal("3.0")
+
+
+def test_wrap_keeps_amounts_and_dates_whole() -> None:
+    from godnaravard.display import wrap
+
+    text = "Befolkning 1 nov 2023 och 2 420 000 000 kr, " * 6
+    for width in (20, 30, 45, 80):
+        lines = wrap(text, width, rest="  ")
+        assert all(len(line) <= width for line in lines)
+        joined = " ".join(line.strip() for line in lines)
+        assert joined.count("1 nov 2023") == 6 and joined.count("2 420 000 000 kr") == 6
+    assert wrap("", 80) == []
+    assert wrap("/a/very/long/path/that/cannot/break", 10) == ["/a/very/long/path/that/cannot/break"]

@@ -280,6 +280,14 @@ def _per_text(value: Fraction | None, signed: bool = False) -> str:
     return ("+" if signed and d > 0 else "") + text
 
 
+def _fit(text: str, width: int | None) -> str:
+    """A line of the heading wrapped at words to ``width`` (continuations indented; dates and
+    amounts whole), as it stands without a width."""
+    from .display import wrap
+
+    return "\n".join(wrap(text, width, rest="  ") or [text]) if width else text
+
+
 def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
     """Rich renderables: a heading, a summary per column, and one table per changed column.
 
@@ -298,9 +306,9 @@ def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
     head.append(_changes_heading(cmp), style="bold")
     nothing = " nothing (same parameters and data)" if cmp.same_agreement else " none"
     head.append("".join(f"\n  {line}" for line in changes) if changes else nothing)
-    head.append("\n" + source_line(cmp), style="dim")
+    head.append("\n" + _fit(source_line(cmp), width), style="dim")
     for note in (*adjustment_notes(cmp), *_one_sided(cmp)):
-        head.append("\nNote: " + note)
+        head.append("\n" + _fit("Note: " + note, width))
     out.append(head)
     narrowed = False
 
@@ -320,8 +328,8 @@ def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
     out.append(summary if summary is not None else Text(f"Totals: too wide for {width} columns; use --format csv"))
 
     if cmp.identical:
-        out.append(Text(f"A and B give the same amount to every {cmp.agreement.rules.recipient} in every column: "
-                        "all differences are 0 kr."))
+        out.append(Text(_fit(f"A and B give the same amount to every {cmp.agreement.rules.recipient} in every "
+                             "column: all differences are 0 kr.", width)))
         return out
     for c in cmp.changed_columns():
         cells = [r.cells[c] for r in cmp.regions]

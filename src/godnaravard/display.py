@@ -28,7 +28,7 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["AMOUNT", "decimal", "exact_text", "fixed", "kr", "kronor", "rounded", "wrap"]
+__all__ = ["AMOUNT", "DATE", "decimal", "exact_text", "fixed", "kr", "kronor", "rounded", "wrap"]
 
 
 def rounded(value: Fraction | int, places: int) -> Decimal:
@@ -77,15 +77,17 @@ def exact_text(value: Fraction | int) -> str:
 
 #: Digits grouped by single spaces ("1 516 511"): an amount, which wrapped text never breaks.
 AMOUNT = re.compile(r"\d{1,3}(?: \d{3})+")
+#: A date as written in Swedish ("1 nov YYYY", "30 september YYYY"), which wrapped text never breaks either.
+DATE = re.compile(r"\b\d{1,2} [a-zåäö]{3,9}\.? \d{4}\b")
 
 
 def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     """``text`` wrapped at words to ``width``, the first line after ``first``, the others after
-    ``rest``: an amount's spaces never break, nor does a word (a path) longer than the width,
+    ``rest``: an amount's or a date's spaces never break, nor does a word (a path) longer than the width,
     which stays whole on a line of its own; blank text gives no line. The one wrapping of the terminal's notes and pages."""
     import textwrap
 
-    glued = AMOUNT.sub(lambda m: m.group(0).replace(" ", "\0"), text)
+    glued = DATE.sub(lambda m: m.group(0).replace(" ", "\0"), AMOUNT.sub(lambda m: m.group(0).replace(" ", "\0"), text))
     lines = textwrap.wrap(glued, width, initial_indent=first, subsequent_indent=rest, break_long_words=False,
                           break_on_hyphens=False)
     return [line.replace("\0", " ") for line in lines]
