@@ -331,17 +331,36 @@ MAKERS: dict[str, Callable[[dict[str, Any], Path], None]] = {
 #: Applies the limits, then becomes ``python -m godnaravard ARGS`` (``execv`` keeps the process,
 #: so the time limit, the exit status and the peak memory are the command's own). A wrapper
 #: rather than ``preexec_fn``, which is not safe while other threads start processes.
+#: The launcher of a hostile run. The program runs in a child of this small process, not of the test's
+#: worker: Linux keeps a process's peak resident memory across ``exec``, and a child forked from a
+#: worker that has grown (to 500 MB in the thorough profile) would report the worker's size as its
+#: own peak. The launcher forks (a fresh peak, from the launcher's few MB), sets the limits in the
+#: child, runs ``python -m godnaravard ARGS`` there, and writes the child's wait status and peak
+#: (KB) to the report file.
 _WRAPPER = """
 import os, resource, sys
-memory, fsize, close = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
-resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-if fsize >= 0:
-    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-if close:
-    os.close(1)
-os.execv(sys.executable, [sys.executable, "-m", "godnaravard", *sys.argv[4:]])
+memory, fsize, close, report = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if fsize >= 0:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    if close:
+        os.close(1)
+    os.execv(sys.executable, [sys.executable, "-m", "godnaravard", *sys.argv[5:]])
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as f:
+    f.write(f"{status} {usage.ru_maxrss}")
 """
+
+
+def _kill_group(pid: int) -> None:
+    """Kill the launcher and the program it runs (a hang: the time limit has passed)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def run_limited(
@@ -350,29 +369,36 @@ def run_limited(
 ) -> tuple[int, str, str, float, int]:
     """``python -m godnaravard ARGS`` under the limits: (exit code, stdout, stderr, seconds, peak KB).
 
-    Output goes to files (not pipes), so that the process is reaped with ``os.wait4`` and its own
-    peak memory is known; the process is killed after ``seconds + 10`` (``seconds`` is the limit).
+    Output goes to files (not pipes); the program's own wait status and peak memory come from the
+    launcher (``_WRAPPER``); both are killed after ``seconds + 10`` (``seconds`` is the limit).
     """
     out_path, err_path = cwd.parent / f"{cwd.name}.stdout", cwd.parent / f"{cwd.name}.stderr"
+    report = cwd.parent / f"{cwd.name}.report"
     out_target = "/dev/full" if stdout == "devfull" else out_path
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": str(cwd.parent)}
-    limits = [str(memory_mb * 1024 * 1024), str(-1 if file_size is None else file_size), "1" if stdout == "closed" else "0"]
+    limits = [str(memory_mb * 1024 * 1024), str(-1 if file_size is None else file_size), "1" if stdout == "closed" else "0",
+              str(report)]
     with open(out_target, "wb") as out, open(err_path, "wb") as err:
         start = time.monotonic()
         proc = subprocess.Popen(
             [sys.executable, "-I", "-S", "-c", _WRAPPER, *limits, *args], cwd=cwd, stdin=subprocess.DEVNULL,
-            stdout=out, stderr=err, env=env,
+            stdout=out, stderr=err, env=env, start_new_session=True,
         )
-        timer = threading.Timer(seconds + 10, proc.kill)
+        timer = threading.Timer(seconds + 10, _kill_group, (proc.pid,))
         timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
         elapsed = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    peak = usage.ru_maxrss
+    if report.exists():  # the program's own status and peak (absent only if the launcher was killed)
+        status_text, peak_text = report.read_text(encoding="ascii").split()
+        status, peak = int(status_text), int(peak_text)
+        report.unlink()
+    proc.returncode = os.waitstatus_to_exitcode(status)
     text = out_path.read_text(encoding="utf-8", errors="replace") if out_target == out_path else ""
-    return proc.returncode, text, err_path.read_text(encoding="utf-8", errors="replace"), elapsed, usage.ru_maxrss
+    return proc.returncode, text, err_path.read_text(encoding="utf-8", errors="replace"), elapsed, peak
 
 
 def _listing(where: Path) -> set[str]:
