@@ -7,7 +7,7 @@ summed up in one last line (``… and N more problems not shown``), however many
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +27,7 @@ __all__ = [
     "other_digits",
     "printable",
     "record",
+    "excerpts",
     "safe_excerpt",
 ]
 
@@ -56,6 +57,20 @@ def safe_excerpt(text: str, limit: int = 20) -> str:
     head = text[: limit + 1]
     out = _UNSAFE.sub("?", head)
     return out[: limit - 1] + "…" if len(out) > limit else out
+
+
+def excerpts(cells: Sequence[str], count: int, width: int, limit: int) -> list[str]:
+    """The first ``count`` of ``cells`` for a message, each a quoted ``safe_excerpt`` of at most
+    ``width`` characters, at most ``limit`` characters in all (``…`` marks where they were cut)."""
+    out: list[str] = []
+    used = 0
+    for cell in cells[:count]:
+        part = repr(safe_excerpt(cell, width))
+        if used + len(part) > limit:
+            return [*out, "…"]
+        out.append(part)
+        used += len(part) + 2
+    return out
 
 
 def other_digits(text: str) -> str | None:

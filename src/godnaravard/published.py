@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import InputError, Problem, safe_excerpt
+from .errors import InputError, Problem, excerpts, safe_excerpt
 
 __all__ = ["MAX_PUBLISHED_ROWS", "Published", "PublishedRow", "header_excerpt", "missing_columns", "read_checked",
            "read_published", "whole_kronor"]
@@ -76,15 +76,7 @@ def header_excerpt(header: Sequence[str], wanted: Sequence[str] = (), limit: int
     file is shown."""
     if wanted and not set(wanted) & set(header):
         return "none of the columns the definition names (is it the right file?)"
-    out: list[str] = []
-    used = 0
-    for name in header[:12]:
-        part = repr(safe_excerpt(name, 24))
-        if used + len(part) > limit:
-            out.append("…")
-            break
-        out.append(part)
-        used += len(part) + 2
+    out = excerpts(header, 12, 24, limit)
     if len(header) > 12 and out[-1:] != ["…"]:
         out.append("…")
     return ", ".join(out) if out else "none"

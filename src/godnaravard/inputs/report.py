@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic_core import ValidationError
 
-from ..errors import InputError, Problem, safe_excerpt
+from ..errors import InputError, Problem, excerpts
 from ..lan import LAN, lookup
 from ..tables import Table
 from .cells import _COLLECTED, HEADINGS, _close, _Row, _shown, parse_count
@@ -148,15 +148,7 @@ def _excerpt(cells: Sequence[str], limit: int = 40) -> str:
     The file may be anything at all (the wrong path, a file of passwords): at most ``limit``
     characters in all, printable ASCII and Latin letters only.
     """
-    out: list[str] = []
-    used = 0
-    for cell in cells[:6]:
-        part = repr(safe_excerpt(cell, 16))
-        if used + len(part) > limit:
-            out.append("…")
-            break
-        out.append(part)
-        used += len(part) + 2
+    out = excerpts(cells, 6, 16, limit)
     return ", ".join(out) if out else "''"
 
 
