@@ -22,6 +22,7 @@ sections = "Avsnitt 1"
 recipients = "region"
 
 [data.population]
+kind = "recipients"
 file = "population.csv"
 date = 2023-11-01
 label = "Befolkning"

@@ -205,6 +205,7 @@ sections = "Test"
 recipients = "kommun"
 
 [data.population]
+kind = "recipients"
 file = "kommuner.csv"
 date = 2025-12-31
 label = "Invånare"

@@ -89,7 +89,8 @@ def resolve_scenario(
 ) -> Scenario:
     """A scenario object from a name, a path or an object, with overrides and data files applied.
 
-    ``population`` and ``landsbygd`` are short forms of ``data`` (own files by data slot);
+    ``population`` and ``landsbygd`` are short forms of ``data`` (own files by data slot) for the
+    agreement's recipients slot and its rural-key slot, whatever they are named;
     ``data_dates`` dates own files. The scenario's headings follow its own files' dates
     (``Scenario.labelled``, issue 18 §2).
     """
@@ -98,7 +99,7 @@ def resolve_scenario(
     if population is not None or landsbygd is not None or data or data_dates:
         from .own_data import merged_files
 
-        sc = sc.with_data(merged_files(population, landsbygd, data), data_dates)
+        sc = sc.with_data(merged_files(sc.agreement, population, landsbygd, data), data_dates)
     return sc.labelled()
 
 
@@ -125,9 +126,12 @@ def allocate(
         overrides: parameter changes with the same keys as ``--set``, e.g.
             ``{"ambulans.grundbelopp": 1_000_000, "kommuner.andel_insatser": "1/4"}``.
         population, landsbygd: input files replacing the scenario's (or the agreement's) data;
-            short forms of ``data={"population": path}``.
+            short forms of ``data={SLOT: path}`` for the agreement's recipients slot
+            (``kind = "recipients"``) and its rural-key slot (``kind = "rural_key"``), whatever
+            they are named; ``landsbygd`` for an agreement without a rural key is an ``InputError``.
         data: own data files by data slot (``godnaravard.own_data.data_slots``), e.g.
-            ``{"population": "befolkning.csv"}``; an unknown slot is an ``InputError`` naming the slots.
+            ``{"population": "befolkning.csv"}``: the slots are the names of the agreement's
+            ``[data.NAME]``; an unknown slot is an ``InputError`` naming the slots.
         data_dates: the dates of own files by slot (``"YYYY-MM-DD"`` or ``datetime.date``): every
             heading derived from the data's date follows it; an own file without one is headed as
             the user's own ("Befolkning (egen fil)").

@@ -350,7 +350,7 @@ def _sources(alloc: Allocation, code: str) -> tuple[tuple[Source, ...], tuple[So
                                  _rural_how(rural, weights, res.inputs.reference_weights, key.section)))
             inputs.append(Source(f"{key.name}.W.sum", f"Σ W, {n} recipients", sum(w_all.values(), Fraction(0)), src))
         else:
-            src = data_source(alloc, sc.agreement.recipients.name)
+            src = data_source(alloc, sc.agreement.count_source(key.column).name)
             inputs.append(Source(name, label, region.count(key.column), src))
             inputs.append(Source(f"{name}.sum", f"Σ {name}, {n} recipients",
                                  sum(r.count(key.column) for r in res.inputs.regions), src))

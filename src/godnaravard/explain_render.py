@@ -100,7 +100,7 @@ def explanation_json(e: Explanation) -> str:
                      "label": "egen fil" if d.name in own else d.label,
                      "date": own_date(sc, d.name) if d.name in own else d.date.isoformat(),
                      "source": data_source(alloc, d.name)}
-            for d in (ag.recipients, *([ag.landsbygd] if ag.landsbygd else []))
+            for d in ag.read_data()
         },
         "rounding_rule": next(iter(next(iter(alloc.result.columns.values())).parts.values())).rule,
         "inputs": {s.key: {"label": s.label, "value": _value(s.value), "source": s.source}

@@ -8,8 +8,10 @@ date = YYYY-MM-DD}``, ``data_dates={NAME: date}``) gives the own file's date, so
 heading derived from the data's date follows it; an own file without a date is labelled as the
 user's own ("Befolkning (egen fil)"), never with the agreement's date.
 
-This module holds what needs no scenario: the slots an agreement lets a user replace, and the
-reading of a date. ``Scenario.with_data`` and ``Scenario.labelled`` apply them.
+This module holds what needs no scenario: the slots an agreement lets a user replace, the short
+forms, and the reading of a date. ``Scenario.with_data`` and ``Scenario.labelled`` apply them.
+A slot is known by its ``kind`` (``recipients``, ``counts``, ``rural_key``), never by its name:
+``--population`` is the recipients slot and ``--landsbygd`` the rural key's, whatever they are called.
 
     >>> from godnaravard.agreements import load_agreement
     >>> data_slots(load_agreement())  # the default agreement: its recipients, and its rural key
@@ -27,10 +29,10 @@ from typing import Protocol
 from .agreements import Agreement, swedish_date
 from .errors import InputError, Problem
 
-__all__ = ["DataSlotError", "data_slots", "merged_files", "own_date", "own_file_text", "parse_date", "unknown_slot"]
+__all__ = ["DataSlotError", "data_slots", "merged_files", "own_date", "own_file_text", "parse_date", "short_slot", "unknown_slot"]
 
-#: The slots whose files the allocation reads: the recipients with their counts, and the rural key.
-_READ = ("population", "landsbygd")
+#: The short forms: an option (or API keyword) and the kind of slot it names.
+_SHORT = (("population", "recipients"), ("landsbygd", "rural_key"))
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -39,10 +41,10 @@ class DataSlotError(ValueError):
 
 
 def data_slots(ag: Agreement) -> tuple[str, ...]:
-    """The data slots of ``ag`` that an own file may replace, in the order of its definition: the
-    recipients' file (``population``), and the rural key's (``landsbygd``) when the agreement
-    shares by it."""
-    return tuple(n for n in ag.data if n in _READ and (n != "landsbygd" or ag.landsbygd is not None))
+    """The data slots of ``ag`` that an own file may replace, in the order of its definition: those
+    the allocation reads (the recipients, every counts slot, and the rural key when the agreement
+    shares by it; ``Agreement.read_data``)."""
+    return tuple(d.name for d in ag.read_data())
 
 
 def unknown_slot(ag: Agreement, name: str) -> str | None:
@@ -73,20 +75,37 @@ def parse_date(value: object) -> dt.date:
         raise DataSlotError(f"no such day: {text!r} (expected a date YYYY-MM-DD)") from None
 
 
-def merged_files(population: str | Path | None, landsbygd: str | Path | None,
-                 data: Mapping[str, str | Path] | None) -> dict[str, str | Path]:
-    """The own files by data slot: ``data`` with the short forms ``population`` and ``landsbygd``
-    (``--population FILE`` is ``--data population=FILE``).
+def short_slot(ag: Agreement, option: str) -> str:
+    """The slot a short form names: ``population`` the recipients slot, ``landsbygd`` the rural key's.
 
     Raises:
-        InputError: a slot given both ways, naming both.
+        InputError: the agreement has no such slot (no rural key), naming the option and the slots.
+    """
+    kind = dict(_SHORT)[option]
+    found = ag.recipients if kind == "recipients" else ag.landsbygd
+    if found is None:
+        raise InputError(Problem(f"--{option}", f"{ag.name} has no rural key to replace: its data slots are "
+                                                f"{', '.join(data_slots(ag)) or 'none'} (give them with --data NAME=FILE)",
+                                 key=option))
+    return found.name
+
+
+def merged_files(ag: Agreement, population: str | Path | None, landsbygd: str | Path | None,
+                 data: Mapping[str, str | Path] | None) -> dict[str, str | Path]:
+    """The own files by data slot: ``data`` with the short forms ``population`` (the recipients
+    slot of ``ag``) and ``landsbygd`` (its rural-key slot), whatever those slots are named: with a
+    recipients slot ``befolkning``, ``--population FILE`` is ``--data befolkning=FILE``.
+
+    Raises:
+        InputError: a slot given both ways, naming both; a short form the agreement has no slot for.
     """
     files: dict[str, str | Path] = dict(data or {})
-    for name, path in (("population", population), ("landsbygd", landsbygd)):
+    for option, path in (("population", population), ("landsbygd", landsbygd)):
         if path is None:
             continue
+        name = short_slot(ag, option)
         if name in files:
-            raise InputError(Problem("--data", f"{name} is given twice (--{name} {path} and --data "
+            raise InputError(Problem("--data", f"{name} is given twice (--{option} {path} and --data "
                                                f"{name}={files[name]}); give it once", key=name))
         files[name] = path
     return files

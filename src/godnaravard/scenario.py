@@ -14,8 +14,8 @@ states only what differs::
     "kommuner.total" = "+10%"                   # relative to the base's value (godnaravard.relative)
 
     [data]                                      # optional; paths relative to this file
-    population = { file = "population_new.csv", date = YYYY-MM-DD }   # or just the path
-    landsbygd = "landsbygd_per_kommun.csv"
+    population = { file = "population_new.csv", date = YYYY-MM-DD }   # a slot's name, as the definition
+    landsbygd = "landsbygd_per_kommun.csv"                            # names it; or just the path
 
 A file may instead name its agreement (``agreement = "NAME"``, or a definition's
 path) and no base: it then starts from that agreement as signed (or from the one given with
@@ -79,7 +79,8 @@ class Scenario:
         parameters: the validated parameters.
         sources: per parameter key, where its value comes from (a section of the agreement,
             a scenario file, or ``--set``).
-        population, landsbygd: input files replacing the agreement's own data (None: its own).
+        data: own input files by data slot, replacing the agreement's files of those slots
+            (issue 17 §3; a slot not listed: the agreement's own file).
         origin: the file the scenario was read from, or the agreement's name for its baseline.
         data_dates: the dates of own files, by data slot (an own file not listed has no date).
     """
@@ -89,8 +90,7 @@ class Scenario:
     parameters: Parameters
     sources: Mapping[str, str]
     agreement: Agreement
-    population: Path | None = None
-    landsbygd: Path | None = None
+    data: Mapping[str, Path] = field(default_factory=dict)
     origin: str = ""
     overrides: Mapping[str, int | Fraction] = field(default_factory=dict)
     #: The parameters given as a relative change (``+10%``, ``*1.1``), by key: how each value arose.
@@ -100,7 +100,7 @@ class Scenario:
     @property
     def is_baseline(self) -> bool:
         """True for the agreement's own parameters with its own data (the agreement as signed)."""
-        return self.parameters == self.agreement.parameters and self.population is None and self.landsbygd is None
+        return self.parameters == self.agreement.parameters and not self.data
 
     @property
     def as_signed(self) -> bool:
@@ -111,7 +111,7 @@ class Scenario:
         """
         if self.parameters != self.agreement.parameters or borrowed_name(self.agreement):
             return False
-        if self.population is None and self.landsbygd is None:
+        if not self.data:
             return True
         from .scenario_inputs import read_inputs  # (reads the data: only when own files are named)
 
@@ -123,7 +123,7 @@ class Scenario:
         any order of rows. Never for a definition that borrows a shipped agreement's name (issue 17)."""
         if self.parameters != self.agreement.parameters or borrowed_name(self.agreement):
             return False
-        if self.population is None and self.landsbygd is None:
+        if not self.data:
             return True
         from .scenario_inputs import read_inputs
 
@@ -134,8 +134,8 @@ class Scenario:
         return self.parameters.changed(self.agreement.parameters)
 
     def own_files(self) -> dict[str, Path]:
-        """The input files that replace the agreement's own data, by data name."""
-        return {k: v for k, v in (("population", self.population), ("landsbygd", self.landsbygd)) if v is not None}
+        """The input files that replace the agreement's own data, by data slot."""
+        return dict(self.data)
 
     def with_data(self, files: Mapping[str, str | Path] | None = None,
                   dates: Mapping[str, Any] | None = None) -> Scenario:
@@ -165,7 +165,7 @@ class Scenario:
                 problems.append(Problem("--data-date", why, key=name))
         if problems:
             raise InputError(problems)
-        return replace(self, population=own.get("population"), landsbygd=own.get("landsbygd"), data_dates=when)
+        return replace(self, data=own, data_dates=when)
 
     def labelled(self) -> Scenario:
         """This scenario with every text of its agreement that names a data file's date following
@@ -470,8 +470,7 @@ def _apply(link: _Link, base: Scenario) -> Scenario:
         parameters=params,
         sources=sources,
         agreement=chosen,
-        population=own.get("population"),
-        landsbygd=own.get("landsbygd"),
+        data=own,
         origin=label,
         relative=relative,
         data_dates={**{k: v for k, v in base.data_dates.items() if k not in files}, **dates},
@@ -579,7 +578,7 @@ def scenario_from(
         name, description: what the scenario is (default name: the base's; every output lists the
             changes beside the name).
         population, landsbygd: data files replacing the base's (checked when allocating); short
-            forms of ``data``.
+            forms of ``data`` for the agreement's recipients slot and its rural-key slot.
         data, data_dates: own data files by data slot, and their dates (``Scenario.with_data``).
 
     Raises:
@@ -591,6 +590,6 @@ def scenario_from(
     from .own_data import merged_files
 
     sc = with_overrides(start, values, origin=f"scenario {label!r} (built in code)")
-    sc = sc.with_data(merged_files(population, landsbygd, data), data_dates)
+    sc = sc.with_data(merged_files(sc.agreement, population, landsbygd, data), data_dates)
     return replace(sc, name=label, description=description or start.description,
                    origin=f"scenario_from(base={start.origin!r})")

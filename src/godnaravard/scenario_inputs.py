@@ -1,13 +1,15 @@
 """Reading a scenario's data: its own files where it names them, else the agreement's own data.
 
 Shared by the API (``api.allocate``) and by ``Scenario.as_signed``, which compares a scenario's data
-with the agreement's by content. It knows the scenario only through the three attributes it reads
-(``Sourced``), so that it imports neither ``api`` nor ``scenario``.
+with the agreement's by content. It knows the scenario only through the two attributes it reads
+(``Sourced``), so that it imports neither ``api`` nor ``scenario``. The data slots are found by
+their kind (issue 17 §3): the recipients, every counts slot (joined by code), the rural key.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -19,16 +21,13 @@ __all__ = ["Sourced", "read_inputs"]
 
 
 class Sourced(Protocol):
-    """What ``read_inputs`` reads of a scenario: its agreement and the own files it names."""
+    """What ``read_inputs`` reads of a scenario: its agreement and the own files it names, by slot."""
 
     @property
     def agreement(self) -> Agreement: ...
 
     @property
-    def population(self) -> Path | None: ...
-
-    @property
-    def landsbygd(self) -> Path | None: ...
+    def data(self) -> Mapping[str, Path]: ...
 
 
 def read_inputs(sc: Sourced) -> tuple[core.Inputs, tuple[str, ...]]:
@@ -40,7 +39,7 @@ def read_inputs(sc: Sourced) -> tuple[core.Inputs, tuple[str, ...]]:
     ag = sc.agreement
     rural = ag.landsbygd
     kommun = ag.rules.recipient == "kommun"
-    population: str | Path | None = sc.population
+    population: str | Path | None = sc.data.get(ag.recipients.name)
     notes: tuple[str, ...] = ()
     own: tuple[core.Region, ...] | None = None  # the agreement's own recipients, read once
     if population is None or not kommun:
@@ -54,17 +53,16 @@ def read_inputs(sc: Sourced) -> tuple[core.Inputs, tuple[str, ...]]:
         population = None  # the rest (the rural key) as for the agreement's own recipients
     inputs = load_inputs(
         population,
-        sc.landsbygd,
+        sc.data.get(rural.name) if rural else None,
         counts=ag.recipients.counts,
         codes=tuple(r.lan_code for r in own) if own is not None else _agreement_codes(ag),
         default_population=ag.recipients.path,
         default_landsbygd=rural.path if rural else None,
         rural=rural is not None,
         kommun=kommun,
-        recipients=own if population is None else None,
+        recipients=short[0] if short is not None else own if population is None else None,
+        count_files=[(sc.data.get(d.name, d.path), d.counts) for d in ag.count_files],
     )
-    if short is not None:
-        return core.Inputs(short[0], inputs.rural_key, inputs.reference_weights), notes
     return inputs, notes
 
 

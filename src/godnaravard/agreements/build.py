@@ -10,6 +10,7 @@ every problem at once, each naming the file and the key path (``docs/agreements.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ __all__ = ["TEXT_COLUMNS", "build"]
 
 #: The columns of a recipients file that hold a code or a name (a ``code`` or ``text`` column).
 TEXT_COLUMNS = ("lan_code", "lan", "region", "kommun_code", "kommun")
+#: A data slot's name (issue 17 §3): an identifier, as ``--data NAME=FILE`` and ``{date.NAME}`` name it.
+_SLOT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: The fields a stated total may match budget items by.
 _ITEM_FIELDS = ("chapter", "item", "recipient", "group", "payer", "parameter")
 
@@ -68,7 +71,7 @@ def build(spec: Any, path: Path, label: str) -> Agreement:
     checks = _Checks(label, {k: p.kind for k, p in spec.parameters.items()})
     _unique_names(spec, checks)
     data = _data_files(spec, folder, checks)
-    counts = set(spec.data["population"].counts) if "population" in spec.data else set()
+    counts = _counts(spec)
     keys = _keys(spec, counts, checks)
     lines = _lines(spec, keys, checks)
     line_parts = {ln.name: {p.name for p in ln.parts} for ln in lines}
@@ -116,19 +119,41 @@ def _unique_names(spec: Any, checks: _Checks) -> None:
 
 
 def _data_files(spec: Any, folder: Path, checks: _Checks) -> dict[str, DataFile]:
-    """``[data.NAME]``: each data file exists; ``population`` (the recipients) is among them."""
+    """``[data.NAME]`` (issue 17 §3): each slot's name is an identifier and its file exists; exactly
+    one slot is the recipients'; no count is named by two slots."""
     data: dict[str, DataFile] = {}
-    if "population" not in spec.data:
-        checks.problem("data", "there is no [data.population]: the file that lists the recipients and their counts")
+    recipients = [n for n, d in spec.data.items() if d.kind == "recipients"]
+    if len(recipients) != 1:
+        found = f"there are {len(recipients)}: {listing(recipients)}" if recipients else "there is none"
+        checks.problem("data", "exactly one data slot lists the recipients and their counts "
+                               f"(kind = \"recipients\"); {found}")
+    rural = [n for n, d in spec.data.items() if d.kind == "rural_key"]
+    if len(rural) > 1:
+        checks.problem("data", f"at most one data slot is the rural key (kind = \"rural_key\"); there are {len(rural)}: "
+                               f"{listing(rural)}")
+    owner: dict[str, str] = {}
     for name, d in spec.data.items():
+        if not _SLOT.fullmatch(name):
+            checks.problem(f"data.{shown_value(name)}", f"the data slot name {shown_value(name)} is not an identifier: "
+                                                        "letters, digits and _, not starting with a digit")
+        for column in d.counts if d.kind != "rural_key" else ():
+            if column in owner:
+                checks.problem(f"data.{name}.counts", f"the count {shown_value(column)} is also a count of "
+                                                      f"[data.{owner[column]}]: each count has one data slot")
+            owner.setdefault(column, name)
         file = (folder / d.file).resolve()
         why = not_readable(file, "data file")
         if why is not None:
             named = why.replace("the data file", f"the data file {shown_value(d.file)}", 1)
             checks.problem(f"data.{name}.file", f"{named if named != why else shown_value(d.file) + ': ' + why} "
                                                 f"(looked for {file})")
-        data[name] = DataFile(name, file, d.date, d.label, d.title or d.label, d.source, tuple(d.counts))
+        data[name] = DataFile(name, file, d.date, d.label, d.title or d.label, d.source, tuple(d.counts), d.kind)
     return data
+
+
+def _counts(spec: Any) -> set[str]:
+    """The counts of a recipient: those of the recipients slot and of every counts slot (issue 17 §3)."""
+    return {c for d in spec.data.values() if d.kind in ("recipients", "counts") for c in d.counts}
 
 
 def _keys(spec: Any, counts: set[str], checks: _Checks) -> dict[str, Key]:
@@ -140,13 +165,14 @@ def _keys(spec: Any, counts: set[str], checks: _Checks) -> dict[str, Key]:
             if k.column not in counts:
                 have = listing(sorted(counts)) or "no columns"
                 checks.problem(f"keys.{name}.column",
-                               f"unknown column {shown_value(k.column)}: [data.population] counts has {have}")
+                               f"unknown column {shown_value(k.column)}: the data slots' counts are {have}")
             keys[name] = Key(name, "column", column=k.column, label=k.label, section=k.section)
         else:
             for i, w in enumerate(k.landsbygd or ()):
                 checks.need(f"keys.{name}.landsbygd[{i}]", w, "weight")
-            if "landsbygd" not in spec.data:
-                checks.problem(f"keys.{name}", "the rural key needs its data file: add [data.landsbygd]")
+            if not any(d.kind == "rural_key" for d in spec.data.values()):
+                checks.problem(f"keys.{name}", "the rural key needs its data file: add a data slot with "
+                                               "kind = \"rural_key\" (such as [data.landsbygd])")
             keys[name] = Key(name, "landsbygd", weights=tuple(k.landsbygd or ()), label=k.label, section=k.section)
     return keys
 
@@ -215,7 +241,7 @@ def _column_problem(
     if c.kind in ("code", "text") and (ref[0] if ref else c.name) not in TEXT_COLUMNS:
         return where, f"a {c.kind} column is one of {', '.join(TEXT_COLUMNS)}"
     if c.kind == "count" and (ref[0] if ref else c.name) not in counts:
-        return where, f"no count column {c.name!r} in [data.population] counts ({listing(sorted(counts))})"
+        return where, f"no count column {c.name!r} among the data slots' counts ({listing(sorted(counts))})"
     if c.kind == "line" and (len(ref) != 1 or ref[0] not in line_parts):
         return f"{where}.ref", f"a line column names one budget line: one of {listing(line_parts)}"
     if c.kind == "part" and (len(ref) != 2 or ref[0] not in line_parts or ref[1] not in line_parts[ref[0]]):

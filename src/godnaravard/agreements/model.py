@@ -20,7 +20,13 @@ __all__ = ["Agreement", "DataFile", "ParameterInfo", "PrintedColumn", "TableSpec
 
 @dataclass(frozen=True, slots=True)
 class DataFile:
-    """One data file of an agreement: where it is, its date, what it holds and where it comes from."""
+    """One data file of an agreement (a data slot ``[data.NAME]``): where it is, its date, what it holds
+    and where it comes from.
+
+    ``kind`` says what the slot is (issue 17 §3): ``recipients`` (the one file of recipients with
+    their codes, names and ``counts``), ``counts`` (more counts per recipient from another file,
+    joined by code) or ``rural_key``. The slot's name is free.
+    """
 
     name: str
     path: Path
@@ -29,6 +35,7 @@ class DataFile:
     title: str
     source: str
     counts: tuple[str, ...] = ()
+    kind: str = "recipients"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +134,35 @@ class Agreement:
 
     @property
     def recipients(self) -> DataFile:
-        """The data file that lists the recipients and their counts."""
-        return self.data["population"]
+        """The data slot that lists the recipients and their counts (``kind = "recipients"``)."""
+        return next(d for d in self.data.values() if d.kind == "recipients")
 
     @property
     def landsbygd(self) -> DataFile | None:
-        """The rural key's data file, if the agreement shares by the rural key."""
-        return self.data.get("landsbygd") if self.rules.keys_of_kind("landsbygd") else None
+        """The rural key's data slot (``kind = "rural_key"``), if the agreement shares by the rural key."""
+        if not self.rules.keys_of_kind("landsbygd"):
+            return None
+        return next((d for d in self.data.values() if d.kind == "rural_key"), None)
+
+    @property
+    def count_files(self) -> tuple[DataFile, ...]:
+        """The data slots of ``kind = "counts"``: more counts per recipient, joined by code (issue 17 §3)."""
+        return tuple(d for d in self.data.values() if d.kind == "counts")
+
+    @property
+    def count_columns(self) -> tuple[str, ...]:
+        """Every count of a recipient: the recipients file's, then each counts slot's, in definition order."""
+        return (*self.recipients.counts, *(c for d in self.count_files for c in d.counts))
+
+    def count_source(self, column: str) -> DataFile:
+        """The data slot a count column comes from (the recipients slot unless a counts slot holds it)."""
+        return next((d for d in self.count_files if column in d.counts), self.recipients)
+
+    def read_data(self) -> tuple[DataFile, ...]:
+        """The data slots the allocation reads, in definition order: the recipients, every counts
+        slot, and the rural key when the agreement shares by it."""
+        rural = self.landsbygd
+        return tuple(d for d in self.data.values() if d.kind != "rural_key" or d is rural)
 
     def table(self, name: str) -> TableSpec:
         """A table by name (``overview``, ``bilaga2`` …)."""

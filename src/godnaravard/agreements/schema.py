@@ -19,7 +19,11 @@ from ..errors import optional, record
 if TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
-__all__ = ["definition_validator"]
+__all__ = ["DATA_KINDS", "definition_validator"]
+
+#: What a data slot holds (issue 17 §3): the recipients with their codes, names and counts (exactly
+#: one slot); more counts per recipient, joined by code; the rural key.
+DATA_KINDS = ("recipients", "counts", "rural_key")
 
 #: A name of a budget line, a part, a column, a table or an agreement.
 _NAME = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -100,8 +104,10 @@ def _signed() -> CoreSchema:
 
 
 def _data() -> CoreSchema:
-    """``[data.NAME]``: a data file, its date, label and source, and the count columns it holds."""
+    """``[data.NAME]``: a data file, what it is (``kind``: issue 17 §3), its date, label and source, and
+    the count columns it holds."""
     return record("_DataSpec", {
+        "kind": cs.literal_schema(list(DATA_KINDS)),
         "file": _text(min_length=1),
         "date": cs.date_schema(),
         "label": _text(min_length=1),

@@ -130,7 +130,7 @@ def decimals_as_text(value: Any) -> Any:
 
 _MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
            "november", "december")
-_PLACEHOLDER = re.compile(r"\{(year|date\.([a-z0-9_]+))(?::(long|iso|month))?\}")
+_PLACEHOLDER = re.compile(r"\{(year|date\.([A-Za-z0-9_]+))(?::(long|iso|month))?\}")
 
 
 class _Undated:

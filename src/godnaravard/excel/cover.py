@@ -156,7 +156,7 @@ def _lines(ctx: Context) -> list[tuple[str, str]]:
         own = sc.own_files()
         lines.append(("Egna indatafiler", "; ".join(f"{k}: {v}" for k, v in own.items()) if own else "Inga."))
     for name, d in ag.data.items():
-        if name == "landsbygd" and ag.landsbygd is None and name not in sc.own_files():
+        if d.kind == "rural_key" and ag.landsbygd is None and name not in sc.own_files():
             continue
         lines.append((d.title, _data_text(ctx, name)))
     for note in ag.notes:

@@ -199,7 +199,7 @@ def _data_columns(ctx: Context, m: Model, inputs: Inputs) -> dict[str, list[int 
               "vagd_summa": "vagd_summa"}
     out: dict[str, list[int | None]] = {}
     for column in m.input_columns:
-        if column in ctx.agreement.recipients.counts:
+        if column in ctx.agreement.count_columns:
             out[column] = [regions[c].count(column) for c in m.codes]
         elif column in fields:
             out[column] = [getattr(rural[c], fields[column]) if c in rural else None for c in m.codes]

@@ -75,7 +75,7 @@ def has_rural(ag: Agreement, res: Result) -> bool:
 
 def input_columns(ag: Agreement, res: Result) -> dict[str, int]:
     """Where each input column stands on the sheet (0-based): texts, counts, then the rural key."""
-    names = [*TEXTS, *ag.recipients.counts]
+    names = [*TEXTS, *ag.count_columns]
     if has_rural(ag, res):
         names += [c for c in RURAL_HEADINGS if c != "status"] + ["status"]
     return {name: i for i, name in enumerate(names)}
@@ -102,7 +102,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
     ag = ctx.agreement
     res = ctx.result
     rules = ag.rules
-    counts = tuple(ag.recipients.counts)
+    counts = ag.count_columns
     rural = has_rural(ag, res)
     texts = TEXTS
     expected = (*texts, *counts, *(RURAL_HEADINGS if rural else ()))
@@ -141,7 +141,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
     s.repeat = (HEADER_ROW, total_row)
     table_last = s.last_col
     row = total_row + 2
-    names = [n for n in ag.data if n != "landsbygd" or rural or n in ctx.scenario.own_files()]
+    names = [n for n, d in ag.data.items() if d.kind != "rural_key" or rural or n in ctx.scenario.own_files()]
     for name in names:
         first = row
         s.text(row, 0, f"Källa: {ag.data[name].title}", s.f.label, grow=False)

@@ -40,6 +40,7 @@ from .cells import MAX_ROWS as MAX_ROWS
 from .cells import POPULATION_COLUMNS as POPULATION_COLUMNS
 from .cells import REGION_KEY_COLUMNS as REGION_KEY_COLUMNS
 from .cells import parse_count as parse_count
+from .counts import join_counts, load_counts
 from .recipients import load_population as load_population
 from .recipients import load_short_population as load_short_population
 from .report import canonical_column as canonical_column
@@ -78,6 +79,7 @@ def load_inputs(
     rural: bool = True,
     kommun: bool = False,
     recipients: Sequence[Region] | None = None,
+    count_files: Sequence[tuple[str | Path, Sequence[str]]] = (),
 ) -> Inputs:
     """The inputs of an agreement, validated, as the core's ``Inputs``.
 
@@ -85,6 +87,8 @@ def load_inputs(
     ``landsbygd`` its rural key (``default_landsbygd``; read only when ``rural``). When both files
     have problems, all of them are reported together. ``recipients`` are those of
     ``default_population`` when the caller has read them already (they are not read again).
+    ``count_files`` are the files of the agreement's counts slots, each with its counts, joined to
+    the recipients by code (``inputs.counts``, issue 17 §3).
     """
     problems: list[Problem] = []
     regions: tuple[Region, ...] = ()
@@ -97,6 +101,9 @@ def load_inputs(
             regions = load_population(population, counts, codes, default_population, kommun=kommun)
     except InputError as exc:
         problems += exc.problems
+    if regions:
+        regions, found = _joined(regions, count_files, kommun)
+        problems += found
     if rural:
         try:
             key, reference = load_landsbygd(landsbygd if landsbygd is not None else default_landsbygd)
@@ -108,3 +115,15 @@ def load_inputs(
         order = {r.lan_code: i for i, r in enumerate(regions)}
         key = tuple(sorted(key, key=lambda k: order.get(k.lan_code, len(order))))
     return Inputs(regions=regions, rural_key=key, reference_weights=reference)
+
+
+def _joined(regions: tuple[Region, ...], count_files: Sequence[tuple[str | Path, Sequence[str]]],
+            kommun: bool) -> tuple[tuple[Region, ...], list[Problem]]:
+    """The recipients with every counts file joined by code, and the problems of those files."""
+    problems: list[Problem] = []
+    for path, counts in count_files:
+        try:
+            regions = join_counts(regions, load_counts(path, counts, regions, kommun=kommun))
+        except InputError as exc:
+            problems += exc.problems
+    return regions, problems

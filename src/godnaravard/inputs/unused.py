@@ -26,11 +26,13 @@ _RECIPIENT = {"kommun": ("kommun_code", "kommun"), "region": ("lan_code", "lan",
               "län": ("lan_code", "lan", "region")}
 
 
-def used_columns(slot: str, recipient: str, counts: Sequence[str]) -> tuple[str, ...] | None:
-    """The columns the agreement reads from its data file ``slot`` (None for a slot of another kind)."""
-    if slot == "population":
+def used_columns(kind: str, recipient: str, counts: Sequence[str]) -> tuple[str, ...] | None:
+    """The columns the agreement reads from a data slot of ``kind`` (issue 17 §3; None for another kind).
+
+    A counts file's name columns are not read, but they name its recipients: they count as used."""
+    if kind in ("recipients", "counts"):
         return (*_RECIPIENT.get(recipient, _RECIPIENT["region"]), *counts)
-    if slot == "landsbygd":
+    if kind == "rural_key":
         return (*REGION_KEY_COLUMNS, *KOMMUN_KEY_COLUMNS, *_KOMMUN_KEY_OPTIONAL)
     return None
 
@@ -46,7 +48,7 @@ def unused_in_agreement(ag: Agreement, paths: Mapping[str, Path] | None = None) 
     files with such columns. ``paths`` replaces a slot's file (a scenario's own data)."""
     out: dict[str, tuple[str, ...]] = {}
     for slot, data in ag.data.items():
-        used = used_columns(slot, ag.rules.recipient, data.counts)
+        used = used_columns(data.kind, ag.rules.recipient, data.counts)
         if used is None:
             continue
         unused = unused_columns((paths or {}).get(slot, data.path), used)
