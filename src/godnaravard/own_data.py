@@ -85,8 +85,7 @@ def short_slot(ag: Agreement, option: str) -> str:
     found = ag.recipients if kind == "recipients" else ag.landsbygd
     if found is None:
         raise InputError(Problem(f"--{option}", f"{ag.name} has no rural key to replace: its data slots are "
-                                                f"{', '.join(data_slots(ag)) or 'none'} (give them with --data NAME=FILE)",
-                                 key=option))
+                                                f"{', '.join(data_slots(ag)) or 'none'} (give them with --data NAME=FILE)"))
     return found.name
 
 

@@ -126,7 +126,8 @@ def agreement_show(ref: str | None) -> None:
     if ag.signed:
         lines.append(f"  undertecknat: {ag.signed_text}")
     for d in ag.data.values():
-        lines.append(f"  data {d.name}: {d.path} ({d.label}, per {d.date.isoformat()})")
+        kind = f"{d.kind}: {', '.join(d.counts)}" if d.counts and d.kind != "rural_key" else d.kind
+        lines.append(f"  data {d.name} ({kind}): {d.path} ({d.label}, per {d.date.isoformat()})")
     from ..inputs.unused import unused_lines
 
     lines += unused_lines(ag)  # issue 17 §2: the data files' columns the agreement ignores

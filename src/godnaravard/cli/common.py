@@ -162,7 +162,8 @@ def data_options(func: F) -> F:
     options = [
         click.option("--data", "data", metavar="NAME=FILE", multiple=True,
                      help="Your own file for a data slot of the agreement (repeatable), e.g. --data "
-                          "population=befolkning.csv; --population FILE and --landsbygd FILE are short forms. "
+                          "population=befolkning.csv; --population FILE and --landsbygd FILE are short forms for "
+                          "the recipients slot and the rural-key slot. "
                           "`godnaravard agreement show` lists the slots."),
         click.option("--data-date", "data_dates", metavar="NAME=YYYY-MM-DD", multiple=True,
                      help="The date of your own file for the slot NAME: every heading that names the data's "
@@ -206,11 +207,13 @@ def scenario_options(func: F) -> F:
                      help="Change a parameter, e.g. --set ambulans.grundbelopp=1000000 (repeatable). "
                           "`godnaravard parameters` lists every key with its value and source."),
         click.option("--population", type=click.Path(path_type=Path), default=None,
-                     help="Your own population file, replacing the agreement's: its columns (as in the "
-                          "agreement's own file), or just the län and the population, as SCB exports it."),
+                     help="Your own recipients file, replacing the agreement's recipients slot (whatever it is "
+                          "named): its columns (as in the agreement's own file), or just the län and the "
+                          "population, as SCB exports it."),
         click.option("--landsbygd", type=click.Path(path_type=Path), default=None,
-                     help="Rural key: per region (as data/landsbygd_weights.csv) or per kommun "
-                          "(kommun_code, kategori, population)."),
+                     help="Rural key, replacing the agreement's rural-key slot (whatever it is named): per "
+                          "region (as data/landsbygd_weights.csv) or per kommun (kommun_code, kategori, "
+                          "population)."),
     ]
     func = data_options(func)  # (listed after --landsbygd in --help)
     for option in reversed(options):

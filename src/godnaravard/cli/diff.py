@@ -73,9 +73,11 @@ def _write_output(cmp: Comparison, output: Path, sep: str, force: bool) -> None:
                    "`godnaravard parameters` lists every key with its value and source.")
 @click.option("--population", type=click.Path(path_type=Path), default=None,
               help="Your own recipients file for B (population and the agreement's other counts), "
-                   "its columns as in the agreement's own file.")
+                   "its columns as in the agreement's own file: the agreement's recipients slot, whatever "
+                   "it is named.")
 @click.option("--landsbygd", type=click.Path(path_type=Path), default=None,
-              help="Rural key for B, per region or per kommun (agreements with a rural key).")
+              help="Rural key for B, per region or per kommun: the agreement's rural-key slot, whatever it "
+                   "is named (agreements with a rural key).")
 @data_options
 @click.option("--column", "columns", metavar="COLUMN", multiple=True,
               help="Compare only this amount column (repeatable; default: the amount columns of A's "
