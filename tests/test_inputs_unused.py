@@ -39,11 +39,12 @@ def test_unused_columns_are_those_no_used_column_or_heading_names(tmp_path: Path
     assert unused_columns(path, ("lan_code", "lan", "region", "population", "hsl_insatser")) == ("kommentar",)
 
 
-def test_used_columns_follow_the_recipients_and_the_counts() -> None:
-    assert used_columns("population", "kommun", ("population",)) == ("kommun_code", "kommun", "population")
-    assert used_columns("population", "region", ("a", "b")) == ("lan_code", "lan", "region", "a", "b")
-    assert "vagd_summa" in (used_columns("landsbygd", "region", ()) or ())
-    assert used_columns("other", "region", ()) is None
+def test_used_columns_follow_the_slot_kind_the_recipients_and_the_counts() -> None:
+    assert used_columns("recipients", "kommun", ("population",)) == ("kommun_code", "kommun", "population")
+    assert used_columns("recipients", "region", ("a", "b")) == ("lan_code", "lan", "region", "a", "b")
+    assert used_columns("counts", "region", ("b",)) == ("lan_code", "lan", "region", "b")
+    assert "vagd_summa" in (used_columns("rural_key", "region", ()) or ())
+    assert used_columns("population", "region", ()) is None  # a slot's name says nothing: its kind does
 
 
 def test_the_shipped_agreements_use_every_column_of_their_files() -> None:

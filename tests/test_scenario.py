@@ -65,7 +65,7 @@ base = "2024"
     assert sc.sources["ambulans.grundbelopp"] == "my reasoning"
     assert sc.sources["kommuner.andel_insatser"] == f"scenario {path}"
     assert sc.sources["ambulans.total"] == baseline().sources["ambulans.total"]
-    assert not sc.is_baseline and sc.population is None and sc.landsbygd is None
+    assert not sc.is_baseline and sc.data == {}
 
 
 @pytest.mark.parametrize("written", ['"1/4"', '"25%"', "0.25", '"0,25"', '"25 %"', '"2/8"'])
@@ -98,7 +98,7 @@ def test_bases_chain_and_data_paths_are_relative_to_the_file_that_names_them(tmp
     sc = load_scenario(c)
     assert sc.parameters["ambulans.total"] == 50_000_000
     assert sc.parameters["ambulans.grundbelopp"] == 0
-    assert sc.population == pop
+    assert sc.data == {"population": pop}
     assert sc.sources["ambulans.total"] == f"scenario {tmp_path / 'sub' / 'b.toml'}"
 
 
@@ -295,7 +295,7 @@ def test_newer_population_runs_end_to_end_with_every_budget_line_exact(tmp_path:
     scenario = write(tmp_path / "befolkning_2024.toml", 'name = "befolkning 2024"\nbase = "2024"\n'
                      '[data]\npopulation = "population_2024.csv"\n')
     alloc = allocate(scenario)
-    assert alloc.scenario.population == pop and not alloc.scenario.is_baseline
+    assert alloc.scenario.data == {"population": pop} and not alloc.scenario.is_baseline
     assert [r["population"] for r in alloc.rows] == [int(r["population"]) for r in csv_rows(pop.read_text())]
     assert_budget_lines_exact(alloc.result)
     assert alloc.rows != allocate().rows
