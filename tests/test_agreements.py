@@ -96,6 +96,23 @@ BAD: list[tuple[str, tuple[str, str] | None, str, str, str]] = [
      "tables.utbetalning2.official_columns.svf", "the official table 'official/utbetalning2.csv' has no column 'belopp'"),
     ("an unknown placeholder", ('label = "Belopp"\ntotal', 'label = "Belopp {date.befolkning}"\ntotal'), "",
      "lines[0].label", "{date.befolkning} names no data file with a date"),
+    # issue 17 §3: data slots declare their kind; one recipients slot; each count has one slot
+    ("no recipients slot", ('kind = "recipients"', 'kind = "counts"'), "",
+     "data", "exactly one data slot lists the recipients and their counts"),
+    ("two recipients slots", None, '\n[data.andra]\nkind = "recipients"\nfile = "population_2025_09.csv"\n'
+                                   'date = 2025-09-30\nlabel = "B"\nsource = "S"\ncounts = ["population"]\n',
+     "data", "there are 2: population, andra"),
+    ("a slot without a kind", ('kind = "recipients"\n', ""), "", "data.population.kind", "Field required"),
+    ("an unknown kind", ('kind = "recipients"', 'kind = "population"'), "",
+     "data.population.kind", "Input should be 'recipients', 'counts' or 'rural_key'"),
+    ("a slot name that is not an identifier", ("[data.population]", '[data."2befolkning"]'), "",
+     "data.'2befolkning'", "is not an identifier"),
+    ("a count named by two slots", None, '\n[data.mer]\nkind = "counts"\nfile = "population_2025_09.csv"\n'
+                                         'date = 2025-09-30\nlabel = "B"\nsource = "S"\ncounts = ["population"]\n',
+     "data.mer.counts", "the count 'population' is also a count of [data.population]"),
+    ("a rural key without a rural_key slot",
+     ('[keys.population]', '[keys.nyckel]\nlandsbygd = ["svf.total", "svf.total", "svf.total"]\n\n[keys.population]'),
+     "", "keys.nyckel", "add a data slot with kind = \"rural_key\""),
 ]
 
 
