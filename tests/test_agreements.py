@@ -113,6 +113,12 @@ BAD: list[tuple[str, tuple[str, str] | None, str, str, str]] = [
     ("a rural key without a rural_key slot",
      ('[keys.population]', '[keys.nyckel]\nlandsbygd = ["svf.total", "svf.total", "svf.total"]\n\n[keys.population]'),
      "", "keys.nyckel", "add a data slot with kind = \"rural_key\""),
+    ("a counts slot without counts", None, '\n[data.mer]\nkind = "counts"\nfile = "population_2025_09.csv"\n'
+                                           'date = 2025-09-30\nlabel = "B"\nsource = "S"\n',
+     "data.mer.counts", "a counts slot lists the counts it holds"),
+    ("a rural key with counts", None, '\n[data.nyckel]\nkind = "rural_key"\nfile = "population_2025_09.csv"\n'
+                                      'date = 2025-09-30\nlabel = "B"\nsource = "S"\ncounts = ["x"]\n',
+     "data.nyckel.counts", "a rural key has no counts"),
 ]
 
 

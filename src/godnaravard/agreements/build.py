@@ -136,6 +136,11 @@ def _data_files(spec: Any, folder: Path, checks: _Checks) -> dict[str, DataFile]
         if not _SLOT.fullmatch(name):
             checks.problem(f"data.{shown_value(name)}", f"the data slot name {shown_value(name)} is not an identifier: "
                                                         "letters, digits and _, not starting with a digit")
+        if d.kind == "rural_key" and d.counts:
+            checks.problem(f"data.{name}.counts", "a rural key has no counts: its columns are the rural key's "
+                                                  "(drop counts, or make the slot kind = \"counts\")")
+        if d.kind == "counts" and not d.counts:
+            checks.problem(f"data.{name}.counts", "a counts slot lists the counts it holds (counts = [...])")
         for column in d.counts if d.kind != "rural_key" else ():
             if column in owner:
                 checks.problem(f"data.{name}.counts", f"the count {shown_value(column)} is also a count of "

@@ -75,7 +75,7 @@ def load_population(
     if kommun:
         return _load_kommuner(path if path is not None else default, tuple(counts), codes, require_all)
     if path is None:
-        path = default if default is not None else _default_data("population")
+        path = default if default is not None else _default_data("recipients")
     columns = ("lan_code", "lan", "region", *counts)
     required = ("lan_code", "region", *counts)  # the län's name, when absent, is SCB's for the code
     expected_codes = tuple(codes) if codes is not None else tuple(LAN)
@@ -320,9 +320,10 @@ def _hint_other_format(report: _Report, markers: set[str], other: str, expects: 
 # The default agreement's files
 
 
-def _default_data(name: str) -> Path:
-    """The default agreement's data file ``name`` (for the loaders called without a path)."""
+def _default_data(kind: str) -> Path:
+    """The default agreement's data file of ``kind`` (``recipients`` or ``rural_key``: issue 17 §3),
+    for the loaders called without a path."""
     from ..agreements import load_agreement
 
-    return load_agreement().data[name].path
+    return next(d.path for d in load_agreement().data.values() if d.kind == kind)
 

@@ -83,7 +83,7 @@ def load_landsbygd(
     """
     reference = _reference_weights()
     if path is None:
-        path = _default_data("landsbygd")
+        path = _default_data("rural_key")
     table = read_table(
         path, _header_names(*REGION_KEY_COLUMNS, *KOMMUN_KEY_COLUMNS), total_rows=True, max_bytes=MAX_BYTES,
         max_rows=MAX_ROWS,
