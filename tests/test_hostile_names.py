@@ -267,8 +267,8 @@ def test_an_inline_data_table_is_copied(tmp_path: Path) -> None:
     src = _own(tmp_path, "src")
     text = (src / "agreement.toml").read_text(encoding="utf-8")
     start, end = text.index("[data.population]"), text.index("[keys.population]")
-    inline = (f'data = {{ population = {{ kind = "recipients", file = "{POPULATION}", date = 2025-09-30, label = "B", source = "S", '
-              'counts = ["population"] } }\n')
+    inline = (f'data = {{ population = {{ kind = "recipients", file = "{POPULATION}", date = 2025-09-30, label = "B", '
+              'source = "S", counts = ["population"] } }\n')
     text = text[:start] + text[end:]
     text = text.replace('recipients = "region"\n', 'recipients = "region"\n' + inline)
     (src / "agreement.toml").write_text(text, encoding="utf-8")

@@ -29,7 +29,8 @@ from typing import Protocol
 from .agreements import Agreement, swedish_date
 from .errors import InputError, Problem
 
-__all__ = ["DataSlotError", "data_slots", "merged_files", "own_date", "own_file_text", "parse_date", "short_slot", "unknown_slot"]
+__all__ = ["DataSlotError", "data_slots", "merged_files", "own_date", "own_file_text", "parse_date", "short_slot",
+           "unknown_slot"]
 
 #: The short forms: an option (or API keyword) and the kind of slot it names.
 _SHORT = (("population", "recipients"), ("landsbygd", "rural_key"))
