@@ -1045,6 +1045,7 @@ def _blank_cached_values(src: Path, dst: Path) -> int:
     return n
 
 
+@pytest.mark.slow  # LibreOffice: the thorough run (.ci/run)
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_recalculates_to_the_same_figures(xlsx: Path, svf_xlsx: Path, alloc: godnaravard.Allocation,
                                                       svf: godnaravard.Allocation, tmp_path: Path) -> None:
@@ -1174,6 +1175,7 @@ def test_live_model_recalculates_random_parameters_like_allocate(xlsx: Path, svf
     assert cover_pairs(wb["Översikt"])["Ändrat i arbetsboken"] == "1 parameter ändrad sedan export."
 
 
+@pytest.mark.slow  # LibreOffice: the thorough run (.ci/run)
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_printed_pages_are_readable(xlsx: Path, whatif: Path, tmp_path: Path) -> None:
     """Rendered to PDF by LibreOffice, no text on any page of either workbook is smaller than 6 pt, every
