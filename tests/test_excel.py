@@ -905,7 +905,8 @@ def test_scenario_words_in_every_sheet_title_and_header(whatif: Path) -> None:
     assert "enligt överenskommelsen" not in cover.casefold() and "as signed" not in cover
     # the banner on the cover
     banner = wb["Översikt"]["A3"]
-    assert banner.value.startswith(words) and banner.font.bold
+    # the title's note (A2) names the scenario; the banner says what its amounts are, in red and bold
+    assert banner.value.startswith(SCENARIO_WORDS.capitalize() + ": beloppen visar") and banner.font.bold
 
 
 def test_baseline_workbooks_carry_no_scenario_words(values: Any, svf_xlsx: Path) -> None:
