@@ -15,10 +15,14 @@ Formats (the shipped files are the examples):
 - rural key per kommun: ``kommun_code, kategori, population`` (other columns, such as the
   kommun's name, are ignored; a ``lan_code`` column, if present, must agree with the code).
 
+- counts (a data slot of ``kind = "counts"``, issue 17 §3): the recipients' code column and the
+  slot's counts, every recipient once, joined to the recipients by code.
+
 The package is split by what it reads: ``cells`` (column names, headings and the parser of
 every kind of cell), ``report`` (checking a table as a whole and collecting its problems),
-``recipients`` (per län, per kommun, SCB's short file) and ``rural_key`` (per region or per
-kommun). Everything is imported from ``godnaravard.inputs``.
+``recipients`` (per län, per kommun, SCB's short file), ``counts`` (more counts from a file of
+their own) and ``rural_key`` (per region or per kommun). Everything is imported from
+``godnaravard.inputs``.
 """
 
 from __future__ import annotations
