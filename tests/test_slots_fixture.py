@@ -219,3 +219,18 @@ def test_agreement_new_copies_every_slot(tmp_path: Path) -> None:
     copy = invoke("allocate", "--agreement", target, "--format", "csv")
     assert copy.stdout == invoke("allocate", "--agreement", FIXTURE, "--format", "csv").stdout
     assert load_agreement(target).data["insatser"].path == (target / "insatser.csv").resolve()
+
+
+def test_the_date_of_an_own_counts_file_follows_its_slot(tmp_path: Path) -> None:
+    own = _insatser(tmp_path, {"01": 30_000})
+    res = invoke("allocate", "--agreement", FIXTURE, "--data", f"insatser={own}", "--data-date",
+                 "insatser=2024-11-01", "--format", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)["data"]
+    assert data["insatser"] == {"file": str(own), "date": "2024-11-01", "own": True}
+    assert data["befolkning"]["own"] is False and data["befolkning"]["date"] == "2023-11-01"
+    ag = godnaravard.allocate(agreement=FIXTURE, data={"insatser": own}, data_dates={"insatser": "2024-11-01"}).agreement
+    assert ag.label("hsl_insatser") == "Antal individer med insatser 1 nov 2024"  # {date.insatser}
+    assert ag.label("population") == "Befolkning 1 nov 2023"  # {date.befolkning}: the agreement's own file
+    undated = godnaravard.allocate(agreement=FIXTURE, data={"insatser": own}).agreement
+    assert undated.label("hsl_insatser") == "Antal individer med insatser (egen fil)"
