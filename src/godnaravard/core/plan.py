@@ -159,6 +159,16 @@ class LinePlan:
     conditions: tuple[Condition, ...]
 
     @property
+    def amounts(self) -> tuple[str, ...]:
+        """The line's amount parameters: its total, its base amount, the carved amounts, in order."""
+        return (self.total, *((self.base,) if self.base else ()), *(p.amount for p in self.carved))
+
+    @property
+    def share_keys(self) -> tuple[str, ...]:
+        """The share parameters of the split, in order."""
+        return tuple(p.share for p in self.shares)
+
+    @property
     def split(self) -> tuple[PartPlan, ...]:
         """The share parts, then the rest part; () when the line has no share parts."""
         return (*self.shares, self.rest) if self.shares else ()
@@ -199,8 +209,14 @@ def _wildcard(keys: tuple[str, ...]) -> str:
     return f"{prefix}.*" if all(k.rsplit(".", 1)[0] == prefix for k in keys) else ", ".join(keys)
 
 
-def _parameter_conditions(line: Line, rules: Rules, parts: tuple[PartPlan, ...]) -> list[Condition]:
-    """The refusals that depend on the parameters alone, in the order ``Parameters.validate`` lists them."""
+def _conditions(line: Line, rules: Rules, parts: tuple[PartPlan, ...], split_unit: int) -> list[Condition]:
+    """Every refusal rule of a line, in the order of its steps: the carved amounts within the total,
+    every amount in whole units, the base amounts, the carved parts within what the base leaves, the
+    shares within 1, what remains in whole split units, the rural weights of each part.
+
+    Each stage's conditions keep the order in which the tool has always reported them
+    (``Parameters.validate`` lists the ``parameters`` ones, ``part_totals`` raises the first
+    ``allocation`` one)."""
     carved = [p for p in parts if p.kind == "carved"]
     out = [Condition("carved_within_total", "parameters", (p.amount, line.total)) for p in carved]
     if len(carved) > 1:
@@ -209,9 +225,15 @@ def _parameter_conditions(line: Line, rules: Rules, parts: tuple[PartPlan, ...])
     units += [(p.amount, p.unit, f"its part {p.name}'s") for p in carved]
     out += [Condition("whole_units", "parameters", (key,), unit, whose) for key, unit, whose in units
             if key and unit > 1]
+    if line.base:
+        out.append(Condition("base_within_total", "allocation"))
+    if carved:
+        out.append(Condition("carved_within_rest", "allocation", tuple(p.amount for p in carved)))
     shares = tuple(p.share for p in parts if p.kind == "share")
     if shares:
         out.append(Condition("shares_within_one", "parameters", shares))
+    if split_unit > 1:
+        out.append(Condition("remaining_in_units", "allocation", unit=split_unit))
     for p in parts:
         key = rules.keys[p.key]
         if key.kind == "landsbygd":
@@ -231,15 +253,8 @@ def plan_line(line: Line, rules: Rules) -> LinePlan:
     shares = tuple(p for p in parts if p.kind == "share")
     rest = next(p for p in parts if p.kind == "rest")
     split_unit = math.lcm(*(p.unit for p in parts if p.kind != "carved"))
-    conditions = _parameter_conditions(line, rules, parts)
-    if line.base:
-        conditions.append(Condition("base_within_total", "allocation"))
-    if carved:
-        conditions.append(Condition("carved_within_rest", "allocation", tuple(p.amount for p in carved)))
-    if split_unit > 1:
-        conditions.append(Condition("remaining_in_units", "allocation", unit=split_unit))
     return LinePlan(line.name, line.total, line.base or "", line.round_to, parts, carved, shares, rest, split_unit,
-                    tuple(conditions))
+                    tuple(_conditions(line, rules, parts, split_unit)))
 
 
 #: The plans of the rules seen last, by identity (``Rules`` holds mappings: it is not hashable).

@@ -235,8 +235,8 @@ def _amounts(
     CAP, and the mask of those rows (bound 1)."""
     mask = np.zeros(m, dtype=bool)
     values = {}
-    for key in (steps.total, steps.base, *(p.amount for p in steps.carved)):
-        if key and key not in values:
+    for key in steps.amounts:
+        if key not in values:
             values[key], big = prm.amount(key, codes, m)
             mask |= big
     return values, mask
