@@ -97,9 +97,8 @@ def _plan_line(
 ) -> _Line:
     """How the engine computes the line of ``steps``: its space of rows, each part's integer weights."""
     sset = prm.sset
-    used = {steps.total, *(k for k in (steps.base,) if k)}
+    used = {*steps.amounts, *steps.share_keys}
     for part in steps.parts:
-        used |= {k for k in (part.amount, part.share) if k}
         used |= set(rules.keys[part.key].weights) if rules.keys[part.key].kind == "landsbygd" else set()
     columns = _columns_of(rules, steps.name)
     space = _space(sset, used, len(columns) * len(inputs.regions) * 8 + 9, budget)
