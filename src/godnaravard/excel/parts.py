@@ -19,6 +19,7 @@ from __future__ import annotations
 from ..core import ROUNDING_RULE
 from .cells import OK, Sheet, display, formula_text, range_ref
 from .context import Context, code_label, text_columns
+from .line_checks import line_check, line_ok, rest_expr
 from .model import SPLIT, TWO53, Model, weight_ok
 from .reconciliation import rule_name
 
@@ -94,13 +95,13 @@ def _lines(s: Sheet, ctx: Context, m: Model) -> None:
             s.formula(row, c.remainder, "=" + "+".join(m.name(key) for key in carved), carved_sum)
         else:
             s.number(row, c.remainder, 0)
-        s.formula(row, c.rank, f"={m.rest_expr(ln)}" + (f"-({'+'.join(m.name(key) for key in carved)})"
+        s.formula(row, c.rank, f"={rest_expr(m, ln)}" + (f"-({'+'.join(m.name(key) for key in carved)})"
                                                          if carved else ""),
                   col.total - n * base - carved_sum)
         sums = [m.cell(m.blocks[(ln.name, p.name)].sum_row, c.amount, local=True) for p in steps.parts]
         summed = "+".join(([f"{n}*{m.name(steps.base)}"] if steps.base else []) + sums)
         s.formula(row, c.amount, f"={summed}", col.total)
-        s.check(row, c.adjustment, m.line_check(ln, m.cell(row, c.amount, local=True)), OK)
+        s.check(row, c.adjustment, line_check(m, ln, m.cell(row, c.amount, local=True)), OK)
     s.block(m.lines_header - 1, max(m.line_rows.values()))
 
 
@@ -127,7 +128,7 @@ def _parts_table(s: Sheet, ctx: Context, m: Model) -> None:
         rows = [sr for (line, _), sr in m.split_rows.items() if line == ln.name]
         line_row = m.line_rows[ln.name]
         remaining = m.cell(line_row, c.rank, absolute=True, local=True)
-        ok = m.line_ok(ln)
+        ok = line_ok(m, ln)
         split = [sr for sr in rows if sr.kind == "split"]
         if split:
             first, end = split[0].row, split[-1].row
