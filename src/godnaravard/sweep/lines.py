@@ -5,8 +5,8 @@ space of combinations); ``_compute_line`` translates the core's plan of the line
 issue 17 §3: base, carved-out amounts, the share split, each part by its key in its unit, and the
 conditions that refuse a line) for a batch of rows, and ``_apportion`` is the integer form of
 ``core.rounding``'s largest remainders. Rows that fail a bound or a condition of the plan are
-masked and computed, or refused, by the exact core. The bounds cited as (bound N) are the overflow bounds proved in the
-docstring of ``sweep.engine``.
+masked and computed, or refused, by the exact core. The bounds cited as (bound N) are the
+overflow bounds proved in the docstring of ``sweep.engine``.
 """
 
 from __future__ import annotations
