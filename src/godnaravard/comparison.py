@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .agreements import DEFINITION, Agreement, load_agreement
 from .api import Allocation, allocate
-from .core import Region
+from .core import Recipient
 from .display import decimal
 from .errors import InputError, Problem
 from .scenario import Scenario, baseline, load_scenario
@@ -370,19 +370,19 @@ def _with_totalt(pairs: dict[str, tuple[str, str]], same: bool) -> dict[str, tup
     return pairs
 
 
-def _region_row(ra: Region | None, rb: Region | None, pairs: Mapping[str, tuple[str, str]],
+def _region_row(ra: Recipient | None, rb: Recipient | None, pairs: Mapping[str, tuple[str, str]],
                 a: Allocation, b: Allocation) -> RegionComparison:
     """One recipient in A and in B (either may be absent)."""
-    pop_a = ra.population if ra is not None else None
-    pop_b = rb.population if rb is not None else None
+    pop_a = ra.counts.get("population", 0) if ra is not None else None
+    pop_b = rb.counts.get("population", 0) if rb is not None else None
     cells = {
-        name: Cell(name, _amount(a, ca, ra.lan_code) if ra is not None else None,
-                   _amount(b, cb, rb.lan_code) if rb is not None else None, pop_a, pop_b)
+        name: Cell(name, _amount(a, ca, ra.code) if ra is not None else None,
+                   _amount(b, cb, rb.code) if rb is not None else None, pop_a, pop_b)
         for name, (ca, cb) in pairs.items()
     }
     first = ra if ra is not None else rb
     assert first is not None
-    return RegionComparison(first.lan_code, first.lan, first.region, pop_a, pop_b, cells)
+    return RegionComparison(first.code, first.lan, first.name, pop_a, pop_b, cells)
 
 
 def diff(a: Allocation, b: Allocation, columns: Iterable[str] | None = None) -> Comparison:
@@ -400,18 +400,18 @@ def diff(a: Allocation, b: Allocation, columns: Iterable[str] | None = None) -> 
         InputError (a ``ValueError``): a column is not an amount column of the agreement(s).
     """
     pairs = _pairs(a.agreement, b.agreement, columns)
-    regions_a = a.result.inputs.regions
-    regions_b = {r.lan_code: r for r in b.result.inputs.regions}
-    codes_a = {r.lan_code for r in regions_a}
-    rows = [_region_row(ra, regions_b.get(ra.lan_code), pairs, a, b) for ra in regions_a]
+    regions_a = a.result.inputs.recipients
+    regions_b = {r.code: r for r in b.result.inputs.recipients}
+    codes_a = {r.code for r in regions_a}
+    rows = [_region_row(ra, regions_b.get(ra.code), pairs, a, b) for ra in regions_a]
     rows += [_region_row(None, rb, pairs, a, b) for code, rb in regions_b.items() if code not in codes_a]
     sums = {}
     for name, (ca, cb) in pairs.items():
-        sa = sum(_amount(a, ca, r.lan_code) for r in regions_a)
-        sb = sum(_amount(b, cb, r.lan_code) for r in regions_b.values())
+        sa = sum(_amount(a, ca, r.code) for r in regions_a)
+        sb = sum(_amount(b, cb, r.code) for r in regions_b.values())
         sums[name] = (sa, sb)
-    pop_a = sum(r.population for r in regions_a)
-    pop_b = sum(r.population for r in regions_b.values())
+    pop_a = sum(r.counts.get("population", 0) for r in regions_a)
+    pop_b = sum(r.counts.get("population", 0) for r in regions_b.values())
     total = RegionComparison("", TOTAL, TOTAL, pop_a, pop_b,
                              {c: Cell(c, sa, sb, pop_a, pop_b) for c, (sa, sb) in sums.items()})
     return Comparison(a=a, b=b, columns=tuple(pairs), regions=tuple(rows), total=total, pairs=pairs)

@@ -204,8 +204,8 @@ class Explanation:
 
 # --- Finding the recipient ------------------------------------------------------------------
 
-def _recipients_text(regions: tuple[core.Region, ...]) -> str:
-    return ", ".join(f"{r.lan_code} {r.lan}" for r in regions)
+def _recipients_text(regions: tuple[core.Recipient, ...]) -> str:
+    return ", ".join(f"{r.code} {r.lan}" for r in regions)
 
 
 def find_recipient(alloc: Allocation, text: str) -> str:
@@ -218,15 +218,15 @@ def find_recipient(alloc: Allocation, text: str) -> str:
     from .lan import LAN, REGION_NAMES
 
     ag = alloc.agreement
-    regions = alloc.result.inputs.regions
-    codes = {r.lan_code for r in regions}
+    regions = alloc.result.inputs.recipients
+    codes = {r.code for r in regions}
     listing = f"{len(regions)} recipients of {ag.title}: {_recipients_text(regions)}"
     stripped = text.strip()
     code = lookup(stripped)
     if code is None:
         folded = stripped.casefold()
-        code = next((r.lan_code for r in regions
-                     if folded in (r.lan_code.casefold(), r.lan.casefold(), r.region.casefold())), None)
+        code = next((r.code for r in regions
+                     if folded in (r.code.casefold(), r.lan.casefold(), r.name.casefold())), None)
     if code in codes:
         return code
     if code is not None:
@@ -234,7 +234,7 @@ def find_recipient(alloc: Allocation, text: str) -> str:
         name = f"{code} {LAN.get(code, stripped)} ({REGION_NAMES.get(code, stripped)})"
         raise UnknownRecipientError(text, f"{name} is not among the {listing}.{notes}")
     hint = ""
-    near = _nearest(stripped, [(r.lan_code, (r.lan_code, r.lan, r.region)) for r in regions])
+    near = _nearest(stripped, [(r.code, (r.code, r.lan, r.name)) for r in regions])
     if near:
         hint = f" (did you mean {_either(near)}?)"
     else:
@@ -333,8 +333,8 @@ def _used_keys(rules: core.Rules) -> list[core.Key]:
 def _sources(alloc: Allocation, code: str) -> tuple[tuple[Source, ...], tuple[Source, ...]]:
     sc, res = alloc.scenario, alloc.result
     rules = res.rules
-    region = res.inputs.region(code)
-    n = len(res.inputs.regions)
+    region = res.inputs.recipient(code)
+    n = len(res.inputs.recipients)
     inputs: list[Source] = []
     for key in _used_keys(rules):
         name, label = _weight_name(rules, key)
@@ -353,7 +353,7 @@ def _sources(alloc: Allocation, code: str) -> tuple[tuple[Source, ...], tuple[So
             src = data_source(alloc, sc.agreement.recipients.name)
             inputs.append(Source(name, label, region.count(key.column), src))
             inputs.append(Source(f"{name}.sum", f"Σ {name}, {n} recipients",
-                                 sum(r.count(key.column) for r in res.inputs.regions), src))
+                                 sum(r.count(key.column) for r in res.inputs.recipients), src))
     used: list[str] = []
     for line in rules.lines:
         used += [line.total, *([line.base] if line.base else [])]
@@ -428,7 +428,7 @@ def _part_columns(rules: core.Rules) -> dict[tuple[str, ...], core.ColumnSpec]:
 def _lines(alloc: Allocation, code: str) -> tuple[LineSteps, ...]:
     res = alloc.result
     rules, params = res.rules, res.parameters
-    n = len(res.inputs.regions)
+    n = len(res.inputs.recipients)
     columns = _part_columns(rules)
     out = []
     for line in rules.lines:
@@ -511,7 +511,7 @@ def explain(alloc: Allocation, region: str) -> Explanation:
     """
     code = find_recipient(alloc, region)
     # The row of the recipient (rows follow the inputs; its code column may be kommun_code: issue 17).
-    row = alloc.rows[next(i for i, r in enumerate(alloc.result.inputs.regions) if r.lan_code == code)]
+    row = alloc.rows[next(i for i, r in enumerate(alloc.result.inputs.recipients) if r.code == code)]
     lines = _lines(alloc, code)
     res = alloc.result
     for ln in lines:
@@ -526,8 +526,8 @@ def explain(alloc: Allocation, region: str) -> Explanation:
     for s in sums:
         assert s.amount == sum(s.amounts), s.column
     inputs, params = _sources(alloc, code)
-    r = alloc.result.inputs.region(code)
-    return Explanation(code, r.lan, r.region, alloc, inputs, params, lines, sums, row)
+    r = alloc.result.inputs.recipient(code)
+    return Explanation(code, r.lan, r.name, alloc, inputs, params, lines, sums, row)
 
 
 # --- Numbers in the steps' texts (``display``) ----------------------------------------------

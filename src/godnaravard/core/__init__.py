@@ -17,7 +17,7 @@ from .budget import BudgetLine, budget_lines, derived_totals
 from .column import Column
 from .columns import Behind, adjustment_of, resolve
 from .landsbygd import CATEGORIES, KommunRow, MissingCategoriesError, key_from_kommuner
-from .model import Inputs, Parameters, Region, RuralKey
+from .model import TEXT_FIELDS, Inputs, Parameters, Recipient, RuralKey
 from .rounding import ROUNDING_RULE, RULES, AllocationError, Apportionment, apportion
 from .spec import Adjustment, BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
 
@@ -40,12 +40,13 @@ __all__ = [
     "MissingCategoriesError",
     "Parameters",
     "Part",
-    "Region",
+    "Recipient",
     "Result",
     "Row",
     "Rules",
     "RuralKey",
     "StatedTotal",
+    "TEXT_FIELDS",
     "adjustment_of",
     "allocate",
     "apportion",

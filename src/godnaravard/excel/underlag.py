@@ -116,7 +116,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
         note = f"Landsbygdsnyckelns viktade summa avser referensvikterna {ref} (tätortsnära / glesa / mycket glesa)."
     s.title(ctx.title(f"Underlag: indata per {rules.recipient} med källor"), ctx.note(note))
     s.header(HEADER_ROW, headings, numeric=range(len(texts), len(texts) + len(counts) + (4 if rural else 0)))
-    regions = res.inputs.regions
+    regions = res.inputs.recipients
     keys = {k.lan_code: k for k in res.inputs.rural_key}
     last = FIRST + len(regions) - 1
     for i, r in enumerate(regions):
@@ -126,7 +126,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
         for j, c in enumerate(counts, start=len(texts)):
             s.number(row, j, r.count(c), s.f.count)
         if rural:
-            key = keys[r.lan_code]
+            key = keys[r.code]
             col = len(texts) + len(counts)
             for j, value in enumerate((key.tatortsnara, key.gles, key.mycket_gles, key.vagd_summa)):
                 if value is not None:
