@@ -17,9 +17,9 @@ from .budget import BudgetLine, budget_lines, derived_totals
 from .column import Column
 from .columns import Behind, adjustment_of, resolve
 from .landsbygd import CATEGORIES, KommunRow, MissingCategoriesError, key_from_kommuner
-from .model import TEXT_FIELDS, Inputs, Parameters, Recipient, RuralKey
+from .model import Inputs, Parameters, Recipient, RuralKey
 from .rounding import ROUNDING_RULE, RULES, AllocationError, Apportionment, apportion
-from .spec import Adjustment, BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
+from .spec import RECIPIENT_PLURALS, TEXT_FIELDS, Adjustment, BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
 
 __all__ = [
     "CATEGORIES",
@@ -45,6 +45,7 @@ __all__ = [
     "Row",
     "Rules",
     "RuralKey",
+    "RECIPIENT_PLURALS",
     "StatedTotal",
     "TEXT_FIELDS",
     "adjustment_of",

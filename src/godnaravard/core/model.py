@@ -14,17 +14,9 @@ from fractions import Fraction
 from types import MappingProxyType
 
 from .rounding import AllocationError
-from .spec import Line, Rules
+from .spec import TEXT_FIELDS, Line, Rules
 
-__all__ = ["TEXT_FIELDS", "Recipient", "RuralKey", "Parameters", "Inputs"]
-
-
-#: The text columns of a recipients file and the ``Recipient`` field each holds: the code columns
-#: (``lan_code`` for regions and län, ``kommun_code`` for kommuner), the name columns (``region``,
-#: ``kommun``) and the län's name (``lan``). A definition's ``code`` and ``text`` columns are these.
-TEXT_FIELDS: Mapping[str, str] = MappingProxyType({
-    "lan_code": "code", "lan": "lan", "region": "name", "kommun_code": "code", "kommun": "name",
-})
+__all__ = ["Recipient", "RuralKey", "Parameters", "Inputs"]
 
 
 @dataclass(frozen=True, slots=True)
