@@ -30,7 +30,7 @@ from .api import Allocation
 from .core.landsbygd import CATEGORIES, weighted_rural_population
 from .core.line import part_totals
 from .display import exact_text, fixed, kr
-from .recipient_lookup import UnknownRecipientError, find_recipient
+from .recipient_names import UnknownRecipientError, find_recipient
 
 __all__ = [
     "Explanation",
@@ -427,7 +427,7 @@ def _sums(alloc: Allocation, row: core.Row) -> tuple[SumStep, ...]:
 def explain(alloc: Allocation, region: str) -> Explanation:
     """Every step from the inputs to one recipient's amounts in ``alloc``.
 
-    ``region`` is a code or a name of one of the agreement's recipients (``recipient_lookup``).
+    ``region`` is a code or a name of one of the agreement's recipients (``recipient_names``).
 
     Raises:
         UnknownRecipientError (a ``KeyError``): ``region`` names no recipient of the allocation.

@@ -82,7 +82,7 @@ def _recipient_fields(e: Explanation) -> dict[str, str]:
 
 def _heading(e: Explanation) -> str:
     """``Stockholm (01, Region Stockholm)`` for a region, ``Bräcke (2305, Jämtland Härjedalen)`` for a
-    kommun: the short name first (``recipient_lookup.short_name``), then the code and the other name."""
+    kommun: the short name first (``recipient_names.short_name``), then the code and the other name."""
     if e.allocation.agreement.rules.recipient == "kommun":
         return f"{e.name} ({e.code}, {e.lan})" if e.lan else f"{e.name} ({e.code})"
     return f"{e.lan} ({e.code}, {e.name})" if e.lan else f"{e.name} ({e.code})"

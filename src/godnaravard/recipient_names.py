@@ -1,4 +1,4 @@
-"""Finding one recipient of an allocation by what a user types: a code or a name (issue 17 §3).
+"""How the recipients of an agreement are named, and found by what a user types (issue 17 §3).
 
 ``explain`` names its recipient so: ``14``, ``Västra Götaland`` or ``Region Skåne`` for regions and
 län, ``2305`` or ``Bräcke`` for kommuner. What the recipients are called, and which names a list of
@@ -16,7 +16,7 @@ from . import core
 from .api import Allocation
 from .lan import LAN, REGION_NAMES, lookup
 
-__all__ = ["UnknownRecipientError", "find_recipient", "short_name"]
+__all__ = ["UnknownRecipientError", "find_recipient", "short_heading", "short_name"]
 
 
 class UnknownRecipientError(KeyError):
@@ -35,6 +35,15 @@ def short_name(rules: core.Rules, recipient: core.Recipient) -> str:
     """The name a list of recipients shows: the län's (``Stockholm``) for a region or a län, the
     kommun's own (``Bräcke``) for a kommun."""
     return recipient.name if rules.recipient == "kommun" else recipient.lan or recipient.name
+
+
+def short_heading(rules: core.Rules) -> str:
+    """The heading of a column of short names (``short_name``): the label of the definition's
+    column that holds them (``Län``, ``Kommun``), else ``Län`` or ``Kommun``."""
+    kommun = rules.recipient == "kommun"
+    column = rules.recipient_column("name" if kommun else "lan")
+    label = rules.column(column).label if column in rules.column_names else ""
+    return label or ("Kommun" if kommun else "Län")
 
 
 def _others(rules: core.Rules) -> Mapping[str, tuple[str, ...]]:
