@@ -274,7 +274,8 @@ class Rules:
         ``lan`` (``TEXT_FIELDS``), as its output names it: ``lan_code`` and ``region``, or
         ``kommun_code`` and ``kommun`` (issue 17 §3). A definition without one has the data's."""
         for c in self.columns:
-            if c.kind in ("code", "text") and TEXT_FIELDS.get(c.ref[0] if c.ref else c.name) == what:
+            holds = "code" if c.kind == "code" else TEXT_FIELDS.get(c.ref[0] if c.ref else c.name)
+            if c.kind in ("code", "text") and holds == what:
                 return c.name
         kommun = self.recipient == "kommun"
         return {"code": "kommun_code" if kommun else "lan_code", "name": "kommun" if kommun else "region"}.get(what, what)
