@@ -83,10 +83,9 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
               scenarios_file: Path | None, output: Path | None, sep: str, force: bool) -> None:
     """Allocate many scenarios at once: one row per scenario and recipient.
 
-    Columns: scenario (id), the varied parameters, the recipient's code and name as the
-    agreement names them (lan_code, region; kommun_code, kommun), and the agreement's
-    amount columns of 'allocate --format csv' in whole kronor, equal to what 'allocate --set
-    ...' prints for that scenario. The keys are the agreement's parameters ('godnaravard
+    Columns: scenario (id), the varied parameters, code and name (lan_code, region; kommun_code,
+    kommun), and the amount columns of 'allocate --format csv' in whole kronor, equal to what
+    'allocate --set ...' prints for that scenario. The keys are the agreement's parameters ('godnaravard
     parameters' lists them). --agreement, --scenario, --set, --population and --landsbygd give
     the base every scenario starts from; --vary overrides --set for its key.
 
