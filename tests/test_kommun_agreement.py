@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from godnaravard.core import Recipient
-from godnaravard.recipient_names import short_heading, short_name
 from tests._cli import invoke
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -175,13 +173,3 @@ def test_the_guide_fixture_diffs_and_sweeps_with_its_own_columns(tmp_path: Path)
     out = tmp_path / "sweep.csv"
     _ok("sweep", "--agreement", GUIDE, "--vary", "ambulans.total=46000000:48000000:1000000", "--output", out)
     assert list(_csv(out.read_text(encoding="utf-8"))[0])[:4] == ["scenario", "ambulans.total", "lan_code", "region"]
-
-
-def test_short_names_and_their_heading_follow_the_recipient_word() -> None:
-    from godnaravard.agreements import load_agreement
-
-    kommun, region = load_agreement(KOMMUN).rules, load_agreement(GUIDE).rules
-    bracke = Recipient("2305", "Bräcke", "Jämtland Härjedalen")
-    gotland = Recipient("09", "Region Gotland", "Gotland")
-    assert (short_name(kommun, bracke), short_heading(kommun)) == ("Bräcke", "Kommun")
-    assert (short_name(region, gotland), short_heading(region)) == ("Gotland", "Län")
