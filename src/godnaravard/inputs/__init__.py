@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from ..core import Inputs, Region, RuralKey
+from ..core import Inputs, Recipient, RuralKey
 from ..errors import MAX_PROBLEMS, InputError, Problem
 from ..tables import MAX_BYTES
 from .cells import CATEGORY_NAMES as CATEGORY_NAMES
@@ -77,7 +77,7 @@ def load_inputs(
     default_landsbygd: Path | None = None,
     rural: bool = True,
     kommun: bool = False,
-    recipients: Sequence[Region] | None = None,
+    recipients: Sequence[Recipient] | None = None,
 ) -> Inputs:
     """The inputs of an agreement, validated, as the core's ``Inputs``.
 
@@ -87,14 +87,14 @@ def load_inputs(
     ``default_population`` when the caller has read them already (they are not read again).
     """
     problems: list[Problem] = []
-    regions: tuple[Region, ...] = ()
+    own: tuple[Recipient, ...] = ()
     key: tuple[RuralKey, ...] = ()
     reference: tuple[Fraction, ...] = ()
     try:
         if population is None and recipients is not None:
-            regions = tuple(recipients)
+            own = tuple(recipients)
         else:
-            regions = load_population(population, counts, codes, default_population, kommun=kommun)
+            own = load_population(population, counts, codes, default_population, kommun=kommun)
     except InputError as exc:
         problems += exc.problems
     if rural:
@@ -105,6 +105,6 @@ def load_inputs(
     if problems:
         raise InputError(problems)
     if key:
-        order = {r.lan_code: i for i, r in enumerate(regions)}
+        order = {r.code: i for i, r in enumerate(own)}
         key = tuple(sorted(key, key=lambda k: order.get(k.lan_code, len(order))))
-    return Inputs(regions=regions, rural_key=key, reference_weights=reference)
+    return Inputs(recipients=own, rural_key=key, reference_weights=reference)
