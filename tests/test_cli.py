@@ -150,7 +150,7 @@ def test_help_and_version() -> None:
         (["allocate", "--bogus"], "No such option '--bogus'; see 'godnaravard allocate --help'"),
         (["nosuch"], "No such command 'nosuch'; see 'godnaravard --help'"),
         (["allocate", "--format", "xml"], "Invalid value for '--format'"),
-        (["explain"], "Missing argument 'REGION'; see 'godnaravard explain --help'"),
+        (["explain"], "Missing argument 'RECIPIENT'; see 'godnaravard explain --help'"),
     ],
 )
 def test_usage_errors_have_the_one_error_style_and_exit_2(args: list[str], message: str) -> None:

@@ -8,13 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from godnaravard.core import Region
+from godnaravard.core import Recipient
 from godnaravard.errors import InputError
 from godnaravard.inputs.counts import join_counts, load_counts, with_counts
 
-REGIONS = (Region("01", "Stockholm", "Region Stockholm", 100), Region("03", "Uppsala", "Region Uppsala", 50),
-           Region("25", "Norrbotten", "Region Norrbotten", 20))
-KOMMUNER = (Region("2303", "Jämtland", "Ragunda", 5000), Region("2305", "Jämtland", "Bräcke", 6000))
+REGIONS = (Recipient("01", "Region Stockholm", "Stockholm", {"population": 100}),
+           Recipient("03", "Region Uppsala", "Uppsala", {"population": 50}),
+           Recipient("25", "Region Norrbotten", "Norrbotten", {"population": 20}))
+KOMMUNER = (Recipient("2303", "Ragunda", "Jämtland", {"population": 5000}),
+            Recipient("2305", "Bräcke", "Jämtland", {"population": 6000}))
 
 
 def _file(tmp_path: Path, text: str, name: str = "counts.csv") -> Path:
@@ -23,7 +25,7 @@ def _file(tmp_path: Path, text: str, name: str = "counts.csv") -> Path:
     return path
 
 
-def _problems(path: Path, counts: tuple[str, ...] = ("antal",), recipients: tuple[Region, ...] = REGIONS,
+def _problems(path: Path, counts: tuple[str, ...] = ("antal",), recipients: tuple[Recipient, ...] = REGIONS,
               kommun: bool = False) -> list[str]:
     with pytest.raises(InputError) as info:
         load_counts(path, counts, recipients, kommun=kommun)
@@ -59,8 +61,9 @@ def test_a_bad_counts_file_names_file_row_and_column(tmp_path: Path, text: str, 
 
 
 def test_with_counts_adds_or_replaces_by_name() -> None:
-    r = Region("01", "Stockholm", "Region Stockholm", 100, counts={"a": 1})
+    r = Recipient("01", "Region Stockholm", "Stockholm", {"population": 100, "a": 1})
     joined = with_counts(r, {"hsl_insatser": 5, "b": 2})
+    assert joined.counts == {"population": 100, "a": 1, "hsl_insatser": 5, "b": 2}
     assert (joined.count("population"), joined.count("hsl_insatser"), joined.count("a"), joined.count("b")) == (
         100, 5, 1, 2)
     assert with_counts(r, {"population": 7}).count("population") == 7
@@ -71,9 +74,9 @@ def test_with_counts_adds_or_replaces_by_name() -> None:
 @given(values=st.lists(st.integers(0, 10**6), min_size=3, max_size=3).filter(any), order=st.permutations(range(3)))
 def test_the_join_follows_the_codes_not_the_row_order(tmp_path_factory: pytest.TempPathFactory, values: list[int],
                                                       order: list[int]) -> None:
-    rows = [f"{REGIONS[i].lan_code},{values[i]}\n" for i in order]
+    rows = [f"{REGIONS[i].code},{values[i]}\n" for i in order]
     path = _file(tmp_path_factory.mktemp("join"), "lan_code,antal\n" + "".join(rows))
     joined = join_counts(REGIONS, load_counts(path, ("antal",), REGIONS))
-    assert [r.lan_code for r in joined] == [r.lan_code for r in REGIONS]  # the recipients' order
+    assert [r.code for r in joined] == [r.code for r in REGIONS]  # the recipients' order
     assert [r.count("antal") for r in joined] == values
-    assert [r.population for r in joined] == [r.population for r in REGIONS]
+    assert [r.count("population") for r in joined] == [r.count("population") for r in REGIONS]

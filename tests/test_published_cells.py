@@ -59,7 +59,7 @@ def test_every_official_table_and_mapped_column_has_cases(name: str) -> None:
     """No official table, mapped amount column or recipient is silently left without cases."""
     ag = AGREEMENTS[name]
     cells = [c for n, c in CASES if n == name]
-    recipients = {r.lan_code for r in signed(name).result.inputs.regions}
+    recipients = {r.code for r in signed(name).result.inputs.recipients}
     for table in ag.tables:
         if table.official is None:
             continue

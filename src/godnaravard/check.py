@@ -441,7 +441,7 @@ def _input_differences(ag: Agreement, result: Result) -> list[InputDifference]:
     """Recipients and counts of the input data that differ from what the official tables print."""
     published = official_inputs(ag)
     codes_in_tables = published.keys() | {c.lan_code for c in official_cells(ag)}
-    regions = {r.lan_code: r for r in result.inputs.regions}
+    regions = {r.code: r for r in result.inputs.recipients}
     # A recipient of the data that a table does not print is not printed (``reference.not_printed``).
     out = [InputDifference("not_in_input", code) for code in sorted(codes_in_tables - regions.keys())]
     for code, columns in published.items():
@@ -456,7 +456,7 @@ def _input_differences(ag: Agreement, result: Result) -> list[InputDifference]:
                     tables_by_value.setdefault(v, []).append(table)
             if tables_by_value:
                 official = tuple((v, tuple(t)) for v, t in tables_by_value.items())
-                out.append(InputDifference("count", code, region.region, column, value, official))
+                out.append(InputDifference("count", code, region.name, column, value, official))
     return out
 
 
@@ -510,13 +510,13 @@ def reconcile(alloc: Allocation) -> Reconciliation:
         except KeyError:
             return column
 
-    names = {r.lan_code: r.region for r in result.inputs.regions}
+    names = {r.code: r.name for r in result.inputs.recipients}
     official = official_cells(ag, names)
     officials: dict[tuple[str, str], int] = {}
     for c in official:
         officials.setdefault((c.column, c.lan_code), c.amount)
     alternatives = _alternatives(result)
-    codes = {r.lan_code for r in result.inputs.regions}
+    codes = {r.code for r in result.inputs.recipients}
     cells = tuple(_cell(result, c, alternatives, officials, label) for c in official if c.lan_code in codes)
 
     column_totals = result.totals()

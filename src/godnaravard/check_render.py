@@ -198,6 +198,7 @@ def check_json(rec: Reconciliation) -> str:
     """The reconciliation as JSON: summary, every cell, the audit of stated totals, the rule scores."""
     worst = rec.worst
     ag = rec.agreement
+    code = _code_field(rec)
     doc: dict[str, Any] = {
         "agreement": {"name": ag.name if ag else "", "title": ag.title if ag else ""},
         "title": rec.title,
@@ -218,21 +219,21 @@ def check_json(rec: Reconciliation) -> str:
         },
         "as_signed": rec.signed_exact is not None,
         "adjusted_cells": [
-            {"bilaga": c.bilaga, "column": c.column, "lan_code": c.lan_code, "name": c.name, "rule": c.rule,
+            {"bilaga": c.bilaga, "column": c.column, code: c.lan_code, "name": c.name, "rule": c.rule,
              "kronor": c.kronor, "signed": c.signed, "official": c.official}
             for c in rec.adjusted
         ],
         **({"adjustments_not_applied": rec.signed_note} if rec.signed_note else {}),
         "cells": [
             {
-                "bilaga": c.bilaga, "column": c.column, "label": rec.column_label(c.column), "lan_code": c.lan_code,
+                "bilaga": c.bilaga, "column": c.column, "label": rec.column_label(c.column), code: c.lan_code,
                 "name": c.name, "official": c.official, "computed": c.computed, "deviation": c.deviation,
                 "exact_share": _fraction_json(c.exact), "reason": c.reason,
             }
             for c in rec.cells
         ],
         "not_printed": [
-            {"bilaga": c.bilaga, "column": c.column, "lan_code": c.lan_code, "name": c.name,
+            {"bilaga": c.bilaga, "column": c.column, code: c.lan_code, "name": c.name,
              "why": "no row" if c.why == "row" else "empty cell"}
             for c in rec.not_printed
         ],
@@ -251,7 +252,13 @@ def check_json(rec: Reconciliation) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-#: The columns of ``check --format csv``.
+def _code_field(rec: Reconciliation) -> str:
+    """The name of the recipient's code in JSON and CSV: the definition's code column (``lan_code``,
+    ``kommun_code``: issue 17 §3)."""
+    return rec.agreement.rules.recipient_column("code") if rec.agreement is not None else "lan_code"
+
+
+#: The columns of ``check --format csv`` (``lan_code`` is the definition's code column: ``_code_field``).
 CHECK_CSV_FIELDS = ("table", "column", "label", "lan_code", "name", "official", "computed", "deviation", "exact",
                     "reason")
 
@@ -272,5 +279,5 @@ def check_csv(rec: Reconciliation, sep: str = ",") -> str:
     rows += [[c.bilaga, c.column, str(rec.column_label(c.column)), c.lan_code, c.name, None, None, None, None,
               "not printed: " + ("no row in the official table" if c.why == "row" else "an empty cell")]
              for c in rec.not_printed]
-    return table(CHECK_CSV_FIELDS, rows, sep)
+    return table(tuple(_code_field(rec) if f == "lan_code" else f for f in CHECK_CSV_FIELDS), rows, sep)
 

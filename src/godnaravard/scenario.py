@@ -187,8 +187,8 @@ class Scenario:
 def _content(inputs: Inputs) -> tuple[object, ...]:
     """What the data of an allocation says, whatever the order of its rows: each recipient with
     its counts, and the rural key, by code."""
-    regions = sorted(((r.lan_code, r.lan, r.region, r.population, r.hsl_insatser, sorted(r.counts.items()))
-                      for r in inputs.regions), key=lambda t: t[0])
+    regions = sorted(((r.code, r.lan, r.name, sorted(r.counts.items()))
+                      for r in inputs.recipients), key=lambda t: t[0])
     rural = sorted(((k.lan_code, k.tatortsnara, k.gles, k.mycket_gles, k.vagd_summa) for k in inputs.rural_key),
                    key=lambda t: t[0])
     return tuple(regions), tuple(rural), inputs.reference_weights

@@ -193,7 +193,7 @@ def _signed_inputs(ctx: Context) -> Inputs:
 
 def _data_columns(ctx: Context, m: Model, inputs: Inputs) -> dict[str, list[int | None]]:
     """The numbers on Underlag the model reads, by column, in Underlag's order of recipients, from ``inputs``."""
-    regions = {r.lan_code: r for r in inputs.regions}
+    regions = {r.code: r for r in inputs.recipients}
     rural = {k.lan_code: k for k in inputs.rural_key}
     fields = {"tatortsnara_inv": "tatortsnara", "gles_inv": "gles", "mycket_gles_inv": "mycket_gles",
               "vagd_summa": "vagd_summa"}

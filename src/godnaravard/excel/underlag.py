@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from ..agreements import Agreement
     from ..core import Result
 
-__all__ = ["RURAL_HEADINGS", "STATUS", "heading_for", "input_columns", "write_inputs"]
+__all__ = ["KOMMUN_TEXTS", "RURAL_HEADINGS", "STATUS", "TEXTS", "heading_for", "input_columns", "texts_of", "write_inputs"]
 
 #: The recipients' text columns on the sheet, in order.
 TEXTS = ("lan_code", "lan", "region")
+#: The text columns of the sheet when the recipients are kommuner (the kommun file's: issue 17 §3).
+KOMMUN_TEXTS = ("kommun_code", "kommun")
 
 #: The rural key's columns (the input format's, see ``godnaravard.inputs``) and their headings.
 RURAL_HEADINGS = {
@@ -73,9 +75,15 @@ def has_rural(ag: Agreement, res: Result) -> bool:
     return ag.landsbygd is not None and bool(res.inputs.rural_key)
 
 
+def texts_of(ag: Agreement) -> tuple[str, ...]:
+    """The text columns of the sheet, as the recipients file of the agreement has them, so that the
+    sheet reads back as that file: ``lan_code, lan, region``, or ``kommun_code, kommun``."""
+    return KOMMUN_TEXTS if ag.rules.recipient == "kommun" else TEXTS
+
+
 def input_columns(ag: Agreement, res: Result) -> dict[str, int]:
     """Where each input column stands on the sheet (0-based): texts, counts, then the rural key."""
-    names = [*TEXTS, *ag.count_columns]
+    names = [*texts_of(ag), *ag.count_columns]
     if has_rural(ag, res):
         names += [c for c in RURAL_HEADINGS if c != "status"] + ["status"]
     return {name: i for i, name in enumerate(names)}
@@ -104,7 +112,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
     rules = ag.rules
     counts = ag.count_columns
     rural = has_rural(ag, res)
-    texts = TEXTS
+    texts = texts_of(ag)
     expected = (*texts, *counts, *(RURAL_HEADINGS if rural else ()))
     labels = {c.name: c.label for c in rules.columns}
     columns = [*texts, *counts]
@@ -116,7 +124,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
         note = f"Landsbygdsnyckelns viktade summa avser referensvikterna {ref} (tätortsnära / glesa / mycket glesa)."
     s.title(ctx.title(f"Underlag: indata per {rules.recipient} med källor"), ctx.note(note))
     s.header(HEADER_ROW, headings, numeric=range(len(texts), len(texts) + len(counts) + (4 if rural else 0)))
-    regions = res.inputs.regions
+    regions = res.inputs.recipients
     keys = {k.lan_code: k for k in res.inputs.rural_key}
     last = FIRST + len(regions) - 1
     for i, r in enumerate(regions):
@@ -126,7 +134,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
         for j, c in enumerate(counts, start=len(texts)):
             s.number(row, j, r.count(c), s.f.count)
         if rural:
-            key = keys[r.lan_code]
+            key = keys[r.code]
             col = len(texts) + len(counts)
             for j, value in enumerate((key.tatortsnara, key.gles, key.mycket_gles, key.vagd_summa)):
                 if value is not None:

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from ..core import Inputs, Region, RuralKey
+from ..core import Inputs, Recipient, RuralKey
 from ..errors import MAX_PROBLEMS, InputError, Problem
 from ..tables import MAX_BYTES
 from .cells import CATEGORY_NAMES as CATEGORY_NAMES
@@ -82,7 +82,7 @@ def load_inputs(
     default_landsbygd: Path | None = None,
     rural: bool = True,
     kommun: bool = False,
-    recipients: Sequence[Region] | None = None,
+    recipients: Sequence[Recipient] | None = None,
     count_files: Sequence[tuple[str | Path, Sequence[str]]] = (),
 ) -> Inputs:
     """The inputs of an agreement, validated, as the core's ``Inputs``.
@@ -95,18 +95,18 @@ def load_inputs(
     the recipients by code (``inputs.counts``, issue 17 §3).
     """
     problems: list[Problem] = []
-    regions: tuple[Region, ...] = ()
+    own: tuple[Recipient, ...] = ()
     key: tuple[RuralKey, ...] = ()
     reference: tuple[Fraction, ...] = ()
     try:
         if population is None and recipients is not None:
-            regions = tuple(recipients)
+            own = tuple(recipients)
         else:
-            regions = load_population(population, counts, codes, default_population, kommun=kommun)
+            own = load_population(population, counts, codes, default_population, kommun=kommun)
     except InputError as exc:
         problems += exc.problems
-    if regions:
-        regions, found = _joined(regions, count_files, kommun)
+    if own:
+        own, found = _joined(own, count_files, kommun)
         problems += found
     if rural:
         try:
@@ -116,18 +116,18 @@ def load_inputs(
     if problems:
         raise InputError(problems)
     if key:
-        order = {r.lan_code: i for i, r in enumerate(regions)}
+        order = {r.code: i for i, r in enumerate(own)}
         key = tuple(sorted(key, key=lambda k: order.get(k.lan_code, len(order))))
-    return Inputs(regions=regions, rural_key=key, reference_weights=reference)
+    return Inputs(recipients=own, rural_key=key, reference_weights=reference)
 
 
-def _joined(regions: tuple[Region, ...], count_files: Sequence[tuple[str | Path, Sequence[str]]],
-            kommun: bool) -> tuple[tuple[Region, ...], list[Problem]]:
+def _joined(own: tuple[Recipient, ...], count_files: Sequence[tuple[str | Path, Sequence[str]]],
+            kommun: bool) -> tuple[tuple[Recipient, ...], list[Problem]]:
     """The recipients with every counts file joined by code, and the problems of those files."""
     problems: list[Problem] = []
     for path, counts in count_files:
         try:
-            regions = join_counts(regions, load_counts(path, counts, regions, kommun=kommun))
+            own = join_counts(own, load_counts(path, counts, own, kommun=kommun))
         except InputError as exc:
             problems += exc.problems
-    return regions, problems
+    return own, problems

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic_core import core_schema
 
-from ..core import Region
+from ..core import Recipient
 from ..tables import MAX_BYTES, read_table
 from .cells import _KOMMUN_CODE, MAX_ROWS, _count, _lan_code, _parsed, _Row
 from .report import _check_totals, _columns, _header_names, _parse_rows, _Report
@@ -28,8 +28,6 @@ __all__ = ["join_counts", "load_counts", "with_counts"]
 
 #: The columns naming a recipient, which a counts file may carry and which are not read.
 _NAMES = ("lan", "region", "kommun")
-#: The fields of ``Region`` that hold a count themselves (every other count is in ``Region.counts``).
-_FIELDS = ("population", "hsl_insatser")
 
 
 @cache
@@ -39,7 +37,7 @@ def _counts_row(counts: tuple[str, ...], kommun: bool) -> _Row:
     return _Row("CountsRecord", {code[0]: code[1], **{c: _count() for c in counts}}, required=(code[0], *counts))
 
 
-def load_counts(path: str | Path, counts: Sequence[str], recipients: Sequence[Region],
+def load_counts(path: str | Path, counts: Sequence[str], recipients: Sequence[Recipient],
                 kommun: bool = False) -> dict[str, dict[str, int]]:
     """The counts of each recipient (by code) from the counts file ``path``.
 
@@ -67,10 +65,10 @@ def load_counts(path: str | Path, counts: Sequence[str], recipients: Sequence[Re
 
 
 def _check_codes(report: _Report, rows: list[tuple[int, dict[str, Any]]], present: Mapping[str, str], code: str,
-                 recipients: Sequence[Region]) -> None:
+                 recipients: Sequence[Recipient]) -> None:
     """Every recipient exactly once, and no code that is not a recipient."""
     label = present.get(code, code)
-    names = {r.lan_code: r.region for r in recipients}
+    names = {r.code: r.name for r in recipients}
     seen: dict[str, int] = {}
     for line_no, values in rows:
         found = values.get(code)
@@ -90,14 +88,11 @@ def _check_codes(report: _Report, rows: list[tuple[int, dict[str, Any]]], presen
                    + (" …" if len(missing) > 10 else "") + "; every recipient must appear once", column=label)
 
 
-def with_counts(region: Region, values: Mapping[str, int]) -> Region:
-    """``region`` with the counts ``values`` added (or replaced), by name."""
-    other = {k: v for k, v in values.items() if k not in _FIELDS}
-    return replace(region, population=values.get("population", region.population),
-                   hsl_insatser=values.get("hsl_insatser", region.hsl_insatser),
-                   counts={**region.counts, **other}) if values else region
+def with_counts(recipient: Recipient, values: Mapping[str, int]) -> Recipient:
+    """``recipient`` with the counts ``values`` added (or replaced), by name."""
+    return replace(recipient, counts={**recipient.counts, **values}) if values else recipient
 
 
-def join_counts(recipients: Sequence[Region], extra: Mapping[str, Mapping[str, int]]) -> tuple[Region, ...]:
+def join_counts(recipients: Sequence[Recipient], extra: Mapping[str, Mapping[str, int]]) -> tuple[Recipient, ...]:
     """The recipients with the counts of a counts file (``load_counts``) joined by code."""
-    return tuple(with_counts(r, extra.get(r.lan_code, {})) for r in recipients)
+    return tuple(with_counts(r, extra.get(r.code, {})) for r in recipients)
