@@ -234,3 +234,30 @@ def test_the_date_of_an_own_counts_file_follows_its_slot(tmp_path: Path) -> None
     assert ag.label("population") == "Befolkning 1 nov 2023"  # {date.befolkning}: the agreement's own file
     undated = godnaravard.allocate(agreement=FIXTURE, data={"insatser": own}).agreement
     assert undated.label("hsl_insatser") == "Antal individer med insatser (egen fil)"
+
+
+def test_a_kommun_agreement_joins_a_counts_file_by_kommun_code(tmp_path: Path) -> None:
+    import shutil
+
+    source = Path(__file__).parent / "fixtures" / "kommun_bidrag"
+    folder = tmp_path / "kommun"
+    shutil.copytree(source, folder)
+    rows = list(csv.DictReader((source / "kommuner.csv").open(encoding="utf-8")))
+    with (folder / "kommuner.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, ["kommun_code", "kommun", "population"], extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    (folder / "elever.csv").write_text("kommun,kommun_code,elever\n" + "".join(
+        f"{r['kommun']},{r['kommun_code']},{r['elever']}\n" for r in reversed(rows)), encoding="utf-8")
+    text = (folder / "agreement.toml").read_text(encoding="utf-8")
+    text = text.replace('counts = ["population", "elever"]', 'counts = ["population"]\n\n[data.elever]\nkind = "counts"\n'
+                        'file = "elever.csv"\ndate = 2023-12-31\nlabel = "Elever"\nsource = "Testdata"\ncounts = ["elever"]')
+    (folder / "agreement.toml").write_text(text, encoding="utf-8")
+    split = invoke("allocate", "--agreement", folder, "--format", "csv")
+    whole = invoke("allocate", "--agreement", source, "--format", "csv")
+    assert split.exit_code == whole.exit_code == 0, split.output
+    assert split.stdout == whole.stdout
+    (folder / "fel.csv").write_text("kommun_code,elever\n0114,5\n", encoding="utf-8")
+    bad = invoke("allocate", "--agreement", folder, "--data", f"elever={folder / 'fel.csv'}")
+    assert bad.exit_code == 2 and "fel.csv, row 2, column 'kommun_code'" in bad.stderr
+    assert "unknown code '0114'" in bad.stderr
