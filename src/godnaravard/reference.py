@@ -29,7 +29,7 @@ class OfficialCell:
 
     bilaga: str
     column: str
-    lan_code: str
+    code: str
     name: str
     amount: int
 
@@ -82,7 +82,7 @@ class NotPrinted:
 
     bilaga: str
     column: str
-    lan_code: str
+    code: str
     name: str
     why: str
 

@@ -136,7 +136,7 @@ class SignedCell:
 
     bilaga: str
     column: str
-    lan_code: str
+    code: str
     name: str
     official: int
     rule: int
@@ -154,7 +154,7 @@ def signed_cells(result: Result, official: Iterable[OfficialCell]) -> tuple[Sign
     codes = {r.code for r in result.inputs.recipients}
     out = []
     for c in official:
-        if c.lan_code in codes and (kronor := result.adjustment(c.column, c.lan_code)):
-            out.append(SignedCell(c.bilaga, c.column, c.lan_code, c.name, c.amount,
-                                  result.rule_amount(c.column, c.lan_code), kronor))
+        if c.code in codes and (kronor := result.adjustment(c.column, c.code)):
+            out.append(SignedCell(c.bilaga, c.column, c.code, c.name, c.amount,
+                                  result.rule_amount(c.column, c.code), kronor))
     return tuple(out)
