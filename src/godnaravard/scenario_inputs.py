@@ -62,6 +62,7 @@ def read_inputs(sc: Sourced) -> tuple[core.Inputs, tuple[str, ...]]:
         rural=rural is not None,
         kommun=kommun,
         recipients=own if population is None else None,
+        rural_layout=rural.rural if rural else None,
     )
     if short is not None:
         return core.Inputs(short[0], inputs.rural_key, inputs.reference_weights), notes

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import Parameters, Rules
+from ..rural_layout import RuralLayout
 
 __all__ = ["Agreement", "DataFile", "ParameterInfo", "PrintedColumn", "TableSpec"]
 
@@ -29,6 +30,9 @@ class DataFile:
     title: str
     source: str
     counts: tuple[str, ...] = ()
+    #: The layout of a rural key's data (its categories' columns, labels, reference weights), where
+    #: a key of the definition reads this slot (issue 17 §3); None for any other data file.
+    rural: RuralLayout | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +136,9 @@ class Agreement:
 
     @property
     def landsbygd(self) -> DataFile | None:
-        """The rural key's data file, if the agreement shares by the rural key."""
-        return self.data.get("landsbygd") if self.rules.keys_of_kind("landsbygd") else None
+        """The rural key's data file (its key's ``data`` slot), if the agreement shares by a rural key."""
+        keys = self.rules.keys_of_kind("landsbygd")
+        return self.data.get(keys[0].data) if keys else None
 
     def table(self, name: str) -> TableSpec:
         """A table by name (``overview``, ``bilaga2`` …)."""

@@ -16,13 +16,12 @@ from .allocate import Result, Row, allocate
 from .budget import BudgetLine, budget_lines, derived_totals
 from .column import Column
 from .columns import Behind, adjustment_of, resolve
-from .landsbygd import CATEGORIES, KommunRow, MissingCategoriesError, key_from_kommuner
+from .landsbygd import KommunRow, MissingCategoriesError, key_from_kommuner
 from .model import Inputs, Parameters, Region, RuralKey
 from .rounding import ROUNDING_RULE, RULES, AllocationError, Apportionment, apportion
 from .spec import Adjustment, BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
 
 __all__ = [
-    "CATEGORIES",
     "Adjustment",
     "ROUNDING_RULE",
     "RULES",

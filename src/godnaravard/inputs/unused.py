@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..rural_layout import RuralLayout
 from ..tables import MAX_BYTES, read_table
-from .cells import _KOMMUN_KEY_OPTIONAL, KOMMUN_KEY_COLUMNS, MAX_ROWS, REGION_KEY_COLUMNS
+from .cells import _KOMMUN_KEY_OPTIONAL, KOMMUN_KEY_COLUMNS, MAX_ROWS
 from .report import _header_names, canonical_column
+from .rural_key import headings as rural_headings
 
 if TYPE_CHECKING:
     from ..agreements import Agreement
@@ -26,19 +28,23 @@ _RECIPIENT = {"kommun": ("kommun_code", "kommun"), "region": ("lan_code", "lan",
               "län": ("lan_code", "lan", "region")}
 
 
-def used_columns(slot: str, recipient: str, counts: Sequence[str]) -> tuple[str, ...] | None:
-    """The columns the agreement reads from its data file ``slot`` (None for a slot of another kind)."""
+def used_columns(slot: str, recipient: str, counts: Sequence[str],
+                 rural: RuralLayout | None = None) -> tuple[str, ...] | None:
+    """The columns the agreement reads from its data file ``slot`` (None for a slot of another kind);
+    ``rural``: the slot holds a rural key laid out so (issue 17 §3)."""
     if slot == "population":
         return (*_RECIPIENT.get(recipient, _RECIPIENT["region"]), *counts)
-    if slot == "landsbygd":
-        return (*REGION_KEY_COLUMNS, *KOMMUN_KEY_COLUMNS, *_KOMMUN_KEY_OPTIONAL)
+    if rural is not None:
+        return (*rural.region_columns, *KOMMUN_KEY_COLUMNS, *_KOMMUN_KEY_OPTIONAL)
     return None
 
 
-def unused_columns(path: str | Path, used: Sequence[str]) -> tuple[str, ...]:
+def unused_columns(path: str | Path, used: Sequence[str],
+                   headings: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:
     """The headings of ``path``'s columns that name none of ``used`` (or a Swedish heading of one)."""
-    table = read_table(path, _header_names(*used), max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
-    return tuple(label for label in table.header if label.strip() and canonical_column(label, used) is None)
+    table = read_table(path, _header_names(*used, headings=headings), max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    return tuple(label for label in table.header
+                 if label.strip() and canonical_column(label, used, headings) is None)
 
 
 def unused_in_agreement(ag: Agreement, paths: Mapping[str, Path] | None = None) -> dict[str, tuple[str, ...]]:
@@ -46,10 +52,11 @@ def unused_in_agreement(ag: Agreement, paths: Mapping[str, Path] | None = None) 
     files with such columns. ``paths`` replaces a slot's file (a scenario's own data)."""
     out: dict[str, tuple[str, ...]] = {}
     for slot, data in ag.data.items():
-        used = used_columns(slot, ag.rules.recipient, data.counts)
+        used = used_columns(slot, ag.rules.recipient, data.counts, data.rural)
         if used is None:
             continue
-        unused = unused_columns((paths or {}).get(slot, data.path), used)
+        names = rural_headings(data.rural) if data.rural is not None else None
+        unused = unused_columns((paths or {}).get(slot, data.path), used, names)
         if unused:
             out[slot] = unused
     return out
