@@ -590,10 +590,10 @@ def test_inputs_sheet_with_sources(values: Any, alloc: godnaravard.Allocation) -
     ws = values["Underlag"]
     headings, rows, total = table(ws)
     assert headings[:5] == ["Länskod", "Län", "Region", "Befolkning 1 nov 2023", "Antal individer med insatser"]
-    keys = {k.lan_code: k for k in alloc.result.inputs.rural_key}
+    keys = {k.code: k for k in alloc.result.inputs.rural_key}
     for got, r in zip(rows, alloc.rows, strict=True):
         assert got[:5] == [r["lan_code"], r["lan"], r["region"], r["population"], r["hsl_insatser"]]
-        assert got[col(headings, "Viktad summa (referensvikter)")] == keys[r["lan_code"]].vagd_summa
+        assert got[col(headings, "Viktad summa (referensvikter)")] == keys[r["lan_code"]].weighted_sum
         status = got[col(headings, "Landsbygdsnyckel: status")]
         assert status == ("kategorier kända" if keys[r["lan_code"]].categories_known else "endast viktad summa")
     assert total[3] == 10_557_682 and total[4] == 416_151
