@@ -71,7 +71,7 @@ def build(spec: Any, path: Path, label: str) -> Agreement:
     data = _data_files(spec, folder, checks)
     counts = set(spec.data["population"].counts) if "population" in spec.data else set()
     keys = _keys(spec, counts, checks)
-    for slot, layout in rural_layouts(keys, spec.data, checks.problem).items():
+    for slot, layout in rural_layouts(keys, spec.data, checks.problem, {*counts, *TEXT_COLUMNS}).items():
         data[slot] = replace(data[slot], rural=layout)
     lines = _lines(spec, keys, checks)
     line_parts = {ln.name: {p.name for p in ln.parts} for ln in lines}

@@ -13,7 +13,7 @@ every key.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -48,8 +48,11 @@ def rural_key(name: str, k: Any, spec_data: Mapping[str, Any], need: Need, probl
                categories=tuple(categories), data=slot)
 
 
-def rural_layouts(keys: Mapping[str, Key], spec_data: Mapping[str, Any], problem: ProblemAt) -> dict[str, RuralLayout]:
-    """The layout of each data slot a rural key reads, checked against the keys (by slot)."""
+def rural_layouts(keys: Mapping[str, Key], spec_data: Mapping[str, Any], problem: ProblemAt,
+                  taken: Collection[str] = ()) -> dict[str, RuralLayout]:
+    """The layout of each data slot a rural key reads, checked against the keys (by slot); ``taken``
+    are the recipients' columns, which the rural key's columns must not reuse (the workbook's
+    Underlag holds both)."""
     rural = [k for k in keys.values() if k.kind == "landsbygd"]
     slots = list(dict.fromkeys(k.data for k in rural))
     if len(slots) > 1:
@@ -66,7 +69,11 @@ def rural_layouts(keys: Mapping[str, Key], spec_data: Mapping[str, Any], problem
                                                f"reads data.{slot}")
     out: dict[str, RuralLayout] = {}
     if rural and slots[0] in spec_data:
-        out[slots[0]] = _layout(rural[0], spec_data[slots[0]], problem)
+        out[slots[0]] = layout = _layout(rural[0], spec_data[slots[0]], problem)
+        both = [c for c in (*layout.count_columns, layout.weighted_sum) if c in taken]
+        if both:
+            problem(f"data.{slots[0]}.category_columns", f"{listing(both)} is a column of the recipients' file too; "
+                                                         "name the rural key's columns otherwise")
     return out
 
 
@@ -130,7 +137,7 @@ def _reference(key: Key, d: Any, where: str, problem: ProblemAt) -> dict[str, Fr
     out: dict[str, Fraction] = {}
     for c, value in d.reference_weights.items():
         try:
-            w = parse_value(f"{where}.reference_weights.{c}", value, "weight")
+            w = parse_value(f"the reference weight of {c}", value, "weight")
         except ValueError as exc:
             problem(f"{where}.reference_weights.{c}", str(exc))
             continue
