@@ -127,3 +127,40 @@ def test_the_workbook_carries_the_declared_columns_and_reads_back(tmp_path: Path
     delbelopp = openpyxl.load_workbook(book, data_only=True)["Delbelopp"]
     values = [c.value for row in delbelopp.iter_rows() for c in row]
     assert "Vikt skogsbygd" in values and "Vikt fjällbygd" in values
+
+
+@pytest.mark.slow
+def test_the_workbook_recalculated_with_other_weights_equals_allocate(known: Path, tmp_path: Path) -> None:
+    """The declared key's weights changed in the workbook and recalculated by LibreOffice give every amount as
+    ``allocate --set``; with only Jämtland's weighted sum, weights out of proportion give errors, never figures."""
+    pytest.importorskip("openpyxl")
+    from godnaravard.excel import export_workbook
+    from tests.test_excel import SOFFICE, _allocate_csv, _set_parameters, _soffice, _wb, amount_cells
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    cases: list[tuple[Path, dict[str, int | Fraction]]] = [
+        (known, {"bygd.vikt.skog": 5, "bygd.vikt.fjall": Fraction(1, 2)}),
+        (known, {"bygd.vikt.skog": 0, "bygd.vikt.fjall": 7}),
+        (FIXTURE, {"bygd.vikt.skog": 3, "bygd.vikt.fjall": 9}),
+        (FIXTURE, {"bygd.vikt.skog": 1, "bygd.vikt.fjall": 9}),  # refused: not proportional to 1/3
+    ]
+    files = []
+    for i, (folder, changes) in enumerate(cases):
+        book = tmp_path / f"book{i}.xlsx"
+        export_workbook(godnaravard.allocate(agreement=folder), book)
+        files.append(tmp_path / f"case{i}.xlsx")
+        _set_parameters(book, files[-1], changes)
+    outs = _soffice(files, tmp_path / "out", tmp_path, "xlsx")
+    for out, (folder, changes) in zip(outs[:3], cases[:3], strict=True):
+        expected = _allocate_csv(changes, str(folder))
+        wb = _wb(out, data_only=True)
+        where = amount_cells(_wb(files[0], False), load_agreement(folder))
+        assert where
+        for (sheet, column, i), coordinate in where.items():
+            want = sum(int(r[column]) for r in expected) if i < 0 else int(expected[i][column])
+            assert wb[sheet][coordinate].value == want, (out.name, changes, sheet, column, i)
+    wb = _wb(outs[3], data_only=True)
+    where = amount_cells(_wb(files[3], False), load_agreement(FIXTURE))
+    refused = [wb[s][c].value for (s, column, i), c in where.items() if i >= 0 and column == "bygd"]
+    assert refused and all(v == "#N/A" for v in refused)
