@@ -121,7 +121,8 @@ def _agreement_padded(case: dict[str, Any], where: Path) -> None:
 
 def _definition(case: dict[str, Any], where: Path) -> None:
     """An agreement's folder ``ag``: a copy of the shipped SVF agreement (or, with ``base =
-    "kommun"``, of ``hostile/kommun``; with ``base = "rural"``, of ``fixtures/rural_two``) named ``hostile``, edited: ``replace`` ([old, new] pairs,
+    "kommun"``, of ``hostile/kommun``; with ``base = "rural"``, of ``fixtures/rural_two``)
+    named ``hostile``, edited: ``replace`` ([old, new] pairs,
     each old text must occur), ``append`` and ``append_repeat`` ([text, times]) at the end,
     ``append_tail``, ``files`` ({path in the folder: text}), ``big_file`` ([path, head, line,
     times]) and ``fifo`` (a named pipe at that path in the folder)."""

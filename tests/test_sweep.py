@@ -379,7 +379,8 @@ RULES = core.Rules(
                 "w.t": "weight", "w.g": "weight", "w.m": "weight"},
     keys={"pop": core.Key("pop", "column", column="population"),
           "hsl": core.Key("hsl", "column", column="hsl_insatser"),
-          "rural": core.Key("rural", "landsbygd", weights=("w.t", "w.g", "w.m"), categories=("tatortsnara", "gles", "mycket_gles"))},
+          "rural": core.Key("rural", "landsbygd", weights=("w.t", "w.g", "w.m"),
+                            categories=("tatortsnara", "gles", "mycket_gles"))},
     lines=(
         core.Line("x", "x.total", base="x.base", parts=(
             core.Part("carved", "rural", amount="x.carved"), core.Part("s1", "hsl", share="x.s1"),
