@@ -905,7 +905,8 @@ def test_scenario_words_in_every_sheet_title_and_header(whatif: Path) -> None:
     assert "enligt överenskommelsen" not in cover.casefold() and "as signed" not in cover
     # the banner on the cover
     banner = wb["Översikt"]["A3"]
-    assert banner.value.startswith(words) and banner.font.bold
+    # the title's note (A2) names the scenario; the banner says what its amounts are, in red and bold
+    assert banner.value.startswith(SCENARIO_WORDS.capitalize() + ": beloppen visar") and banner.font.bold
 
 
 def test_baseline_workbooks_carry_no_scenario_words(values: Any, svf_xlsx: Path) -> None:
@@ -1045,6 +1046,7 @@ def _blank_cached_values(src: Path, dst: Path) -> int:
     return n
 
 
+@pytest.mark.slow  # LibreOffice: the thorough run (.ci/run)
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_recalculates_to_the_same_figures(xlsx: Path, svf_xlsx: Path, alloc: godnaravard.Allocation,
                                                       svf: godnaravard.Allocation, tmp_path: Path) -> None:
@@ -1174,6 +1176,7 @@ def test_live_model_recalculates_random_parameters_like_allocate(xlsx: Path, svf
     assert cover_pairs(wb["Översikt"])["Ändrat i arbetsboken"] == "1 parameter ändrad sedan export."
 
 
+@pytest.mark.slow  # LibreOffice: the thorough run (.ci/run)
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_printed_pages_are_readable(xlsx: Path, whatif: Path, tmp_path: Path) -> None:
     """Rendered to PDF by LibreOffice, no text on any page of either workbook is smaller than 6 pt, every

@@ -8,9 +8,17 @@ file behind. The big and hostile files (zip bombs, a million rows, a header of t
 names, pipes, deep chains of scenario files, hidden sheets …) are made here, at test time, in
 the case's own folder.
 
-Cases marked ``slow`` (more than about a second each) run in the thorough run (``.ci/run``,
-which sets ``GODNARAVARD_HYPOTHESIS_PROFILE=ci``) or with ``GODNARAVARD_SLOW=1`` (see
-``conftest.py``); the others run in every plain ``pytest``.
+Two runs of each case:
+
+- ``test_hostile_case`` runs it as a real process under the limits. In a plain ``pytest`` only
+  the cases that need a process of their own do (``_needs_process``: an output to ``/dev/full``
+  or a closed stdout, a file-size limit, a memory cap of their own, a FIFO, a device, a big or
+  bomb file, a case of its own time); every case runs so in the thorough run (``.ci/run``, which
+  sets ``GODNARAVARD_HYPOTHESIS_PROFILE=ci``, or ``GODNARAVARD_SLOW=1``; see ``conftest.py``).
+  Cases marked ``slow`` run only there.
+- ``test_hostile_case_in_process`` runs every other case in process (``tests/_cli.py``), in
+  every plain ``pytest``: the same exit code, messages, no partial output and no temporary file,
+  without the start of a Python process per case (a tenth of the time).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tomllib
@@ -407,8 +416,25 @@ def _listing(where: Path) -> set[str]:
     return {p.name for p in where.iterdir()}
 
 
+#: Makers whose files only a real process under a memory cap should read: FIFOs, loops, bombs, big files.
+_PROCESS_MAKERS = frozenset({"fifo", "symlink_loop", "random_bytes", "repeat", "numbered_header", "zip_bomb",
+                             "zip_declared", "xlsx_rows", "xlsx_far_cell", "xlsx_wide"})
+
+
+def _needs_process(case: dict[str, Any]) -> bool:
+    """True for a case that only a real process can run or judge: its stdout, file size or memory
+    is limited, it has a time of its own, it reads a device or FIFO, or its file is big or a bomb."""
+    if any(k in case for k in ("stdout", "file_size", "memory_mb", "seconds", "slow")):
+        return True
+    makers = [case.get("make"), *(f.get("make") for f in case.get("files", []) if isinstance(f, dict))]
+    if _PROCESS_MAKERS.intersection(m for m in makers if m):
+        return True
+    return any("/dev/" in a or "/proc/" in a for a in case["args"])
+
+
 def _marks(case: dict[str, Any]) -> list[pytest.MarkDecorator]:
-    return [pytest.mark.slow] if case.get("slow") else []
+    """A real-process run is thorough-only unless the case needs a process (``_needs_process``)."""
+    return [] if _needs_process(case) and not case.get("slow") else [pytest.mark.slow]
 
 
 @dataclass
@@ -424,7 +450,8 @@ class _Outcome:
     peak_kb: int
 
 
-def _run_case(case: dict[str, Any], tmp: Path) -> _Outcome:
+def _prepare(case: dict[str, Any], tmp: Path) -> tuple[Path, set[str], list[str]]:
+    """The case's folder with its files and an earlier export, what it holds, and the arguments."""
     where = tmp / "case"
     where.mkdir()
     if "make" in case:
@@ -433,11 +460,15 @@ def _run_case(case: dict[str, Any], tmp: Path) -> _Outcome:
         for extra in case["files"]:
             MAKERS[extra["make"]](extra, where)
     (where / "existing.xlsx").write_bytes(SENTINEL)
-    before = _listing(where)
     args = [
         a.replace("{out}", "existing.xlsx").replace("{data}", str(DATA)).replace("{long}", "x" * 100_000)
         for a in case["args"]
     ]
+    return where, _listing(where), args
+
+
+def _run_case(case: dict[str, Any], tmp: Path) -> _Outcome:
+    where, before, args = _prepare(case, tmp)
     code, out, err, elapsed, peak_kb = run_limited(
         args, where, memory_mb=int(case.get("memory_mb", MEMORY_MB)), seconds=_limit(case),
         stdout=case.get("stdout"), file_size=case.get("file_size"),
@@ -462,6 +493,17 @@ def test_the_suite_is_large_and_well_formed() -> None:
     assert f"holds {len(CASES)} hostile cases" in docs  # the documentation says how many
 
 
+def test_every_case_runs_in_a_plain_pytest_one_way_or_the_other() -> None:
+    """No case is lost to the split: each one not marked slow runs in process or as a real process,
+    and the cases that need a device, a pipe, a limit or a big file are among the real processes."""
+    in_process = {c["id"] for c in CASES if not _needs_process(c)}
+    as_process = {c["id"] for c in CASES if pytest.mark.slow not in _marks(c)}
+    assert in_process.isdisjoint(as_process)
+    assert in_process | as_process == {c["id"] for c in CASES if not c.get("slow")}
+    assert {"allocate_to_dev_full", "population_fifo", "zip_bomb", "population_dev_zero"} <= as_process
+    assert len(in_process) >= 90
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"], marks=_marks(c)) for c in CASES])
 def test_hostile_case(case: dict[str, Any], tmp_path: Path) -> None:
     if case.get("stdout") == "devfull" and not os.path.exists("/dev/full"):
@@ -469,13 +511,31 @@ def test_hostile_case(case: dict[str, Any], tmp_path: Path) -> None:
     o = _run_case(case, tmp_path)
     seconds = _limit(case)
     memory = int(case.get("memory_mb", MEMORY_MB))
+    assert o.elapsed < seconds, f"{o.elapsed:.1f} s: a hang? (the limit is {seconds} s, ten times the expected time)"
+    assert o.peak_kb < memory * 1024, f"{o.peak_kb} KB at peak"
+    assert "out of memory" not in o.err
+    _judge(case, o)
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES if not _needs_process(c)])
+def test_hostile_case_in_process(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The case in process: what the real process is judged by, but its time and memory."""
+    from _cli import invoke
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # crash reports and temporaries go to the case's parent
+    where, before, args = _prepare(case, tmp_path)
+    result = invoke(*args, cwd=where)
+    _judge(case, _Outcome(where, before, result.exit_code, result.stdout, result.stderr, 0.0, 0))
+
+
+def _judge(case: dict[str, Any], o: _Outcome) -> None:
+    """The checks of every run of a case: exit code, no traceback, one error line (or a bounded
+    list of problems), nothing overwritten or left behind, the expected and forbidden texts."""
     expected = case.get("exit", 2)
     err, out = o.err, o.out
     assert o.code == expected, (o.code, err[-2000:])
     assert "Traceback" not in err and "Traceback" not in out, err[-2000:]
-    assert o.elapsed < seconds, f"{o.elapsed:.1f} s: a hang? (the limit is {seconds} s, ten times the expected time)"
-    assert o.peak_kb < memory * 1024, f"{o.peak_kb} KB at peak"
-    assert "out of memory" not in err
     lines = err.splitlines()
     assert len(lines) <= 103, f"{len(lines)} lines on stderr"
     if o.code == 2:

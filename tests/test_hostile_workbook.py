@@ -1,8 +1,9 @@
 """Hostile definitions for the workbook (issue 17, §1): keys, labels, titles and sizes a definition may carry.
 
 Each case writes a definition (``_definitions.write_definition``) in a folder of its own beside an existing
-output file, runs ``godnaravard export`` as a real process under the hostile suite's memory cap and a time
-limit (``test_hostile.run_limited``, which only catches a hang), and checks what every hostile case checks:
+output file, runs ``godnaravard export`` in process (every plain ``pytest``) and as a real process under the
+hostile suite's memory cap and a time limit (``test_hostile.run_limited``, which only catches a hang; the
+thorough run), and checks what every hostile case checks:
 the exit code, no traceback and no crash report, one line on failure with the existing file unchanged and
 nothing left behind. A workbook that is written is then read back: every defined name valid and unique
 without regard to case, every sheet name valid, and the amounts those of ``allocate``.
@@ -11,11 +12,13 @@ without regard to case, every sheet name valid, and the amounts those of ``alloc
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _cli import invoke
 from _definitions import write_definition
 from test_hostile import SENTINEL, run_limited
 
@@ -115,16 +118,30 @@ def test_the_suite_holds_enough_cases() -> None:
     assert len(CASES) >= 20 and len({c.id for c in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=[pytest.mark.slow] if c.slow else []) for c in CASES])
-def test_hostile_definition_export(case: Case, tmp_path: Path) -> None:
+def _param(case: Case, process: bool) -> Any:
+    """A case as a real process (the thorough run: ``.ci/run`` or ``GODNARAVARD_SLOW=1``) or in
+    process (every plain ``pytest``; cases marked ``slow`` only in the thorough run)."""
+    slow = case.slow or process
+    return pytest.param(case, process, id=f"{case.id}-{'process' if process else 'in_process'}",
+                        marks=[pytest.mark.slow] if slow else [])
+
+
+@pytest.mark.parametrize(("case", "process"), [_param(c, p) for c in CASES for p in (False, True)])
+def test_hostile_definition_export(case: Case, process: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     where = tmp_path / "case"
     where.mkdir()
     folder = write_definition(where / "def", list(case.keys), shared=list(case.shared), **case.options)
     existing = where / "existing.xlsx"
     existing.write_bytes(SENTINEL)
     before = {p.name for p in where.iterdir()}
-    code, out, err, _, _ = run_limited(["export", "--agreement", "def", "--output", "existing.xlsx", "--force",
-                                        *case.args], where, seconds=case.seconds)
+    args = ["export", "--agreement", "def", "--output", "existing.xlsx", "--force", *case.args]
+    if process:
+        code, out, err, _, _ = run_limited(args, where, seconds=case.seconds)
+    else:
+        monkeypatch.setenv("TMPDIR", str(tmp_path))
+        monkeypatch.setattr(tempfile, "tempdir", None)
+        result = invoke(*args, cwd=where)
+        code, out, err = result.exit_code, result.stdout, result.stderr
     assert code == case.exit, (code, err[-2000:])
     assert "Traceback" not in err + out and not list(tmp_path.glob("**/godnaravard-crash-*")), err[-2000:]
     for text in case.expect:

@@ -67,7 +67,9 @@ def _money(s: Sheet, ctx: Context, m: Model, row: int) -> int:
     s.text(row, 1, "Totalt", s.f.total_label, grow=False)
     s.total(row, 2, first + 1, row - 1, sum(res.columns[ln.name].total for ln in ag.rules.lines))
     s.block(first, row)
-    return row + 1
+    # A thin empty row: the Totalt row's double rule would otherwise run through the next line's text.
+    s.heights[row + 1] = 6.0
+    return row + 2
 
 
 def _reconciliation_text(ctx: Context) -> str:
@@ -94,7 +96,8 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
     s.title(ctx.title(f"{ctx.agreement.title} – fördelning"), ctx.change_note())
     row = 2
     if not ctx.baseline:
-        s.span(row, f"Scenario: {ctx.scenario_name} – {NOT_AGREED}. Beloppen visar vad ändringarna ger; "
+        # The title's note names the scenario and its changes; the banner says what its amounts are.
+        s.span(row, f"{NOT_AGREED[0].upper()}{NOT_AGREED[1:]}: beloppen visar vad ändringarna ger; "
                     "överenskommelsens egna belopp står i dess bilagor och på bladet Avstämning.", s.f.banner)
         row += 1
     # A live warning, empty until a parameter is changed in the file.
@@ -143,13 +146,13 @@ def _lines(ctx: Context) -> list[tuple[str, str]]:
         what = ctx.scenario_name
         described = sc.description and sc.description != ag.description
         lines.append(("Scenario", what + (f" – {sc.description}" if described else "")))
-        lines.append(("Fördelning", f"Scenario: {what} – {NOT_AGREED}."))
         own_origin = sc.origin and sc.origin not in (ag.name, *ag.aliases)
         lines.append(("Scenariofil", sc.origin if own_origin else "Ingen: överenskommelsens parametrar med "
                                                                    "ändringarna nedan."))
         if changes:
             lines.append(("Ändringar mot överenskommelsen",
-                          f"{plural(len(changes))} ändrade mot överenskommelsen – se nedan och bladet "
+                          f"{plural(len(changes))} {'ändrad' if len(changes) == 1 else 'ändrade'} mot "
+                          f"överenskommelsen – se nedan och bladet "
                           f"{PARAMETERS}."))
         else:
             lines.append(("Ändringar mot överenskommelsen", "Inga parametrar ändrade."))
