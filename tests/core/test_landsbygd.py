@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from godnaravard.core import Inputs, KommunRow, MissingCategoriesError, Parameters, RuralKey, key_from_kommuner
 from godnaravard.core.landsbygd import rural_weights, weighted_rural_population
@@ -103,3 +105,21 @@ def test_key_from_kommuner_refuses_unknown_category_and_lan() -> None:
         key_from_kommuner([KommunRow("0114", "ovrig", 1)], ["01"], CATS)
     with pytest.raises(ValueError, match="belongs to no known län"):
         key_from_kommuner([KommunRow("9999", "gles", 1)], ["01"], CATS)
+
+
+@given(
+    cells=st.lists(st.tuples(st.integers(0, 10**7), st.fractions(min_value=0, max_value=100, max_denominator=50)),
+                   min_size=1, max_size=6),
+    data=st.data(),
+)
+def test_w_does_not_depend_on_the_categories_names_or_order(cells: list[tuple[int, Fraction]], data: st.DataObject) -> None:
+    """Issue 17 §3: a key's categories are names the definition chooses; renamed and listed in another order,
+    every W is the same, and it is Σ weight × inhabitants."""
+    names = [f"k{i}" for i in range(len(cells))]
+    order = data.draw(st.permutations(range(len(cells))))
+    key = RuralKey("01", {n: c for n, (c, _) in zip(names, cells, strict=True)})
+    weights = {n: w for n, (_, w) in zip(names, cells, strict=True)}
+    renamed = RuralKey("01", {f"x_{names[i]}": cells[i][0] for i in order})
+    renamed_weights = {f"x_{names[i]}": cells[i][1] for i in order}
+    w = weighted_rural_population(key, weights, {})
+    assert w == weighted_rural_population(renamed, renamed_weights, {}) == sum(c * v for c, v in cells)
