@@ -13,7 +13,8 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from godnaravard.agreements import load_agreement
-from godnaravard.core import Inputs, Parameters, Region, RuralKey
+from godnaravard.core import ColumnSpec, Inputs, Key, Line, Parameters, Part, Region, Rules, RuralKey
+from godnaravard.core.spec import ParameterKind
 from godnaravard.lan import LAN
 
 # --------------------------------------------------------------------------- what-ifs (core.allocate)
@@ -180,3 +181,55 @@ def build(n: int, data: bytes) -> tuple[Inputs, Parameters]:
 
 #: Inputs for 1–21 regions and parameters that can be applied to them.
 scenarios = st.builds(build, st.integers(1, 21), st.binary(min_size=CASE_BYTES, max_size=CASE_BYTES))
+
+
+# --------------------------------------------------------------------------- line shapes (core.plan)
+
+#: The keys a drawn line's parts are shared by: two data columns and the rural key (issue 17 §3).
+LINE_KEYS = {
+    "pop": Key("pop", "column", column="population"),
+    "hsl": Key("hsl", "column", column="hsl_insatser"),
+    "rural": Key("rural", "landsbygd", weights=("w.a", "w.b", "w.c")),
+}
+
+
+@st.composite
+def line_rules(draw: st.DrawFn) -> Rules:
+    """A one-line agreement of any shape ``core.plan`` knows: an optional base amount, 0–3 carved
+    parts, 0–3 share parts and the rest, in any order, each part in the line's rounding unit or a
+    multiple of it of its own (as the definition's checks allow), shared by any of ``LINE_KEYS``."""
+    unit = draw(st.sampled_from([1, 1, 10, 1000]))
+    part_units = st.sampled_from([0, 0, unit, 2 * unit, 5 * unit, 50 * unit])
+    keys = st.sampled_from(sorted(LINE_KEYS))
+    parameters: dict[str, ParameterKind] = {"l.total": "amount", "w.a": "weight", "w.b": "weight", "w.c": "weight"}
+    base = draw(st.booleans())
+    if base:
+        parameters["l.base"] = "amount"
+    parts = []
+    for i in range(draw(st.integers(0, 3))):
+        parameters[f"l.c{i}"] = "amount"
+        parts.append(Part(f"c{i}", draw(keys), amount=f"l.c{i}", round_to=draw(part_units)))
+    for i in range(draw(st.integers(0, 3))):
+        parameters[f"l.s{i}"] = "share"
+        parts.append(Part(f"s{i}", draw(keys), share=f"l.s{i}", round_to=draw(part_units)))
+    parts.append(Part("rest", draw(keys), round_to=draw(part_units)))
+    line = Line("l", "l.total", tuple(draw(st.permutations(parts))), base="l.base" if base else None, round_to=unit)
+    columns = (ColumnSpec("lan_code", "code"), ColumnSpec("region", "text"), ColumnSpec("l", "line", ("l",)))
+    return Rules(parameters, LINE_KEYS, (line,), columns)
+
+
+@st.composite
+def line_values(draw: st.DrawFn, rules: Rules) -> dict[str, int | Fraction]:
+    """Values for every parameter of ``line_rules``: amounts in the line's unit or not, often
+    too large together, shares that may add up to more than 1, rural weights that may all be 0."""
+    unit = rules.lines[0].round_to
+    scale = st.sampled_from([1, unit, unit, 7])
+    values: dict[str, int | Fraction] = {}
+    for key, kind in rules.parameters.items():
+        if kind == "amount":
+            values[key] = draw(st.integers(0, 3000)) * draw(scale)
+        elif kind == "share":
+            values[key] = draw(st.fractions(0, 1, max_denominator=12))
+        else:
+            values[key] = Fraction(draw(st.sampled_from([0, 0, 1, 4, 6])))
+    return values

@@ -79,11 +79,12 @@ def _inputs(populations: list[int]) -> core.Inputs:
 def test_each_part_in_its_unit_and_the_line_exact(populations: list[int], tens: int, share: Fraction) -> None:
     params = core.Parameters({**VALUES, "x.total": 1_000_000 + 100 * tens, "x.share": share}, RULES_U)
     result = core.allocate(_inputs(populations), params)
-    line = RULES_U.lines[0]
-    for part in line.parts:
+    plan = core.plans(RULES_U)[0]
+    assert [p.unit for p in plan.parts] == [100, 50, 10]
+    for part in plan.parts:
         amounts = result.part("x", part.name).amounts.values()
-        assert all(v % line.unit(part) == 0 for v in amounts)
-    assert line.split_unit == 50  # lcm(50, 10)
+        assert all(v % part.unit == 0 for v in amounts)
+    assert plan.split_unit == 50  # lcm(50, 10)
     assert sum(r["x"] for r in result.rows) == params.amount("x.total")
     assert all(int(r["x"]) % 10 == 0 for r in result.rows)
 

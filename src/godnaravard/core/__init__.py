@@ -4,6 +4,7 @@ No I/O, no pandas, no floats: integers and ``fractions.Fraction`` from input to 
 One module per rule:
 
 - ``spec``: the shape of an agreement (budget lines, parts, keys, columns) as plain values
+- ``plan``: a budget line as ordered steps and refusal rules, for every backend (issue 17 §3)
 - ``line``: one budget line: base amount, carved-out parts, shares, the rest
 - ``landsbygd``: the rural key (weighted rural population, avsnitt 12)
 - ``budget``: the budget table and the totals the text states
@@ -18,6 +19,7 @@ from .column import Column
 from .columns import Behind, adjustment_of, resolve
 from .landsbygd import KommunRow, MissingCategoriesError, key_from_kommuner
 from .model import Inputs, Parameters, Region, RuralKey
+from .plan import Condition, LinePlan, PartPlan, plan_line, plans
 from .rounding import ROUNDING_RULE, RULES, AllocationError, Apportionment, apportion
 from .spec import Adjustment, BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
 
@@ -32,13 +34,16 @@ __all__ = [
     "BudgetLine",
     "Column",
     "ColumnSpec",
+    "Condition",
     "Inputs",
     "Key",
     "KommunRow",
     "Line",
+    "LinePlan",
     "MissingCategoriesError",
     "Parameters",
     "Part",
+    "PartPlan",
     "Region",
     "Result",
     "Row",
@@ -51,5 +56,7 @@ __all__ = [
     "budget_lines",
     "derived_totals",
     "key_from_kommuner",
+    "plan_line",
+    "plans",
     "resolve",
 ]

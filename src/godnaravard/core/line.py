@@ -12,9 +12,10 @@ vård:
     line(recipient) = base + Σ parts(recipient)
 
 With a rounding unit (``round_to``, issue 17 §2) a part is rounded in whole multiples of its
-unit (``Line.unit``), and the split of what remains between the share parts and the rest is made
-in the least common multiple of their units (``Line.split_unit``), so every amount stays a
-multiple of its unit and every sum stays exact.
+unit, and the split of what remains between the share parts and the rest is made in the least
+common multiple of their units, so every amount stays a multiple of its unit and every sum stays
+exact. The steps, the units and the refusals are the line's plan (``core.plan``, issue 17 §3),
+which this module evaluates exactly; the sweep and the workbook translate the same plan.
 
 Each part sums exactly to its own amount, so the line sums exactly to its total.
 """
@@ -27,13 +28,11 @@ from fractions import Fraction
 from .column import Column
 from .landsbygd import rural_weights
 from .model import Inputs, Parameters
+from .plan import LinePlan, plan_line, plans
 from .rounding import ROUNDING_RULE, AllocationError, Apportionment, apportion
-from .spec import Line
+from .spec import Line, Rules
 
-__all__ = ["key_weights", "part_totals", "allocate_line"]
-
-#: How messages count recipients ("× 21 regions", "× 290 kommuner").
-_PLURAL = {"region": "regions", "län": "län", "kommun": "kommuner"}
+__all__ = ["key_weights", "line_plan", "part_totals", "allocate_line"]
 
 
 def key_weights(inputs: Inputs, params: Parameters, key: str) -> dict[str, Fraction | int]:
@@ -44,45 +43,37 @@ def key_weights(inputs: Inputs, params: Parameters, key: str) -> dict[str, Fract
     return {r.lan_code: r.count(spec.column) for r in inputs.regions}
 
 
-def part_totals(line: Line, params: Parameters, recipients: int) -> tuple[int, dict[str, int], Apportionment | None]:
-    """The base amount and each part's amount in whole kronor, and how shares split the rest.
+def line_plan(line: Line, rules: Rules) -> LinePlan:
+    """The plan of ``line`` (``core.plan``): the cached one when ``line`` is one of ``rules``' lines."""
+    for ln, plan in zip(rules.lines, plans(rules), strict=True):
+        if ln is line:
+            return plan
+    return plan_line(line, rules)
 
-    Raises ``AllocationError`` when the base amounts or the carved-out parts exceed the total.
+
+def part_totals(line: Line, params: Parameters, recipients: int) -> tuple[int, dict[str, int], Apportionment | None]:
+    """The base amount and each part's amount in whole kronor, and how shares split the rest: the
+    line's plan (``core.plan``) evaluated exactly.
+
+    Raises ``AllocationError`` with the message of the plan's first ``allocation`` condition that
+    fails (base amounts or carved-out parts above the total, a remainder not in whole units).
     """
-    total = params.amount(line.total)
-    base = params.amount(line.base) if line.base else 0
-    rest = total - recipients * base
-    if rest < 0:
-        raise AllocationError(
-            f"{line.base} {base} kr × {recipients} {_PLURAL.get(params.rules.recipient, params.rules.recipient)} "
-            f"= {recipients * base} kr "
-            f"is more than {line.total} {total} kr"
-        )
-    amounts: dict[str, int] = {p.name: params.amount(p.amount) for p in line.parts if p.amount}
-    remaining = rest - sum(amounts.values())
-    if remaining < 0:
-        names = " + ".join(p.amount for p in line.parts if p.amount)
-        raise AllocationError(f"{names} ({sum(amounts.values())}) is more than what {line.total} leaves ({rest})")
-    shares: dict[str, Fraction] = {p.name: params.fraction(p.share) for p in line.parts if p.share}
-    rest_part = next(p.name for p in line.parts if p.is_rest)
-    unit = line.split_unit
-    if remaining % unit:
-        raise AllocationError(_not_whole_units(line, remaining, unit, recipients, base))
+    plan = line_plan(line, params.rules)
+    values = params.values
+    for condition in plan.of_stage("allocation"):
+        if not condition.holds(plan, values, recipients):
+            raise AllocationError(condition.message(plan, values, recipients, params.rules.recipient))
+    amounts: dict[str, int] = {p.name: params.amount(p.amount) for p in plan.carved}
+    remaining = plan.remaining(values, recipients)
     split = None
-    if shares:
-        split = apportion(remaining, {**shares, rest_part: 1 - sum(shares.values(), Fraction(0))}, unit=unit)
+    if plan.shares:
+        shares = {p.name: params.fraction(p.share) for p in plan.shares}
+        shares[plan.rest.name] = 1 - sum(shares.values(), Fraction(0))
+        split = apportion(remaining, shares, unit=plan.split_unit)
         amounts |= dict(split.amounts)
     else:
-        amounts[rest_part] = remaining
-    return base, {p.name: amounts[p.name] for p in line.parts}, split
-
-
-def _not_whole_units(line: Line, remaining: int, unit: int, recipients: int, base: int) -> str:
-    """Why what a line leaves for its shares and rest cannot be rounded in its unit (``round_to``)."""
-    what = f"{line.total}" + (f" − {recipients} × {line.base}" if line.base else "")
-    what += "".join(f" − {p.amount}" for p in line.parts if p.amount)
-    return (f"line {line.name}: {what} leaves {remaining} kr, not a whole multiple of its rounding unit "
-            f"round_to = {unit} kr" + (f" (the base amount is {base} kr)" if line.base else ""))
+        amounts[plan.rest.name] = remaining
+    return plan.base_amount(values), {p.name: amounts[p.name] for p in plan.parts}, split
 
 
 def allocate_line(
@@ -98,7 +89,7 @@ def allocate_line(
     """
     base, totals, split = part_totals(line, params, len(inputs.regions))
     parts = {}
-    for p in line.parts:
+    for p in line_plan(line, params.rules).parts:
         w = weights[p.key] if weights and p.key in weights else key_weights(inputs, params, p.key)
-        parts[p.name] = apportion(totals[p.name], w, rule, unit=line.unit(p))
+        parts[p.name] = apportion(totals[p.name], w, rule, unit=p.unit)
     return Column(name=line.name, total=params.amount(line.total), parts=parts, base_per_region=base, split=split)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
 
+from .plan import plans
 from .rounding import AllocationError
-from .spec import Line, Rules
+from .spec import Rules
 
 __all__ = ["Region", "RuralKey", "Parameters", "Inputs"]
 
@@ -81,12 +82,6 @@ class RuralKey:
     def inhabitants_of(self, category: str) -> int | None:
         """The inhabitants of one category, or None where they are unknown."""
         return None if self.inhabitants is None else self.inhabitants.get(category, 0)
-
-
-def _wildcard(keys: tuple[str, ...]) -> str:
-    """``landsbygd.vikt.*`` for keys that share the prefix ``landsbygd.vikt.``."""
-    prefix = keys[0].rsplit(".", 1)[0]
-    return f"{prefix}.*" if all(k.rsplit(".", 1)[0] == prefix for k in keys) else ", ".join(keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,45 +176,12 @@ class Parameters:
         if problems:
             raise AllocationError("; ".join(problems))
 
-    def _unit_problems(self, line: Line) -> list[str]:
-        """Issue 17 §2 (``round_to``): the line's total and base amount are whole multiples of the
-        line's rounding unit, each carved-out amount of its part's unit."""
-        problems = []
-        checked = [(line.total, line.round_to, "the line's"), (line.base, line.round_to, "the line's")]
-        checked += [(p.amount, line.unit(p), f"its part {p.name}'s") for p in line.parts if p.amount]
-        for key, unit, whose in checked:
-            if key and unit > 1 and self.amount(key) % unit:
-                problems.append(f"{key} ({self.amount(key)} kr) is not a whole multiple of {whose} rounding unit "
-                                f"(round_to = {unit} kr in line {line.name})")
-        return problems
-
     def _line_problems(self) -> list[str]:
-        """Each line's carve-outs within its total, shares within 1, rural weights not all zero."""
-        problems = []
-        for line in self.rules.lines:
-            total = self.amount(line.total)
-            carved = [p.amount for p in line.parts if p.amount]
-            for name in carved:
-                value = self.amount(name)
-                if value > total:
-                    problems.append(f"{name} ({value}) is larger than {line.total} ({total}), of which it is a part")
-            if len(carved) > 1 and sum(self.amount(name) for name in carved) > total:
-                problems.append(f"{' + '.join(carved)} is larger than {line.total} ({total}), of which they are parts")
-            problems += self._unit_problems(line)
-            shares = [p.share for p in line.parts if p.share]
-            if sum((self.fraction(s) for s in shares), Fraction(0)) > 1:
-                problems.append(f"the shares {' + '.join(shares)} of {line.name} add up to more than 1")
-            for p in line.parts:
-                key = self.rules.keys[p.key]
-                if key.kind == "landsbygd" and not any(self.weights(key.name).values()):
-                    positive = (self.amount(p.amount) > 0) if p.amount else total > 0
-                    if positive:
-                        what = p.amount or line.total
-                        problems.append(
-                            f"every {_wildcard(key.weights)} is zero while {what} is positive: "
-                            "the rural part cannot be shared"
-                        )
-        return problems
+        """Each line's refusals that depend on the parameters alone (carve-outs within the total,
+        shares within 1, amounts in whole rounding units, rural weights not all zero): the
+        ``parameters`` conditions of the line's plan (``core.plan``, issue 17 §3), in its order."""
+        return [c.message(plan, self.values) for plan in plans(self.rules) for c in plan.of_stage("parameters")
+                if not c.holds(plan, self.values)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ recipients:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -73,7 +72,7 @@ class Part:
     parameter: a share of what is left after the carve-outs), or neither (the rest part).
 
     ``round_to``: the rounding unit of this part in kronor (issue 17 §2: tables published in
-    thousands): its amounts are whole multiples of it; 0 takes the line's (``Line.unit``).
+    thousands): its amounts are whole multiples of it; 0 takes the line's (``core.plan``).
     """
 
     name: str
@@ -96,7 +95,8 @@ class Line:
 
     ``round_to`` is the line's rounding unit in kronor (1: whole kronor; 1000: the table is
     published in thousands, issue 17 §2): every part without a unit of its own is rounded in it,
-    so the total, the base amount and every carved-out amount must be whole multiples of it.
+    so the total, the base amount and every carved-out amount must be whole multiples of it. The
+    units of the parts and of the split are derived once, in the line's plan (``core.plan``).
     """
 
     name: str
@@ -106,17 +106,6 @@ class Line:
     label: str = ""
     section: str = ""
     round_to: int = 1
-
-    def unit(self, part: Part) -> int:
-        """The rounding unit of one of this line's parts: its own ``round_to``, else the line's."""
-        return part.round_to or self.round_to
-
-    @property
-    def split_unit(self) -> int:
-        """The unit in which what is left after the carve-outs is split between the share parts
-        and the rest part: the least common multiple of their units, so that each part's amount is
-        a multiple of its own unit."""
-        return math.lcm(*(self.unit(p) for p in self.parts if not p.amount))
 
     def part(self, name: str) -> Part:
         """The part called ``name``."""

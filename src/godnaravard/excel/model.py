@@ -67,6 +67,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..core.columns import adjustment_of, resolve
+from ..core.plan import LinePlan, PartPlan, plans
 from ..render import kr
 from .cells import HEADER_ROW, OK, ExportError, range_ref, ref
 from .names import defined_names
@@ -202,7 +203,12 @@ class PartBlock:
     remainders: dict[str, int]
     ranks: dict[str, int]
     leftover: int
-    unit: int = 1  # round_to (issue 17 §2): floors, remainders and the leftover count units of this many kronor
+    step: PartPlan  # the part in the line's plan (``core.plan``): its key and unit
+
+    @property
+    def unit(self) -> int:
+        """round_to (issue 17 §2): floors, remainders and the leftover count units of this many kronor."""
+        return self.step.unit
 
 
 @dataclass
@@ -211,6 +217,7 @@ class SplitRow:
 
     line: Line
     part: Part
+    step: PartPlan  # the part in the line's plan (``core.plan``): how its amount is fixed
     row: int
     kind: str  # carved | split | rest
     amount: int
@@ -220,7 +227,7 @@ class SplitRow:
     remainder: int = 0
     rank: int = 0
     order: int = 0
-    unit: int = 1  # round_to: the split is made in units of this many kronor (``Line.split_unit``)
+    unit: int = 1  # round_to: the split is made in units of this many kronor (the plan's split unit)
 
 
 @dataclass
@@ -269,6 +276,8 @@ class Model:
     param_exact_col: int = 4
     #: Every parameter's defined name (``names.defined_names``), by key.
     defined: dict[str, str] = field(default_factory=dict)
+    #: Every line's plan (``core.plan``, issue 17 §3), by line name: the steps the formulas translate.
+    steps: dict[str, LinePlan] = field(default_factory=dict)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -280,6 +289,7 @@ class Model:
                 tuple(r.lan_code for r in result.inputs.regions))
         m.defined = defined_names(agreement.parameters.as_dict(), reserved)
         rules = agreement.rules
+        m.steps = {plan.name: plan for plan in plans(rules)}
         row = HEADER_ROW
         # The budget lines: base amounts, carved-out parts, what the shares divide.
         m.lines_header = row + 1
@@ -293,18 +303,18 @@ class Model:
         row += 1
         for ln in rules.lines:
             col = result.columns[ln.name]
-            carved = [p for p in ln.parts if p.amount]
-            split = [p for p in ln.parts if not p.amount]
-            for p in carved:
+            steps = m.steps[ln.name]
+            for p in steps.carved:
                 row += 1
-                m.split_rows[(ln.name, p.name)] = SplitRow(ln, p, row, "carved", col.parts[p.name].total)
-            if any(p.share for p in ln.parts):
-                m._split(ln, split, row)
-                row += len(split)
+                m.split_rows[(ln.name, p.name)] = SplitRow(ln, ln.part(p.name), p, row, "carved",
+                                                           col.parts[p.name].total)
+            if steps.split:
+                m._split(ln, steps, row)
+                row += len(steps.split)
             else:
-                for p in split:
-                    row += 1
-                    m.split_rows[(ln.name, p.name)] = SplitRow(ln, p, row, "rest", col.parts[p.name].total)
+                row += 1
+                m.split_rows[(ln.name, steps.rest.name)] = SplitRow(ln, ln.part(steps.rest.name), steps.rest, row,
+                                                                    "rest", col.parts[steps.rest.name].total)
         # The rural key, if a part is shared by it.
         rural_keys = [k for k in dict.fromkeys(p.key for ln in rules.lines for p in ln.parts)
                       if rules.keys[k].kind == "landsbygd"]
@@ -314,7 +324,7 @@ class Model:
             row = m.rural.check_row
         # One block per part, recipient by recipient.
         for ln in rules.lines:
-            for p in ln.parts:
+            for p in m.steps[ln.name].parts:
                 row += 2
                 block = m._block(ln, p, row)
                 m.blocks[(ln.name, p.name)] = block
@@ -326,11 +336,12 @@ class Model:
         """The defined name of the parameter ``key`` (``names``: valid and unique for any definition)."""
         return self.defined[key]
 
-    def _split(self, ln: Line, parts: Sequence[Part], row: int) -> None:
-        """The share parts and the rest part of a line, split by largest remainders in integers."""
+    def _split(self, ln: Line, steps: LinePlan, row: int) -> None:
+        """The share parts and the rest part of a line (the plan's split), by largest remainders in integers."""
         params = self.result.parameters
-        shares = [p for p in parts if p.share]
-        keys = {p.name: p.share for p in parts if p.share}
+        parts = steps.split
+        shares = steps.shares
+        keys = {p.name: p.share for p in shares}
         dens = {name: denominator(params.fraction(key)) for name, key in keys.items()}
         common = math.lcm(*dens.values())
         unreduced: dict[str, int] = {}
@@ -340,14 +351,14 @@ class Model:
             numerator = params.fraction(keys[p.name]) * d
             unreduced[p.name] = int(numerator) * (common // d)
             texts[p.name] = f"ROUND({self.name(keys[p.name])}*{d},0)*{common // d}"
-        rest = next(p for p in parts if p.is_rest)
+        rest = steps.rest
         unreduced[rest.name] = common - sum(unreduced.values())
         texts[rest.name] = f"{common}-(" + "+".join(texts[p.name] for p in shares) + ")"
         g = math.gcd(*unreduced.values()) or 1
         weights = {p.name: unreduced[p.name] // g for p in parts}
         col = self.result.columns[ln.name]
         remaining = sum(col.parts[p.name].total for p in parts)
-        unit = ln.split_unit
+        unit = steps.split_unit
         q, r, ranks, left = _apportion(remaining // unit, weights)
         orders = {name: i + 1 for i, name in enumerate(sorted(weights))}
         for i, p in enumerate(parts):
@@ -356,7 +367,7 @@ class Model:
                 raise ExportError(f"the workbook's split of {ln.name} gives {p.name} {amount} kr, the tool "
                                   f"{col.parts[p.name].total} kr")
             self.split_rows[(ln.name, p.name)] = SplitRow(
-                ln, p, row + 1 + i, "split", amount, weights[p.name], texts[p.name], q[p.name], r[p.name],
+                ln, ln.part(p.name), p, row + 1 + i, "split", amount, weights[p.name], texts[p.name], q[p.name], r[p.name],
                 ranks[p.name], orders[p.name], unit)
 
     @property
@@ -428,7 +439,7 @@ class Model:
                 out[k.code] = sum(n * c for n, c in zip(rb.numerators, counts, strict=True)) // (rb.gcd or 1)
         return out
 
-    def _block(self, ln: Line, p: Part, row: int) -> PartBlock:
+    def _block(self, ln: Line, p: PartPlan, row: int) -> PartBlock:
         """One part, recipient by recipient: weights, floors, remainders, ranks, amounts."""
         res = self.result
         key = self.agreement.rules.keys[p.key]
@@ -438,7 +449,7 @@ class Model:
             weights = {r.lan_code: r.count(key.column) for r in res.inputs.regions}
         part = res.part(ln.name, p.name)
         total = part.total
-        unit = ln.unit(p)
+        unit = p.unit
         q, r, ranks, left = _apportion(total // unit, weights)
         for code in self.codes:
             amount = unit * (q[code] + (1 if ranks[code] <= left else 0))
@@ -448,9 +459,10 @@ class Model:
         n = len(self.codes)
         first = row + 2
         last = first + n - 1
-        label = f"{ln.label or ln.name}: {p.label or p.name}"
-        return PartBlock(ln, p, label, row, row + 1, first, last, last + 1, last + 2, last + 3, last + 4,
-                         total, weights, q, r, ranks, left, unit)
+        part_spec = ln.part(p.name)
+        label = f"{ln.label or ln.name}: {part_spec.label or p.name}"
+        return PartBlock(ln, part_spec, label, row, row + 1, first, last, last + 1, last + 2, last + 3, last + 4,
+                         total, weights, q, r, ranks, left, p)
 
     # -- references ---------------------------------------------------------------------------
 
@@ -547,54 +559,3 @@ class Model:
         total_r = sum(rb.reference)
         return (f'IF({p_cell}="ja",{weight}*({"+".join(n_cells)})/({rb.common}*{total_r}),'
                 f"{weight}*{gcd}/{rb.common})")
-
-    def line_ok(self, ln: Line) -> str:
-        """A formula condition: the line's parameters are valid and leave a non-negative rest for each part."""
-        conds = [amount_ok(self.name(ln.total))]
-        if ln.base:
-            conds.append(amount_ok(self.name(ln.base)))
-        carved = [self.name(p.amount) for p in ln.parts if p.amount]
-        conds += [amount_ok(c) for c in carved]
-        conds += [share_ok(self.name(p.share)) for p in ln.parts if p.share]
-        rest = self.rest_expr(ln)
-        conds.append(f"{rest}>=0")
-        if carved:
-            conds.append(f"{rest}-({'+'.join(carved)})>=0")
-        rest_part = next((s for (line, _), s in self.split_rows.items() if line == ln.name and s.kind == "split"
-                          and s.part.is_rest), None)
-        if rest_part is not None:
-            conds.append(f"({rest_part.unreduced})>=0")
-        return f"IFERROR(AND({','.join(conds)}),FALSE)"
-
-    def rest_expr(self, ln: Line) -> str:
-        """``total − n · base``: what a line leaves after its base amounts."""
-        total = self.name(ln.total)
-        return f"({total}-{len(self.codes)}*{self.name(ln.base)})" if ln.base else total
-
-    def line_check(self, ln: Line, summed: str) -> str:
-        """The check formula of a line: its parameters, then whether ``summed`` equals its total."""
-        total = self.name(ln.total)
-        rest = self.rest_expr(ln)
-        carved = [self.name(p.amount) for p in ln.parts if p.amount]
-        bad = "fel: en parameter är inget giltigt värde (se bladet Parametrar)"
-        msgs = [(f"NOT({self.line_ok_params(ln)})", bad)]
-        if ln.base:
-            msgs.append((f"{rest}<0", "fel: grundbeloppen är tillsammans större än budgeten"))
-        if carved:
-            msgs.append((f"{rest}-({'+'.join(carved)})<0", "fel: de fasta delarna är större än det som återstår"))
-        if any(p.share for p in ln.parts):
-            msgs.append((f"NOT({self.line_ok(ln)})", "fel: andelarna är tillsammans större än 1"))
-        msgs.append((f"ISERROR({summed})", "fel: en del kan inte beräknas (se dess kontroll)"))
-        formula = f'IF({summed}={total},"{OK}","fel: summan är inte budgeten")'
-        for cond, msg in reversed(msgs):
-            formula = f'IF({cond},"{msg}",{formula})'
-        return f'=IFERROR({formula},"{bad}")'
-
-    def line_ok_params(self, ln: Line) -> str:
-        """A formula condition: every parameter of the line is a valid value (no arithmetic)."""
-        conds = [amount_ok(self.name(ln.total))]
-        if ln.base:
-            conds.append(amount_ok(self.name(ln.base)))
-        conds += [amount_ok(self.name(p.amount)) for p in ln.parts if p.amount]
-        conds += [share_ok(self.name(p.share)) for p in ln.parts if p.share]
-        return f"AND({','.join(conds)})"

@@ -19,6 +19,7 @@ from __future__ import annotations
 from ..core import ROUNDING_RULE
 from .cells import OK, Sheet, display, formula_text, range_ref
 from .context import Context, code_label, text_columns
+from .line_checks import line_check, line_ok, rest_expr
 from .model import SPLIT, TWO53, Model, weight_ok
 from .reconciliation import rule_name
 
@@ -78,32 +79,33 @@ def _lines(s: Sheet, ctx: Context, m: Model) -> None:
     for ln in ag.rules.lines:
         row = m.line_rows[ln.name]
         col = res.columns[ln.name]
+        steps = m.steps[ln.name]  # the line's plan (core.plan): base, carved parts, the split
         params = res.parameters
         s.merged(row, 0, c.names, ln.label or ln.name, s.f.wrap)
-        s.formula(row, c.weight, f"={m.name(ln.total)}", col.total)
+        s.formula(row, c.weight, f"={m.name(steps.total)}", col.total)
         base = col.base_per_region
-        if ln.base:
-            s.formula(row, c.exact, f"={m.name(ln.base)}", base)
+        if steps.base:
+            s.formula(row, c.exact, f"={m.name(steps.base)}", base)
         else:
             s.number(row, c.exact, 0)
         s.number(row, c.floor, n, s.f.count)
-        carved = [p.amount for p in ln.parts if p.amount]
+        carved = [p.amount for p in steps.carved]
         carved_sum = sum(params.amount(key) for key in carved)
         if carved:
             s.formula(row, c.remainder, "=" + "+".join(m.name(key) for key in carved), carved_sum)
         else:
             s.number(row, c.remainder, 0)
-        s.formula(row, c.rank, f"={m.rest_expr(ln)}" + (f"-({'+'.join(m.name(key) for key in carved)})"
+        s.formula(row, c.rank, f"={rest_expr(m, ln)}" + (f"-({'+'.join(m.name(key) for key in carved)})"
                                                          if carved else ""),
                   col.total - n * base - carved_sum)
-        sums = [m.cell(m.blocks[(ln.name, p.name)].sum_row, c.amount, local=True) for p in ln.parts]
-        summed = "+".join(([f"{n}*{m.name(ln.base)}"] if ln.base else []) + sums)
+        sums = [m.cell(m.blocks[(ln.name, p.name)].sum_row, c.amount, local=True) for p in steps.parts]
+        summed = "+".join(([f"{n}*{m.name(steps.base)}"] if steps.base else []) + sums)
         s.formula(row, c.amount, f"={summed}", col.total)
-        s.check(row, c.adjustment, m.line_check(ln, m.cell(row, c.amount, local=True)), OK)
+        s.check(row, c.adjustment, line_check(m, ln, m.cell(row, c.amount, local=True)), OK)
     s.block(m.lines_header - 1, max(m.line_rows.values()))
 
 
-def _how(ctx: Context, kind: str, part_share: str | None, part_amount: str | None, alone: bool) -> str:
+def _how(ctx: Context, kind: str, part_share: str, part_amount: str, alone: bool) -> str:
     info = ctx.agreement.parameter_info
     if kind == "carved" and part_amount:
         return f"fast belopp: {info[part_amount].label}" if part_amount in info else "fast belopp"
@@ -126,7 +128,7 @@ def _parts_table(s: Sheet, ctx: Context, m: Model) -> None:
         rows = [sr for (line, _), sr in m.split_rows.items() if line == ln.name]
         line_row = m.line_rows[ln.name]
         remaining = m.cell(line_row, c.rank, absolute=True, local=True)
-        ok = m.line_ok(ln)
+        ok = line_ok(m, ln)
         split = [sr for sr in rows if sr.kind == "split"]
         if split:
             first, end = split[0].row, split[-1].row
@@ -138,11 +140,11 @@ def _parts_table(s: Sheet, ctx: Context, m: Model) -> None:
         for sr in rows:
             row = sr.row
             last = max(last, row)
-            p = sr.part
-            how = _how(ctx, sr.kind, p.share, p.amount, len(ln.parts) == 1 and not ln.base)
-            s.merged(row, 0, c.names, f"{part_label(ln.label or ln.name, p.label or p.name)} ({how})")
+            p = sr.step
+            how = _how(ctx, sr.kind, p.share, p.amount, len(m.steps[ln.name].parts) == 1 and not ln.base)
+            s.merged(row, 0, c.names, f"{part_label(ln.label or ln.name, sr.part.label or p.name)} ({how})")
             if sr.kind == "carved":
-                s.formula(row, c.amount, f"=IF({ok},{m.name(p.amount)},NA())", sr.amount)  # type: ignore[arg-type]  # carved: has an amount
+                s.formula(row, c.amount, f"=IF({ok},{m.name(p.amount)},NA())", sr.amount)
                 continue
             if sr.kind == "rest":
                 s.formula(row, c.amount, f"=IF({ok},{remaining},NA())", sr.amount)
@@ -257,7 +259,7 @@ def _block_recipients(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) ->
             s.text(row, 1 + j, region.text(x))
         w, q, r, rank, amount, qa, ra = (m.cell(row, col, local=True) for col in (
             c.weight, c.floor, c.remainder, c.rank, c.amount, c.high, c.high_rest))
-        s.formula(row, c.weight, "=" + _weight(m, i, b.part.key), b.weights[code], s.f.count)
+        s.formula(row, c.weight, "=" + _weight(m, i, b.step.key), b.weights[code], s.f.count)
         s.formula(row, c.exact, f'=IF({ok}="ja",IF({weights}>0,{total}*{w}/{weights},0),NA())',
                   float(part.exact[code]), s.f.exact)
         low = f"{ra}*{big}+{t0}*{w}"

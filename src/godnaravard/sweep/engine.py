@@ -1,7 +1,7 @@
 """The sweep engine: every budget line of an agreement for many scenarios at once, in int64 numpy.
 
-The engine walks the agreement's budget lines (``rules.lines``) exactly as the core's line rule
-does (``core.line``), for arrays of scenarios instead of one:
+The engine translates the plan of each budget line (``core.plans``, issue 17 §3: the one plan the
+core evaluates exactly and the workbook writes as formulas), for arrays of scenarios instead of one:
 
     rest      = total − n · base                       (only for a line with a base amount)
     remaining = rest − Σ carved-out amounts
@@ -78,12 +78,14 @@ int64 holds every integer up to ``2**63 − 1``. Let ``CAP = 2**62``.
    else the row goes to the core, which refuses it) is apportioned as ``t // u`` units and the
    result multiplied by ``u``. ``t // u ≤ t``, so bounds 3–5, checked on ``t``, hold for it; each
    amount in units is at most ``t // u``, so ``u`` times it is at most ``t`` ≤ CAP. The split
-   divides ``remaining // u`` likewise (``u`` = ``Line.split_unit``).
+   divides ``remaining // u`` likewise (``u``: the split unit of the line's plan, ``core.plan``).
 
-A scenario that fails any check, or that the core would refuse (base amounts × recipients above
-the total, carved parts above what is left, shares above 1, rural weights the key cannot carry,
-all weights zero for a positive total), is computed, or refused, by the core itself, so errors and
-their messages are the core's. ``Engine.survey`` runs the checks alone (no apportioning: a
+A scenario that fails any check, or a condition of a line's plan that the core refuses (base
+amounts × recipients above the total, carved parts above what is left, shares above 1, amounts not
+in whole rounding units, rural weights all zero for a positive amount; each condition translated in
+``lines._refused``), or whose key weights cannot carry its amount (all zero for a positive total, a
+rural key without the categories its weights need), is computed, or refused, by the core itself,
+so errors and their messages are the core's. ``Engine.survey`` runs the checks alone (no apportioning: a
 fraction of the cost) to count those scenarios before any is computed, so the caller can say how
 many leave the fast path and how long the core will take for them.
 
@@ -164,7 +166,8 @@ class Engine:
         column_keys = {k.name: _column_weights(inputs, k) for k in rules.keys_of_kind("column")}
         rural_cache: dict[tuple[Fraction, ...], list[int] | None] = {}
         budget = [TABLE_BYTES]
-        self.plans = [_plan_line(line, rules, inputs, prm, column_keys, rural_cache, budget) for line in rules.lines]
+        self.plans = [_plan_line(steps, rules, inputs, prm, column_keys, rural_cache, budget)
+                      for steps in core.plans(rules)]
 
         # Lines computed once per combination: their tables (the space's rows, in batches).
         for plan in self.plans:
@@ -200,7 +203,7 @@ class Engine:
             mask, bound = self._line_rows(plan, rows, out)
             core_mask |= mask
             if self.checked and bound is not None:
-                bounds[plan.line.name] = bound
+                bounds[plan.steps.name] = bound
         if out is not None:
             for spec in self.sums:
                 total = out[spec.name]

@@ -1,11 +1,12 @@
 """One budget line for many rows at once: the line's plan and its vectorised largest remainders.
 
 ``_plan_line`` decides what a line depends on (its varied parameters, its parts and keys, its
-space of combinations); ``_compute_line`` walks the line as ``core.line`` does (base, carved-out
-amounts, the share split, each part by its key) for a batch of rows, and ``_apportion`` is the
-integer form of ``core.rounding``'s largest remainders. Rows that fail a bound are masked and
-computed by the exact core. The bounds cited as (bound N) are the overflow bounds proved in the
-docstring of ``sweep.engine``.
+space of combinations); ``_compute_line`` translates the core's plan of the line (``core.plan``,
+issue 17 §3: base, carved-out amounts, the share split, each part by its key in its unit, and the
+conditions that refuse a line) for a batch of rows, and ``_apportion`` is the integer form of
+``core.rounding``'s largest remainders. Rows that fail a bound or a condition of the plan are
+masked and computed, or refused, by the exact core. The bounds cited as (bound N) are the
+overflow bounds proved in the docstring of ``sweep.engine``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -70,13 +72,13 @@ def _space(sset: ScenarioSet, keys: Iterable[str], row_bytes: int, budget: list[
 
 @dataclass
 class _Line:
-    """One budget line and how the engine computes it."""
+    """One budget line and how the engine computes it: the core's plan of the line (``core.plan``)
+    translated into arrays."""
 
-    line: core.Line
+    steps: core.LinePlan
     space: _Space
     keys: dict[str, _Weights]  # per part name
-    split: tuple[core.Part, ...]  # the share parts, then the rest part; () without share parts
-    split_order: np.ndarray
+    split_order: np.ndarray  # the split's parts (``steps.split``) ranked by name, as the core breaks ties
     columns: list[tuple[str, tuple[str, ...], bool]]  # output columns of this line: name, its parts, with the base
     # Tables over the space's rows (only for a table space).
     mask: np.ndarray | None = None
@@ -85,7 +87,7 @@ class _Line:
 
 
 def _plan_line(
-    line: core.Line,
+    steps: core.LinePlan,
     rules: core.Rules,
     inputs: core.Inputs,
     prm: _Params,
@@ -93,35 +95,31 @@ def _plan_line(
     rural_cache: dict[tuple[Fraction, ...], list[int] | None],
     budget: list[int],
 ) -> _Line:
+    """How the engine computes the line of ``steps``: its space of rows, each part's integer weights."""
     sset = prm.sset
-    used = {line.total, *(k for k in (line.base,) if k)}
-    for part in line.parts:
-        used |= {k for k in (part.amount, part.share) if k}
+    used = {*steps.amounts, *steps.share_keys}
+    for part in steps.parts:
         used |= set(rules.keys[part.key].weights) if rules.keys[part.key].kind == "landsbygd" else set()
-    columns = _columns_of(rules, line)
+    columns = _columns_of(rules, steps.name)
     space = _space(sset, used, len(columns) * len(inputs.regions) * 8 + 9, budget)
     keys: dict[str, _Weights] = {}
-    for part in line.parts:
+    for part in steps.parts:
         key = rules.keys[part.key]
         keys[part.name] = column_keys[key.name] if key.kind == "column" else _rural_plan(
             inputs, prm, key, space, rural_cache)
-    shares = tuple(p for p in line.parts if p.share)
-    split: tuple[core.Part, ...] = ()
-    if shares:
-        split = (*shares, next(p for p in line.parts if p.is_rest))
-    names = [p.name for p in split]
+    names = [p.name for p in steps.split]
     ranks = {name: i for i, name in enumerate(sorted(names))}
     order = np.array([len(names) - 1 - ranks[name] for name in names], dtype=np.int64)
-    return _Line(line, space, keys, split, order, columns)
+    return _Line(steps, space, keys, order, columns)
 
 
-def _columns_of(rules: core.Rules, line: core.Line) -> list[tuple[str, tuple[str, ...], bool]]:
+def _columns_of(rules: core.Rules, line: str) -> list[tuple[str, tuple[str, ...], bool]]:
     """The output columns that are this line or one of its parts (``core.resolve``: a column whose
     only leaf is itself), each with the parts it adds and whether it adds the line's base."""
     out = []
     for c in rules.columns:
         behind = core.resolve(rules, c)
-        if behind.leaves == (c,) and behind.lines == (line.name,):
+        if behind.leaves == (c,) and behind.lines == (line,):
             out.append((c.name, tuple(part for _, part in behind.parts), bool(behind.bases)))
     return out
 
@@ -229,6 +227,56 @@ def _apportion(
 
 
 
+def _amounts(
+    steps: core.LinePlan, prm: _Params, codes: Mapping[str, np.ndarray], m: int,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every amount parameter of the line (total, base, carved amounts) for ``m`` rows, 0 where above
+    CAP, and the mask of those rows (bound 1)."""
+    mask = np.zeros(m, dtype=bool)
+    values = {}
+    for key in steps.amounts:
+        if key not in values:
+            values[key], big = prm.amount(key, codes, m)
+            mask |= big
+    return values, mask
+
+
+def _exceeds(values: list[np.ndarray], limit: np.ndarray) -> np.ndarray:
+    """Per row: ``Σ values > limit`` for values ≥ 0, without forming a sum that could overflow."""
+    left = limit.copy()
+    bad = np.zeros(len(limit), dtype=bool)
+    for v in values:
+        over = v > left
+        bad |= over
+        left -= np.where(over, 0, v)
+    return bad
+
+
+def _refused(
+    condition: core.Condition, steps: core.LinePlan, values: Mapping[str, np.ndarray], n: int,
+    rest: np.ndarray, remaining: np.ndarray, no_weights: Mapping[str, Any],
+) -> np.ndarray | bool:
+    """The rows that fail one condition of the line's plan (``core.plan``), as the core would refuse
+    them: each kind translated into array operations that cannot overflow (``rest`` and
+    ``remaining`` are computed with every refused amount counted as 0)."""
+    k = condition.keys
+    if condition.kind == "whole_units":  # bound 8
+        return values[k[0]] % condition.unit != 0
+    if condition.kind == "carved_within_total":
+        return values[k[0]] > values[k[1]]
+    if condition.kind == "carved_sum_within_total":
+        return _exceeds([values[key] for key in k], values[steps.total])
+    if condition.kind == "rural_weights":
+        return no_weights[condition.part] & (values[k[0]] > 0)
+    if condition.kind == "base_within_total":  # bound 2
+        return values[steps.base] > values[steps.total] // n
+    if condition.kind == "carved_within_rest":
+        return _exceeds([values[key] for key in k], rest)
+    if condition.kind == "remaining_in_units":  # bound 8: what the split divides is in whole units
+        return remaining % condition.unit != 0
+    return False  # shares_within_one: in ``_share_split``, over the split's common denominator (bound 3)
+
+
 def _compute_line(
     plan: _Line, prm: _Params, codes: Mapping[str, np.ndarray], rows: slice, order: np.ndarray,
     out: Mapping[str, np.ndarray] | None,
@@ -236,48 +284,38 @@ def _compute_line(
     """Compute ``plan``'s line for ``rows`` of its space (``codes``: each key's levels) into ``out``
     (column → (m, n) array); with ``out=None`` only check the bounds (nothing is apportioned).
 
-    Returns the rows left to the core (mask) and each row's line total (0 for those): the bound
-    of every amount of the line (bound 6).
+    The steps are the line's plan (``core.plan``): base, carved parts, the split, each part by its
+    key in its unit; a row that fails one of the plan's conditions is left to the core, which
+    refuses it with the condition's message. Returns the rows left to the core (mask) and each
+    row's line total (0 for those): the bound of every amount of the line (bound 6).
     """
-    line = plan.line
+    steps = plan.steps
     n = order.shape[0]
     m = rows.stop - rows.start
-    total, big = prm.amount(line.total, codes, m)
-    unit = line.round_to  # round_to (bound 8): the core refuses amounts not in whole units
-    mask = big | (total % unit != 0) if unit > 1 else big.copy()
+    values, mask = _amounts(steps, prm, codes, m)
+    total = values[steps.total]
     base = None
-    remaining = total.copy()
-    if line.base:
-        base, big = prm.amount(line.base, codes, m)
-        bad = big | (base > total // n)  # bound 2: the core refuses n·base > total
-        if unit > 1:
-            bad |= base % unit != 0
-        mask |= bad
-        base = np.where(bad, 0, base)
-        remaining -= n * base
+    rest = total
+    if steps.base:  # n · base off the top, counted as 0 where it exceeds the total (bound 2)
+        base = values[steps.base]
+        rest = total - n * np.where(base > total // n, 0, base)
+    remaining = rest.copy()
     amounts: dict[str, np.ndarray] = {}
-    for part in line.parts:
-        if part.amount:
-            value, big = prm.amount(part.amount, codes, m)
-            bad = big | (value > remaining)  # the core refuses carved parts above what is left
-            if line.unit(part) > 1:
-                bad |= value % line.unit(part) != 0
-            mask |= bad
-            amounts[part.name] = value = np.where(bad, 0, value)
-            remaining -= value
-    if line.split_unit > 1:
-        mask |= remaining % line.split_unit != 0  # bound 8: what the split divides is in whole units
-    if plan.split:  # bound 3
+    for part in steps.carved:  # each carved amount, counted as 0 where it exceeds what is left
+        value = values[part.amount]
+        amounts[part.name] = value = np.where(value > remaining, 0, value)
+        remaining -= value
+    weights = {part.name: plan.keys[part.name].rows(rows, codes) for part in steps.parts}
+    no_weights = {name: w[4] for name, w in weights.items()}
+    for condition in steps.conditions:
+        mask |= _refused(condition, steps, values, n, rest, remaining, no_weights)
+    if steps.split:  # bound 3
         denominator, numerators = _share_split(plan, prm, codes, m, mask)
         mask |= remaining > INT64_MAX // denominator
-    weights = {}
-    for part in line.parts:
-        w, ws, limit, zero, no_weights, refused = weights[part.name] = plan.keys[part.name].rows(rows, codes)
-        bound = amounts[part.name] if part.amount else remaining
-        positive = bound > 0
-        if not part.amount:  # Parameters.validate: no rural weights for a positive line total
-            positive = positive | (no_weights & (total > 0))
-        mask |= refused | (bound > limit) | (zero & positive)  # bound 4; all weights zero
+    for part in steps.parts:
+        w, ws, limit, zero, _, refused = weights[part.name]
+        bound = amounts[part.name] if part.kind == "carved" else remaining
+        mask |= refused | (bound > limit) | (zero & (bound > 0))  # bound 4; all weights zero
     if out is None:
         return mask, np.where(mask, 0, total)
     if mask.any():  # zero every total the engine must not touch, so no masked row can overflow
@@ -285,20 +323,20 @@ def _compute_line(
         amounts = {k: np.where(mask, 0, v) for k, v in amounts.items()}
         if base is not None:
             base = np.where(mask, 0, base)
-    if plan.split:
+    if steps.split:
         largest = int(denominator.max())
-        composite = (largest * largest + largest) * len(plan.split) <= 2**63
-        unit = line.split_unit
+        composite = (largest * largest + largest) * len(steps.split) <= 2**63
+        unit = steps.split_unit
         split = _largest_remainders(remaining // unit, np.stack(numerators, axis=1), denominator, plan.split_order,
                                     composite)
-        for j, part in enumerate(plan.split):
+        for j, part in enumerate(steps.split):
             amounts[part.name] = split[:, j] * unit if unit > 1 else split[:, j]
     else:
-        amounts[next(p.name for p in line.parts if p.is_rest)] = remaining
+        amounts[steps.rest.name] = remaining
     parts = {}
-    for part in line.parts:
+    for part in steps.parts:
         w, ws = weights[part.name][:2]
-        unit = line.unit(part)
+        unit = part.unit
         counted = amounts[part.name] // unit if unit > 1 else amounts[part.name]
         shared = _apportion(counted, w, ws, order, plan.keys[part.name].composite)
         parts[part.name] = shared * unit if unit > 1 else shared
@@ -313,9 +351,10 @@ def _share_split(
     another) as integers over a common denominator ``Q`` per row: ``(Q, [P_i …, Q − Σ P_i])``.
 
     Rows whose shares are above CAP, whose ``Q`` would exceed CAP or whose shares add up to more
-    than 1 are marked in ``mask`` (in place) and left to the core (bound 3).
+    than 1 (the plan's condition ``shares_within_one``) are marked in ``mask`` (in place) and left
+    to the core (bound 3).
     """
-    shares = [prm.share(p.share, codes, m) for p in plan.split[:-1]]  # type: ignore[arg-type]  # share parts have one
+    shares = [prm.share(p.share, codes, m) for p in plan.steps.shares]
     denominator = np.ones(m, dtype=np.int64)
     for _, q, big in shares:
         mask |= big
