@@ -189,7 +189,7 @@ scenarios = st.builds(build, st.integers(1, 21), st.binary(min_size=CASE_BYTES, 
 LINE_KEYS = {
     "pop": Key("pop", "column", column="population"),
     "hsl": Key("hsl", "column", column="hsl_insatser"),
-    "rural": Key("rural", "landsbygd", weights=("w.a", "w.b", "w.c")),
+    "rural": Key("rural", "landsbygd", weights=("w.a", "w.b", "w.c"), categories=("tatortsnara", "gles", "mycket_gles")),
 }
 
 

@@ -123,3 +123,11 @@ def test_w_does_not_depend_on_the_categories_names_or_order(cells: list[tuple[in
     renamed_weights = {f"x_{names[i]}": cells[i][1] for i in order}
     w = weighted_rural_population(key, weights, {})
     assert w == weighted_rural_population(renamed, renamed_weights, {}) == sum(c * v for c, v in cells)
+
+
+def test_a_rural_key_has_one_weight_per_category() -> None:
+    from godnaravard.core import Key
+
+    assert Key("k", "landsbygd", weights=("w.a", "w.b"), categories=("a", "b")).weight_of("b") == "w.b"
+    with pytest.raises(ValueError, match="one weight per category"):
+        Key("k", "landsbygd", weights=("w.a", "w.b"), categories=("a",))

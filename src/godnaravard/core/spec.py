@@ -59,6 +59,11 @@ class Key:
     categories: tuple[str, ...] = ()
     data: str = ""
 
+    def __post_init__(self) -> None:
+        if len(self.categories) != len(self.weights):
+            raise ValueError(f"key {self.name}: one weight per category, got {len(self.weights)} weights for "
+                             f"the categories {self.categories}")
+
     def weight_of(self, category: str) -> str:
         """The weight parameter of one of the key's categories."""
         return self.weights[self.categories.index(category)]
