@@ -63,4 +63,4 @@ def official() -> dict[tuple[str, str], int]:
     """
     from godnaravard.agreements import load_agreement
 
-    return {(c.column, c.lan_code): c.amount for c in official_cells(load_agreement())}
+    return {(c.column, c.code): c.amount for c in official_cells(load_agreement())}

@@ -13,7 +13,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 from godnaravard.agreements import load_agreement
-from godnaravard.core import ColumnSpec, Inputs, Key, Line, Parameters, Part, Region, Rules, RuralKey
+from godnaravard.core import ColumnSpec, Inputs, Key, Line, Parameters, Part, Recipient, Rules, RuralKey
 from godnaravard.core.spec import ParameterKind
 from godnaravard.lan import LAN
 
@@ -139,8 +139,8 @@ def build_inputs(n: int, src: Source) -> Inputs:
     hsl = [src.count(10**6) for _ in codes]
     pops[0] = pops[0] or 1 + src.count()  # the counts must not all be zero
     hsl[0] = hsl[0] or 1 + src.count(10**6)
-    regions = tuple(
-        Region(lan_code=c, lan=LAN[c], region=f"Region {LAN[c]}", population=p, hsl_insatser=h)
+    recipients = tuple(
+        Recipient(code=c, name=f"Region {LAN[c]}", lan=LAN[c], counts={"population": p, "hsl_insatser": h})
         for c, p, h in zip(codes, pops, hsl, strict=True)
     )
     mode = src.take(1) % 3  # 0: every region's categories known (any weights), 1: none, 2: mixed
@@ -150,12 +150,12 @@ def build_inputs(n: int, src: Source) -> Inputs:
         else RuralKey(c, weighted_sum=src.count())
         for c in codes
     )
-    return Inputs(regions=regions, rural_key=key, reference_weights=REFERENCE)
+    return Inputs(recipients=recipients, rural_key=key, reference_weights=REFERENCE)
 
 
 def build_parameters(inputs: Inputs, src: Source) -> Parameters:
     """Every parameter, within what the agreement's rules can apply to ``inputs``."""
-    n = len(inputs.regions)
+    n = len(inputs.recipients)
     if all(k.categories_known for k in inputs.rural_key) and src.take(1) % 2:
         weights = (src.fraction(), src.fraction(), src.fraction())  # any weights: categories are known
     else:

@@ -288,7 +288,7 @@ def test_every_amount_appears_whole_at_any_width(width: int, args: tuple[str, ..
     for k, c in enumerate(cmp.changed_columns()):
         header = headers[k]
         for r in cmp.regions:
-            line = [x for x in lines if x.startswith(f"│ {r.lan_code} ")][k]  # a long name may wrap
+            line = [x for x in lines if x.startswith(f"│ {r.code} ")][k]  # a long name may wrap
             cell = r.cells[c]
             signed = ("+" if cell.diff > 0 else "") + kr(cell.diff).replace("-", "−")
             assert f" {signed} " in line, (c, r.label, line)
@@ -514,7 +514,7 @@ def test_diff_compares_exactly() -> None:
     # A is the agreement as signed, B a what-if: the rule alone, so the signed table's krona moved by
     # hand (bilaga 3 Ambulans, Sörmland −1 kr, Västra Götaland +1 kr) is back where the rule puts it.
     assert cmp.changed_columns() == ("ambulans", "regioner_totalt", "kommuner")
-    moved = {r.lan_code: r.cells["ambulans"].b - r.cells["ambulans"].a for r in cmp.regions
+    moved = {r.code: r.cells["ambulans"].b - r.cells["ambulans"].a for r in cmp.regions
              if r.cells["ambulans"].b != r.cells["ambulans"].a}
     assert moved == {"04": 1, "14": -1}
     for r in cmp.regions:

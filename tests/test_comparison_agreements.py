@@ -99,8 +99,8 @@ def test_api_compares_two_agreements_with_its_own_errors(next_year: Path) -> Non
     a, b = godnaravard.allocate(), godnaravard.allocate(agreement=next_year)
     cmp = diff(a, b)
     for r in cmp.regions:
-        assert r.cells[TOTALT].a == totalt(a, r.lan_code) == sum(
-            int(a.rows[[x["lan_code"] for x in a.rows].index(r.lan_code)][c]) for c in ("regioner_totalt", "kommuner"))
+        assert r.cells[TOTALT].a == totalt(a, r.code) == sum(
+            int(a.rows[[x["lan_code"] for x in a.rows].index(r.code)][c]) for c in ("regioner_totalt", "kommuner"))
     frame = godnaravard.compare("2024", next_year)
     assert frame.groupby("column")["diff"].sum().to_dict()[TOTALT] == 50_000_000
     with pytest.raises(godnaravard.InputError, match="unknown column"):
@@ -133,8 +133,8 @@ def test_every_difference_is_b_minus_a_and_sums_to_the_change(next_year: Path, k
     rows_b = {str(r["lan_code"]): r for r in b.rows}
     for r in cmp.regions:
         for c in ("ambulans", "kommuner"):
-            assert r.cells[c].diff == int(rows_b[r.lan_code][c]) - int(rows_a[r.lan_code][c])
-        assert r.cells[TOTALT].diff == totalt(b, r.lan_code) - totalt(a, r.lan_code)
+            assert r.cells[c].diff == int(rows_b[r.code][c]) - int(rows_a[r.code][c])
+        assert r.cells[TOTALT].diff == totalt(b, r.code) - totalt(a, r.code)
     sums = {c: sum(r.cells[c].diff or 0 for r in cmp.regions) for c in cmp.columns}
     assert sums["kommuner"] == kommuner - 750_000_000 and sums["ambulans"] == ambulans - 46_000_000
     assert sums[TOTALT] == cmp.total.cells[TOTALT].diff == sums["kommuner"] + sums["ambulans"]

@@ -963,8 +963,8 @@ def test_own_input_file_is_named_in_every_sheet_title(tmp_path: Path) -> None:
     assert summary["Indata som skiljer sig från tabellerna"] == 1 and summary["Resultat"] == "avvikelser"
     _, got = block(ws, "Indata som skiljer sig från överenskommelsens")
     population = int(rows[0]["population"])
-    region = alloc.result.inputs.regions[0]
-    assert got == [["Bilaga 2, Bilaga 3", alloc.agreement.label("population"), region.lan_code, region.region,
+    region = alloc.result.inputs.recipients[0]
+    assert got == [["Bilaga 2, Bilaga 3", alloc.agreement.label("population"), region.code, region.name,
                     population - 1000, population, 1000, None, None]]
 
 

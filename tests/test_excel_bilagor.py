@@ -60,7 +60,7 @@ def signed_cells(path: Path, ag: Agreement | None = None) -> dict[tuple[str, str
     ``ag``: the agreement whose headings the workbook shows (an own file's dated or "egen fil" ones)."""
     ag = ag or load_agreement()
     wb = openpyxl.load_workbook(path, data_only=True)
-    codes = [r.lan_code for r in godnaravard.allocate().result.inputs.regions]
+    codes = [r.code for r in godnaravard.allocate().result.inputs.recipients]
     out = {}
     for spec in ag.tables:
         if not spec.printed:
@@ -76,7 +76,7 @@ def signed_cells(path: Path, ag: Agreement | None = None) -> dict[tuple[str, str
 
 
 def _official() -> dict[tuple[str, str, str], int]:
-    return {(c.bilaga, c.column, c.lan_code): c.amount for c in official_cells(load_agreement())}
+    return {(c.bilaga, c.column, c.code): c.amount for c in official_cells(load_agreement())}
 
 
 def test_the_105_signed_cells_as_values(signed_xlsx: Path) -> None:

@@ -270,12 +270,12 @@ def test_svf_explains_a_region_from_its_steps() -> None:
 def test_svf_refuses_a_region_that_is_not_a_recipient() -> None:
     res = invoke("explain", "13", "--agreement", SVF)
     assert res.exit_code == 2 and res.stdout == "" and res.stderr.count("\n") == 1
-    assert res.stderr.startswith("godnaravard: error: 13 Halland (Region Halland) is not among the 18 recipients "
+    assert res.stderr.startswith("godnaravard: error: 13 Halland (Region Halland) is not among the 18 regions "
                                  "of Kortare väntetider i cancervården 2025, utbetalning 2: 01 Stockholm, ")
     assert "25 Norrbotten" in res.stderr and "uppfyllde inte villkoren" in res.stderr
-    assert "is not among the 18 recipients" in invoke("explain", "Region Halland", "--agreement", SVF).stderr
+    assert "is not among the 18 regions" in invoke("explain", "Region Halland", "--agreement", SVF).stderr
     near = invoke("explain", "Hallnd", "--agreement", SVF).stderr
-    assert "Halland, the nearest name, is not among the recipients" in near
+    assert "Halland, the nearest name, is not among the regions" in near
     with pytest.raises(UnknownRecipientError, match="not among"):
         explain(allocate(agreement=SVF), "Gävleborg")
 

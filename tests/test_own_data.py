@@ -200,8 +200,8 @@ def test_own_file_without_a_date_is_never_labelled_with_the_agreements_date(own:
 def test_the_agreements_own_file_keeps_its_date_in_notes(tmp_path: Path) -> None:
     """An SCB short file takes the other counts from the agreement's file: that note keeps its date."""
     short = tmp_path / "scb.csv"
-    short.write_text("Län;Folkmängd\n" + "".join(f"{r.lan_code};{r.population}\n" for r in
-                                                  godnaravard.allocate().result.inputs.regions), encoding="utf-8")
+    short.write_text("Län;Folkmängd\n" + "".join(f"{r.code};{r.count('population')}\n" for r in
+                                                  godnaravard.allocate().result.inputs.recipients), encoding="utf-8")
     alloc = godnaravard.allocate(data={"population": short}, data_dates={"population": "2024-11-01"})
     assert alloc.agreement.label("population") == "Befolkning 1 nov 2024"
     assert any(AGREEMENT.recipients.label in note for note in alloc.notes)

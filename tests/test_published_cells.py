@@ -34,7 +34,7 @@ def signed(name: str) -> Allocation:
 
 def _id(value: object) -> str:
     if isinstance(value, OfficialCell):
-        return f"{value.bilaga}-{value.column}-{value.lan_code}"
+        return f"{value.bilaga}-{value.column}-{value.code}"
     return str(value)
 
 
@@ -43,10 +43,10 @@ def test_published_cell(name: str, cell: OfficialCell) -> None:
     alloc = signed(name)
     assert alloc.as_signed
     result = alloc.result
-    assert result.amount(cell.column, cell.lan_code) == cell.amount
+    assert result.amount(cell.column, cell.code) == cell.amount
     rules = AGREEMENTS[name].rules
-    declared = core.adjustment_of(core.resolve(rules, cell.column), rules.adjustments, cell.lan_code)
-    moved = cell.amount - result.rule_amount(cell.column, cell.lan_code)
+    declared = core.adjustment_of(core.resolve(rules, cell.column), rules.adjustments, cell.code)
+    moved = cell.amount - result.rule_amount(cell.column, cell.code)
     assert moved == declared or (declared == 0 and abs(moved) <= 1)
 
 
@@ -59,14 +59,14 @@ def test_every_official_table_and_mapped_column_has_cases(name: str) -> None:
     """No official table, mapped amount column or recipient is silently left without cases."""
     ag = AGREEMENTS[name]
     cells = [c for n, c in CASES if n == name]
-    recipients = {r.lan_code for r in signed(name).result.inputs.regions}
+    recipients = {r.code for r in signed(name).result.inputs.recipients}
     for table in ag.tables:
         if table.official is None:
             continue
         mapped = [c for c in table.official_columns if c in ag.rules.amount_columns]
         own = [c for c in cells if c.bilaga == table.label]
         assert mapped, f"{table.name} maps no amount column"
-        assert {(c.column, c.lan_code) for c in own} == {(col, code) for col in mapped for code in recipients}
+        assert {(c.column, c.code) for c in own} == {(col, code) for col in mapped for code in recipients}
         assert len(own) == len(mapped) * len(recipients)
 
 

@@ -38,7 +38,7 @@ def exact_cells(rows: list[dict[str, str]]) -> int:
     by_code = {r["lan_code"]: r for r in rows}
     cells = official_cells(load_agreement(GNV))
     assert len(cells) == 105
-    return sum(int(by_code[c.lan_code][c.column]) == c.amount for c in cells)
+    return sum(int(by_code[c.code][c.column]) == c.amount for c in cells)
 
 
 def rule_rows() -> list[dict[str, str]]:

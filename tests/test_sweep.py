@@ -68,15 +68,15 @@ def make_inputs(
     hsl = hsl if hsl is not None else [max(1, p // 20) for p in populations]
     rural = rural if rural is not None else [(p // 10, p // 20, p // 50) for p in populations]
     codes = [f"{i + 1:02d}" for i in range(len(populations))]
-    regions = tuple(
-        core.Region(lan_code=c, lan=f"Län {c}", region=f"Region {c}", population=p, hsl_insatser=h)
+    recipients = tuple(
+        core.Recipient(code=c, name=f"Region {c}", lan=f"Län {c}", counts={"population": p, "hsl_insatser": h})
         for c, p, h in zip(codes, populations, hsl, strict=True)
     )
     key = tuple(
         core.RuralKey(c, {"tatortsnara": t, "gles": g, "mycket_gles": m})
         for c, (t, g, m) in zip(codes, rural, strict=True)
     )
-    return core.Inputs(regions=regions, rural_key=key)
+    return core.Inputs(recipients=recipients, rural_key=key)
 
 
 def product(levels: Mapping[str, Sequence[int | Fraction]], labels: tuple[str, ...] | None = None) -> ScenarioSet:
@@ -101,7 +101,7 @@ def assert_matches_core(inputs: core.Inputs, params: core.Parameters, result) ->
         expected = core.allocate(inputs, params.with_values(sset.values(i))).rows
         for j, row in enumerate(expected):
             got = {c: result.amounts[c][i, j] for c in columns}
-            assert got == {c: row[c] for c in columns}, (sset.values(i), inputs.regions[j].lan_code)
+            assert got == {c: row[c] for c in columns}, (sset.values(i), inputs.recipients[j].code)
 
 
 def compute_or_refuse(inputs: core.Inputs, params: core.Parameters, sset: ScenarioSet):
@@ -241,7 +241,7 @@ def test_remainder_tie_goes_to_the_larger_share_then_the_smaller_code() -> None:
 
 def test_ties_do_not_depend_on_row_order() -> None:
     inputs = make_inputs([7] * 21, hsl=[3] * 21, rural=[(1, 1, 1)] * 21)
-    shuffled = core.Inputs(regions=inputs.regions[::-1], rural_key=inputs.rural_key[::-1])
+    shuffled = core.Inputs(recipients=inputs.recipients[::-1], rural_key=inputs.rural_key[::-1])
     sset = grid({"kommuner.total": "0:50:1", "ambulans.total": "21:70:7", "ambulans.grundbelopp": "0,1"})
     params = BASE.with_values({"regioner.landsbygd_total": 10, "regioner.nara_vard_total": 30})
     a, b = compute(inputs, params, sset), compute(shuffled, params, sset)
@@ -299,7 +299,7 @@ def test_random_small_data_equal_core(
         rural[0] = (1, 0, 0)
     inputs = make_inputs(pops, hsl=hsl, rural=rural)
     if reverse:
-        inputs = core.Inputs(regions=inputs.regions[::-1], rural_key=inputs.rural_key[::-1])
+        inputs = core.Inputs(recipients=inputs.recipients[::-1], rural_key=inputs.rural_key[::-1])
     n_total, l_total, a_total, base_amount, k_total = totals
     params = BASE.with_values({
         "regioner.nara_vard_total": n_total + l_total, "regioner.landsbygd_total": l_total,
@@ -324,7 +324,7 @@ def test_random_small_data_equal_core(
 def test_svf_sweep_equals_allocate_cell_for_cell() -> None:
     frame = sweep({"svf.total": "182499990:182500010:7"}, agreement=SVF.name)
     assert list(frame.columns) == ["scenario", "svf.total", "lan_code", "region", *SVF_AMOUNT]
-    n = len(load_agreement_inputs(baseline(SVF)).regions)
+    n = len(load_agreement_inputs(baseline(SVF)).recipients)
     assert n == 18 and len(frame) == 3 * n
     shown = ("lan_code", "region", *SVF_AMOUNT)
     for total, rows in frame.groupby("svf.total", sort=True):

@@ -167,7 +167,7 @@ def _check_recipients(ag: Agreement, inputs: core.Inputs) -> None:
     from .agreements import shown_path
     from .errors import InputError, Problem
 
-    codes = {r.lan_code for r in inputs.regions}
+    codes = {r.code for r in inputs.recipients}
     problems = [
         Problem(shown_path(ag.path), f"unknown {ag.rules.recipient} code {code!r}: the data file "
                                      f"{ag.recipients.path.name} has no such recipient",

@@ -98,7 +98,7 @@ class CellCheck:
 
     bilaga: str
     column: str
-    lan_code: str
+    code: str
     name: str
     official: int
     computed: int
@@ -253,7 +253,7 @@ class Reconciliation:
     def worst(self) -> CellCheck | None:
         """The cell with the largest absolute deviation (None if all exact)."""
         deviating = [c for c in self.cells if c.deviation]
-        return max(deviating, key=lambda c: (abs(c.deviation), c.column, c.lan_code)) if deviating else None
+        return max(deviating, key=lambda c: (abs(c.deviation), c.column, c.code)) if deviating else None
 
     @property
     def deviating(self) -> tuple[CellCheck, ...]:
@@ -357,7 +357,7 @@ def _with_facts(
     when the official table's own cells of those columns differ: the total differs with them.
     Any other cell through the exact share of each part, its remainder and its rank.
     """
-    column, code, official = check.column, check.lan_code, check.official
+    column, code, official = check.column, check.code, check.official
     spec = result.rules.column(column)
     if spec.kind == "sum":
         moved = [ref for ref in spec.ref
@@ -419,7 +419,7 @@ def _score_rules(
     columns = tuple(dict.fromkeys(c.column for c in cells))
 
     def count(amount: Callable[[str, str], int]) -> dict[str, int]:
-        return {col: sum(amount(col, c.lan_code) == c.official for c in cells if c.column == col) for col in columns}
+        return {col: sum(amount(col, c.code) == c.official for c in cells if c.column == col) for col in columns}
 
     scores = []
     for rule in RULES:
@@ -440,8 +440,8 @@ def _score_rules(
 def _input_differences(ag: Agreement, result: Result) -> list[InputDifference]:
     """Recipients and counts of the input data that differ from what the official tables print."""
     published = official_inputs(ag)
-    codes_in_tables = published.keys() | {c.lan_code for c in official_cells(ag)}
-    regions = {r.lan_code: r for r in result.inputs.regions}
+    codes_in_tables = published.keys() | {c.code for c in official_cells(ag)}
+    regions = {r.code: r for r in result.inputs.recipients}
     # A recipient of the data that a table does not print is not printed (``reference.not_printed``).
     out = [InputDifference("not_in_input", code) for code in sorted(codes_in_tables - regions.keys())]
     for code, columns in published.items():
@@ -456,7 +456,7 @@ def _input_differences(ag: Agreement, result: Result) -> list[InputDifference]:
                     tables_by_value.setdefault(v, []).append(table)
             if tables_by_value:
                 official = tuple((v, tuple(t)) for v, t in tables_by_value.items())
-                out.append(InputDifference("count", code, region.region, column, value, official))
+                out.append(InputDifference("count", code, region.name, column, value, official))
     return out
 
 
@@ -510,14 +510,14 @@ def reconcile(alloc: Allocation) -> Reconciliation:
         except KeyError:
             return column
 
-    names = {r.lan_code: r.region for r in result.inputs.regions}
+    names = {r.code: r.name for r in result.inputs.recipients}
     official = official_cells(ag, names)
     officials: dict[tuple[str, str], int] = {}
     for c in official:
-        officials.setdefault((c.column, c.lan_code), c.amount)
+        officials.setdefault((c.column, c.code), c.amount)
     alternatives = _alternatives(result)
-    codes = {r.lan_code for r in result.inputs.regions}
-    cells = tuple(_cell(result, c, alternatives, officials, label) for c in official if c.lan_code in codes)
+    codes = {r.code for r in result.inputs.recipients}
+    cells = tuple(_cell(result, c, alternatives, officials, label) for c in official if c.code in codes)
 
     column_totals = result.totals()
     totals = audit_totals(ag, result, column_totals)
@@ -539,7 +539,7 @@ def reconcile(alloc: Allocation) -> Reconciliation:
     signed_exact: int | None = None
     adjusted: tuple[SignedCell, ...] = ()
     if alloc.as_signed:
-        signed_exact = sum(result.amount(c.column, c.lan_code) == c.amount for c in official if c.lan_code in codes)
+        signed_exact = sum(result.amount(c.column, c.code) == c.amount for c in official if c.code in codes)
         adjusted = signed_cells(result, official)
     return Reconciliation(
         signed_exact=signed_exact,
@@ -565,9 +565,9 @@ def _cell(
     officials: Mapping[tuple[str, str], int],
     label: Callable[[str], str],
 ) -> CellCheck:
-    computed = result.rule_amount(cell.column, cell.lan_code)
-    check = CellCheck(cell.bilaga, cell.column, cell.lan_code, cell.name, cell.amount, computed,
-                      result.exact(cell.column, cell.lan_code))
+    computed = result.rule_amount(cell.column, cell.code)
+    check = CellCheck(cell.bilaga, cell.column, cell.code, cell.name, cell.amount, computed,
+                      result.exact(cell.column, cell.code))
     if computed == cell.amount:
         return check
     check = _with_facts(check, result, alternatives, officials)

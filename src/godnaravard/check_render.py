@@ -70,7 +70,7 @@ def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
         worst = rec.worst
         worst_label = "worst by rule" if rec.has_adjustments else "worst deviation"
         out += _field(worst_label, (f"{signed_kr(worst.deviation)} ({rec.cell_label(worst.bilaga, worst.column)}"
-                                    f", {worst.lan_code} {worst.name})") if worst else "0 kr", width)
+                                    f", {worst.code} {worst.name})") if worst else "0 kr", width)
     sums_ok = all(s == b for s, b in rec.column_sums.values())
     out += _field("column sums = budget", "yes, every column to the krona" if sums_ok else "NO", width)
     for col, (s, b) in rec.column_sums.items():
@@ -81,7 +81,7 @@ def check_text(rec: Reconciliation, width: int = WIDTH) -> str:
     if rec.deviating:
         out += ["", "Deviating cells (by rule)" if rec.has_adjustments else "Deviating cells"]
         for c in rec.deviating:
-            out += _wrap(f"{rec.cell_label(c.bilaga, c.column)}, {c.lan_code} {c.name}:", width, "  ", "    ")
+            out += _wrap(f"{rec.cell_label(c.bilaga, c.column)}, {c.code} {c.name}:", width, "  ", "    ")
             out += _wrap(f"official {kr(c.official)} kr, computed {kr(c.computed)} kr ({signed_kr(c.deviation)})",
                          width, "    ", "      ")
             out += _wrap(f"exact share {c.exact} = {decimal_text(c.exact)} kr", width, "    ", "      ")
@@ -111,7 +111,7 @@ def _not_printed(rec: Reconciliation, width: int) -> list[str]:
     out = ["", "Not printed in the official tables (not compared)"]
     groups: dict[tuple[str, str, str], list[str]] = {}
     for c in rec.not_printed:
-        groups.setdefault((c.bilaga, c.column, c.why), []).append(f"{c.lan_code} {c.name}".strip())
+        groups.setdefault((c.bilaga, c.column, c.why), []).append(f"{c.code} {c.name}".strip())
     for (bilaga, column, why), who in groups.items():
         what = "no row" if why == "row" else "empty cell"
         out += _wrap(f"{rec.cell_label(bilaga, column)} ({what}): {', '.join(who)}", width, "  ", "    ")
@@ -129,7 +129,7 @@ def _signed(rec: Reconciliation, width: int) -> list[str]:
         return []
     out = ["", "Adjusted by hand in the signed tables (the agreement as signed)"]
     for c in rec.adjusted:
-        out += _wrap(f"{rec.cell_label(c.bilaga, c.column)}, {c.lan_code} {c.name}:", width, "  ", "    ")
+        out += _wrap(f"{rec.cell_label(c.bilaga, c.column)}, {c.code} {c.name}:", width, "  ", "    ")
         match = "= official" if c.signed == c.official else f"official {kr(c.official)} kr"
         out += _wrap(f"rule {kr(c.rule)} kr, adjustment {minus(c.kronor)} kr, signed {kr(c.signed)} kr ({match})",
                      width, "    ", "      ")
@@ -198,6 +198,7 @@ def check_json(rec: Reconciliation) -> str:
     """The reconciliation as JSON: summary, every cell, the audit of stated totals, the rule scores."""
     worst = rec.worst
     ag = rec.agreement
+    code = _code_field(rec)
     doc: dict[str, Any] = {
         "agreement": {"name": ag.name if ag else "", "title": ag.title if ag else ""},
         "title": rec.title,
@@ -218,21 +219,21 @@ def check_json(rec: Reconciliation) -> str:
         },
         "as_signed": rec.signed_exact is not None,
         "adjusted_cells": [
-            {"bilaga": c.bilaga, "column": c.column, "lan_code": c.lan_code, "name": c.name, "rule": c.rule,
+            {"bilaga": c.bilaga, "column": c.column, code: c.code, "name": c.name, "rule": c.rule,
              "kronor": c.kronor, "signed": c.signed, "official": c.official}
             for c in rec.adjusted
         ],
         **({"adjustments_not_applied": rec.signed_note} if rec.signed_note else {}),
         "cells": [
             {
-                "bilaga": c.bilaga, "column": c.column, "label": rec.column_label(c.column), "lan_code": c.lan_code,
+                "bilaga": c.bilaga, "column": c.column, "label": rec.column_label(c.column), code: c.code,
                 "name": c.name, "official": c.official, "computed": c.computed, "deviation": c.deviation,
                 "exact_share": _fraction_json(c.exact), "reason": c.reason,
             }
             for c in rec.cells
         ],
         "not_printed": [
-            {"bilaga": c.bilaga, "column": c.column, "lan_code": c.lan_code, "name": c.name,
+            {"bilaga": c.bilaga, "column": c.column, code: c.code, "name": c.name,
              "why": "no row" if c.why == "row" else "empty cell"}
             for c in rec.not_printed
         ],
@@ -251,7 +252,13 @@ def check_json(rec: Reconciliation) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-#: The columns of ``check --format csv``.
+def _code_field(rec: Reconciliation) -> str:
+    """The name of the recipient's code in JSON and CSV: the definition's code column (``lan_code``,
+    ``kommun_code``: issue 17 §3)."""
+    return rec.agreement.rules.recipient_column("code") if rec.agreement is not None else "lan_code"
+
+
+#: The columns of ``check --format csv`` (``lan_code`` is the definition's code column: ``_code_field``).
 CHECK_CSV_FIELDS = ("table", "column", "label", "lan_code", "name", "official", "computed", "deviation", "exact",
                     "reason")
 
@@ -267,10 +274,10 @@ def check_csv(rec: Reconciliation, sep: str = ",") -> str:
     from .display import rounded
 
     rows: list[list[Value]] = [
-        [c.bilaga, c.column, str(rec.column_label(c.column)), c.lan_code, c.name, c.official, c.computed,
+        [c.bilaga, c.column, str(rec.column_label(c.column)), c.code, c.name, c.official, c.computed,
          c.deviation, rounded(c.exact, 4), c.reason] for c in rec.cells]
-    rows += [[c.bilaga, c.column, str(rec.column_label(c.column)), c.lan_code, c.name, None, None, None, None,
+    rows += [[c.bilaga, c.column, str(rec.column_label(c.column)), c.code, c.name, None, None, None, None,
               "not printed: " + ("no row in the official table" if c.why == "row" else "an empty cell")]
              for c in rec.not_printed]
-    return table(CHECK_CSV_FIELDS, rows, sep)
+    return table(tuple(_code_field(rec) if f == "lan_code" else f for f in CHECK_CSV_FIELDS), rows, sep)
 

@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 from .agreements import DEFINITION, Agreement, load_agreement
 from .api import Allocation, allocate
-from .core import Region
+from .core import Recipient
 from .display import decimal
 from .errors import InputError, Problem
+from .recipient_names import short_name
 from .scenario import Scenario, baseline, load_scenario
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ __all__ = [
     "TOTALT",
     "Cell",
     "Comparison",
-    "RegionComparison",
+    "RecipientComparison",
     "comparable_columns",
     "compare",
     "decimal",
@@ -51,7 +52,8 @@ __all__ = [
     "resolve_side",
 ]
 
-#: The fields of one record of ``Comparison.to_records`` (and of ``diff --format csv``).
+#: The fields of one record of ``Comparison.to_records`` (and of ``diff --format csv``) for an
+#: agreement with regions; a kommun agreement names the first and third ``kommun_code`` and ``kommun``.
 RECORD_FIELDS: tuple[str, ...] = (
     "lan_code", "lan", "region", "column", "population_a", "population_b",
     "a", "b", "diff", "diff_percent", "per_inhabitant_a", "per_inhabitant_b", "per_inhabitant_diff",
@@ -132,18 +134,22 @@ class Cell:
 
 
 @dataclass(frozen=True, slots=True)
-class RegionComparison:
-    """One recipient (or the total, with ``lan_code == ""``) in A and B, every column.
+class RecipientComparison:
+    """One recipient (or the total, with ``code == ""``) in A and B, every column.
 
-    A recipient present on one side only has ``None`` as the other side's population and amounts.
+    ``code``, ``lan`` and ``name`` are the recipient's (``core.Recipient``), ``short`` the name a
+    list shows (``recipient_names.short_name``: the län's for a region, the kommun's own for a
+    kommun). A recipient present on one side only has ``None`` as the other side's population and
+    amounts.
     """
 
-    lan_code: str
+    code: str
     lan: str
-    region: str
+    name: str
     population_a: int | None
     population_b: int | None
     cells: Mapping[str, Cell]
+    short: str = ""
 
     @property
     def side(self) -> str:
@@ -155,12 +161,12 @@ class RegionComparison:
     @property
     def is_total(self) -> bool:
         """True for the row of totals."""
-        return self.lan_code == ""
+        return self.code == ""
 
     @property
     def label(self) -> str:
-        """``"09 Gotland"``, or ``"Totalt"`` for the total row."""
-        return self.lan if self.is_total else f"{self.lan_code} {self.lan}"
+        """``"09 Gotland"`` (``"2305 Bräcke"``), or ``"Totalt"`` for the total row."""
+        return self.lan if self.is_total else f"{self.code} {self.short or self.lan}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,16 +177,16 @@ class Comparison:
         a, b: the two allocations (each with its scenario and agreement).
         columns: the compared columns' names: an amount column of both agreements, ``A=B`` for a
             pair of differently named columns, ``totalt`` for every budget line together.
-        regions: one ``RegionComparison`` per recipient, A's in A's order, then those only in B.
-        total: the column totals (``lan_code == ""``), each side over its own recipients.
+        regions: one ``RecipientComparison`` per recipient, A's in A's order, then those only in B.
+        total: the column totals (``code == ""``), each side over its own recipients.
         pairs: for every compared column, the column of A and the column of B it compares.
     """
 
     a: Allocation
     b: Allocation
     columns: tuple[str, ...]
-    regions: tuple[RegionComparison, ...]
-    total: RegionComparison
+    regions: tuple[RecipientComparison, ...]
+    total: RecipientComparison
     pairs: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
@@ -212,12 +218,12 @@ class Comparison:
     @property
     def only_in_a(self) -> tuple[str, ...]:
         """The codes of the recipients that only A has."""
-        return tuple(r.lan_code for r in self.regions if r.side == "a")
+        return tuple(r.code for r in self.regions if r.side == "a")
 
     @property
     def only_in_b(self) -> tuple[str, ...]:
         """The codes of the recipients that only B has."""
-        return tuple(r.lan_code for r in self.regions if r.side == "b")
+        return tuple(r.code for r in self.regions if r.side == "b")
 
     @property
     def parameter_changes(self) -> dict[str, tuple[int | Fraction, int | Fraction]]:
@@ -248,22 +254,31 @@ class Comparison:
         """The compared columns in which at least one recipient's amount differs (or is one-sided)."""
         return tuple(c for c in self.columns if any(r.cells[c].diff != 0 for r in self.regions))
 
-    def rows(self, totals: bool = False) -> tuple[RegionComparison, ...]:
+    def rows(self, totals: bool = False) -> tuple[RecipientComparison, ...]:
         """The recipients, followed by the total row when ``totals``."""
         return self.regions + ((self.total,) if totals else ())
+
+    @property
+    def record_fields(self) -> tuple[str, ...]:
+        """The fields of one record (``to_records``, ``diff --format csv``): ``RECORD_FIELDS``, the
+        code and name fields named as A's definition names its columns (``kommun_code``, ``kommun``)."""
+        rules = self.agreement.rules
+        return (rules.recipient_column("code"), "lan", rules.recipient_column("name"), *RECORD_FIELDS[3:])
 
     def to_records(self, totals: bool = False) -> list[dict[str, Any]]:
         """One record per recipient and column (long format): kronor as int, the rest as Fraction.
 
-        With ``totals`` the records of the total row follow (``lan_code == ""``, ``lan == "Totalt"``).
+        With ``totals`` the records of the total row follow (code ``""``, ``lan == "Totalt"``).
         A recipient present on one side only has ``None`` for the other side and the differences.
+        The code and name fields are named as the definition names them (``record_fields``).
         """
+        code, _, name = self.record_fields[:3]
         out = []
         for r in self.rows(totals):
             for c in self.columns:
                 cell = r.cells[c]
                 out.append({
-                    "lan_code": r.lan_code, "lan": r.lan, "region": r.region, "column": c,
+                    code: r.code, "lan": r.lan, name: r.name, "column": c,
                     "population_a": r.population_a, "population_b": r.population_b,
                     "a": cell.a, "b": cell.b, "diff": cell.diff, "diff_percent": cell.percent,
                     "per_inhabitant_a": cell.per_inhabitant_a, "per_inhabitant_b": cell.per_inhabitant_b,
@@ -283,7 +298,7 @@ class Comparison:
         except ImportError:
             raise ImportError("to_frame() and compare() need pandas: pip install 'godnaravard[sweep]'") from None
 
-        frame = pd.DataFrame.from_records(self.to_records(totals), columns=list(RECORD_FIELDS))
+        frame = pd.DataFrame.from_records(self.to_records(totals), columns=list(self.record_fields))
         for col in ("population_a", "population_b", "a", "b", "diff"):
             frame[col] = frame[col].astype("Int64" if frame[col].isna().any() else "int64")
         for col in ("diff_percent", "per_inhabitant_a", "per_inhabitant_b", "per_inhabitant_diff"):
@@ -370,19 +385,20 @@ def _with_totalt(pairs: dict[str, tuple[str, str]], same: bool) -> dict[str, tup
     return pairs
 
 
-def _region_row(ra: Region | None, rb: Region | None, pairs: Mapping[str, tuple[str, str]],
-                a: Allocation, b: Allocation) -> RegionComparison:
+def _region_row(ra: Recipient | None, rb: Recipient | None, pairs: Mapping[str, tuple[str, str]],
+                a: Allocation, b: Allocation) -> RecipientComparison:
     """One recipient in A and in B (either may be absent)."""
-    pop_a = ra.population if ra is not None else None
-    pop_b = rb.population if rb is not None else None
+    pop_a = ra.counts.get("population", 0) if ra is not None else None
+    pop_b = rb.counts.get("population", 0) if rb is not None else None
     cells = {
-        name: Cell(name, _amount(a, ca, ra.lan_code) if ra is not None else None,
-                   _amount(b, cb, rb.lan_code) if rb is not None else None, pop_a, pop_b)
+        name: Cell(name, _amount(a, ca, ra.code) if ra is not None else None,
+                   _amount(b, cb, rb.code) if rb is not None else None, pop_a, pop_b)
         for name, (ca, cb) in pairs.items()
     }
     first = ra if ra is not None else rb
     assert first is not None
-    return RegionComparison(first.lan_code, first.lan, first.region, pop_a, pop_b, cells)
+    short = short_name(a.agreement.rules, first)
+    return RecipientComparison(first.code, first.lan, first.name, pop_a, pop_b, cells, short)
 
 
 def diff(a: Allocation, b: Allocation, columns: Iterable[str] | None = None) -> Comparison:
@@ -400,19 +416,19 @@ def diff(a: Allocation, b: Allocation, columns: Iterable[str] | None = None) -> 
         InputError (a ``ValueError``): a column is not an amount column of the agreement(s).
     """
     pairs = _pairs(a.agreement, b.agreement, columns)
-    regions_a = a.result.inputs.regions
-    regions_b = {r.lan_code: r for r in b.result.inputs.regions}
-    codes_a = {r.lan_code for r in regions_a}
-    rows = [_region_row(ra, regions_b.get(ra.lan_code), pairs, a, b) for ra in regions_a]
+    regions_a = a.result.inputs.recipients
+    regions_b = {r.code: r for r in b.result.inputs.recipients}
+    codes_a = {r.code for r in regions_a}
+    rows = [_region_row(ra, regions_b.get(ra.code), pairs, a, b) for ra in regions_a]
     rows += [_region_row(None, rb, pairs, a, b) for code, rb in regions_b.items() if code not in codes_a]
     sums = {}
     for name, (ca, cb) in pairs.items():
-        sa = sum(_amount(a, ca, r.lan_code) for r in regions_a)
-        sb = sum(_amount(b, cb, r.lan_code) for r in regions_b.values())
+        sa = sum(_amount(a, ca, r.code) for r in regions_a)
+        sb = sum(_amount(b, cb, r.code) for r in regions_b.values())
         sums[name] = (sa, sb)
-    pop_a = sum(r.population for r in regions_a)
-    pop_b = sum(r.population for r in regions_b.values())
-    total = RegionComparison("", TOTAL, TOTAL, pop_a, pop_b,
+    pop_a = sum(r.counts.get("population", 0) for r in regions_a)
+    pop_b = sum(r.counts.get("population", 0) for r in regions_b.values())
+    total = RecipientComparison("", TOTAL, TOTAL, pop_a, pop_b,
                              {c: Cell(c, sa, sb, pop_a, pop_b) for c, (sa, sb) in sums.items()})
     return Comparison(a=a, b=b, columns=tuple(pairs), regions=tuple(rows), total=total, pairs=pairs)
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .api import Allocation
-from .comparison import PER_INHABITANT_PLACES, PERCENT_PLACES, RECORD_FIELDS, Comparison, RegionComparison
+from .comparison import PER_INHABITANT_PLACES, PERCENT_PLACES, Comparison, RecipientComparison
 from .display import decimal
+from .recipient_names import short_heading
 from .render import Col, fitting_table
 from .scenario import Scenario
 
@@ -158,7 +159,7 @@ def comparison_csv(cmp: Comparison, sep: str = ",") -> str:
     """
     from .csvout import table
 
-    fields = list(RECORD_FIELDS)
+    fields = list(cmp.record_fields)
     return table(fields, ([rec[k] for k in fields] for rec in csv_records(cmp)), sep)
 
 
@@ -187,9 +188,9 @@ def _scenario_json(alloc: Allocation) -> dict[str, Any]:
     }
 
 
-def _row_json(r: RegionComparison, columns: Sequence[str]) -> dict[str, Any]:
+def _row_json(r: RecipientComparison, columns: Sequence[str], fields: Sequence[str]) -> dict[str, Any]:
     return {
-        "lan_code": r.lan_code, "lan": r.lan, "region": r.region,
+        fields[0]: r.code, "lan": r.lan, fields[2]: r.name,
         "population_a": r.population_a, "population_b": r.population_b,
         "columns": {
             c: {
@@ -238,8 +239,8 @@ def comparison_json(cmp: Comparison) -> str:
         "only_in_a": list(cmp.only_in_a),
         "only_in_b": list(cmp.only_in_b),
         "identical": cmp.identical,
-        "regions": [_row_json(r, cmp.columns) for r in cmp.regions],
-        "totals": _row_json(cmp.total, cmp.columns),
+        "regions": [_row_json(r, cmp.columns, cmp.record_fields) for r in cmp.regions],
+        "totals": _row_json(cmp.total, cmp.columns, cmp.record_fields),
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -334,7 +335,7 @@ def comparison_tables(cmp: Comparison, width: int | None = None) -> list[Any]:
     for c in cmp.changed_columns():
         cells = [r.cells[c] for r in cmp.regions]
         t = cmp.total.cells[c]
-        lan: Col = ("Län", "left", cmp.total.label, [r.label for r in cmp.regions], True)
+        lan: Col = (short_heading(cmp.agreement.rules), "left", cmp.total.label, [r.label for r in cmp.regions], True)
         ca: Col = ("A kr", "right", _kr(t.a), [_kr(x.a) for x in cells], False)
         cb: Col = ("B kr", "right", _kr(t.b), [_kr(x.b) for x in cells], False)
         cd: Col = ("B − A kr", "right", _signed(t.diff), [_signed(x.diff) for x in cells], False)

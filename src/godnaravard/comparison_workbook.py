@@ -8,6 +8,7 @@ percent and the kronor per inhabitant as numbers with 4 decimals (``excel.plain`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from .comparison import PER_INHABITANT_PLACES, PERCENT_PLACES, RECORD_FIELDS, Comparison
@@ -24,11 +25,12 @@ _KINDS = {"population_a": "kronor", "population_b": "kronor", "a": "kronor", "b"
           "per_inhabitant_diff": "decimal"}
 
 
-def comparison_columns() -> list[Column]:
-    """The columns of the sheet: those of ``diff --format csv``, each with the kind of its cells."""
+def comparison_columns(fields: Sequence[str] = RECORD_FIELDS) -> list[Column]:
+    """The columns of the sheet: those of ``diff --format csv`` (``Comparison.record_fields``), each
+    with the kind of its cells."""
     places = {"diff_percent": PERCENT_PLACES}
     return [Column(name, _KINDS.get(name, "text"), places.get(name, PER_INHABITANT_PLACES))
-            for name in RECORD_FIELDS]
+            for name in fields]
 
 
 def write_comparison_workbook(cmp: Comparison, path: str | Path, *, force: bool = False) -> Path:
@@ -43,5 +45,6 @@ def write_comparison_workbook(cmp: Comparison, path: str | Path, *, force: bool 
         ("Rader", "en rad per mottagare och kolumn, därefter totalraderna (lan = Totalt)"),
     ]
     title = heading(cmp)
-    return write_plain(path, DIFF_SHEET, comparison_columns(), ([rec[k] for k in RECORD_FIELDS] for rec in records),
+    fields = cmp.record_fields
+    return write_plain(path, DIFF_SHEET, comparison_columns(fields), ([rec[k] for k in fields] for rec in records),
                        title=title, about=about, count=len(records), force=force)

@@ -19,7 +19,6 @@ JSON (``explanation_text``, ``explanation_json``, still importable from here).
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from .api import Allocation
 from .core.landsbygd import weighted_rural_population
 from .core.line import part_totals
 from .display import exact_text, fixed, kr
-from .lan import lookup
+from .recipient_names import UnknownRecipientError, find_recipient
 
 __all__ = [
     "Explanation",
@@ -58,18 +57,6 @@ def __getattr__(name: str) -> Any:
 
         return getattr(explain_render, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-class UnknownRecipientError(KeyError):
-    """The text names no recipient of the agreement; the message says why and what would do."""
-
-    def __init__(self, text: str, message: str):
-        super().__init__(text)
-        self.text = text
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,9 +165,9 @@ class SumStep:
 class Explanation:
     """How one recipient's amounts arise, step by step, under one scenario."""
 
-    lan_code: str
+    code: str
     lan: str
-    region: str
+    name: str
     allocation: Allocation
     inputs: tuple[Source, ...]
     parameters: tuple[Source, ...]
@@ -201,70 +188,6 @@ class Explanation:
             if p.part == part:
                 return p
         raise KeyError(f"{line}/{part}")
-
-
-# --- Finding the recipient ------------------------------------------------------------------
-
-def _recipients_text(regions: tuple[core.Region, ...]) -> str:
-    return ", ".join(f"{r.lan_code} {r.lan}" for r in regions)
-
-
-def find_recipient(alloc: Allocation, text: str) -> str:
-    """The code of the recipient that ``text`` names: a code (``14``) or a län or region name.
-
-    Raises:
-        UnknownRecipientError: ``text`` names no recipient; the message says whether it is a
-            län that is not among the agreement's recipients, or suggests the nearest names.
-    """
-    from .lan import LAN, REGION_NAMES
-
-    ag = alloc.agreement
-    regions = alloc.result.inputs.regions
-    codes = {r.lan_code for r in regions}
-    listing = f"{len(regions)} recipients of {ag.title}: {_recipients_text(regions)}"
-    stripped = text.strip()
-    code = lookup(stripped)
-    if code is None:
-        folded = stripped.casefold()
-        code = next((r.lan_code for r in regions
-                     if folded in (r.lan_code.casefold(), r.lan.casefold(), r.region.casefold())), None)
-    if code in codes:
-        return code
-    if code is not None:
-        notes = "".join(f" {n}" for n in ag.notes if f"({code})" in n or LAN.get(code, "\0") in n)
-        name = f"{code} {LAN.get(code, stripped)} ({REGION_NAMES.get(code, stripped)})"
-        raise UnknownRecipientError(text, f"{name} is not among the {listing}.{notes}")
-    hint = ""
-    near = _nearest(stripped, [(r.lan_code, (r.lan_code, r.lan, r.region)) for r in regions])
-    if near:
-        hint = f" (did you mean {_either(near)}?)"
-    else:
-        others = _nearest(stripped, [(c, (n, REGION_NAMES[c])) for c, n in LAN.items() if c not in codes])
-        if others:
-            hint = f" ({_either(others)}, the nearest name, is not among the recipients)"
-    raise UnknownRecipientError(text, f"unknown {ag.rules.recipient} {text!r}{hint}; give a code or a name "
-                                      f"of one of the {listing}")
-
-
-def _either(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-
-
-def _nearest(text: str, candidates: list[tuple[str, tuple[str, ...]]]) -> list[str]:
-    """The names closest to ``text`` (difflib), at most one per recipient, best first."""
-    names: dict[str, tuple[str, str]] = {}
-    for code, forms in candidates:
-        for form in forms:
-            names.setdefault(form.casefold(), (code, form))
-    folded = text.casefold()
-    scored = sorted(((difflib.SequenceMatcher(None, folded, n).ratio(), n) for n in names), reverse=True)
-    out: dict[str, str] = {}
-    for ratio, match in scored:
-        if ratio < 0.6 or ratio < scored[0][0] - 0.1:
-            break
-        code, form = names[match]
-        out.setdefault(code, form)
-    return list(out.values())[:3]
 
 
 # --- Sources --------------------------------------------------------------------------------
@@ -317,7 +240,7 @@ def _weight_name(rules: core.Rules, key: core.Key) -> tuple[str, str]:
     if key.kind == "landsbygd":
         return "W", key.label
     label = rules.column(key.column).label if key.column in rules.column_names else key.label
-    return key.column, label
+    return key.column, label or key.column
 
 
 def _used_keys(rules: core.Rules) -> list[core.Key]:
@@ -329,8 +252,8 @@ def _used_keys(rules: core.Rules) -> list[core.Key]:
 def _sources(alloc: Allocation, code: str) -> tuple[tuple[Source, ...], tuple[Source, ...]]:
     sc, res = alloc.scenario, alloc.result
     rules = res.rules
-    region = res.inputs.region(code)
-    n = len(res.inputs.regions)
+    region = res.inputs.recipient(code)
+    n = len(res.inputs.recipients)
     inputs: list[Source] = []
     for key in _used_keys(rules):
         name, label = _weight_name(rules, key)
@@ -346,12 +269,13 @@ def _sources(alloc: Allocation, code: str) -> tuple[tuple[Source, ...], tuple[So
             inputs.append(Source(f"{key.name}.W", f"W, {label}", w, src,
                                  _rural_how(rural, weights, res.inputs.reference_weights, key.section,
                                             {c: layout.label(c) for c in key.categories} if layout else {})))
-            inputs.append(Source(f"{key.name}.W.sum", f"Σ W, {n} recipients", sum(w_all.values(), Fraction(0)), src))
+            inputs.append(Source(f"{key.name}.W.sum", f"Σ W, {n} {rules.recipients_word}",
+                                 sum(w_all.values(), Fraction(0)), src))
         else:
             src = data_source(alloc, sc.agreement.recipients.name)
             inputs.append(Source(name, label, region.count(key.column), src))
-            inputs.append(Source(f"{name}.sum", f"Σ {name}, {n} recipients",
-                                 sum(r.count(key.column) for r in res.inputs.regions), src))
+            inputs.append(Source(f"{name}.sum", f"Σ {name}, {n} {rules.recipients_word}",
+                                 sum(r.count(key.column) for r in res.inputs.recipients), src))
     used: list[str] = []
     for line in rules.lines:
         used += [line.total, *([line.base] if line.base else [])]
@@ -426,7 +350,7 @@ def _part_columns(rules: core.Rules) -> dict[tuple[str, ...], core.ColumnSpec]:
 def _lines(alloc: Allocation, code: str) -> tuple[LineSteps, ...]:
     res = alloc.result
     rules, params = res.rules, res.parameters
-    n = len(res.inputs.regions)
+    n = len(res.inputs.recipients)
     columns = _part_columns(rules)
     out = []
     for line in rules.lines:
@@ -461,7 +385,7 @@ def _lines(alloc: Allocation, code: str) -> tuple[LineSteps, ...]:
             column=lcol.name if lcol else "", column_label=lcol.label if lcol else "",
             total_parameter=line.total, total=col.total, base_parameter=line.base or "",
             base_per_region=base,
-            base_how=f"{line.base} = {_kr(base)} kr to each of the {n} recipients" if line.base else "",
+            base_how=f"{line.base} = {_kr(base)} kr to each of the {n} {res.rules.recipients_word}" if line.base else "",
             recipients=n, parts=tuple(steps), amount=col.amount(code) + res.adjustment(lcol.name, code) if lcol
             else col.amount(code), adjustments=_adjustment_steps(alloc, line.name, code),
             not_applied=_not_applied(alloc, line.name, code),
@@ -501,7 +425,7 @@ def _sums(alloc: Allocation, row: core.Row) -> tuple[SumStep, ...]:
 def explain(alloc: Allocation, region: str) -> Explanation:
     """Every step from the inputs to one recipient's amounts in ``alloc``.
 
-    ``region`` is a code or a län or region name of one of the agreement's recipients.
+    ``region`` is a code or a name of one of the agreement's recipients (``recipient_names``).
 
     Raises:
         UnknownRecipientError (a ``KeyError``): ``region`` names no recipient of the allocation.
@@ -509,7 +433,7 @@ def explain(alloc: Allocation, region: str) -> Explanation:
     """
     code = find_recipient(alloc, region)
     # The row of the recipient (rows follow the inputs; its code column may be kommun_code: issue 17).
-    row = alloc.rows[next(i for i, r in enumerate(alloc.result.inputs.regions) if r.lan_code == code)]
+    row = alloc.rows[next(i for i, r in enumerate(alloc.result.inputs.recipients) if r.code == code)]
     lines = _lines(alloc, code)
     res = alloc.result
     for ln in lines:
@@ -524,8 +448,8 @@ def explain(alloc: Allocation, region: str) -> Explanation:
     for s in sums:
         assert s.amount == sum(s.amounts), s.column
     inputs, params = _sources(alloc, code)
-    r = alloc.result.inputs.region(code)
-    return Explanation(code, r.lan, r.region, alloc, inputs, params, lines, sums, row)
+    r = alloc.result.inputs.recipient(code)
+    return Explanation(code, r.lan, r.name, alloc, inputs, params, lines, sums, row)
 
 
 # --- Numbers in the steps' texts (``display``) ----------------------------------------------

@@ -73,6 +73,21 @@ def _part_json(p: PartStep) -> dict[str, Any]:
     }
 
 
+def _recipient_fields(e: Explanation) -> dict[str, str]:
+    """The recipient's code, län and name under the definition's column names (issue 17 §3):
+    ``lan_code``, ``lan``, ``region`` for regions, ``kommun_code``, ``lan``, ``kommun`` for kommuner."""
+    rules = e.allocation.agreement.rules
+    return {rules.recipient_column("code"): e.code, "lan": e.lan, rules.recipient_column("name"): e.name}
+
+
+def _heading(e: Explanation) -> str:
+    """``Stockholm (01, Region Stockholm)`` for a region, ``Bräcke (2305, Jämtland Härjedalen)`` for a
+    kommun: the short name first (``recipient_names.short_name``), then the code and the other name."""
+    if e.allocation.agreement.rules.recipient == "kommun":
+        return f"{e.name} ({e.code}, {e.lan})" if e.lan else f"{e.name} ({e.code})"
+    return f"{e.lan} ({e.code}, {e.name})" if e.lan else f"{e.name} ({e.code})"
+
+
 def explanation_json(e: Explanation) -> str:
     """The explanation for machines: fractions as ``"num/den"`` strings, kronor as integers.
 
@@ -89,7 +104,7 @@ def explanation_json(e: Explanation) -> str:
     doc = {
         "title": scenario_title(alloc),
         "agreement": {"name": ag.name, "title": ag.title, "path": str(ag.path)},
-        "lan_code": e.lan_code, "lan": e.lan, "region": e.region,
+        **_recipient_fields(e),
         "scenario": {
             "name": sc.name, "origin": sc.origin, "as_signed": alloc.as_signed,
             "changes": {k: [_frac(a), _frac(b)] for k, (a, b) in sc.changes().items()},
@@ -176,7 +191,7 @@ def _part_text(out: _Text, p: PartStep, n: int) -> None:
         out.row(7, "section", p.section)
     out.row(7, "formula", p.formula)
     out.row(7, "part total", p.total_how)
-    by = f" ({p.weight_label})" if p.weight_label != p.key_label else ""
+    by = f" ({p.weight_label})" if p.weight_label not in (p.key_label, p.weight_name) else ""
     out.row(7, "key", f"{p.key_label}: {p.weight_name}{by}")
     reduced = "" if p.weight_sum == p.share.denominator else f" = {_num(p.share)}"
     out.row(7, "share", f"{p.weight_name} / Σ {p.weight_name} = {_num(p.weight)} / {_num(p.weight_sum)}"
@@ -233,7 +248,7 @@ def _header(out: _Text, e: Explanation) -> None:
     for note in ag.notes:
         out.add(f"  Note: {note}")
     out.add("")
-    out.add(f"{e.lan} ({e.lan_code}, {e.region}), step by step")
+    out.add(f"{_heading(e)}, step by step")
 
 
 def explanation_text(e: Explanation, width: int | None = None) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from .agreements import Agreement, TableSpec, shown_path
 from .published import Published, PublishedRow, read_checked, whole_kronor
 from .resources import data_dir, source_of
+from .tables import TOTAL_LABELS
 
 __all__ = [
     "NotPrinted", "OfficialCell", "code_width", "normal_code", "not_printed", "official_cells", "official_inputs",
@@ -28,7 +29,7 @@ class OfficialCell:
 
     bilaga: str
     column: str
-    lan_code: str
+    code: str
     name: str
     amount: int
 
@@ -81,7 +82,7 @@ class NotPrinted:
 
     bilaga: str
     column: str
-    lan_code: str
+    code: str
     name: str
     why: str
 
@@ -100,12 +101,13 @@ def normal_code(code: str, width: int) -> str:
 
 def _printed_rows(ag: Agreement, t: TableSpec, pub: Published) -> list[tuple[str, str, PublishedRow]]:
     """The recipient rows of an official table: (normalised code, name as printed or "", row).
-    A row without a code (a total row such as "Riket") is not a recipient."""
+    A row without a code, or with a total's label in the code column (``Totalt``, ``Riket``: a
+    kommun table often prints its total so), is not a recipient."""
     width = code_width(ag)
     out = []
     for row in pub.rows:
         code = normal_code(row.get(t.official_code_column) or "", width)
-        if code:
+        if code and code.casefold() not in TOTAL_LABELS:
             out.append((code, (row.get(t.name_column) or "").strip() if t.name_column else "", row))
     return out
 

@@ -187,8 +187,8 @@ class Scenario:
 def _content(inputs: Inputs) -> tuple[object, ...]:
     """What the data of an allocation says, whatever the order of its rows: each recipient with
     its counts, and the rural key, by code."""
-    regions = sorted(((r.lan_code, r.lan, r.region, r.population, r.hsl_insatser, sorted(r.counts.items()))
-                      for r in inputs.regions), key=lambda t: t[0])
+    regions = sorted(((r.code, r.lan, r.name, sorted(r.counts.items()))
+                      for r in inputs.recipients), key=lambda t: t[0])
     rural = sorted(((k.code, sorted((k.inhabitants or {}).items()), k.inhabitants is None, k.weighted_sum)
                     for k in inputs.rural_key), key=lambda t: t[0])
     return tuple(regions), tuple(rural), sorted(inputs.reference_weights.items())

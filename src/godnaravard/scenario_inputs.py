@@ -42,7 +42,7 @@ def read_inputs(sc: Sourced) -> tuple[core.Inputs, tuple[str, ...]]:
     kommun = ag.rules.recipient == "kommun"
     population: str | Path | None = sc.population
     notes: tuple[str, ...] = ()
-    own: tuple[core.Region, ...] | None = None  # the agreement's own recipients, read once
+    own: tuple[core.Recipient, ...] | None = None  # the agreement's own recipients, read once
     if population is None or not kommun:
         own = _own_recipients(ag)
     short = None
@@ -56,7 +56,7 @@ def read_inputs(sc: Sourced) -> tuple[core.Inputs, tuple[str, ...]]:
         population,
         sc.landsbygd,
         counts=ag.recipients.counts,
-        codes=tuple(r.lan_code for r in own) if own is not None else _agreement_codes(ag),
+        codes=tuple(r.code for r in own) if own is not None else _agreement_codes(ag),
         default_population=ag.recipients.path,
         default_landsbygd=rural.path if rural else None,
         rural=rural is not None,
@@ -69,7 +69,7 @@ def read_inputs(sc: Sourced) -> tuple[core.Inputs, tuple[str, ...]]:
     return inputs, notes
 
 
-def _own_recipients(ag: Agreement) -> tuple[core.Region, ...]:
+def _own_recipients(ag: Agreement) -> tuple[core.Recipient, ...]:
     """The recipients of the agreement's own data file, validated, in its order."""
     from .inputs import load_population
 
@@ -86,4 +86,4 @@ def _agreement_codes(ag: Agreement) -> tuple[str, ...]:
 def _codes(path: str, counts: tuple[str, ...], kommun: bool) -> tuple[str, ...]:
     from .inputs import load_population
 
-    return tuple(r.lan_code for r in load_population(Path(path), counts, require_all=False, kommun=kommun))
+    return tuple(r.code for r in load_population(Path(path), counts, require_all=False, kommun=kommun))

@@ -86,7 +86,7 @@ def _cells_of(result: Result, ag: Agreement, adj: Adjustment) -> tuple[AdjustedC
         rule = result.rule_amount(column, code) if column else result.part(adj.line, adj.part).amounts[code]
         out.append(AdjustedCell(
             line=adj.line, part=adj.part, table=adj.table, table_label=label, source=adj.source,
-            code=code, name=result.inputs.region(code).region, column=column,
+            code=code, name=result.inputs.recipient(code).name, column=column,
             column_label=ag.label(column) if column else adj.line, line_label=line_label,
             rule=rule, signed=rule + kronor, kronor=kronor,
         ))
@@ -136,7 +136,7 @@ class SignedCell:
 
     bilaga: str
     column: str
-    lan_code: str
+    code: str
     name: str
     official: int
     rule: int
@@ -151,10 +151,10 @@ class SignedCell:
 def signed_cells(result: Result, official: Iterable[OfficialCell]) -> tuple[SignedCell, ...]:
     """The official cells whose figure an applied adjustment changes (a ``sum`` column such as
     bilaga 3's Totalt included), in the official tables' order."""
-    codes = {r.lan_code for r in result.inputs.regions}
+    codes = {r.code for r in result.inputs.recipients}
     out = []
     for c in official:
-        if c.lan_code in codes and (kronor := result.adjustment(c.column, c.lan_code)):
-            out.append(SignedCell(c.bilaga, c.column, c.lan_code, c.name, c.amount,
-                                  result.rule_amount(c.column, c.lan_code), kronor))
+        if c.code in codes and (kronor := result.adjustment(c.column, c.code)):
+            out.append(SignedCell(c.bilaga, c.column, c.code, c.name, c.amount,
+                                  result.rule_amount(c.column, c.code), kronor))
     return tuple(out)

@@ -63,7 +63,7 @@ def test_random_data_and_parameters(params: Parameters, pops: list[int], data: s
 def test_scaling_every_count_changes_no_krona(params: Parameters, c: int) -> None:
     pops = [1000 + 37 * i for i in range(21)]
     base = make_inputs(pops)
-    scaled = make_inputs([p * c for p in pops], [r.hsl_insatser * c for r in base.regions],
+    scaled = make_inputs([p * c for p in pops], [r.count("hsl_insatser") * c for r in base.recipients],
                          [tuple(n * c for n in (k.inhabitants or {}).values()) for k in base.rural_key])  # type: ignore[misc]
     assert [r | {"population": 0, "hsl_insatser": 0} for r in allocate(base, params).rows] == [
         r | {"population": 0, "hsl_insatser": 0} for r in allocate(scaled, params).rows
@@ -72,7 +72,7 @@ def test_scaling_every_count_changes_no_krona(params: Parameters, c: int) -> Non
 
 @given(st.randoms())
 def test_row_order_changes_no_krona(inputs: Inputs, params: Parameters, rnd) -> None:
-    regions = list(inputs.regions)
+    regions = list(inputs.recipients)
     rnd.shuffle(regions)
     shuffled = Inputs(tuple(regions), inputs.rural_key, inputs.reference_weights)
     by_code = {r["lan_code"]: r for r in allocate(inputs, params).rows}

@@ -56,7 +56,7 @@ def test_a_key_of_any_categories_by_name() -> None:
 def test_shipped_key_gotland_is_four_times_its_population(inputs: Inputs) -> None:
     gotland = next(k for k in inputs.rural_key if k.code == "09")
     assert gotland.categories_known
-    assert gotland.weighted_sum == 4 * inputs.region("09").population
+    assert gotland.weighted_sum == 4 * inputs.recipient("09").count("population")
 
 
 def test_changing_a_weight_with_the_shipped_key_names_the_regions_lacking_categories(

@@ -79,8 +79,8 @@ def test_every_rounded_part_is_the_floor_or_ceiling_of_its_exact_share(
     """
     inputs, params = case
     result = allocate(inputs, params)
-    pop = {r.lan_code: r.population for r in inputs.regions}
-    hsl = {r.lan_code: r.hsl_insatser for r in inputs.regions}
+    pop = {r.code: r.count("population") for r in inputs.recipients}
+    hsl = {r.code: r.count("hsl_insatser") for r in inputs.recipients}
     rural = {k.code: weighted(k, tuple(params.weights("landsbygd").values())) for k in inputs.rural_key}
     split = result.columns["kommuner"].split
     assert split is not None
@@ -110,10 +110,10 @@ def test_region_order_changes_no_krona(case: tuple[Inputs, Parameters], seed: in
     """Shuffling the regions (and, separately, the rural key) gives every län the same amounts."""
     inputs, params = case
     rnd = random.Random(seed)
-    regions, key = list(inputs.regions), list(inputs.rural_key)
+    regions, key = list(inputs.recipients), list(inputs.rural_key)
     rnd.shuffle(regions)
     rnd.shuffle(key)
-    shuffled = replace(inputs, regions=tuple(regions), rural_key=tuple(key))
+    shuffled = replace(inputs, recipients=tuple(regions), rural_key=tuple(key))
     assert by_code(allocate(shuffled, params)) == by_code(allocate(inputs, params))
 
 
@@ -126,7 +126,8 @@ def test_scaling_the_counts_changes_no_krona(case: tuple[Inputs, Parameters], a:
     """
     inputs, params = case
     regions = tuple(
-        replace(r, population=r.population * a, hsl_insatser=r.hsl_insatser * b) for r in inputs.regions
+        replace(r, counts={"population": r.count("population") * a, "hsl_insatser": r.count("hsl_insatser") * b})
+        for r in inputs.recipients
     )
     key = tuple(
         replace(k, inhabitants={cat: n * c for cat, n in k.inhabitants.items()})
@@ -134,7 +135,7 @@ def test_scaling_the_counts_changes_no_krona(case: tuple[Inputs, Parameters], a:
         else replace(k, weighted_sum=k.weighted_sum * c)  # type: ignore[operator]
         for k in inputs.rural_key
     )
-    scaled = replace(inputs, regions=regions, rural_key=key)
+    scaled = replace(inputs, recipients=regions, rural_key=key)
     assert by_code(allocate(scaled, params)) == by_code(allocate(inputs, params))
 
 
@@ -151,18 +152,19 @@ def test_raising_one_population_never_lowers_that_regions_population_parts(
     either way (only their sum is fixed).
     """
     inputs, params = case
-    i = data.draw(st.integers(0, len(inputs.regions) - 1))
+    i = data.draw(st.integers(0, len(inputs.recipients) - 1))
     bump = data.draw(st.one_of(st.integers(1, 10), st.integers(1, MAX_COUNT)))
-    region = inputs.regions[i]
+    region = inputs.recipients[i]
     raised = replace(
         inputs,
-        regions=tuple(
-            replace(r, population=r.population + bump) if j == i else r for j, r in enumerate(inputs.regions)
+        recipients=tuple(
+            replace(r, counts={**r.counts, "population": r.count("population") + bump}) if j == i else r
+            for j, r in enumerate(inputs.recipients)
         ),
     )
     before, after = allocate(inputs, params), allocate(raised, params)
-    code = region.lan_code
-    others = sum(r.population for r in inputs.regions) - region.population
+    code = region.code
+    others = sum(r.count("population") for r in inputs.recipients) - region.count("population")
     for column, part in POPULATION_PARTS:
         old, new = before.columns[column].parts[part], after.columns[column].parts[part]
         assert new.exact[code] >= old.exact[code]

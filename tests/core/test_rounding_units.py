@@ -70,7 +70,7 @@ VALUES = {"x.total": 1_000_000, "x.base": 10_000, "x.carved": 100_000, "x.share"
 
 
 def _inputs(populations: list[int]) -> core.Inputs:
-    return core.Inputs(tuple(core.Region(f"{i + 1:02d}", f"L{i}", f"R{i}", p, hsl_insatser=p // 3 + 1)
+    return core.Inputs(tuple(core.Recipient(f"{i + 1:02d}", f"R{i}", f"L{i}", {"population": p, "hsl_insatser": p // 3 + 1})
                              for i, p in enumerate(populations)))
 
 

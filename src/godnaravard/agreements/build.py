@@ -17,7 +17,19 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..core import Adjustment, AllocationError, BudgetItem, ColumnSpec, Key, Line, Parameters, Part, Rules, StatedTotal
+from ..core import (
+    TEXT_FIELDS,
+    Adjustment,
+    AllocationError,
+    BudgetItem,
+    ColumnSpec,
+    Key,
+    Line,
+    Parameters,
+    Part,
+    Rules,
+    StatedTotal,
+)
 from ..core.spec import ParameterKind
 from ..errors import InputError, Problem, ProblemList, listing
 from ..files import not_readable, shown_path
@@ -29,7 +41,7 @@ from .values import parse_value, shown_value
 __all__ = ["TEXT_COLUMNS", "build"]
 
 #: The columns of a recipients file that hold a code or a name (a ``code`` or ``text`` column).
-TEXT_COLUMNS = ("lan_code", "lan", "region", "kommun_code", "kommun")
+TEXT_COLUMNS = tuple(TEXT_FIELDS)
 #: The fields a stated total may match budget items by.
 _ITEM_FIELDS = ("chapter", "item", "recipient", "group", "payer", "parameter")
 
@@ -240,22 +252,32 @@ def _tables(spec: Any, folder: Path, columns: list[ColumnSpec], checks: _Checks)
         checks.problem("tables", "no table is named 'overview', the table that allocate prints; the tables are "
                                  f"{listing(t.name for t in spec.tables)}: rename one to overview, or add one")
     tables = []
+    code_column = _code_column(spec, columns)
     for t in spec.tables:
         where = f"tables.{t.name}"
         unknown = [c for c in t.columns if c not in names]
         if unknown:
             checks.problem(f"{where}.columns",
                            f"no column produces {listing(unknown)}; the columns are {listing(names)}")
-        official = _official(t, where, folder, checks)
+        official_code = t.official_code_column or code_column
+        official = _official(t, where, folder, checks, official_code)
         printed = _printed(t.printed, where, by_name, checks.problem)
         tables.append(TableSpec(t.name, t.label, t.title, tuple(t.columns), official, dict(t.official_columns),
-                                t.official_code_column, printed, t.printed_title, t.total_label,
+                                official_code, printed, t.printed_title, t.total_label,
                                 tuple(t.footnotes), t.source_line, t.name_column, t.official_unit,
                                 official_year=t.official_year))
     return tables
 
 
-def _official(t: Any, where: str, folder: Path, checks: _Checks) -> Path | None:
+def _code_column(spec: Any, columns: list[ColumnSpec]) -> str:
+    """The column an official table names its recipients' codes in, unless the table says
+    (``official_code_column``): the definition's code column, as its output names it (issue 17 §3:
+    ``kommun_code`` for kommuner), else the recipients file's code column."""
+    named = [c.name for c in columns if c.kind == "code"]
+    return named[0] if named else "kommun_code" if spec.recipients == "kommun" else "lan_code"
+
+
+def _official(t: Any, where: str, folder: Path, checks: _Checks, code_column: str) -> Path | None:
     """A table's official (published) table, if it names one: the file exists, and has the
     columns the table maps to it and its code column."""
     official = None
@@ -266,8 +288,7 @@ def _official(t: Any, where: str, folder: Path, checks: _Checks) -> Path | None:
             checks.problem(f"{where}.official_columns.{col}", f"{col} is not a column of this table")
     if official is not None:
         header = _published_header(official, f"{where}.official", "official table", checks)
-        named = {"official_code_column": t.official_code_column, **({"name_column": t.name_column} if t.name_column
-                                                                     else {})}
+        named = {"official_code_column": code_column, **({"name_column": t.name_column} if t.name_column else {})}
         for col, theirs in (*t.official_columns.items(), *named.items()):
             if header is not None and theirs not in header:
                 key = f"{where}.{col}" if col in named else f"{where}.official_columns.{col}"

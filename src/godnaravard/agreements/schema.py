@@ -199,7 +199,7 @@ def _table() -> CoreSchema:
         "columns": cs.list_schema(cs.str_schema(), min_length=1),
         "official": optional(cs.nullable_schema(_text()), None),
         "official_columns": optional(cs.dict_schema(_text(), _text()), {}),
-        "official_code_column": optional(_text(), "lan_code"),
+        "official_code_column": optional(_text(), ""),  # "": the definition's code column (build)
         "name_column": optional(_text(), ""),  # issue 17 §2: the official table's names
         "official_unit": optional(_unit(), 1),  # issue 17 §2: its amounts in units of this many kronor (tkr: 1000)
         "official_year": optional(cs.nullable_schema(cs.int_schema()), None),

@@ -1,4 +1,4 @@
-"""``godnaravard explain REGION``: how one recipient's amounts arise, step by step, with sources."""
+"""``godnaravard explain RECIPIENT``: how one recipient's amounts arise, step by step, with sources."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _width() -> int | None:
 
 
 @click.command("explain")
-@click.argument("region", metavar="REGION")
+@click.argument("region", metavar="RECIPIENT")
 @scenario_options
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="table: for reading (as in every command); csv: one row per part of a budget line; "
@@ -35,9 +35,9 @@ def explain_cmd(region: str, agreement: str | None, scenario: str | None, assign
     """Show step by step how one recipient's amounts arise: data and parameters with sources,
     shares, rounding.
 
-    REGION is a code (14) or a name ("Västra Götaland", "Region Skåne") of one of the
-    agreement's recipients. For every budget line of the agreement: its total, the base amount
-    if any, and for every part: its amount, the key it is shared by, the recipient's share as an
+    RECIPIENT is a code (14; 2305 for a kommun) or a name ("Västra Götaland", "Region Skåne",
+    "Bräcke") of one of the agreement's recipients. For every budget line of the agreement: its
+    total, the base amount if any, and for every part: its amount, the key it is shared by, the recipient's share as an
     exact fraction and in percent, the exact amount, the floor, the remainder and its rank, and
     whether the recipient received a balancing krona. The steps end in the same figures as
     `godnaravard allocate`. The text is wrapped to the terminal's width (COLUMNS).

@@ -83,9 +83,9 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
               scenarios_file: Path | None, output: Path | None, sep: str, force: bool) -> None:
     """Allocate many scenarios at once: one row per scenario and recipient.
 
-    Columns: scenario (id), the varied parameters, lan_code, region, and the agreement's
-    amount columns of 'allocate --format csv' in whole kronor, equal to what 'allocate --set
-    ...' prints for that scenario. The keys are the agreement's parameters ('godnaravard
+    Columns: scenario (id), the varied parameters, code and name (lan_code, region; kommun_code,
+    kommun), and the amount columns of 'allocate --format csv' in whole kronor, equal to what
+    'allocate --set ...' prints for that scenario. The keys are the agreement's parameters ('godnaravard
     parameters' lists them). --agreement, --scenario, --set, --population and --landsbygd give
     the base every scenario starts from; --vary overrides --set for its key.
 
@@ -156,5 +156,5 @@ def sweep_cmd(agreement: str | None, scenario: str | None, assignments: tuple[st
     from ..terminal import terminal_text
 
     title = terminal_text(scenario_title(base))
-    click.echo(f"{title}: sweep of {sset.size} scenarios × {engine.n} {ag.rules.recipient}s "
+    click.echo(f"{title}: sweep of {sset.size} scenarios × {engine.n} {ag.rules.recipients_word} "
                f"= {written.rows} rows → {output}", err=True)

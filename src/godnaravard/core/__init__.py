@@ -18,10 +18,10 @@ from .budget import BudgetLine, budget_lines, derived_totals
 from .column import Column
 from .columns import Behind, adjustment_of, resolve
 from .landsbygd import KommunRow, MissingCategoriesError, key_from_kommuner
-from .model import Inputs, Parameters, Region, RuralKey
+from .model import Inputs, Parameters, Recipient, RuralKey
 from .plan import Condition, LinePlan, PartPlan, plan_line, plans
 from .rounding import ROUNDING_RULE, RULES, AllocationError, Apportionment, apportion
-from .spec import Adjustment, BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
+from .spec import RECIPIENT_PLURALS, TEXT_FIELDS, Adjustment, BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
 
 __all__ = [
     "Adjustment",
@@ -44,12 +44,14 @@ __all__ = [
     "Parameters",
     "Part",
     "PartPlan",
-    "Region",
+    "Recipient",
     "Result",
     "Row",
     "Rules",
     "RuralKey",
+    "RECIPIENT_PLURALS",
     "StatedTotal",
+    "TEXT_FIELDS",
     "adjustment_of",
     "allocate",
     "apportion",

@@ -20,7 +20,7 @@ from .budget import BudgetLine, budget_lines
 from .column import Column
 from .columns import Behind, adjustment_of, resolve
 from .line import allocate_line, key_weights
-from .model import Inputs, Parameters, Region
+from .model import Inputs, Parameters, Recipient
 from .rounding import ROUNDING_RULE, AllocationError, Apportionment
 from .spec import Adjustment, ColumnSpec, Rules
 
@@ -94,22 +94,24 @@ class Result:
         return (sum(self.columns[line].base_per_region for line in behind.bases)
                 + sum((self.part(*p).exact[code] for p in behind.parts), Fraction(0)))
 
-    def row(self, region: Region) -> Row:
+    def row(self, recipient: Recipient) -> Row:
         """The output row of one recipient, in the order of the agreement's columns."""
         out: Row = {}
         for spec in self.rules.columns:
-            if spec.kind in ("code", "text"):
-                out[spec.name] = region.text(spec.ref[0] if spec.ref else spec.name)
+            if spec.kind == "code":
+                out[spec.name] = recipient.code
+            elif spec.kind == "text":
+                out[spec.name] = recipient.text(spec.ref[0] if spec.ref else spec.name)
             elif spec.kind == "count":
-                out[spec.name] = region.count(spec.ref[0] if spec.ref else spec.name)
+                out[spec.name] = recipient.count(spec.ref[0] if spec.ref else spec.name)
             else:
-                out[spec.name] = self._amount(spec, region.lan_code)
+                out[spec.name] = self._amount(spec, recipient.code)
         return out
 
     @property
     def rows(self) -> tuple[Row, ...]:
         """One row per recipient, in the order of the inputs."""
-        return tuple(self.row(r) for r in self.inputs.regions)
+        return tuple(self.row(r) for r in self.inputs.recipients)
 
     def totals(self) -> dict[str, int]:
         """The sum of every amount and count column (each amount column equals its budget)."""
@@ -121,7 +123,7 @@ class Result:
         """The budget an amount column must sum to: the line's total, the part's amount, or a sum
         (every line's base amount times the recipients, plus its parts' amounts, avsnitt 12)."""
         behind = self._behind(self.rules.column(column))
-        recipients = len(self.inputs.regions)
+        recipients = len(self.inputs.recipients)
         return (sum(self.columns[line].base_per_region * recipients for line in behind.bases)
                 + sum(self.part(*p).total for p in behind.parts))
 
@@ -161,7 +163,7 @@ def _check_adjustment(adj: Adjustment, columns: Mapping[str, Column], inputs: In
     where = f"the adjustment of {adj.line}.{adj.part}"
     if adj.line not in columns or adj.part not in columns[adj.line].parts:
         raise AllocationError(f"{where} names no budget line and part of this agreement")
-    codes = {r.lan_code for r in inputs.regions}
+    codes = {r.code for r in inputs.recipients}
     unknown = sorted(c for c in adj.kronor if c not in codes)
     if unknown:
         raise AllocationError(f"{where} names unknown recipients: {', '.join(unknown)}")

@@ -87,13 +87,13 @@ def rural_weights(inputs: Inputs, weights: Mapping[str, Fraction]) -> dict[str, 
     out: dict[str, Fraction] = {}
     lacking: list[str] = []
     by_code = {k.code: k for k in inputs.rural_key}
-    for region in inputs.regions:
+    for region in inputs.recipients:
         try:
-            out[region.lan_code] = weighted_rural_population(
-                by_code[region.lan_code], weights, inputs.reference_weights
+            out[region.code] = weighted_rural_population(
+                by_code[region.code], weights, inputs.reference_weights
             )
         except MissingCategoriesError:
-            lacking.append(f"{region.lan_code} {region.lan}")
+            lacking.append(f"{region.code} {region.lan}")
     if lacking:
         raise MissingCategoriesError(lacking, weights, inputs.reference_weights)
     return out

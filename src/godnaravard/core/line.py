@@ -40,7 +40,7 @@ def key_weights(inputs: Inputs, params: Parameters, key: str) -> dict[str, Fract
     spec = params.rules.keys[key]
     if spec.kind == "landsbygd":
         return dict(rural_weights(inputs, params.weights(key)))
-    return {r.lan_code: r.count(spec.column) for r in inputs.regions}
+    return {r.code: r.count(spec.column) for r in inputs.recipients}
 
 
 def line_plan(line: Line, rules: Rules) -> LinePlan:
@@ -83,11 +83,11 @@ def allocate_line(
     rule: str = ROUNDING_RULE,
     weights: Mapping[str, Mapping[str, Fraction | int]] | None = None,
 ) -> Column:
-    """Share one budget line among ``inputs.regions`` (see the module docstring).
+    """Share one budget line among ``inputs.recipients`` (see the module docstring).
 
     ``weights`` may hold the key weights already computed, by key name, to share them between lines.
     """
-    base, totals, split = part_totals(line, params, len(inputs.regions))
+    base, totals, split = part_totals(line, params, len(inputs.recipients))
     parts = {}
     for p in line_plan(line, params.rules).parts:
         w = weights[p.key] if weights and p.key in weights else key_weights(inputs, params, p.key)

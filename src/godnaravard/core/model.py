@@ -15,49 +15,40 @@ from types import MappingProxyType
 
 from .plan import plans
 from .rounding import AllocationError
-from .spec import Rules
+from .spec import TEXT_FIELDS, Rules
 
-__all__ = ["Region", "RuralKey", "Parameters", "Inputs"]
-
+__all__ = ["Recipient", "RuralKey", "Parameters", "Inputs"]
 
 
 @dataclass(frozen=True, slots=True)
-class Region:
-    """One recipient and the counts money is shared by.
+class Recipient:
+    """One recipient of an agreement (a region, a län or a kommun) and the counts money is shared by
+    (issue 17 §3, one recipient type).
 
-    ``lan_code`` is the recipient's code: SCB's two-digit län code for regions and län (via RSS),
-    or a four-digit kommun code. ``population`` and ``hsl_insatser`` are the counts God och nära
-    vård uses; ``counts`` holds any other named numeric column of the data file.
+    ``code`` is the recipient's code as in the data: SCB's two-digit län code for regions and län,
+    SCB's four-digit code for kommuner. ``name`` is its own name (Region Stockholm, Upplands Väsby),
+    ``lan`` the name of its län where it has one. ``counts`` holds every numeric column of the data
+    file by name (God och nära vård's ``population`` and ``hsl_insatser`` as any other): no count
+    is a field.
     """
 
-    lan_code: str
-    lan: str
-    region: str
-    population: int
-    hsl_insatser: int = 0
+    code: str
+    name: str
+    lan: str = ""
     counts: Mapping[str, int] = field(default_factory=dict, hash=False)
 
     def count(self, column: str) -> int:
         """The value of a numeric data column (``population``, ``hsl_insatser`` or another)."""
-        if column == "population":
-            return self.population
-        if column == "hsl_insatser":
-            return self.hsl_insatser
         try:
             return self.counts[column]
         except KeyError:
-            raise AllocationError(f"{self.lan_code} {self.region} has no value for {column!r}") from None
+            raise AllocationError(f"{self.code} {self.name} has no value for {column!r}") from None
 
     def text(self, column: str) -> str:
-        """A text column of the recipient: its code (``lan_code``, or ``kommun_code`` for a kommun),
-        the län's name (``lan``) or its own name (``region``, or ``kommun``)."""
-        if column in ("lan_code", "kommun_code"):
-            return self.lan_code
-        if column in ("region", "kommun"):
-            return self.region
-        if column == "lan":
-            return self.lan
-        raise KeyError(column)
+        """A text column of the recipient (``TEXT_FIELDS``): a code column gives its code, a name
+        column its name, ``lan`` the län's name."""
+        what = TEXT_FIELDS[column]
+        return self.code if what == "code" else self.name if what == "name" else self.lan
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,16 +184,16 @@ class Inputs:
     is no rural key or it has no weighted sums.
     """
 
-    regions: tuple[Region, ...]
+    recipients: tuple[Recipient, ...]
     rural_key: tuple[RuralKey, ...] = ()
     reference_weights: Mapping[str, Fraction] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
-        codes = [r.lan_code for r in self.regions]
+        codes = [r.code for r in self.recipients]
         if len(set(codes)) != len(codes):
-            raise AllocationError("a län code appears twice in the regions")
+            raise AllocationError("a code appears twice in the recipients")
         if not codes:
-            raise AllocationError("there are no regions")
+            raise AllocationError("there are no recipients")
         if not self.rural_key:
             return
         key_codes = [k.code for k in self.rural_key]
@@ -218,9 +209,9 @@ class Inputs:
                 parts.append(f"rural key for unknown län {', '.join(extra)}")
             raise AllocationError("; ".join(parts))
 
-    def region(self, lan_code: str) -> Region:
-        """The region with this län code."""
-        for r in self.regions:
-            if r.lan_code == lan_code:
+    def recipient(self, code: str) -> Recipient:
+        """The recipient with this code."""
+        for r in self.recipients:
+            if r.code == code:
                 return r
-        raise KeyError(lan_code)
+        raise KeyError(code)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from .spec import Line, Rules
+from .spec import RECIPIENT_PLURALS, Line, Rules
 
 __all__ = ["Condition", "ConditionKind", "LinePlan", "PartPlan", "Stage", "plan_line", "plans"]
 
@@ -45,8 +45,6 @@ ConditionKind = Literal[
     "remaining_in_units",  # total − n · base − Σ carved is a whole multiple of the split unit
 ]
 
-#: How messages count recipients ("× 21 regions", "× 290 kommuner").
-_PLURAL = {"region": "regions", "län": "län", "kommun": "kommuner"}
 
 Values = Mapping[str, int | Fraction]
 
@@ -126,7 +124,7 @@ class Condition:
                     "the rural part cannot be shared")
         base = plan.base_amount(v)
         if self.kind == "base_within_total":
-            return (f"{plan.base} {base} kr × {n} {_PLURAL.get(recipient, recipient)} = {n * base} kr "
+            return (f"{plan.base} {base} kr × {n} {RECIPIENT_PLURALS.get(recipient, recipient)} = {n * base} kr "
                     f"is more than {plan.total} {v[plan.total]} kr")
         if self.kind == "carved_within_rest":
             names = " + ".join(p.amount for p in plan.carved)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 __all__ = [
@@ -37,6 +38,17 @@ __all__ = [
 
 ParameterKind = Literal["amount", "share", "weight"]
 ColumnKind = Literal["code", "text", "count", "line", "part", "sum"]
+
+#: The text columns of a recipients file and the ``Recipient`` field each holds (issue 17 §3): the
+#: code columns (``lan_code`` for regions and län, ``kommun_code`` for kommuner), the name columns
+#: (``region``, ``kommun``) and the län's name (``lan``). A definition's ``code`` and ``text``
+#: columns are these.
+TEXT_FIELDS: Mapping[str, str] = MappingProxyType({
+    "lan_code": "code", "lan": "lan", "region": "name", "kommun_code": "code", "kommun": "name",
+})
+#: The recipient words of a definition (``recipients``) and their plurals, for messages that count
+#: recipients ("8 kommuner").
+RECIPIENT_PLURALS: Mapping[str, str] = MappingProxyType({"region": "regions", "län": "län", "kommun": "kommuner"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,3 +264,19 @@ class Rules:
     def keys_of_kind(self, kind: str) -> tuple[Key, ...]:
         """The keys of one kind (``column`` or ``landsbygd``)."""
         return tuple(k for k in self.keys.values() if k.kind == kind)
+
+    @property
+    def recipients_word(self) -> str:
+        """The recipient word in the plural, for a count of them: ``21 regions``, ``8 kommuner``."""
+        return RECIPIENT_PLURALS.get(self.recipient, self.recipient)
+
+    def recipient_column(self, what: str) -> str:
+        """The name of the definition's column that holds a recipient's ``code``, ``name`` or
+        ``lan`` (``TEXT_FIELDS``), as its output names it: ``lan_code`` and ``region``, or
+        ``kommun_code`` and ``kommun`` (issue 17 §3). A definition without one has the data's."""
+        for c in self.columns:
+            holds = "code" if c.kind == "code" else TEXT_FIELDS.get(c.ref[0] if c.ref else c.name)
+            if c.kind in ("code", "text") and holds == what:
+                return c.name
+        kommun = self.recipient == "kommun"
+        return {"code": "kommun_code" if kommun else "lan_code", "name": "kommun" if kommun else "region"}.get(what, what)

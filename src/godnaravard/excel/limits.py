@@ -64,7 +64,7 @@ def check_size(ag: Agreement, inputs: Inputs) -> None:
         ("parameters", len(ag.parameters.as_dict()), MAX_PARAMETERS),
         ("parts of budget lines", sum(len(ln.parts) for ln in rules.lines), MAX_PARTS),
         ("output columns", len(rules.columns), MAX_COLUMNS),
-        ("recipients", len(inputs.regions), MAX_RECIPIENTS),
+        ("recipients", len(inputs.recipients), MAX_RECIPIENTS),
     )
     for what, n, cap in counts:
         if n > cap:

@@ -286,7 +286,7 @@ class Model:
               input_columns: Mapping[str, int], names: int, reserved: Sequence[str] = ()) -> Model:
         """Lay out Delbelopp for ``result`` and compute every integer its formulas will compute."""
         m = cls(agreement, result, parts_sheet, inputs_sheet, input_columns, Columns(names),
-                tuple(r.lan_code for r in result.inputs.regions))
+                tuple(r.code for r in result.inputs.recipients))
         m.defined = defined_names(agreement.parameters.as_dict(), reserved)
         rules = agreement.rules
         m.steps = {plan.name: plan for plan in plans(rules)}
@@ -446,7 +446,7 @@ class Model:
         if key.kind == "landsbygd":
             weights = self._rural_weights()
         else:
-            weights = {r.lan_code: r.count(key.column) for r in res.inputs.regions}
+            weights = {r.code: r.count(key.column) for r in res.inputs.recipients}
         part = res.part(ln.name, p.name)
         total = part.total
         unit = p.unit

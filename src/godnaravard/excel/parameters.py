@@ -203,7 +203,7 @@ def _weighted_sum(key: RuralKey) -> int | None:
 
 def _data_columns(ctx: Context, m: Model, inputs: Inputs) -> dict[str, list[int | None]]:
     """The numbers on Underlag the model reads, by column, in Underlag's order of recipients, from ``inputs``."""
-    regions = {r.lan_code: r for r in inputs.regions}
+    regions = {r.code: r for r in inputs.recipients}
     rural = {k.code: k for k in inputs.rural_key}
     layout = ctx.agreement.landsbygd.rural if ctx.agreement.landsbygd else None
     fields: dict[str, Callable[[RuralKey], int | None]] = {}

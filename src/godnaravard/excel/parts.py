@@ -241,7 +241,7 @@ def _block_recipients(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) ->
     b = m.blocks[key]
     c = m.cols
     names = text_columns(ctx.agreement)[-1:]
-    regions = ctx.result.inputs.regions
+    regions = ctx.result.inputs.recipients
     part = ctx.result.part(*key)
     total = m.cell(b.total_row, c.amount, absolute=True, local=True)
     left = m.cell(b.left_row, c.amount, absolute=True, local=True)
@@ -253,7 +253,7 @@ def _block_recipients(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) ->
     u = b.unit  # round_to (issue 17 §2): floors, remainders and the leftover count units of u kronor
     for i, region in enumerate(regions):
         row = b.first + i
-        code = region.lan_code
+        code = region.code
         s.text(row, 0, code)
         for j, x in enumerate(names):
             s.text(row, 1 + j, region.text(x))

@@ -133,7 +133,7 @@ def _summary(s: Sheet, rec: Reconciliation, deviations: list[str], adjusted: lis
         (
             "Största avvikelse (kronor)",
             lambda r: s.number(r, 4, worst.deviation if worst else 0, s.f.count),
-            f"{rec.cell_label(worst.bilaga, worst.column)}, {worst.lan_code} {worst.name}" if worst else "",
+            f"{rec.cell_label(worst.bilaga, worst.column)}, {worst.code} {worst.name}" if worst else "",
         ),
         ("Kolumnsummor lika med budgetraden", lambda r: _yes_no(s, r, rec.sums_ok), ""),
         (
@@ -190,10 +190,10 @@ def _computed(rec: Reconciliation, cell: CellCheck, where: Mapping[tuple[str, st
               rows: Mapping[str, int]) -> str | None:
     """The computed cell on its table sheet (a reference), or None where no sheet shows it."""
     found = where.get((cell.bilaga, cell.column))
-    if found is None or cell.lan_code not in rows:
+    if found is None or cell.code not in rows:
         return None
     sheet, col = found
-    shown = ref(rows[cell.lan_code], col, sheet=sheet)
+    shown = ref(rows[cell.code], col, sheet=sheet)
     # The table sheet shows the signed table's adjustment while the parameters are as signed; the
     # reconciliation compares the rule's figure, as ``check`` does.
     adjustment = rec_adjustment(rec, cell)
@@ -202,7 +202,7 @@ def _computed(rec: Reconciliation, cell: CellCheck, where: Mapping[tuple[str, st
 
 def rec_adjustment(rec: Reconciliation, cell: CellCheck) -> int:
     """The kronor the signed table's adjustment adds to a cell's figure as signed (0 where none)."""
-    return _adjusted(rec.agreement, cell.column, cell.lan_code) if rec.agreement is not None else 0
+    return _adjusted(rec.agreement, cell.column, cell.code) if rec.agreement is not None else 0
 
 
 def _adjusted(ag: Agreement, column: str, code: str) -> int:
@@ -228,7 +228,7 @@ def _notes(rec: Reconciliation) -> dict[int, tuple[str, str]]:
             continue
         n = sum(1 for reason, _ in notes.values() if "not" in reason) + 1
         reason = short_reason(rec, c, n)
-        note = (f"Not {n} ({c.bilaga}, {rec.column_label(c.column)}, {c.lan_code} {c.name}): {explanation(rec, c)}"
+        note = (f"Not {n} ({c.bilaga}, {rec.column_label(c.column)}, {c.code} {c.name}): {explanation(rec, c)}"
                 if reason.endswith(f"not {n}") else "")
         notes[i] = (reason, note)
     return notes
@@ -285,7 +285,7 @@ def _cells(s: Sheet, rec: Reconciliation, ag: Agreement, where: Mapping[tuple[st
             r = top + k
             s.text(r, 0, c.bilaga)
             s.text(r, 1, rec.column_label(c.column))
-            s.text(r, 2, c.lan_code)
+            s.text(r, 2, c.code)
             s.text(r, 3, c.name)
             s.number(r, 4, c.official)
             live = _computed(rec, c, where, rows)

@@ -21,10 +21,12 @@ if TYPE_CHECKING:
     from ..core import Result
     from ..rural_layout import RuralLayout
 
-__all__ = ["STATUS", "heading_for", "input_columns", "rural_headings", "write_inputs"]
+__all__ = ["KOMMUN_TEXTS", "STATUS", "TEXTS", "heading_for", "input_columns", "rural_headings", "texts_of", "write_inputs"]
 
 #: The recipients' text columns on the sheet, in order.
 TEXTS = ("lan_code", "lan", "region")
+#: The text columns of the sheet when the recipients are kommuner (the kommun file's: issue 17 §3).
+KOMMUN_TEXTS = ("kommun_code", "kommun")
 
 #: The rural key's status, as the input reader accepts it.
 STATUS = {True: "kategorier kända", False: "endast viktad summa"}
@@ -83,9 +85,15 @@ def has_rural(ag: Agreement, res: Result) -> bool:
     return ag.landsbygd is not None and ag.landsbygd.rural is not None and bool(res.inputs.rural_key)
 
 
+def texts_of(ag: Agreement) -> tuple[str, ...]:
+    """The text columns of the sheet, as the recipients file of the agreement has them, so that the
+    sheet reads back as that file: ``lan_code, lan, region``, or ``kommun_code, kommun``."""
+    return KOMMUN_TEXTS if ag.rules.recipient == "kommun" else TEXTS
+
+
 def input_columns(ag: Agreement, res: Result) -> dict[str, int]:
     """Where each input column stands on the sheet (0-based): texts, counts, then the rural key."""
-    names = [*TEXTS, *ag.recipients.counts]
+    names = [*texts_of(ag), *ag.recipients.counts]
     if has_rural(ag, res):
         names += list(rural_headings(_layout(ag)))
     return {name: i for i, name in enumerate(names)}
@@ -114,7 +122,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
     rules = ag.rules
     counts = tuple(ag.recipients.counts)
     rural = has_rural(ag, res)
-    texts = TEXTS
+    texts = texts_of(ag)
     layout = _layout(ag) if rural else None
     rural_columns = rural_headings(layout) if layout is not None else {}
     measured = len(rural_columns) - (1 if layout is not None and layout.status else 0)
@@ -131,7 +139,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
             note = f"Landsbygdsnyckelns viktade summa avser referensvikterna {ref} ({shown})."
     s.title(ctx.title(f"Underlag: indata per {rules.recipient} med källor"), ctx.note(note))
     s.header(HEADER_ROW, headings, numeric=range(len(texts), len(texts) + len(counts) + measured))
-    regions = res.inputs.regions
+    regions = res.inputs.recipients
     keys = {k.code: k for k in res.inputs.rural_key}
     last = FIRST + len(regions) - 1
     for i, r in enumerate(regions):
@@ -141,7 +149,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
         for j, c in enumerate(counts, start=len(texts)):
             s.number(row, j, r.count(c), s.f.count)
         if layout is not None:
-            key = keys[r.lan_code]
+            key = keys[r.code]
             col = len(texts) + len(counts)
             values = [key.inhabitants_of(c) for c in layout.categories]
             values += [key.weighted_sum] if layout.weighted_sum else []

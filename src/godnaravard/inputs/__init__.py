@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from ..core import Inputs, Region, RuralKey
+from ..core import Inputs, Recipient, RuralKey
 from ..errors import MAX_PROBLEMS, InputError, Problem
 from ..rural_layout import RuralLayout
 from ..tables import MAX_BYTES
@@ -76,7 +76,7 @@ def load_inputs(
     default_landsbygd: Path | None = None,
     rural: bool = True,
     kommun: bool = False,
-    recipients: Sequence[Region] | None = None,
+    recipients: Sequence[Recipient] | None = None,
     rural_layout: RuralLayout | None = None,
 ) -> Inputs:
     """The inputs of an agreement, validated, as the core's ``Inputs``.
@@ -88,14 +88,14 @@ def load_inputs(
     ``default_population`` when the caller has read them already (they are not read again).
     """
     problems: list[Problem] = []
-    regions: tuple[Region, ...] = ()
+    own: tuple[Recipient, ...] = ()
     key: tuple[RuralKey, ...] = ()
     reference: dict[str, Fraction] = {}
     try:
         if population is None and recipients is not None:
-            regions = tuple(recipients)
+            own = tuple(recipients)
         else:
-            regions = load_population(population, counts, codes, default_population, kommun=kommun)
+            own = load_population(population, counts, codes, default_population, kommun=kommun)
     except InputError as exc:
         problems += exc.problems
     if rural:
@@ -106,6 +106,6 @@ def load_inputs(
     if problems:
         raise InputError(problems)
     if key:
-        order = {r.lan_code: i for i, r in enumerate(regions)}
+        order = {r.code: i for i, r in enumerate(own)}
         key = tuple(sorted(key, key=lambda k: order.get(k.code, len(order))))
-    return Inputs(regions=regions, rural_key=key, reference_weights=reference)
+    return Inputs(recipients=own, rural_key=key, reference_weights=reference)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic_core import core_schema
 
-from ..core import Region
+from ..core import Recipient
 from ..lan import LAN, REGION_NAMES, lookup
 from ..tables import MAX_BYTES, TOTAL_LABELS, read_table
 from .cells import (
@@ -63,7 +63,7 @@ def load_population(
     default: Path | None = None,
     require_all: bool = True,
     kommun: bool = False,
-) -> tuple[Region, ...]:
+) -> tuple[Recipient, ...]:
     """The recipients and their counts (population, HSL insatser, …) from ``path``.
 
     ``counts`` are the numeric columns the agreement shares by; ``codes`` are the län codes that
@@ -121,16 +121,9 @@ def load_population(
                     column=present["hsl_insatser"],
                 )
     report.raise_if_any()
-    other = [c for c in counts if c not in ("population", "hsl_insatser")]
     return tuple(
-        Region(
-            lan_code=v["lan_code"],
-            lan=v.get("lan") or LAN[v["lan_code"]],
-            region=v["region"],
-            population=v.get("population", 0),
-            hsl_insatser=v.get("hsl_insatser", 0),
-            counts={c: v[c] for c in other},
-        )
+        Recipient(code=v["lan_code"], name=v["region"], lan=v.get("lan") or LAN[v["lan_code"]],
+                  counts={c: v[c] for c in counts})
         for _, v in rows
     )
 
@@ -160,7 +153,9 @@ def _is_country(text: str) -> bool:
     return key in TOTAL_LABELS or (head == "00" and rest in TOTAL_LABELS)
 
 
-def load_short_population(path: str | Path, own: Sequence[Region]) -> tuple[tuple[Region, ...], tuple[str, ...]] | None:
+def load_short_population(
+    path: str | Path, own: Sequence[Recipient]
+) -> tuple[tuple[Recipient, ...], tuple[str, ...]] | None:
     """A population file in SCB's short form, two columns: the län (code, name, or SCB's
     ``01 Stockholms län``) and its population (``Folkmängd``, ``Befolkning`` …, or the year
     SCB's export heads it with, ``YYYY``).
@@ -181,7 +176,7 @@ def load_short_population(path: str | Path, own: Sequence[Region]) -> tuple[tupl
         return None
     report = _Report(table)
     values, seen, totals = _short_rows(report, own, names[0], counts[0])
-    by_code = {r.lan_code: r for r in own}
+    by_code = {r.code: r for r in own}
     missing = [f"{c} {LAN[c]}" for c in by_code if c not in seen]
     if missing:
         report.add(f"no row for {len(missing)} län: {', '.join(missing)}; every recipient must appear once",
@@ -191,14 +186,12 @@ def load_short_population(path: str | Path, own: Sequence[Region]) -> tuple[tupl
     if not report.problems:
         _check_country(report, totals, sum(values.values()), counts[0])
     report.raise_if_any()
-    borrowed = ["lan", "region", *[c for c in ("hsl_insatser", *own[0].counts) if c != "population"]]
-    if not any(r.hsl_insatser for r in own):
-        borrowed.remove("hsl_insatser")
-    regions = tuple(replace(by_code[c], population=values[c]) for c in by_code)
-    return regions, tuple(borrowed)
+    borrowed = ["lan", "region", *[c for c in own[0].counts if c != "population"]]
+    recipients = tuple(replace(by_code[c], counts={**by_code[c].counts, "population": values[c]}) for c in by_code)
+    return recipients, tuple(borrowed)
 
 
-def _short_rows(report: _Report, own: Sequence[Region], name: str, count: str
+def _short_rows(report: _Report, own: Sequence[Recipient], name: str, count: str
                 ) -> tuple[dict[str, int], set[str], list[tuple[int, str, object]]]:
     """The population per län code of the short form, the codes of every län row (good count or
     not), and its total rows as ``(row, label, cell)``.
@@ -206,7 +199,7 @@ def _short_rows(report: _Report, own: Sequence[Region], name: str, count: str
     Problems (an unknown or repeated län, a count that is not whole) go to ``report``.
     """
     table = report.table
-    by_code = {r.lan_code: r for r in own}
+    by_code = {r.code: r for r in own}
     seen: dict[str, int] = {}
     values: dict[str, int] = {}
     totals: list[tuple[int, str, object]] = []
@@ -254,7 +247,7 @@ def _check_country(report: _Report, totals: list[tuple[int, str, object]], compu
 
 def _load_kommuner(
     path: str | Path | None, counts: tuple[str, ...], codes: Sequence[str] | None, require_all: bool
-) -> tuple[Region, ...]:
+) -> tuple[Recipient, ...]:
     """Recipients that are kommuner (four-digit codes), each once, names matching SCB's."""
     if path is None:
         raise ValueError("a kommun recipients file needs a path")
@@ -295,9 +288,8 @@ def _load_kommuner(
                        column=present[column])
     report.raise_if_any()
     return tuple(
-        Region(lan_code=v["kommun_code"], lan=LAN.get(v["kommun_code"][:2], ""), region=v["kommun"],
-               population=v.get("population", 0), hsl_insatser=v.get("hsl_insatser", 0),
-               counts={c: v[c] for c in counts if c not in ("population", "hsl_insatser")})
+        Recipient(code=v["kommun_code"], name=v["kommun"], lan=LAN.get(v["kommun_code"][:2], ""),
+                  counts={c: v[c] for c in counts})
         for _, v in rows
     )
 

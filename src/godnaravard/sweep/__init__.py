@@ -227,7 +227,7 @@ def _frame_rows(engine: Engine) -> None:
     rows = engine.size * engine.n
     if rows > MAX_FRAME_ROWS:
         raise InputError(Problem("sweep", (
-            f"{_spaced(engine.size)} scenarios × {engine.n} {engine.rules.recipient}s = {_spaced(rows)} rows; a sweep "
+            f"{_spaced(engine.size)} scenarios × {engine.n} {engine.rules.recipients_word} = {_spaced(rows)} rows; a sweep "
             f"in memory (sweep, run) holds at most {_spaced(MAX_FRAME_ROWS)} rows: stream it to a file with "
             "write_sweep (or `godnaravard sweep --output`), or chunk by chunk with iter_frames")))
 

@@ -156,10 +156,10 @@ class Engine:
         if invalid:
             raise InputError([Problem("sweep", p, column=k) for k, p in invalid])
         self.inputs, self.params, self.sset, self.rules = inputs, params, sset, rules
-        regions = inputs.regions
+        regions = inputs.recipients
         self.n = n = len(regions)
-        self.lan_codes = tuple(r.lan_code for r in regions)
-        self.regions = tuple(r.region for r in regions)
+        self.lan_codes = tuple(r.code for r in regions)
+        self.regions = tuple(r.name for r in regions)
         ranks = {c: i for i, c in enumerate(sorted(self.lan_codes))}
         self.order = np.array([n - 1 - ranks[c] for c in self.lan_codes], dtype=np.int64)
         self.prm = prm = _Params(params, sset)

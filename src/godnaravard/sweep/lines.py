@@ -101,7 +101,7 @@ def _plan_line(
     for part in steps.parts:
         used |= set(rules.keys[part.key].weights) if rules.keys[part.key].kind == "landsbygd" else set()
     columns = _columns_of(rules, steps.name)
-    space = _space(sset, used, len(columns) * len(inputs.regions) * 8 + 9, budget)
+    space = _space(sset, used, len(columns) * len(inputs.recipients) * 8 + 9, budget)
     keys: dict[str, _Weights] = {}
     for part in steps.parts:
         key = rules.keys[part.key]
@@ -167,7 +167,7 @@ def _rural_plan(
         vectors.append(cache[weights])
         no_weights.append(not any(weights))
     many = len(levels) > 1
-    return _weights(vectors, no_weights, len(inputs.regions), index if many else None, radix if many else ())
+    return _weights(vectors, no_weights, len(inputs.recipients), index if many else None, radix if many else ())
 
 
 

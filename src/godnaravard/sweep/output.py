@@ -113,7 +113,7 @@ def _too_large(engine: Engine, where: str, fmt: str, rows: int, per_row: float) 
     estimate = per_row * rows
     return OutputTooLarge(Problem(where, (
         f"this sweep would write about {_human(estimate)} ({_spaced(engine.size)} scenarios × {engine.n} "
-        f"{engine.rules.recipient}s = {_spaced(rows)} rows of about {per_row:.0f} bytes as {fmt.upper()}), "
+        f"{engine.rules.recipients_word} = {_spaced(rows)} rows of about {per_row:.0f} bytes as {fmt.upper()}), "
         f"more than {_human(MAX_OUTPUT_BYTES)}; add --force to write it anyway (nothing was written)")))
 
 

@@ -84,13 +84,18 @@ class SweepResult:
 
     @property
     def code_column(self) -> str:
-        """The name of the recipients' code column (``lan_code``)."""
-        return next((c.name for c in self.rules.columns if c.kind == "code"), "lan_code")
+        """The name of the recipients' code column (``lan_code``; ``kommun_code``), as the definition's."""
+        return self.rules.recipient_column("code")
+
+    @property
+    def name_column(self) -> str:
+        """The name of the recipients' name column (``region``; ``kommun``), as the definition's."""
+        return self.rules.recipient_column("name")
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """The columns of ``to_frame``: scenario, the varied keys, code, region, amount columns."""
-        return ("scenario", *self.scenarios.keys, self.code_column, "region", *self.rules.amount_columns)
+        """The columns of ``to_frame``: scenario, the varied keys, code, name, amount columns."""
+        return ("scenario", *self.scenarios.keys, self.code_column, self.name_column, *self.rules.amount_columns)
 
     def row(self, scenario: int, lan_code: str) -> dict[str, int]:
         """The amounts of one recipient in one scenario (0-based position in the sweep), as plain ints."""
@@ -133,7 +138,7 @@ class SweepResult:
         out.append(Cells(self.code_column, np.tile(np.arange(n, dtype=_code_dtype(n)), m), list(self.lan_codes)))
         names = list(dict.fromkeys(self.regions))
         name_codes = np.array([names.index(r) for r in self.regions], dtype=_code_dtype(len(names)))
-        out.append(Cells("region", np.tile(name_codes, m), names))
+        out.append(Cells(self.name_column, np.tile(name_codes, m), names))
         for col in self.rules.amount_columns:
             out.append(Cells(col, self.amounts[col].reshape(-1)))
         return out

@@ -85,10 +85,10 @@ def _weights(
 def _column_weights(inputs: core.Inputs, key: core.Key) -> _Weights:
     """The counts of a data column as weights; refused (the core decides) when a recipient lacks them."""
     try:
-        vector: list[int] | None = [r.count(key.column) for r in inputs.regions]
+        vector: list[int] | None = [r.count(key.column) for r in inputs.recipients]
     except AllocationError:
         vector = None
-    return _weights([vector], [False], len(inputs.regions))
+    return _weights([vector], [False], len(inputs.recipients))
 
 
 def _rural_vector(inputs: core.Inputs, weights: Mapping[str, Fraction]) -> list[int] | None:
@@ -98,8 +98,8 @@ def _rural_vector(inputs: core.Inputs, weights: Mapping[str, Fraction]) -> list[
     by_code = {k.code: k for k in inputs.rural_key}
     try:
         exact = [
-            weighted_rural_population(by_code[r.lan_code], weights, inputs.reference_weights)
-            for r in inputs.regions
+            weighted_rural_population(by_code[r.code], weights, inputs.reference_weights)
+            for r in inputs.recipients
         ]
     except (AllocationError, KeyError):
         return None

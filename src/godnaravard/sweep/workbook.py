@@ -33,10 +33,9 @@ SWEEP_SHEET = "Sweep"
 def sweep_columns(engine: Engine) -> list[Column]:
     """The columns of the sheet, as the CSV's, each with the kind of its cells."""
     sset, rules = engine.sset, engine.rules
-    code = next((c.name for c in rules.columns if c.kind == "code"), "lan_code")
     columns = [Column("scenario", "text" if sset.labels is not None else "integer")]
     columns += [Column(k, "kronor" if rules.parameters[k] == "amount" else "text") for k in sset.keys]
-    columns += [Column(code), Column("region")]
+    columns += [Column(rules.recipient_column("code")), Column(rules.recipient_column("name"))]
     columns += [Column(c, "kronor") for c in rules.amount_columns]
     return columns
 
@@ -46,7 +45,7 @@ def xlsx_problem(engine: Engine, where: str | Path) -> str | None:
     rows = engine.size * engine.n
     scenarios = f"{engine.size:,}".replace(",", " ")
     problem = check_size(where, rows, len(sweep_columns(engine)),
-                         what=f"this sweep ({scenarios} scenarios × {engine.n} {engine.rules.recipient}s)")
+                         what=f"this sweep ({scenarios} scenarios × {engine.n} {engine.rules.recipients_word})")
     if problem is None:
         return None
     return (problem + "; write CSV (--output FILE.csv) or Parquet (--output FILE.parquet) "
