@@ -176,7 +176,7 @@ def bench_sweep(runs: int, sample: int, rows: list[tuple[str, str]]) -> dict[str
 
     base = baseline(SWEEP_AGREEMENT)
     inputs, params = load_agreement_inputs(base), base.parameters
-    n = len(inputs.regions)
+    n = len(inputs.recipients)
     t0 = time.perf_counter()
     frame = sweep(SWEEP_GRID, agreement=SWEEP_AGREEMENT)
     first = time.perf_counter() - t0

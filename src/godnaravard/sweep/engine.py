@@ -156,12 +156,12 @@ class Engine:
         if invalid:
             raise InputError([Problem("sweep", p, column=k) for k, p in invalid])
         self.inputs, self.params, self.sset, self.rules = inputs, params, sset, rules
-        regions = inputs.recipients
-        self.n = n = len(regions)
-        self.lan_codes = tuple(r.code for r in regions)
-        self.regions = tuple(r.name for r in regions)
-        ranks = {c: i for i, c in enumerate(sorted(self.lan_codes))}
-        self.order = np.array([n - 1 - ranks[c] for c in self.lan_codes], dtype=np.int64)
+        recipients = inputs.recipients
+        self.n = n = len(recipients)
+        self.codes = tuple(r.code for r in recipients)
+        self.names = tuple(r.name for r in recipients)
+        ranks = {c: i for i, c in enumerate(sorted(self.codes))}
+        self.order = np.array([n - 1 - ranks[c] for c in self.codes], dtype=np.int64)
         self.prm = prm = _Params(params, sset)
         column_keys = {k.name: _column_weights(inputs, k) for k in rules.keys_of_kind("column")}
         rural_cache: dict[tuple[Fraction, ...], list[int] | None] = {}
@@ -316,7 +316,7 @@ class Engine:
                         amounts[col][i - a, j] = value
                 if progress is not None:
                     progress(1)
-            yield SweepResult(scenarios=self.sset, lan_codes=self.lan_codes, regions=self.regions,
+            yield SweepResult(scenarios=self.sset, codes=self.codes, names=self.names,
                               amounts=amounts, rules=self.rules, core_scenarios=len(which), offset=a)
 
 
@@ -328,7 +328,7 @@ def collect(engine: Engine, progress: Callable[[int], None] | None = None) -> Sw
         core_scenarios += chunk.core_scenarios
         if progress is not None:
             progress(chunk.count - chunk.core_scenarios)
-    return SweepResult(scenarios=engine.sset, lan_codes=engine.lan_codes, regions=engine.regions, amounts=into,
+    return SweepResult(scenarios=engine.sset, codes=engine.codes, names=engine.names, amounts=into,
                        rules=engine.rules, core_scenarios=core_scenarios)
 
 

@@ -142,10 +142,10 @@ def _int64(cells: Cells, result: SweepResult, where: str) -> np.ndarray:
     big = np.flatnonzero([v > INT64_MAX for v in values])
     if len(big):
         i = int(big[0])
-        n = len(result.lan_codes)
+        n = len(result.codes)
         label = result.scenarios.label(result.offset + i // n)
         raise ParquetOverflow(Problem(where, (
-            f"scenario {label}, {result.lan_codes[i % n]}: {cells.name} = {values[i]} kr does not fit Parquet's "
+            f"scenario {label}, {result.codes[i % n]}: {cells.name} = {values[i]} kr does not fit Parquet's "
             f"64-bit integers (at most {INT64_MAX}); write CSV instead (--output FILE.csv), which holds whole "
             "numbers of any size (nothing was written)")))
     return values.astype(np.int64)

@@ -60,7 +60,7 @@ class SweepResult:
     """The amounts of a sweep, or of a chunk of it: per amount column, an (m, n) array (scenario ×
     recipient, in kronor) for the scenarios ``offset`` … ``offset + m − 1`` of ``scenarios``.
 
-    ``lan_codes`` and ``regions`` (names) are the recipients in the order of the inputs;
+    ``codes`` and ``names`` are the recipients in the order of the inputs;
     ``scenarios`` says what varied; ``rules`` is the agreement's (its amount columns, in order,
     are the keys of ``amounts``). Arrays are int64, or object (Python ints) in a column where
     some amount exceeds int64. ``core_scenarios`` counts the scenarios the exact core computed.
@@ -68,8 +68,8 @@ class SweepResult:
     """
 
     scenarios: ScenarioSet
-    lan_codes: tuple[str, ...]
-    regions: tuple[str, ...]
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
     amounts: dict[str, np.ndarray]
     rules: core.Rules
     core_scenarios: int = 0
@@ -97,9 +97,9 @@ class SweepResult:
         """The columns of ``to_frame``: scenario, the varied keys, code, name, amount columns."""
         return ("scenario", *self.scenarios.keys, self.code_column, self.name_column, *self.rules.amount_columns)
 
-    def row(self, scenario: int, lan_code: str) -> dict[str, int]:
+    def row(self, scenario: int, code: str) -> dict[str, int]:
         """The amounts of one recipient in one scenario (0-based position in the sweep), as plain ints."""
-        i = self.lan_codes.index(lan_code)
+        i = self.codes.index(code)
         return {c: int(self.amounts[c][scenario - self.offset, i]) for c in self.rules.amount_columns}
 
     def cells(self) -> list[Cells]:
@@ -110,7 +110,7 @@ class SweepResult:
         whole sweep's sizes only, so every chunk of a sweep has the same column types.
         """
         sset = self.scenarios
-        n, m, a = len(self.lan_codes), self.count, self.offset
+        n, m, a = len(self.codes), self.count, self.offset
         out: list[Cells] = []
         if sset.labels is not None:
             ids = np.repeat(np.arange(m, dtype=_code_dtype(sset.size)), n)
@@ -135,9 +135,9 @@ class SweepResult:
                 codes = np.array([position[c] for c in categories])[codes]
                 categories = list(position)
             out.append(Cells(key, np.repeat(codes.reshape(-1).astype(dtype), n), categories))
-        out.append(Cells(self.code_column, np.tile(np.arange(n, dtype=_code_dtype(n)), m), list(self.lan_codes)))
-        names = list(dict.fromkeys(self.regions))
-        name_codes = np.array([names.index(r) for r in self.regions], dtype=_code_dtype(len(names)))
+        out.append(Cells(self.code_column, np.tile(np.arange(n, dtype=_code_dtype(n)), m), list(self.codes)))
+        names = list(dict.fromkeys(self.names))
+        name_codes = np.array([names.index(r) for r in self.names], dtype=_code_dtype(len(names)))
         out.append(Cells(self.name_column, np.tile(name_codes, m), names))
         for col in self.rules.amount_columns:
             out.append(Cells(col, self.amounts[col].reshape(-1)))
