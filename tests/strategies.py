@@ -68,7 +68,7 @@ small_counts = st.lists(st.integers(0, 6), min_size=21, max_size=21).filter(lamb
 RULES = load_agreement("god-och-nara-vard-2024").rules
 AMOUNT_KEYS = tuple(k for k, kind in RULES.parameters.items() if kind == "amount")
 
-REFERENCE = (Fraction(1), Fraction(4), Fraction(6))
+REFERENCE = {"tatortsnara": Fraction(1), "gles": Fraction(4), "mycket_gles": Fraction(6)}
 MAX_COUNT = 10**7
 MAX_AMOUNT = 10**11
 #: Bytes per generated case: enough for 21 regions and every parameter (unused bytes are ignored;
@@ -121,14 +121,11 @@ class Source:
 
 
 def weighted(key: RuralKey, weights: tuple[Fraction, ...]) -> Fraction:
-    """W of one region under ``weights`` (where the key allows them), avsnitt 12."""
-    if key.categories_known:
-        return sum(
-            (w * c for w, c in zip(weights, (key.tatortsnara, key.gles, key.mycket_gles), strict=True)),
-            Fraction(0),
-        )
-    assert key.vagd_summa is not None
-    return key.vagd_summa * sum(weights) / sum(REFERENCE)
+    """W of one region under ``weights`` (in the order of ``REFERENCE``; where the key allows them), avsnitt 12."""
+    if key.inhabitants is not None:
+        return sum((w * key.inhabitants[c] for w, c in zip(weights, REFERENCE, strict=True)), Fraction(0))
+    assert key.weighted_sum is not None
+    return key.weighted_sum * sum(weights) / sum(REFERENCE.values())
 
 
 def build_inputs(n: int, src: Source) -> Inputs:
@@ -148,9 +145,9 @@ def build_inputs(n: int, src: Source) -> Inputs:
     )
     mode = src.take(1) % 3  # 0: every region's categories known (any weights), 1: none, 2: mixed
     key = tuple(
-        RuralKey(lan_code=c, tatortsnara=src.count(), gles=src.count(), mycket_gles=src.count())
+        RuralKey(c, {"tatortsnara": src.count(), "gles": src.count(), "mycket_gles": src.count()})
         if mode == 0 or (mode == 2 and src.take(1) % 2)
-        else RuralKey(lan_code=c, vagd_summa=src.count())
+        else RuralKey(c, weighted_sum=src.count())
         for c in codes
     )
     return Inputs(recipients=recipients, rural_key=key, reference_weights=REFERENCE)
@@ -163,7 +160,7 @@ def build_parameters(inputs: Inputs, src: Source) -> Parameters:
         weights = (src.fraction(), src.fraction(), src.fraction())  # any weights: categories are known
     else:
         c = Fraction(1 + src.count(1000), 1 + src.take(1) % 100)  # proportional to the reference weights
-        weights = tuple(c * w for w in REFERENCE)
+        weights = tuple(c * w for w in REFERENCE.values())
     values: dict[str, int | Fraction] = {k: src.amount() for k in AMOUNT_KEYS}
     values["regioner.landsbygd_total"] = src.amount(values["regioner.nara_vard_total"])  # type: ignore[arg-type]
     values["ambulans.grundbelopp"] = src.amount(values["ambulans.total"] // n)  # type: ignore[operator]
@@ -192,7 +189,7 @@ scenarios = st.builds(build, st.integers(1, 21), st.binary(min_size=CASE_BYTES, 
 LINE_KEYS = {
     "pop": Key("pop", "column", column="population"),
     "hsl": Key("hsl", "column", column="hsl_insatser"),
-    "rural": Key("rural", "landsbygd", weights=("w.a", "w.b", "w.c")),
+    "rural": Key("rural", "landsbygd", weights=("w.a", "w.b", "w.c"), categories=("tatortsnara", "gles", "mycket_gles")),
 }
 
 

@@ -111,8 +111,12 @@ BAD: list[tuple[str, tuple[str, str] | None, str, str, str]] = [
                                          'date = 2025-09-30\nlabel = "B"\nsource = "S"\ncounts = ["population"]\n',
      "data.mer.counts", "the count 'population' is also a count of [data.population]"),
     ("a rural key without a rural_key slot",
-     ('[keys.population]', '[keys.nyckel]\nlandsbygd = ["svf.total", "svf.total", "svf.total"]\n\n[keys.population]'),
-     "", "keys.nyckel", "add a data slot with kind = \"rural_key\""),
+     ('[keys.population]', '[keys.nyckel]\ncategories = { skog = "svf.total" }\n\n[keys.population]'),
+     "", "keys.nyckel", "the rural key reads the data slot 'landsbygd', but there is no [data.landsbygd]"),
+    ("a rural key reading a slot of another kind",
+     ('[keys.population]', '[keys.nyckel]\ndata = "population"\ncategories = { skog = "svf.total" }\n\n'
+                           '[keys.population]'),
+     "", "keys.nyckel.data", "whose kind is 'recipients'; a rural key's data slot has kind = \"rural_key\""),
     ("a counts slot without counts", None, '\n[data.mer]\nkind = "counts"\nfile = "population_2025_09.csv"\n'
                                            'date = 2025-09-30\nlabel = "B"\nsource = "S"\n',
      "data.mer.counts", "a counts slot lists the counts it holds"),

@@ -590,10 +590,10 @@ def test_inputs_sheet_with_sources(values: Any, alloc: godnaravard.Allocation) -
     ws = values["Underlag"]
     headings, rows, total = table(ws)
     assert headings[:5] == ["Länskod", "Län", "Region", "Befolkning 1 nov 2023", "Antal individer med insatser"]
-    keys = {k.lan_code: k for k in alloc.result.inputs.rural_key}
+    keys = {k.code: k for k in alloc.result.inputs.rural_key}
     for got, r in zip(rows, alloc.rows, strict=True):
         assert got[:5] == [r["lan_code"], r["lan"], r["region"], r["population"], r["hsl_insatser"]]
-        assert got[col(headings, "Viktad summa (referensvikter)")] == keys[r["lan_code"]].vagd_summa
+        assert got[col(headings, "Viktad summa (referensvikter)")] == keys[r["lan_code"]].weighted_sum
         status = got[col(headings, "Landsbygdsnyckel: status")]
         assert status == ("kategorier kända" if keys[r["lan_code"]].categories_known else "endast viktad summa")
     assert total[3] == 10_557_682 and total[4] == 416_151
@@ -631,8 +631,8 @@ def test_reconciliation_sheet(values: Any, formulas: Any, alloc: godnaravard.All
     published = sorted(published, key=lambda p: order[(p.bilaga, p.column)])  # by table and column, stably
     deviating = 0
     for got, p in zip(rows, published, strict=True):
-        computed = alloc.result.rule_amount(p.column, p.lan_code)  # the rule's figure, as check compares it
-        assert got[0] == p.bilaga and got[1] == ag.label(p.column) and got[2] == p.lan_code
+        computed = alloc.result.rule_amount(p.column, p.code)  # the rule's figure, as check compares it
+        assert got[0] == p.bilaga and got[1] == ag.label(p.column) and got[2] == p.code
         assert got[4:7] == [p.amount, computed, computed - p.amount]
         reason = got[8]
         assert (reason is None) == (computed == p.amount)
@@ -687,12 +687,12 @@ def test_reconciliation_sheet_renders_check(values: Any, alloc: godnaravard.Allo
     notes = _notes(ws)
     by_cell = {}
     for got, cell in zip(rows, sorted(rec.cells, key=lambda c: order[(c.bilaga, c.column)]), strict=True):
-        assert (got[0], got[2], got[4], got[5]) == (cell.bilaga, cell.lan_code, cell.official, cell.computed)
+        assert (got[0], got[2], got[4], got[5]) == (cell.bilaga, cell.code, cell.official, cell.computed)
         if not cell.deviation:
             assert got[8] is None
             continue
         n = int(got[8].removeprefix("avrundning, se not "))  # one line in the row, the explanation in a note
-        assert notes[n] == (f"({cell.bilaga}, {rec.column_label(cell.column)}, {cell.lan_code} {cell.name}): "
+        assert notes[n] == (f"({cell.bilaga}, {rec.column_label(cell.column)}, {cell.code} {cell.name}): "
                             f"{explanation(rec, cell)}")
         by_cell[(got[1], got[2])] = explanation(rec, cell)
     assert sorted(notes) == list(range(1, len(by_cell) + 1))
@@ -836,7 +836,7 @@ def test_svf_workbook(svf_xlsx: Path, svf: godnaravard.Allocation) -> None:
     # no printed layout in the definition: the table's columns, each share under its key's name, amounts in kronor
     assert headings == ["Kod", "Region", "Befolkning sep 2025", "Befolkningsandel", "Belopp (kronor)"]
     assert len(rows) == 18
-    published = {p.lan_code: p.amount for p in official_cells(ag)}
+    published = {p.code: p.amount for p in official_cells(ag)}
     for got, r in zip(rows, svf.rows, strict=True):
         assert got[0] == r["lan_code"] and got[1] == r["region"] and got[2] == r["population"]
         assert got[4] == r["svf"] == published[r["lan_code"]]

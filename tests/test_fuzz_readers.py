@@ -55,7 +55,7 @@ def _check_population(recipients: tuple[Recipient, ...]) -> None:
 
 
 def _check_key(key: tuple[RuralKey, ...]) -> None:
-    assert sorted(k.lan_code for k in key) == sorted(LAN)
+    assert sorted(k.code for k in key) == sorted(LAN)
 
 
 def loads_or_refuses(data: bytes, suffix: str = ".csv") -> None:

@@ -130,12 +130,14 @@ def _agreement_padded(case: dict[str, Any], where: Path) -> None:
 
 def _definition(case: dict[str, Any], where: Path) -> None:
     """An agreement's folder ``ag``: a copy of the shipped SVF agreement (or, with ``base =
-    "kommun"``, of ``hostile/kommun``) named ``hostile``, edited: ``replace`` ([old, new] pairs,
+    "kommun"``, of ``hostile/kommun``; with ``base = "rural"``, of ``fixtures/rural_two``)
+    named ``hostile``, edited: ``replace`` ([old, new] pairs,
     each old text must occur), ``append`` and ``append_repeat`` ([text, times]) at the end,
     ``append_tail``, ``files`` ({path in the folder: text}), ``big_file`` ([path, head, line,
     times]) and ``fifo`` (a named pipe at that path in the folder)."""
     folder = where / "ag"
-    base = HERE / "kommun" if case.get("base") == "kommun" else DATA / "agreements" / "svf-cancer-2025-2"
+    bases = {"kommun": HERE / "kommun", "rural": HERE.parent / "fixtures" / "rural_two"}
+    base = bases.get(case.get("base", ""), DATA / "agreements" / "svf-cancer-2025-2")
     shutil.copytree(base, folder)
     text = (folder / "agreement.toml").read_text(encoding="utf-8")
     text = re.sub(r'(?m)^name = "[^"]*"\n(aliases = .*\n)?', 'name = "hostile"\n', text, count=1)

@@ -43,7 +43,9 @@ def test_used_columns_follow_the_slot_kind_the_recipients_and_the_counts() -> No
     assert used_columns("recipients", "kommun", ("population",)) == ("kommun_code", "kommun", "population")
     assert used_columns("recipients", "region", ("a", "b")) == ("lan_code", "lan", "region", "a", "b")
     assert used_columns("counts", "region", ("b",)) == ("lan_code", "lan", "region", "b")
-    assert "vagd_summa" in (used_columns("rural_key", "region", ()) or ())
+    rural = load_agreement().data["landsbygd"].rural  # the rural key's columns are the definition's (issue 17 §3)
+    assert "vagd_summa" in (used_columns("rural_key", "region", (), rural) or ())
+    assert used_columns("rural_key", "region", ()) is None  # a rural key's slot that no key reads
     assert used_columns("population", "region", ()) is None  # a slot's name says nothing: its kind does
 
 

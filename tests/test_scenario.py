@@ -41,7 +41,7 @@ def test_baseline_states_every_parameter_with_its_section() -> None:
         assert "avsnitt" in sc.sources[key].casefold(), key
     assert sc.parameters["regioner.nara_vard_total"] == 2_420_000_000
     assert sc.parameters["kommuner.andel_insatser"] == Fraction(1, 2)
-    assert sc.parameters.weights("landsbygd") == (1, 4, 6)
+    assert sc.parameters.weights("landsbygd") == {"tatortsnara": 1, "gles": 4, "mycket_gles": 6}
     assert sc.agreement.name == "god-och-nara-vard-2024" and load_scenario("god-och-nara-vard-2024") is sc
 
 

@@ -73,7 +73,7 @@ def make_inputs(
         for c, p, h in zip(codes, populations, hsl, strict=True)
     )
     key = tuple(
-        core.RuralKey(lan_code=c, tatortsnara=t, gles=g, mycket_gles=m)
+        core.RuralKey(c, {"tatortsnara": t, "gles": g, "mycket_gles": m})
         for c, (t, g, m) in zip(codes, rural, strict=True)
     )
     return core.Inputs(recipients=recipients, rural_key=key)
@@ -379,7 +379,8 @@ RULES = core.Rules(
                 "w.t": "weight", "w.g": "weight", "w.m": "weight"},
     keys={"pop": core.Key("pop", "column", column="population"),
           "hsl": core.Key("hsl", "column", column="hsl_insatser"),
-          "rural": core.Key("rural", "landsbygd", weights=("w.t", "w.g", "w.m"))},
+          "rural": core.Key("rural", "landsbygd", weights=("w.t", "w.g", "w.m"),
+                            categories=("tatortsnara", "gles", "mycket_gles"))},
     lines=(
         core.Line("x", "x.total", base="x.base", parts=(
             core.Part("carved", "rural", amount="x.carved"), core.Part("s1", "hsl", share="x.s1"),

@@ -20,6 +20,7 @@ JSON (``explanation_text``, ``explanation_json``, still importable from here).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Any
 
 from . import core
 from .api import Allocation
-from .core.landsbygd import CATEGORIES, weighted_rural_population
+from .core.landsbygd import weighted_rural_population
 from .core.line import part_totals
 from .display import exact_text, fixed, kr
 from .recipient_names import UnknownRecipientError, find_recipient
@@ -213,30 +214,25 @@ def data_source(alloc: Allocation, name: str) -> str:
     return f"{_shown_path(df.path)}: {df.label} ({df.date.isoformat()}); {title}{df.source}"
 
 
-def _rural_how(key: core.RuralKey, weights: tuple[Fraction, ...], reference: tuple[Fraction, ...],
-               section: str) -> str:
-    """How the recipient's weighted rural population W arises from the rural key."""
+def _rural_how(key: core.RuralKey, weights: Mapping[str, Fraction], reference: Mapping[str, Fraction],
+               section: str, labels: Mapping[str, str]) -> str:
+    """How the recipient's weighted rural population W arises from the rural key (its categories,
+    labelled as the definition declares them, issue 17 §3)."""
     where = f" ({section})" if section else ""
-    if key.categories_known:
-        counts = (key.tatortsnara, key.gles, key.mycket_gles)
-        terms = " + ".join(f"{_num(Fraction(w))} × {_kr(n or 0)} {c.replace('_', ' ')}"
-                           for w, n, c in zip(weights, counts, CATEGORIES, strict=True))
+    if key.inhabitants is not None:
+        terms = " + ".join(f"{_num(Fraction(w))} × {_kr(key.inhabitants.get(c, 0))} {labels.get(c, c.replace('_', ' '))}"
+                           for c, w in weights.items())
         return f"W = {terms} inhabitants{where}"
-    ref = "/".join(_num(x) for x in reference)
-    given = _kr(key.vagd_summa or 0)
-    if tuple(weights) == tuple(reference):
+    ref = "/".join(_num(x) for x in reference.values())
+    given = _kr(key.weighted_sum or 0)
+    if dict(weights) == dict(reference):
         return (f"W = {given}, the weighted sum at the reference weights {ref}; "
                 f"the inhabitants per category are not known{where}")
-    shown = "/".join(_num(Fraction(x)) for x in weights)
-    return (f"W = {given} × {_num(sum(weights, Fraction(0)))}/{_num(sum(reference, Fraction(0)))}: the weighted "
+    shown = "/".join(_num(Fraction(x)) for x in weights.values())
+    total_w, total_r = sum(weights.values(), Fraction(0)), sum(reference.values(), Fraction(0))
+    return (f"W = {given} × {_num(total_w)}/{_num(total_r)}: the weighted "
             f"sum at the reference weights {ref}, scaled to the proportional weights {shown}; "
             f"the inhabitants per category are not known{where}")
-
-
-def _three(weights: tuple[Fraction, ...]) -> tuple[Fraction, Fraction, Fraction]:
-    """A rural key's weights: one per category (tätortsnära, gles, mycket gles; avsnitt 12)."""
-    tatortsnara, gles, mycket_gles = weights
-    return tatortsnara, gles, mycket_gles
 
 
 def _weight_name(rules: core.Rules, key: core.Key) -> tuple[str, str]:
@@ -265,12 +261,14 @@ def _sources(alloc: Allocation, code: str) -> tuple[tuple[Source, ...], tuple[So
             rural_file = sc.agreement.landsbygd
             src = data_source(alloc, rural_file.name) if rural_file else ""
             weights = res.parameters.weights(key.name)
-            rural = {k.lan_code: k for k in res.inputs.rural_key}[code]
-            w = weighted_rural_population(rural, _three(weights), _three(res.inputs.reference_weights))
+            rural = {k.code: k for k in res.inputs.rural_key}[code]
+            w = weighted_rural_population(rural, weights, res.inputs.reference_weights)
+            layout = rural_file.rural if rural_file else None
             line_name, part_name = next((ln.name, p.name) for ln in rules.lines for p in ln.parts if p.key == key.name)
             w_all = res.part(line_name, part_name).weights
             inputs.append(Source(f"{key.name}.W", f"W, {label}", w, src,
-                                 _rural_how(rural, weights, res.inputs.reference_weights, key.section)))
+                                 _rural_how(rural, weights, res.inputs.reference_weights, key.section,
+                                            {c: layout.label(c) for c in key.categories} if layout else {})))
             inputs.append(Source(f"{key.name}.W.sum", f"Σ W, {n} {rules.recipients_word}",
                                  sum(w_all.values(), Fraction(0)), src))
         else:

@@ -189,9 +189,9 @@ def _content(inputs: Inputs) -> tuple[object, ...]:
     its counts, and the rural key, by code."""
     regions = sorted(((r.code, r.lan, r.name, sorted(r.counts.items()))
                       for r in inputs.recipients), key=lambda t: t[0])
-    rural = sorted(((k.lan_code, k.tatortsnara, k.gles, k.mycket_gles, k.vagd_summa) for k in inputs.rural_key),
-                   key=lambda t: t[0])
-    return tuple(regions), tuple(rural), inputs.reference_weights
+    rural = sorted(((k.code, sorted((k.inhabitants or {}).items()), k.inhabitants is None, k.weighted_sum)
+                    for k in inputs.rural_key), key=lambda t: t[0])
+    return tuple(regions), tuple(rural), sorted(inputs.reference_weights.items())
 
 
 def parse_value(

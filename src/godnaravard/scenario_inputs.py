@@ -62,6 +62,7 @@ def read_inputs(sc: Sourced) -> tuple[core.Inputs, tuple[str, ...]]:
         kommun=kommun,
         recipients=short[0] if short is not None else own if population is None else None,
         count_files=[(sc.data.get(d.name, d.path), d.counts) for d in ag.count_files],
+        rural_layout=rural.rural if rural else None,
     )
     return inputs, notes
 

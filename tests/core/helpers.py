@@ -21,6 +21,7 @@ def make_inputs(
         for i, (p, h) in enumerate(zip(populations, hsl, strict=True))
     )
     key = tuple(
-        RuralKey(lan_code=f"{i + 1:02d}", tatortsnara=t, gles=g, mycket_gles=m) for i, (t, g, m) in enumerate(rural)
+        RuralKey(f"{i + 1:02d}", {"tatortsnara": t, "gles": g, "mycket_gles": m}) for i, (t, g, m) in enumerate(rural)
     )
-    return Inputs(recipients=recipients, rural_key=key, reference_weights=(Fraction(1), Fraction(4), Fraction(6)))
+    reference = {"tatortsnara": Fraction(1), "gles": Fraction(4), "mycket_gles": Fraction(6)}
+    return Inputs(recipients=recipients, rural_key=key, reference_weights=reference)

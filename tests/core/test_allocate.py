@@ -64,7 +64,7 @@ def test_scaling_every_count_changes_no_krona(params: Parameters, c: int) -> Non
     pops = [1000 + 37 * i for i in range(21)]
     base = make_inputs(pops)
     scaled = make_inputs([p * c for p in pops], [r.count("hsl_insatser") * c for r in base.recipients],
-                         [(k.tatortsnara * c, k.gles * c, k.mycket_gles * c) for k in base.rural_key])  # type: ignore[operator]
+                         [tuple(n * c for n in (k.inhabitants or {}).values()) for k in base.rural_key])  # type: ignore[misc]
     assert [r | {"population": 0, "hsl_insatser": 0} for r in allocate(base, params).rows] == [
         r | {"population": 0, "hsl_insatser": 0} for r in allocate(scaled, params).rows
     ]

@@ -38,7 +38,7 @@ def test_impossible_values_are_refused(params: Parameters, changes: dict, messag
 def test_all_weights_zero_is_fine_without_a_rural_part(params: Parameters) -> None:
     zero = {k: Fraction(0) for k in ("landsbygd.vikt.tatortsnara", "landsbygd.vikt.gles", "landsbygd.vikt.mycket_gles")}
     p = params.with_values({**zero, "regioner.landsbygd_total": 0})
-    assert p.weights("landsbygd") == (0, 0, 0)
+    assert p.weights("landsbygd") == {"tatortsnara": 0, "gles": 0, "mycket_gles": 0}
 
 
 def test_missing_key_is_refused(params: Parameters) -> None:

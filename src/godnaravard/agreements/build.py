@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from ..errors import InputError, Problem, ProblemList, listing
 from ..files import not_readable, shown_path
 from ..published import header_excerpt
 from .model import Agreement, DataFile, ParameterInfo, PrintedColumn, TableSpec
+from .rural import rural_key, rural_layouts
 from .values import parse_value, shown_value
 
 __all__ = ["TEXT_COLUMNS", "build"]
@@ -85,6 +86,8 @@ def build(spec: Any, path: Path, label: str) -> Agreement:
     data = _data_files(spec, folder, checks)
     counts = _counts(spec)
     keys = _keys(spec, counts, checks)
+    for slot, layout in rural_layouts(keys, spec.data, checks.problem, {*counts, *TEXT_COLUMNS}).items():
+        data[slot] = replace(data[slot], rural=layout)
     lines = _lines(spec, keys, checks)
     line_parts = {ln.name: {p.name for p in ln.parts} for ln in lines}
     columns, amount_names = _columns(spec, counts, line_parts, checks)
@@ -174,8 +177,8 @@ def _counts(spec: Any) -> set[str]:
 
 
 def _keys(spec: Any, counts: set[str], checks: _Checks) -> dict[str, Key]:
-    """``[keys.NAME]``: a column key names a count of the recipients file; the rural key's
-    weights are weight parameters and its data file is given (avsnitt 12)."""
+    """``[keys.NAME]``: a column key names a count of the recipients file; a rural key's
+    weights are weight parameters and its data slot is given (avsnitt 12; ``agreements.rural``)."""
     keys: dict[str, Key] = {}
     for name, k in spec.keys.items():
         if k.column is not None:
@@ -185,12 +188,7 @@ def _keys(spec: Any, counts: set[str], checks: _Checks) -> dict[str, Key]:
                                f"unknown column {shown_value(k.column)}: the data slots' counts are {have}")
             keys[name] = Key(name, "column", column=k.column, label=k.label, section=k.section)
         else:
-            for i, w in enumerate(k.landsbygd or ()):
-                checks.need(f"keys.{name}.landsbygd[{i}]", w, "weight")
-            if not any(d.kind == "rural_key" for d in spec.data.values()):
-                checks.problem(f"keys.{name}", "the rural key needs its data file: add a data slot with "
-                                               "kind = \"rural_key\" (such as [data.landsbygd])")
-            keys[name] = Key(name, "landsbygd", weights=tuple(k.landsbygd or ()), label=k.label, section=k.section)
+            keys[name] = rural_key(name, k, spec.data, checks.need, checks.problem)
     return keys
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import Parameters, Rules
+from ..rural_layout import RuralLayout
 
 __all__ = ["Agreement", "DataFile", "ParameterInfo", "PrintedColumn", "TableSpec"]
 
@@ -36,6 +37,9 @@ class DataFile:
     source: str
     counts: tuple[str, ...] = ()
     kind: str = "recipients"
+    #: The layout of a rural key's data (its categories' columns, labels, reference weights), where
+    #: a key of the definition reads this slot (issue 17 §3); None for any other data file.
+    rural: RuralLayout | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +143,9 @@ class Agreement:
 
     @property
     def landsbygd(self) -> DataFile | None:
-        """The rural key's data slot (``kind = "rural_key"``), if the agreement shares by the rural key."""
-        if not self.rules.keys_of_kind("landsbygd"):
-            return None
-        return next((d for d in self.data.values() if d.kind == "rural_key"), None)
+        """The rural key's data file (its key's ``data`` slot), if the agreement shares by a rural key."""
+        keys = self.rules.keys_of_kind("landsbygd")
+        return self.data.get(keys[0].data) if keys else None
 
     @property
     def count_files(self) -> tuple[DataFile, ...]:

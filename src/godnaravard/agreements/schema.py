@@ -9,6 +9,7 @@ keys are valid. ``docs/agreements.md`` explains every key. What a definition's k
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -43,11 +44,22 @@ def _name() -> CoreSchema:
 
 
 def _one_kind(key: Any) -> Any:
-    """A key is a data column or the rural key's three weights."""
-    if (key.column is None) == (key.landsbygd is None):
-        raise ValueError("a key names either a data column (column = ...) or the rural weights (landsbygd = [...])")
-    if key.landsbygd is not None and len(key.landsbygd) != 3:
-        raise ValueError("the rural key has three weights: tätortsnära, gles, mycket gles")
+    """A key is a data column or a rural key's categories with their weights (issue 17 §3)."""
+    if key.landsbygd is not None:
+        old = key.landsbygd if isinstance(key.landsbygd, list) else []
+        named = [w for w in old[:8] if isinstance(w, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,80}", w)]
+        cats = ", ".join(f'{w.rsplit(".", 1)[-1]} = "{w}"' for w in named) or 'NAME = "PARAMETER", ...'
+
+        raise ValueError("'landsbygd = [...]' is the old form of a rural key: declare its categories by name, "
+                         f'each with its weight parameter, and its data slot: categories = {{ {cats} }} and '
+                         'data = "landsbygd", with the columns in [data.landsbygd] category_columns (docs/agreements.md)')
+    if (key.column is None) == (key.categories is None):
+        raise ValueError("a key names either a data column (column = ...) or a rural key's categories and their "
+                         "weights (categories = { NAME = \"PARAMETER\", ... })")
+    if key.categories is not None and not key.categories:
+        raise ValueError("a rural key has at least one category (categories = { NAME = \"PARAMETER\", ... })")
+    if key.data is not None and key.categories is None:
+        raise ValueError("data = ... names a rural key's data slot; a column key reads the recipients' file")
     return key
 
 
@@ -114,14 +126,27 @@ def _data() -> CoreSchema:
         "title": optional(_text(), ""),
         "source": _text(min_length=1),
         "counts": optional(_texts(), []),
+        # A rural key's data (issue 17 §3), checked against the key in agreements.build.
+        "category_columns": optional(cs.nullable_schema(cs.dict_schema(_name(), _text(min_length=1))), None),
+        "category_labels": optional(cs.dict_schema(_name(), _text(min_length=1)), {}),
+        "weighted_sum": optional(_text(), ""),
+        "reference_weights": optional(cs.dict_schema(_name(), cs.any_schema()), {}),
+        "reference_source": optional(_text(), ""),
+        "unweighted": optional(cs.list_schema(_name()), []),
+        "category_spellings": optional(cs.dict_schema(_text(min_length=1, max_length=200), _name()), {}),
+        "status": optional(cs.nullable_schema(record("_StatusSpec", {
+            "column": _text(min_length=1), "known": _text(min_length=1), "weighted_sum": _text(min_length=1),
+        })), None),
     })
 
 
 def _key() -> CoreSchema:
-    """``[keys.NAME]``: a distribution key (a data column, or the rural key's weights)."""
+    """``[keys.NAME]``: a distribution key (a data column, or a rural key's categories and weights)."""
     return record("_KeySpec", {
         "column": optional(cs.nullable_schema(_text()), None),
-        "landsbygd": optional(cs.nullable_schema(_texts()), None),
+        "categories": optional(cs.nullable_schema(cs.dict_schema(_name(), _text(min_length=1))), None),
+        "data": optional(cs.nullable_schema(_text(min_length=1)), None),
+        "landsbygd": optional(cs.nullable_schema(cs.any_schema()), None),  # the old form: refused, with a hint
         "label": optional(_text(), ""),
         "section": optional(_text(), ""),
     }, check=_one_kind)

@@ -17,14 +17,13 @@ from .allocate import Result, Row, allocate
 from .budget import BudgetLine, budget_lines, derived_totals
 from .column import Column
 from .columns import Behind, adjustment_of, resolve
-from .landsbygd import CATEGORIES, KommunRow, MissingCategoriesError, key_from_kommuner
+from .landsbygd import KommunRow, MissingCategoriesError, key_from_kommuner
 from .model import Inputs, Parameters, Recipient, RuralKey
 from .plan import Condition, LinePlan, PartPlan, plan_line, plans
 from .rounding import ROUNDING_RULE, RULES, AllocationError, Apportionment, apportion
 from .spec import RECIPIENT_PLURALS, TEXT_FIELDS, Adjustment, BudgetItem, ColumnSpec, Key, Line, Part, Rules, StatedTotal
 
 __all__ = [
-    "CATEGORIES",
     "Adjustment",
     "ROUNDING_RULE",
     "RULES",

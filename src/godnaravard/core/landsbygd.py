@@ -1,21 +1,24 @@
 """The rural key (landsbygdsnyckel): the weighted rural population of each region.
 
-Avsnitt 12 (Beräkningsmodell): the money for primärvård i landsbygd (300 000 000 kr in God och
+Avsnitt 12 (Beräkningsmodell) of God och nära vård: the money for primärvård i landsbygd (300 000 000 kr in God och
 nära vård, avsnitt 1.2) is shared by "antal invånare i regionen som bor på landsbygd", where inhabitants of
 glesa landsbygdskommuner weigh four times and of mycket glesa landsbygdskommuner six times as
 much as inhabitants of tätortsnära landsbygd:
 
-    W(region) = w_t · tätortsnära + w_g · glesa + w_m · mycket glesa inhabitants
+    W(region) = Σ over the categories c of w_c · inhabitants of category c
     amount(region) = total · W(region) / Σ W            (rounded: see ``rounding``)
 
 Where a region's inhabitants per category are unknown and only W at the reference weights is
 known (the shipped key of God och nära vård, decoded from bilaga 4), W can be used only with weights
 proportional to the reference weights; anything else is refused, never estimated.
+
+The categories, their weight parameters and the reference weights are the definition's (issue 17
+§3 "The rural key declared"): nothing here names a category.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -23,7 +26,6 @@ from .model import Inputs, RuralKey
 from .rounding import AllocationError
 
 __all__ = [
-    "CATEGORIES",
     "MissingCategoriesError",
     "KommunRow",
     "weighted_rural_population",
@@ -31,59 +33,60 @@ __all__ = [
     "key_from_kommuner",
 ]
 
-#: The three categories of landsbygdskommuner that carry a weight (avsnitt 12).
-CATEGORIES: tuple[str, ...] = ("tatortsnara", "gles", "mycket_gles")
-#: Categories of kommuner that carry no weight in the key.
-UNWEIGHTED_CATEGORIES: tuple[str, ...] = ("ovrig",)
+
+def _shown(weights: Mapping[str, Fraction]) -> str:
+    return "/".join(str(w) for w in weights.values())
 
 
 class MissingCategoriesError(AllocationError):
-    """The weights differ from the reference weights, but some regions lack categories."""
+    """The weights differ from the reference weights, but some recipients lack categories."""
 
-    def __init__(self, codes: Iterable[str], weights: tuple[Fraction, ...], reference: tuple[Fraction, ...]):
+    def __init__(self, codes: Iterable[str], weights: Mapping[str, Fraction], reference: Mapping[str, Fraction]):
         self.codes = tuple(codes)
-        shown = "/".join(str(w) for w in weights)
-        ref = "/".join(str(w) for w in reference)
+        ref = _shown(reference)
+        names = ", ".join(c.replace("_", " ") for c in weights)
         super().__init__(
-            f"rural weights {shown} need inhabitants per category (tätortsnära, gles, mycket gles), "
+            f"rural weights {_shown(weights)} need inhabitants per category ({names}), "
             f"which are unknown for {len(self.codes)} region(s): {', '.join(self.codes)}; "
             f"only their weighted sum at the weights {ref} is known. Supply a per-kommun rural key "
             f"(kommun code, category, population) or keep weights proportional to {ref}."
         )
 
 
-def _proportional(a: tuple[Fraction, ...], b: tuple[Fraction, ...]) -> bool:
-    """True when ``a = c · b`` for some c > 0 (same shares of W for every region)."""
-    return any(a) and all(x * sum(b) == y * sum(a) for x, y in zip(a, b, strict=True))
+def _proportional(a: Mapping[str, Fraction], b: Mapping[str, Fraction]) -> bool:
+    """True when ``a = c · b`` for some c > 0 (same shares of W for every recipient)."""
+    if set(a) != set(b) or not any(a.values()):
+        return False
+    sa, sb = sum(a.values(), Fraction(0)), sum(b.values(), Fraction(0))
+    return all(a[k] * sb == b[k] * sa for k in a)
 
 
 def weighted_rural_population(
-    key: RuralKey, weights: tuple[Fraction, ...], reference: tuple[Fraction, ...]
+    key: RuralKey, weights: Mapping[str, Fraction], reference: Mapping[str, Fraction]
 ) -> Fraction:
-    """W for one region under ``weights`` (avsnitt 12), exactly.
+    """W for one recipient under ``weights`` (by category; avsnitt 12), exactly.
 
-    From the categories where known; otherwise from ``vagd_summa``, scaled when ``weights``
-    are proportional to ``reference``. Raises ``MissingCategoriesError`` when neither works.
+    From the inhabitants per category where known; otherwise from the weighted sum, scaled when
+    ``weights`` are proportional to ``reference``. Raises ``MissingCategoriesError`` when neither works.
     """
-    t, g, m = key.tatortsnara, key.gles, key.mycket_gles
-    if t is not None and g is not None and m is not None:  # key.categories_known, spelled out for mypy
-        return sum((w * n for w, n in zip(weights, (t, g, m), strict=True)), Fraction(0))
-    if key.vagd_summa is None:
-        raise AllocationError(f"rural key for {key.lan_code} has neither categories nor a weighted sum")
-    if weights == reference:
-        return Fraction(key.vagd_summa)
+    if key.inhabitants is not None:
+        return sum((w * key.inhabitants.get(c, 0) for c, w in weights.items()), Fraction(0))
+    if key.weighted_sum is None:
+        raise AllocationError(f"rural key for {key.code} has neither categories nor a weighted sum")
+    if dict(weights) == dict(reference):
+        return Fraction(key.weighted_sum)
     if _proportional(weights, reference):
-        return Fraction(key.vagd_summa) * sum(weights, Fraction(0)) / sum(reference, Fraction(0))
-    raise MissingCategoriesError([key.lan_code], weights, reference)
+        return Fraction(key.weighted_sum) * sum(weights.values(), Fraction(0)) / sum(reference.values(), Fraction(0))
+    raise MissingCategoriesError([key.code], weights, reference)
 
 
-def rural_weights(inputs: Inputs, weights: tuple[Fraction, ...]) -> dict[str, Fraction]:
-    """W per län code under ``weights``, naming every region that cannot be keyed."""
+def rural_weights(inputs: Inputs, weights: Mapping[str, Fraction]) -> dict[str, Fraction]:
+    """W per recipient code under ``weights``, naming every recipient that cannot be keyed."""
     if not inputs.rural_key:
         raise AllocationError("this agreement shares money by the rural key, but no rural key was given")
     out: dict[str, Fraction] = {}
     lacking: list[str] = []
-    by_code = {k.lan_code: k for k in inputs.rural_key}
+    by_code = {k.code: k for k in inputs.rural_key}
     for region in inputs.recipients:
         try:
             out[region.code] = weighted_rural_population(
@@ -110,22 +113,22 @@ class KommunRow:
         return self.kommun_code[:2]
 
 
-def key_from_kommuner(rows: Iterable[KommunRow], lan_codes: Iterable[str]) -> tuple[RuralKey, ...]:
+def key_from_kommuner(
+    rows: Iterable[KommunRow], lan_codes: Iterable[str], categories: Sequence[str], unweighted: Sequence[str] = ()
+) -> tuple[RuralKey, ...]:
     """Sum kommun populations per region and category into a rural key with known categories.
 
-    Every region in ``lan_codes`` gets a key (zero inhabitants where it has no rural kommun);
-    a kommun whose län is not among ``lan_codes`` or whose category is unknown is refused.
+    ``categories`` are the key's (declared by the definition, issue 17 §3), ``unweighted`` the
+    categories of kommuner that carry no weight. Every region in ``lan_codes`` gets a key (zero
+    inhabitants where it has no rural kommun); a kommun whose län is not among ``lan_codes`` or
+    whose category is neither is refused.
     """
-    codes = list(lan_codes)
-    totals = {c: dict.fromkeys(CATEGORIES, 0) for c in codes}
+    totals = {c: dict.fromkeys(categories, 0) for c in lan_codes}
     for row in rows:
         if row.lan_code not in totals:
             raise AllocationError(f"kommun {row.kommun_code} belongs to no known län")
-        if row.kategori in CATEGORIES:
+        if row.kategori in categories:
             totals[row.lan_code][row.kategori] += row.population
-        elif row.kategori not in UNWEIGHTED_CATEGORIES:
+        elif row.kategori not in unweighted:
             raise AllocationError(f"kommun {row.kommun_code} has unknown category {row.kategori!r}")
-    return tuple(
-        RuralKey(lan_code=c, tatortsnara=t["tatortsnara"], gles=t["gles"], mycket_gles=t["mycket_gles"])
-        for c, t in totals.items()
-    )
+    return tuple(RuralKey(code=c, inhabitants=t) for c, t in totals.items())

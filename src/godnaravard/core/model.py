@@ -53,24 +53,26 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class RuralKey:
-    """The rural key of one region (avsnitt 12, bilaga 4).
+    """The rural key of one recipient (avsnitt 12, bilaga 4 in God och nära vård).
 
-    Either the inhabitants per category are known (``tatortsnara``, ``gles``, ``mycket_gles``),
-    and the weighted sum follows from any weights, or only the weighted sum ``vagd_summa`` at
-    the ``reference_weights`` is known, and it can be used only with those weights (or weights
-    proportional to them, which give the same shares).
+    Either the ``inhabitants`` per category are known (by the category names the definition
+    declares, issue 17 §3), and the weighted sum follows from any weights, or only the
+    ``weighted_sum`` at the ``reference_weights`` is known, and it can be used only with those
+    weights (or weights proportional to them, which give the same shares).
     """
 
-    lan_code: str
-    tatortsnara: int | None = None
-    gles: int | None = None
-    mycket_gles: int | None = None
-    vagd_summa: int | None = None
+    code: str
+    inhabitants: Mapping[str, int] | None = field(default=None, hash=False)
+    weighted_sum: int | None = None
 
     @property
     def categories_known(self) -> bool:
-        """True when the inhabitants of all three categories are known."""
-        return None not in (self.tatortsnara, self.gles, self.mycket_gles)
+        """True when the inhabitants of every category are known."""
+        return self.inhabitants is not None
+
+    def inhabitants_of(self, category: str) -> int | None:
+        """The inhabitants of one category, or None where they are unknown."""
+        return None if self.inhabitants is None else self.inhabitants.get(category, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +142,10 @@ class Parameters:
         """The keys whose values differ from ``base``: ``{key: (base value, this value)}``."""
         return {k: (base[k], v) for k, v in self.values.items() if k in base.values and base[k] != v}
 
-    def weights(self, key: str) -> tuple[Fraction, ...]:
-        """The weights of a rural key (tätortsnära, gles, mycket gles), avsnitt 12."""
-        return tuple(self.fraction(k) for k in self.rules.keys[key].weights)
+    def weights(self, key: str) -> dict[str, Fraction]:
+        """The weights of a rural key by category, in the key's order (avsnitt 12; issue 17 §3)."""
+        spec = self.rules.keys[key]
+        return {c: self.fraction(w) for c, w in zip(spec.categories, spec.weights, strict=True)}
 
     def validate(self) -> None:
         """Refuse values that make an allocation impossible, whatever the data."""
@@ -176,13 +179,14 @@ class Parameters:
 class Inputs:
     """The data the allocation reads: recipients with their counts, and the rural key if any.
 
-    ``reference_weights`` are the weights at which the ``vagd_summa`` of the rural key were
-    computed (1, 4, 6 for the shipped key of God och nära vård); empty when there is no rural key.
+    ``reference_weights`` are the weights by category at which the weighted sums of the rural key
+    were computed (the definition declares them with the key's data, issue 17 §3); empty when there
+    is no rural key or it has no weighted sums.
     """
 
     recipients: tuple[Recipient, ...]
     rural_key: tuple[RuralKey, ...] = ()
-    reference_weights: tuple[Fraction, ...] = ()
+    reference_weights: Mapping[str, Fraction] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         codes = [r.code for r in self.recipients]
@@ -192,7 +196,7 @@ class Inputs:
             raise AllocationError("there are no recipients")
         if not self.rural_key:
             return
-        key_codes = [k.lan_code for k in self.rural_key]
+        key_codes = [k.code for k in self.rural_key]
         if len(set(key_codes)) != len(key_codes):
             raise AllocationError("a län code appears twice in the rural key")
         if set(key_codes) != set(codes):

@@ -56,9 +56,10 @@ class Key:
     """What a part is shared by.
 
     ``kind="column"``: a numeric column of the recipients' data file (``column``), e.g. the
-    population or the HSL insatser. ``kind="landsbygd"``: the rural key of avsnitt 12, the
-    weighted rural population under the three weight parameters named in ``weights``
-    (tätortsnära, gles, mycket gles).
+    population or the HSL insatser. ``kind="landsbygd"``: a rural key (avsnitt 12 in God och nära
+    vård), the weighted rural population of the ``categories`` the definition declares, under the
+    weight parameters named in ``weights`` (parallel to ``categories``), read from the data slot
+    ``data`` (issue 17 §3: no category is named in code).
     """
 
     name: str
@@ -67,6 +68,17 @@ class Key:
     weights: tuple[str, ...] = ()
     label: str = ""
     section: str = ""
+    categories: tuple[str, ...] = ()
+    data: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.categories) != len(self.weights):
+            raise ValueError(f"key {self.name}: one weight per category, got {len(self.weights)} weights for "
+                             f"the categories {self.categories}")
+
+    def weight_of(self, category: str) -> str:
+        """The weight parameter of one of the key's categories."""
+        return self.weights[self.categories.index(category)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,7 @@ from .names import defined_names
 if TYPE_CHECKING:
     from ..agreements import Agreement
     from ..core import Line, Part, Result
+    from ..rural_layout import RuralLayout
 
 __all__ = [
     "DECIMALS",
@@ -92,9 +93,7 @@ TWO53 = "POWER(2,53)"
 #: weight exceeds 2⁵³ (see the module's docstring).
 SPLIT = 10**8
 
-#: The rural key's columns on Underlag, in the order of its weights (tätortsnära, gles, mycket gles).
-RURAL_COUNTS = ("tatortsnara_inv", "gles_inv", "mycket_gles_inv")
-RURAL_SUM = "vagd_summa"
+#: The rural key's columns on Underlag are those its definition declares (``RuralLayout``, issue 17 §3).
 
 
 def denominator(value: int | Fraction) -> int:
@@ -238,13 +237,13 @@ class RuralBlock:
     key: str
     weights: tuple[str, ...]
     title_row: int
-    rows: tuple[int, int, int]
+    rows: tuple[int, ...]  # one per category, in the key's order
     proportional_row: int
     known_row: int
     gcd_row: int
     check_row: int
-    denominators: tuple[int, ...]  # one per weight: tätortsnära, gles, mycket gles
-    common: int  # M: the common denominator of the three weights
+    denominators: tuple[int, ...]  # one per weight (the key's categories, in order)
+    common: int  # M: the common denominator of the weights
     numerators: tuple[int, ...]  # N_k = w_k · M
     reference: tuple[int, ...]  # R_k, the reference weights as integers
     proportional: bool
@@ -371,25 +370,34 @@ class Model:
                 ln, ln.part(p.name), p, row + 1 + i, "split", amount, weights[p.name], texts[p.name], q[p.name], r[p.name],
                 ranks[p.name], orders[p.name], unit)
 
+    @property
+    def rural_layout(self) -> RuralLayout:
+        """How the definition lays out the rural key's data (its categories' columns, issue 17 §3)."""
+        data = self.agreement.landsbygd
+        assert data is not None and data.rural is not None
+        return data.rural
+
     def _rural(self, key: str, row: int) -> RuralBlock:
         """The rural key's weights as integers, and whether they can be used with the data."""
         params = self.result.parameters
         spec = self.agreement.rules.keys[key]
-        values = params.weights(key)
+        values = tuple(params.weights(key).values())
         dens = tuple(denominator(v) for v in values)
         common = math.lcm(*dens)
         numerators = tuple(int(v * common) for v in values)
-        ref_values = self.result.inputs.reference_weights or (Fraction(1),) * 3
+        given = self.result.inputs.reference_weights
+        ref_values = tuple(given.get(c, Fraction(1)) for c in spec.categories) if given else (Fraction(1),) * len(values)
         ref_common = math.lcm(*(Fraction(v).denominator for v in ref_values))
         reference = tuple(int(Fraction(v) * ref_common) for v in ref_values)
         total_n, total_r = sum(numerators), sum(reference)
-        proportional = total_n > 0 and all(n * total_r == r * total_n for n, r in zip(numerators, reference,
-                                                                                      strict=True))
+        proportional = total_n > 0 and all(
+            n * total_r == r * total_n for n, r in zip(numerators, reference, strict=True))
         all_known = all(k.categories_known for k in self.result.inputs.rural_key)
         title = row
-        rows = (row + 2, row + 3, row + 4)
+        n = len(values)
+        rows = tuple(row + 2 + i for i in range(n))
         return RuralBlock(
-            key, spec.weights, title, rows, row + 5, row + 6, row + 7, row + 8,
+            key, spec.weights, title, rows, row + 2 + n, row + 3 + n, row + 4 + n, row + 5 + n,
             dens, common, numerators, reference, proportional, all_known,
             math.gcd(*numerators),
         )
@@ -397,7 +405,7 @@ class Model:
     def rural_messages(self) -> tuple[str, str, str]:
         """What the rural key's check cell says: proportional weights, known categories, or refused."""
         n = len(self.codes)
-        ref_text = "/".join(str(x) for x in self.result.inputs.reference_weights)
+        ref_text = "/".join(str(x) for x in self.result.inputs.reference_weights.values())
         known = sum(k.categories_known for k in self.result.inputs.rural_key)
         return (
             f"{OK}: vikterna är proportionella mot referensvikterna {ref_text}",
@@ -418,16 +426,17 @@ class Model:
         """Each region's integer weight under the rural key, as the formulas compute it."""
         rb = self.rural
         assert rb is not None
+        cats = self.agreement.rules.keys[rb.key].categories
         out = {}
         for k in self.result.inputs.rural_key:
-            counts = (k.tatortsnara or 0, k.gles or 0, k.mycket_gles or 0)  # unknown only where not used
+            counts = [k.inhabitants_of(c) or 0 for c in cats]  # unknown only where not used
             if rb.proportional:
                 if k.categories_known:
-                    out[k.lan_code] = sum(r * n for r, n in zip(rb.reference, counts, strict=True))
+                    out[k.code] = sum(r * n for r, n in zip(rb.reference, counts, strict=True))
                 else:
-                    out[k.lan_code] = int(k.vagd_summa or 0)
+                    out[k.code] = int(k.weighted_sum or 0)
             else:
-                out[k.lan_code] = sum(n * c for n, c in zip(rb.numerators, counts, strict=True)) // (rb.gcd or 1)
+                out[k.code] = sum(n * c for n, c in zip(rb.numerators, counts, strict=True)) // (rb.gcd or 1)
         return out
 
     def _block(self, ln: Line, p: PartPlan, row: int) -> PartBlock:

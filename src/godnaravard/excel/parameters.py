@@ -8,7 +8,9 @@ check of the value, and its source. Below, every check of the model in one place
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .cells import (
@@ -31,7 +33,7 @@ from .names import define, renamed_note
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
 
-    from ..core import Inputs
+    from ..core import Inputs, RuralKey
 
 __all__ = ["COLUMNS", "check_cells", "checks_range", "checks_top", "write_parameters"]
 
@@ -191,18 +193,31 @@ def _signed_inputs(ctx: Context) -> Inputs:
     return read_inputs(baseline(ctx.agreement))[0]
 
 
+def _inhabitants(key: RuralKey, category: str) -> int | None:
+    return key.inhabitants_of(category)
+
+
+def _weighted_sum(key: RuralKey) -> int | None:
+    return key.weighted_sum
+
+
 def _data_columns(ctx: Context, m: Model, inputs: Inputs) -> dict[str, list[int | None]]:
     """The numbers on Underlag the model reads, by column, in Underlag's order of recipients, from ``inputs``."""
     regions = {r.code: r for r in inputs.recipients}
-    rural = {k.lan_code: k for k in inputs.rural_key}
-    fields = {"tatortsnara_inv": "tatortsnara", "gles_inv": "gles", "mycket_gles_inv": "mycket_gles",
-              "vagd_summa": "vagd_summa"}
+    rural = {k.code: k for k in inputs.rural_key}
+    layout = ctx.agreement.landsbygd.rural if ctx.agreement.landsbygd else None
+    fields: dict[str, Callable[[RuralKey], int | None]] = {}
+    if layout is not None:  # the rural key's columns as its definition declares them (issue 17 §3)
+        for cat in layout.categories:
+            fields[layout.columns[cat]] = partial(_inhabitants, category=cat)
+        if layout.weighted_sum:
+            fields[layout.weighted_sum] = _weighted_sum
     out: dict[str, list[int | None]] = {}
     for column in m.input_columns:
         if column in ctx.agreement.count_columns:
             out[column] = [regions[c].count(column) for c in m.codes]
         elif column in fields:
-            out[column] = [getattr(rural[c], fields[column]) if c in rural else None for c in m.codes]
+            out[column] = [fields[column](rural[c]) if c in rural else None for c in m.codes]
     return out
 
 

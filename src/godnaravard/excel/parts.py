@@ -180,7 +180,7 @@ def _rural(s: Sheet, ctx: Context, m: Model) -> None:
     s.header_span(rb.title_row + 1, 0, c.names, "Vikt")
     s.header(rb.title_row + 1, ["Värde", "Nämnare", "Heltal", "Referensvikt (heltal)"], col0=c.weight,
              numeric=range(c.weight, c.weight + 4))
-    values = ctx.result.parameters.weights(rb.key)
+    values = list(ctx.result.parameters.weights(rb.key).values())
     n_cells = []
     for k, (row, key) in enumerate(zip(rb.rows, rb.weights, strict=True)):
         name = m.name(key)
@@ -198,7 +198,7 @@ def _rural(s: Sheet, ctx: Context, m: Model) -> None:
     s.formula(rb.proportional_row, c.weight, f'=IF(IFERROR(AND({total_n}>0,{prop}),FALSE),"ja","nej")',
               "ja" if rb.proportional else "nej", s.f.right)
     s.merged(rb.known_row, 0, c.names, f"Invånare per kategori kända för alla {n} mottagare")
-    counts = ",".join(f"COUNT({m.input_range(col)})={n}" for col in ("tatortsnara_inv", "gles_inv", "mycket_gles_inv"))
+    counts = ",".join(f"COUNT({m.input_range(col)})={n}" for col in m.rural_layout.count_columns)
     s.formula(rb.known_row, c.weight, f'=IF(AND({counts}),"ja","nej")', "ja" if rb.all_known else "nej", s.f.right)
     s.merged(rb.gcd_row, 0, c.names, "Största gemensamma delare av heltalen")
     s.formula(rb.gcd_row, c.weight, f"=GCD({','.join(n_cells)})", rb.gcd, s.f.count)
@@ -223,15 +223,16 @@ def _weight(m: Model, i: int, key: str) -> str:
     rb = m.rural
     assert rb is not None
     c = m.cols
-    t, g, mg, v = (m.input_cell(col, i) for col in ("tatortsnara_inv", "gles_inv", "mycket_gles_inv", "vagd_summa"))
+    layout = m.rural_layout
+    counts = [m.input_cell(col, i) for col in layout.count_columns]  # the key's categories, in order
+    v = m.input_cell(layout.weighted_sum, i) if layout.weighted_sum else "NA()"
     n_cells = [m.cell(row, c.floor, absolute=True, local=True) for row in rb.rows]
     p_cell = m.cell(rb.proportional_row, c.weight, absolute=True, local=True)
     k_cell = m.cell(rb.known_row, c.weight, absolute=True, local=True)
     gcd = m.cell(rb.gcd_row, c.weight, absolute=True, local=True)
-    r = rb.reference
-    known = f"AND(ISNUMBER({t}),ISNUMBER({g}),ISNUMBER({mg}))"
-    at_reference = f"{r[0]}*{t}+{r[1]}*{g}+{r[2]}*{mg}"
-    at_weights = f"({n_cells[0]}*{t}+{n_cells[1]}*{g}+{n_cells[2]}*{mg})/{gcd}"
+    known = f"AND({','.join(f'ISNUMBER({x})' for x in counts)})"
+    at_reference = "+".join(f"{r}*{x}" for r, x in zip(rb.reference, counts, strict=True))
+    at_weights = "(" + "+".join(f"{nc}*{x}" for nc, x in zip(n_cells, counts, strict=True)) + f")/{gcd}"
     return f'IF({p_cell}="ja",IF({known},{at_reference},{v}),IF({k_cell}="ja",{at_weights},NA()))'
 
 

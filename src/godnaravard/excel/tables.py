@@ -157,7 +157,9 @@ def _part_note(m: Model, line: Line, name: str) -> list[Piece]:
         out.append(" med vikterna ")
         for i, w in enumerate(key.weights):
             out += [" / " if i else "", m.value_piece(w)]
-        out.append(" (tätortsnära / glesa / mycket glesa)")
+        data = ag.landsbygd
+        labels = [data.rural.label(c) if data and data.rural else c for c in key.categories]
+        out.append(f" ({' / '.join(labels)})")
     out.append(")")
     return out
 

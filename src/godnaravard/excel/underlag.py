@@ -19,24 +19,34 @@ from .context import Context, shipped_path
 if TYPE_CHECKING:
     from ..agreements import Agreement
     from ..core import Result
+    from ..rural_layout import RuralLayout
 
-__all__ = ["KOMMUN_TEXTS", "RURAL_HEADINGS", "STATUS", "TEXTS", "heading_for", "input_columns", "texts_of", "write_inputs"]
+__all__ = ["KOMMUN_TEXTS", "STATUS", "TEXTS", "heading_for", "input_columns", "rural_headings", "texts_of", "write_inputs"]
 
 #: The recipients' text columns on the sheet, in order.
 TEXTS = ("lan_code", "lan", "region")
 #: The text columns of the sheet when the recipients are kommuner (the kommun file's: issue 17 §3).
 KOMMUN_TEXTS = ("kommun_code", "kommun")
 
-#: The rural key's columns (the input format's, see ``godnaravard.inputs``) and their headings.
-RURAL_HEADINGS = {
-    "tatortsnara_inv": "Landsbygd: tätortsnära (invånare)",
-    "gles_inv": "Landsbygd: glesa (invånare)",
-    "mycket_gles_inv": "Landsbygd: mycket glesa (invånare)",
-    "vagd_summa": "Viktad summa (referensvikter)",
-    "status": "Landsbygdsnyckel: status",
-}
 #: The rural key's status, as the input reader accepts it.
 STATUS = {True: "kategorier kända", False: "endast viktad summa"}
+
+
+def rural_headings(layout: RuralLayout) -> dict[str, str]:
+    """The rural key's columns as its definition declares them (issue 17 §3), each with a heading the
+    input reader reads back as it (``inputs.rural_key.headings``): categories, weighted sum, status."""
+    out = {layout.columns[c]: f"Landsbygd: {layout.label(c)} (invånare)" for c in layout.categories}
+    if layout.weighted_sum:
+        out[layout.weighted_sum] = "Viktad summa (referensvikter)"
+    if layout.status:
+        out[layout.status.column] = "Landsbygdsnyckel: status"
+    return out
+
+
+def _layout(ag: Agreement) -> RuralLayout:
+    data = ag.landsbygd
+    assert data is not None and data.rural is not None
+    return data.rural
 
 
 def heading_for(column: str, label: str, expected: Sequence[str]) -> str:
@@ -72,7 +82,7 @@ def _source_lines(ctx: Context, name: str) -> list[tuple[str, str]]:
 
 def has_rural(ag: Agreement, res: Result) -> bool:
     """True when the sheet shows a rural key: the agreement has one and the inputs carry it."""
-    return ag.landsbygd is not None and bool(res.inputs.rural_key)
+    return ag.landsbygd is not None and ag.landsbygd.rural is not None and bool(res.inputs.rural_key)
 
 
 def texts_of(ag: Agreement) -> tuple[str, ...]:
@@ -85,7 +95,7 @@ def input_columns(ag: Agreement, res: Result) -> dict[str, int]:
     """Where each input column stands on the sheet (0-based): texts, counts, then the rural key."""
     names = [*texts_of(ag), *ag.count_columns]
     if has_rural(ag, res):
-        names += [c for c in RURAL_HEADINGS if c != "status"] + ["status"]
+        names += list(rural_headings(_layout(ag)))
     return {name: i for i, name in enumerate(names)}
 
 
@@ -113,19 +123,24 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
     counts = ag.count_columns
     rural = has_rural(ag, res)
     texts = texts_of(ag)
-    expected = (*texts, *counts, *(RURAL_HEADINGS if rural else ()))
+    layout = _layout(ag) if rural else None
+    rural_columns = rural_headings(layout) if layout is not None else {}
+    measured = len(rural_columns) - (1 if layout is not None and layout.status else 0)
+    expected = (*texts, *counts, *rural_columns)
     labels = {c.name: c.label for c in rules.columns}
     columns = [*texts, *counts]
     headings = [heading_for(c, labels.get(c, ""), expected) for c in columns]
     note = ""
-    if rural:
-        headings += list(RURAL_HEADINGS.values())
-        ref = " / ".join(str(x) for x in res.inputs.reference_weights)
-        note = f"Landsbygdsnyckelns viktade summa avser referensvikterna {ref} (tätortsnära / glesa / mycket glesa)."
+    if layout is not None:
+        headings += list(rural_columns.values())
+        if res.inputs.reference_weights:
+            ref = " / ".join(str(x) for x in res.inputs.reference_weights.values())
+            shown = " / ".join(layout.label(c) for c in res.inputs.reference_weights)
+            note = f"Landsbygdsnyckelns viktade summa avser referensvikterna {ref} ({shown})."
     s.title(ctx.title(f"Underlag: indata per {rules.recipient} med källor"), ctx.note(note))
-    s.header(HEADER_ROW, headings, numeric=range(len(texts), len(texts) + len(counts) + (4 if rural else 0)))
+    s.header(HEADER_ROW, headings, numeric=range(len(texts), len(texts) + len(counts) + measured))
     regions = res.inputs.recipients
-    keys = {k.lan_code: k for k in res.inputs.rural_key}
+    keys = {k.code: k for k in res.inputs.rural_key}
     last = FIRST + len(regions) - 1
     for i, r in enumerate(regions):
         row = FIRST + i
@@ -133,14 +148,17 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
             s.text(row, j, r.text(c))
         for j, c in enumerate(counts, start=len(texts)):
             s.number(row, j, r.count(c), s.f.count)
-        if rural:
+        if layout is not None:
             key = keys[r.code]
             col = len(texts) + len(counts)
-            for j, value in enumerate((key.tatortsnara, key.gles, key.mycket_gles, key.vagd_summa)):
+            values = [key.inhabitants_of(c) for c in layout.categories]
+            values += [key.weighted_sum] if layout.weighted_sum else []
+            for j, value in enumerate(values):
                 if value is not None:
                     s.number(row, col + j, value, s.f.count)
-            s.text(row, col + 4, STATUS[key.categories_known], s.f.wrap, grow=False)
-    _validate(s, FIRST, last, len(texts), len(texts) + len(counts) + (4 if rural else 0) - 1)
+            if layout.status:
+                s.text(row, col + measured, STATUS[key.categories_known], s.f.wrap, grow=False)
+    _validate(s, FIRST, last, len(texts), len(texts) + len(counts) + measured - 1)
     total_row = last + 1
     s.text(total_row, 0, "Totalt", s.f.total_label)
     for j, c in enumerate(counts, start=len(texts)):

@@ -10,8 +10,8 @@ Formats (the shipped files are the examples):
 
 - recipients: ``lan_code, lan, region`` and the agreement's count columns (God och nära vård:
   ``population, hsl_insatser``; the agreement's own file is the example);
-- rural key per region: ``lan_code`` and optionally ``region, tatortsnara_inv, gles_inv,
-  mycket_gles_inv, vagd_summa, status`` (``data/landsbygd_weights.csv``);
+- rural key per region: ``lan_code`` and optionally ``region``, the inhabitants per category,
+  the weighted sum and a status, in the columns the definition declares (``data/landsbygd_weights.csv``);
 - rural key per kommun: ``kommun_code, kategori, population`` (other columns, such as the
   kommun's name, are ignored; a ``lan_code`` column, if present, must agree with the code).
 
@@ -33,8 +33,8 @@ from pathlib import Path
 
 from ..core import Inputs, Recipient, RuralKey
 from ..errors import MAX_PROBLEMS, InputError, Problem
+from ..rural_layout import RuralLayout
 from ..tables import MAX_BYTES
-from .cells import CATEGORY_NAMES as CATEGORY_NAMES
 from .cells import HEADINGS as HEADINGS
 from .cells import KOMMUN_KEY_COLUMNS as KOMMUN_KEY_COLUMNS
 from .cells import KOMMUNER_FILE as KOMMUNER_FILE
@@ -52,7 +52,6 @@ from .rural_key import load_landsbygd as load_landsbygd
 
 __all__ = [
     "canonical_column",
-    "CATEGORY_NAMES",
     "KOMMUNER_FILE",
     "KOMMUN_KEY_COLUMNS",
     "MAX_BYTES",
@@ -84,12 +83,14 @@ def load_inputs(
     kommun: bool = False,
     recipients: Sequence[Recipient] | None = None,
     count_files: Sequence[tuple[str | Path, Sequence[str]]] = (),
+    rural_layout: RuralLayout | None = None,
 ) -> Inputs:
     """The inputs of an agreement, validated, as the core's ``Inputs``.
 
     ``population`` replaces the agreement's recipients file (``default_population``), and
     ``landsbygd`` its rural key (``default_landsbygd``; read only when ``rural``). When both files
-    have problems, all of them are reported together. ``recipients`` are those of
+    have problems, all of them are reported together. ``rural_layout`` is how the definition
+    declares the rural key's file (default: the default agreement's). ``recipients`` are those of
     ``default_population`` when the caller has read them already (they are not read again).
     ``count_files`` are the files of the agreement's counts slots, each with its counts, joined to
     the recipients by code (``inputs.counts``, issue 17 §3).
@@ -97,7 +98,7 @@ def load_inputs(
     problems: list[Problem] = []
     own: tuple[Recipient, ...] = ()
     key: tuple[RuralKey, ...] = ()
-    reference: tuple[Fraction, ...] = ()
+    reference: dict[str, Fraction] = {}
     try:
         if population is None and recipients is not None:
             own = tuple(recipients)
@@ -110,14 +111,14 @@ def load_inputs(
         problems += found
     if rural:
         try:
-            key, reference = load_landsbygd(landsbygd if landsbygd is not None else default_landsbygd)
+            key, reference = load_landsbygd(landsbygd if landsbygd is not None else default_landsbygd, rural_layout)
         except InputError as exc:
             problems += exc.problems
     if problems:
         raise InputError(problems)
     if key:
         order = {r.code: i for i, r in enumerate(own)}
-        key = tuple(sorted(key, key=lambda k: order.get(k.lan_code, len(order))))
+        key = tuple(sorted(key, key=lambda k: order.get(k.code, len(order))))
     return Inputs(recipients=own, rural_key=key, reference_weights=reference)
 
 

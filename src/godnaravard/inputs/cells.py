@@ -3,10 +3,10 @@
 A parser takes what ``tables.read_table`` found in a cell (text, a number, a date, a formula)
 and returns the value or raises ``ValueError`` with the message the user sees: counts (whole
 numbers, with Swedish or English thousands separators), län and kommun codes (leading zeros may
-have been lost in a spreadsheet), names, the kommun category of avsnitt 12 and the status of a
-rural key row. ``_Row`` declares the schema of a row from these parsers (validated by
-pydantic-core). The shipped reference data the parsers check against (the reference weights of
-the rural key, SCB's kommun codes) is read here too, once.
+have been lost in a spreadsheet) and names (the rural key's categories and status are declared by
+the definition: ``rural_key``). ``_Row`` declares the schema of a row from these parsers (validated by
+pydantic-core). The shipped reference data the parsers check against (SCB's kommun codes) is read
+here too, once.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from fractions import Fraction
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ from ..tables import Formula, read_table
 if TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
-#: The shipped rural key: its reference weights are recorded with its provenance (data/sources.toml).
+#: The shipped rural key (its provenance in data/sources.toml; its layout in its agreement's definition).
 LANDSBYGD_FILE = "landsbygd_weights.csv"
 KOMMUNER_FILE = "kommuner.csv"
 #: No län has ever had 100 million inhabitants; a larger count is a typing error.
@@ -41,19 +40,10 @@ MAX_ROWS = 10_000
 _COLLECTED = 10 * MAX_PROBLEMS
 
 POPULATION_COLUMNS: tuple[str, ...] = ("lan_code", "lan", "region", "population", "hsl_insatser")
-REGION_KEY_COLUMNS: tuple[str, ...] = (
-    "lan_code",
-    "region",
-    "tatortsnara_inv",
-    "gles_inv",
-    "mycket_gles_inv",
-    "vagd_summa",
-    "status",
-)
+#: The columns of a per-region rural key besides the categories' (which the definition declares, issue 17 §3).
+REGION_KEY_COLUMNS: tuple[str, ...] = ("lan_code", "region")
 KOMMUN_KEY_COLUMNS: tuple[str, ...] = ("kommun_code", "kategori", "population")
 _KOMMUN_KEY_OPTIONAL: tuple[str, ...] = ("lan_code",)
-_CATEGORY_COLUMNS: tuple[str, ...] = ("tatortsnara_inv", "gles_inv", "mycket_gles_inv")
-_STATUSES: tuple[str, ...] = ("kategorier_kanda", "endast_vagd_summa")
 
 #: Swedish headings accepted for a column (those of the sheet Underlag of ``godnaravard export``,
 #: and the agreement's own); case is ignored. A heading ending in "…" also matches when followed
@@ -64,31 +54,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "region": ("region",),
     "population": ("befolkning…", "folkmängd…", "folkmangd…", "befolkningsmängd…"),
     "hsl_insatser": ("antal individer med insatser…",),
-    "tatortsnara_inv": ("landsbygd: tätortsnära…",),
-    "gles_inv": ("landsbygd: glesa…",),
-    "mycket_gles_inv": ("landsbygd: mycket glesa…",),
-    "vagd_summa": ("viktad summa…",),
-    "status": ("landsbygdsnyckel: status",),
     "kommun_code": ("kommunkod",),
-}
-
-#: Spellings accepted in the ``kategori`` column of a per-kommun key → the category.
-CATEGORY_NAMES: dict[str, str] = {
-    "tatortsnara": "tatortsnara",
-    "tätortsnära": "tatortsnara",
-    "tätortsnära landsbygdskommun": "tatortsnara",
-    "tatortsnara landsbygdskommun": "tatortsnara",
-    "gles": "gles",
-    "glesa": "gles",
-    "gles landsbygdskommun": "gles",
-    "mycket_gles": "mycket_gles",
-    "mycket gles": "mycket_gles",
-    "mycket glesa": "mycket_gles",
-    "mycket gles landsbygdskommun": "mycket_gles",
-    "ovrig": "ovrig",
-    "övrig": "ovrig",
-    "ovriga": "ovrig",
-    "övriga": "ovrig",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -225,42 +191,8 @@ def _optional(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return parse_optional
 
 
-def _category(value: Any) -> str:
-    """The ``kategori`` of a kommun (avsnitt 12: tätortsnära, glesa, mycket glesa; or övrig)."""
-    if isinstance(value, Formula):
-        raise _formula(value)
-    text = " ".join(str(value).replace("_", " ").split()).casefold()
-    for spelling in (text, text.replace(" ", "_")):
-        if spelling in CATEGORY_NAMES:
-            return CATEGORY_NAMES[spelling]
-    if text == "":
-        raise ValueError("the cell is empty; expected a category: tatortsnara, gles, mycket_gles or ovrig")
-    near = _close(text, list(CATEGORY_NAMES), 0.7)
-    hint = f" (did you mean '{CATEGORY_NAMES[near[0]]}'?)" if near else ""
-    raise ValueError(
-        f"no such category {_shown(value)}{hint}; expected tatortsnara, gles or mycket_gles (the weighted "
-        f"landsbygdskommuner of avsnitt 12) or ovrig (any other kommun)"
-    )
-
-
-_STATUS_NAMES = {"kategorier kända": "kategorier_kanda", "endast viktad summa": "endast_vagd_summa"}
-
-
-def _status(value: Any) -> str:
-    text = str(value).strip()
-    text = _STATUS_NAMES.get(text.casefold(), text)
-    if text in ("", *_STATUSES):
-        return text
-    raise ValueError(f"unknown status {_shown(value)}; expected {' or '.join(_STATUSES)} (or an empty cell)")
-
-
 _LAN_CODE = _code(2, "a län code", "01 or 25")
 _KOMMUN_CODE = _code(4, "a kommun code", "0114 or 2584")
-
-
-def _weighted_sum(value: Any) -> int:
-    """A weighted rural population W: a count, at most MAX_POPULATION × the largest reference weight."""
-    return parse_count(value, math.ceil(MAX_POPULATION * max(_reference_weights())))
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,12 +254,6 @@ class _Row:
 
 
 # Shipped reference data the parsers check against
-
-
-@cache
-def _reference_weights() -> tuple[Fraction, Fraction, Fraction]:
-    ref = source_of(LANDSBYGD_FILE)["reference_weights"]
-    return (Fraction(ref["tatortsnara"]), Fraction(ref["gles"]), Fraction(ref["mycket_gles"]))
 
 
 @cache

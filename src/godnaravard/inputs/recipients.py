@@ -94,7 +94,7 @@ def load_population(
     if any(c not in present for c in required):
         _hint_other_format(
             report,
-            {"vagd_summa", "kommun_code", "kategori", "gles_inv"},
+            {"kommun_code", "kategori", "status"},
             "a rural key (--landsbygd)",
             f"a population file with the columns {', '.join(columns)}",
         )

@@ -56,13 +56,15 @@ class _Report:
             raise InputError(self.sorted(), more=self.dropped)
 
 
-def canonical_column(label: str, expected: Sequence[str]) -> str | None:
-    """The expected column a header label names: its own name or a Swedish heading (``HEADINGS``)."""
+def canonical_column(label: str, expected: Sequence[str],
+                     headings: Mapping[str, Sequence[str]] | None = None) -> str | None:
+    """The expected column a header label names: its own name or a Swedish heading (``HEADINGS``,
+    or ``headings``: those of a definition's columns, such as a rural key's, issue 17 §3)."""
     key = " ".join(label.split()).casefold()
     for column in expected:
         if key == column:
             return column
-        for heading in HEADINGS.get(column, ()):
+        for heading in (headings or HEADINGS).get(column, ()):
             stem = heading.removesuffix("…")
             if key == stem or (stem != heading and key.startswith((stem + " ", stem + "("))):
                 return column
@@ -76,6 +78,7 @@ def _columns(
     strict: bool,
     describe: str,
     ignored: Sequence[str] = (),
+    headings: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, str]:
     """Match the header to ``expected``; report missing and misspelt columns, and unknown ones
     while a required column is missing (otherwise an extra column is ignored: ``unused_columns``).
@@ -88,7 +91,7 @@ def _columns(
     present: dict[str, str] = {}
     unknown: list[str] = []
     for label in table.header:
-        column = canonical_column(label, expected)
+        column = canonical_column(label, expected, headings)
         if column is not None and column not in present:
             present[column] = label
         elif column is not None:
@@ -152,9 +155,9 @@ def _excerpt(cells: Sequence[str], limit: int = 40) -> str:
     return ", ".join(out) if out else "''"
 
 
-def _header_names(*columns: str) -> tuple[str, ...]:
+def _header_names(*columns: str, headings: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:
     """Names that mark the header row: the columns and their Swedish headings."""
-    return (*columns, *(h.removesuffix("…") for c in columns for h in HEADINGS.get(c, ())))
+    return (*columns, *(h.removesuffix("…") for c in columns for h in (headings or HEADINGS).get(c, ())))
 
 
 def _check_totals(

@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..rural_layout import RuralLayout
 from ..tables import MAX_BYTES, read_table
-from .cells import _KOMMUN_KEY_OPTIONAL, KOMMUN_KEY_COLUMNS, MAX_ROWS, REGION_KEY_COLUMNS
+from .cells import _KOMMUN_KEY_OPTIONAL, KOMMUN_KEY_COLUMNS, MAX_ROWS
 from .report import _header_names, canonical_column
+from .rural_key import headings as rural_headings
 
 if TYPE_CHECKING:
     from ..agreements import Agreement
@@ -26,21 +28,24 @@ _RECIPIENT = {"kommun": ("kommun_code", "kommun"), "region": ("lan_code", "lan",
               "län": ("lan_code", "lan", "region")}
 
 
-def used_columns(kind: str, recipient: str, counts: Sequence[str]) -> tuple[str, ...] | None:
-    """The columns the agreement reads from a data slot of ``kind`` (issue 17 §3; None for another kind).
-
-    A counts file's name columns are not read, but they name its recipients: they count as used."""
+def used_columns(kind: str, recipient: str, counts: Sequence[str],
+                 rural: RuralLayout | None = None) -> tuple[str, ...] | None:
+    """The columns the agreement reads from a data slot of ``kind`` (issue 17 §3); None for a slot it
+    does not read (a rural key's slot that no key reads). ``rural``: the slot holds a rural key laid
+    out so. A counts file's name columns are not read, but they name its recipients: they count as used."""
     if kind in ("recipients", "counts"):
         return (*_RECIPIENT.get(recipient, _RECIPIENT["region"]), *counts)
-    if kind == "rural_key":
-        return (*REGION_KEY_COLUMNS, *KOMMUN_KEY_COLUMNS, *_KOMMUN_KEY_OPTIONAL)
+    if kind == "rural_key" and rural is not None:
+        return (*rural.region_columns, *KOMMUN_KEY_COLUMNS, *_KOMMUN_KEY_OPTIONAL)
     return None
 
 
-def unused_columns(path: str | Path, used: Sequence[str]) -> tuple[str, ...]:
+def unused_columns(path: str | Path, used: Sequence[str],
+                   headings: Mapping[str, Sequence[str]] | None = None) -> tuple[str, ...]:
     """The headings of ``path``'s columns that name none of ``used`` (or a Swedish heading of one)."""
-    table = read_table(path, _header_names(*used), max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
-    return tuple(label for label in table.header if label.strip() and canonical_column(label, used) is None)
+    table = read_table(path, _header_names(*used, headings=headings), max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
+    return tuple(label for label in table.header
+                 if label.strip() and canonical_column(label, used, headings) is None)
 
 
 def unused_in_agreement(ag: Agreement, paths: Mapping[str, Path] | None = None) -> dict[str, tuple[str, ...]]:
@@ -48,10 +53,11 @@ def unused_in_agreement(ag: Agreement, paths: Mapping[str, Path] | None = None) 
     files with such columns. ``paths`` replaces a slot's file (a scenario's own data)."""
     out: dict[str, tuple[str, ...]] = {}
     for slot, data in ag.data.items():
-        used = used_columns(data.kind, ag.rules.recipient, data.counts)
+        used = used_columns(data.kind, ag.rules.recipient, data.counts, data.rural)
         if used is None:
             continue
-        unused = unused_columns((paths or {}).get(slot, data.path), used)
+        names = rural_headings(data.rural) if data.rural is not None else None
+        unused = unused_columns((paths or {}).get(slot, data.path), used, names)
         if unused:
             out[slot] = unused
     return out

@@ -163,7 +163,7 @@ def _rural_plan(
     for level in levels:
         weights = tuple(Fraction(prm.value(k, level.get(k))) for k in key.weights)
         if weights not in cache:
-            cache[weights] = _rural_vector(inputs, weights)
+            cache[weights] = _rural_vector(inputs, dict(zip(key.categories, weights, strict=True)))
         vectors.append(cache[weights])
         no_weights.append(not any(weights))
     many = len(levels) > 1

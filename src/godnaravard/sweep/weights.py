@@ -91,11 +91,11 @@ def _column_weights(inputs: core.Inputs, key: core.Key) -> _Weights:
     return _weights([vector], [False], len(inputs.recipients))
 
 
-def _rural_vector(inputs: core.Inputs, weights: tuple[Fraction, ...]) -> list[int] | None:
+def _rural_vector(inputs: core.Inputs, weights: Mapping[str, Fraction]) -> list[int] | None:
     """W per recipient (the rural key) as integers with the same ratios, or None if the core refuses them."""
     if not inputs.rural_key:
         return None
-    by_code = {k.lan_code: k for k in inputs.rural_key}
+    by_code = {k.code: k for k in inputs.rural_key}
     try:
         exact = [
             weighted_rural_population(by_code[r.code], weights, inputs.reference_weights)
