@@ -25,7 +25,7 @@ from ..resources import data_file
 from .build import build
 from .model import Agreement
 from .schema import definition_validator
-from .values import UNDATED, decimals_as_text, fill_placeholders
+from .values import UNDATED, decimals_as_text, fill_placeholders, shown_value
 
 __all__ = [
     "DEFINITION",
@@ -259,10 +259,32 @@ def _load(path_text: str) -> Agreement:
     return _build(path_text)
 
 
+def _with_kinds(raw: Any, label: str) -> Any:
+    """Each data slot's ``kind`` (issue 17 §3): the one data file of a definition that has only one
+    is its recipients' (``kind = "recipients"`` may be left out, as definitions written before kinds
+    did); with more than one, a slot without a kind is refused with the three kinds it may be."""
+    data = raw.get("data") if isinstance(raw, dict) else None
+    if not isinstance(data, dict):
+        return raw
+    slots = [(name, d) for name, d in data.items() if isinstance(d, dict)]
+    if len(data) == 1 and slots and "kind" not in slots[0][1]:
+        return {**raw, "data": {slots[0][0]: {**slots[0][1], "kind": "recipients"}}}
+    problems = ProblemList()
+    for name, d in slots:
+        if "kind" not in d and not problems.full:
+            problems.add(Problem(label, "say what this data file is: kind = \"recipients\" (the recipients and their "
+                                        "counts), \"counts\" (more counts, joined by code) or \"rural_key\" (a rural "
+                                        "key); only a definition with one data file may leave it out",
+                                 key=f"data.{name if name.isidentifier() else shown_value(name)}.kind"))
+    if problems.kept:
+        raise problems.error()
+    return raw
+
+
 def _build(path_text: str, dates_of: Mapping[str, Any] | None = None) -> Agreement:
     path = Path(path_text)
     label = shown_path(path)
-    raw = _filled(_read(path, label), label, dates_of)
+    raw = _with_kinds(_filled(_read(path, label), label, dates_of), label)
     try:
         spec = definition_validator().validate_python(raw)
     except ValidationError as exc:
