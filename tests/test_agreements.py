@@ -102,7 +102,9 @@ BAD: list[tuple[str, tuple[str, str] | None, str, str, str]] = [
     ("two recipients slots", None, '\n[data.andra]\nkind = "recipients"\nfile = "population_2025_09.csv"\n'
                                    'date = 2025-09-30\nlabel = "B"\nsource = "S"\ncounts = ["population"]\n',
      "data", "there are 2: population, andra"),
-    ("a slot without a kind", ('kind = "recipients"\n', ""), "", "data.population.kind", "Field required"),
+    ("a slot without a kind, beside another", ('kind = "recipients"\n', ""),
+     '\n[data.andra]\nkind = "counts"\nfile = "population_2025_09.csv"\ndate = 2025-09-30\nlabel = "B"\n'
+     'source = "S"\ncounts = ["population"]\n', "data.population.kind", "say what this data file is"),
     ("an unknown kind", ('kind = "recipients"', 'kind = "population"'), "",
      "data.population.kind", "Input should be 'recipients', 'counts' or 'rural_key'"),
     ("a slot name that is not an identifier", ("[data.population]", '[data."2befolkning"]'), "",
