@@ -215,10 +215,13 @@ def data_source(alloc: Allocation, name: str) -> str:
 
 
 def _rural_how(key: core.RuralKey, weights: Mapping[str, Fraction], reference: Mapping[str, Fraction],
-               section: str, labels: Mapping[str, str]) -> str:
+               section: str, labels: Mapping[str, str], reference_source: str = "") -> str:
     """How the recipient's weighted rural population W arises from the rural key (its categories,
-    labelled as the definition declares them, issue 17 §3)."""
+    labelled as the definition declares them, issue 17 §3); a weighted sum cites where it and its
+    reference weights come from (``reference_source``), else the key's section."""
     where = f" ({section})" if section else ""
+    if key.inhabitants is None and reference_source:
+        where = f" ({reference_source})"
     if key.inhabitants is not None:
         terms = " + ".join(f"{_num(Fraction(w))} × {_kr(key.inhabitants.get(c, 0))} {labels.get(c, c.replace('_', ' '))}"
                            for c, w in weights.items())
@@ -268,7 +271,8 @@ def _sources(alloc: Allocation, code: str) -> tuple[tuple[Source, ...], tuple[So
             w_all = res.part(line_name, part_name).weights
             inputs.append(Source(f"{key.name}.W", f"W, {label}", w, src,
                                  _rural_how(rural, weights, res.inputs.reference_weights, key.section,
-                                            {c: layout.label(c) for c in key.categories} if layout else {})))
+                                            {c: layout.label(c) for c in key.categories} if layout else {},
+                                            layout.reference_source if layout else "")))
             inputs.append(Source(f"{key.name}.W.sum", f"Σ W, {n} {rules.recipients_word}",
                                  sum(w_all.values(), Fraction(0)), src))
         else:
