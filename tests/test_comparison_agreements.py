@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,29 @@ def test_every_difference_is_b_minus_a_and_sums_to_the_change(next_year: Path, k
     sums = {c: sum(r.cells[c].diff or 0 for r in cmp.regions) for c in cmp.columns}
     assert sums["kommuner"] == kommuner - 750_000_000 and sums["ambulans"] == ambulans - 46_000_000
     assert sums[TOTALT] == cmp.total.cells[TOTALT].diff == sums["kommuner"] + sums["ambulans"]
+
+
+def test_per_inhabitant_figures_divide_by_the_agreements_own_count(tmp_path: Path) -> None:
+    """An agreement whose inhabitants are a count named otherwise (``folk``) still gets kronor per
+    inhabitant in ``diff``, divided by that count (not by a column named ``population``)."""
+    import shutil
+
+    folder = tmp_path / "folk"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "kommun_bidrag", folder)
+    toml = (folder / "agreement.toml").read_text(encoding="utf-8")
+    # The count (its column, the key's column, the output column, the tables) is "folk"; the data
+    # slot and the key keep their names.
+    toml = toml.replace('"population"', '"folk"').replace('key = "folk"', 'key = "population"')
+    toml = toml.replace('population = "folkmangd"', 'folk = "folkmangd"')
+    (folder / "agreement.toml").write_text(toml, encoding="utf-8")
+    rows = (folder / "kommuner.csv").read_text(encoding="utf-8").replace(",population,", ",folk,", 1)
+    (folder / "kommuner.csv").write_text(rows, encoding="utf-8")
+    a = godnaravard.allocate(agreement=folder)
+    b = godnaravard.allocate(agreement=folder, overrides={"bidrag.total": "*2"})
+    comparison = diff(a, b)
+    row = comparison.regions[0]
+    folk = a.result.inputs.recipients[0].count("folk")
+    assert row.population_a == folk and row.population_b == folk
+    cell = row.cells["bidrag"]
+    assert cell.a is not None and cell.per_inhabitant_a == Fraction(cell.a, folk)
+    assert comparison.total.population_a == sum(r.count("folk") for r in a.result.inputs.recipients)

@@ -388,8 +388,9 @@ def _with_totalt(pairs: dict[str, tuple[str, str]], same: bool) -> dict[str, tup
 def _region_row(ra: Recipient | None, rb: Recipient | None, pairs: Mapping[str, tuple[str, str]],
                 a: Allocation, b: Allocation) -> RecipientComparison:
     """One recipient in A and in B (either may be absent)."""
-    pop_a = ra.counts.get("population", 0) if ra is not None else None
-    pop_b = rb.counts.get("population", 0) if rb is not None else None
+    col_a, col_b = a.agreement.inhabitants_column, b.agreement.inhabitants_column
+    pop_a = ra.counts.get(col_a, 0) if ra is not None and col_a else None
+    pop_b = rb.counts.get(col_b, 0) if rb is not None and col_b else None
     cells = {
         name: Cell(name, _amount(a, ca, ra.code) if ra is not None else None,
                    _amount(b, cb, rb.code) if rb is not None else None, pop_a, pop_b)
@@ -426,8 +427,9 @@ def diff(a: Allocation, b: Allocation, columns: Iterable[str] | None = None) -> 
         sa = sum(_amount(a, ca, r.code) for r in regions_a)
         sb = sum(_amount(b, cb, r.code) for r in regions_b.values())
         sums[name] = (sa, sb)
-    pop_a = sum(r.counts.get("population", 0) for r in regions_a)
-    pop_b = sum(r.counts.get("population", 0) for r in regions_b.values())
+    col_a, col_b = a.agreement.inhabitants_column, b.agreement.inhabitants_column
+    pop_a = sum(r.counts.get(col_a, 0) for r in regions_a) if col_a else None
+    pop_b = sum(r.counts.get(col_b, 0) for r in regions_b.values()) if col_b else None
     total = RecipientComparison("", TOTAL, TOTAL, pop_a, pop_b,
                              {c: Cell(c, sa, sb, pop_a, pop_b) for c, (sa, sb) in sums.items()})
     return Comparison(a=a, b=b, columns=tuple(pairs), regions=tuple(rows), total=total, pairs=pairs)

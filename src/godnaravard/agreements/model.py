@@ -157,6 +157,16 @@ class Agreement:
         """Every count of a recipient: the recipients file's, then each counts slot's, in definition order."""
         return (*self.recipients.counts, *(c for d in self.count_files for c in d.counts))
 
+    @property
+    def inhabitants_column(self) -> str | None:
+        """The count that kronor per inhabitant divide by (the workbook's Per invånare, ``diff``'s
+        per-inhabitant figures): of the count columns the output shows, ``population`` or else the
+        first; with none shown, the recipients' count ``population`` or else their first count."""
+        for counts in (self.rules.count_columns, self.count_columns):
+            if counts:
+                return "population" if "population" in counts else counts[0]
+        return None
+
     def count_source(self, column: str) -> DataFile:
         """The data slot a count column comes from (the recipients slot unless a counts slot holds it)."""
         return next((d for d in self.count_files if column in d.counts), self.recipients)

@@ -94,11 +94,10 @@ def shipped_path(path: Path) -> str | None:
 
 
 def population_column(ag: Agreement) -> str | None:
-    """The count column kronor per inhabitant divide by: ``population`` if counted, else the first count."""
-    counts = ag.rules.count_columns
-    if "population" in counts:
-        return "population"
-    return counts[0] if counts else None
+    """The count column kronor per inhabitant divide by (``Agreement.inhabitants_column``), when
+    the workbook's tables show it."""
+    column = ag.inhabitants_column
+    return column if column in ag.rules.count_columns else None
 
 
 def per_capita_columns(ag: Agreement) -> tuple[str, ...]:
