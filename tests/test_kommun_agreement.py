@@ -158,6 +158,18 @@ def test_export_writes_an_underlag_sheet_that_reads_back(tmp_path: Path, rows: d
     assert {r["kommun_code"]: r for r in again} == rows
 
 
+def test_a_what_if_workbook_compares_kommun_by_kommun_with_the_agreement(tmp_path: Path) -> None:
+    """A what-if's Per invånare sheet compares each kommun with the agreement as signed (it read a
+    `lan_code` column the kommun rows do not have, and the export failed), totalled as "Totalt"."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = tmp_path / "whatif.xlsx"
+    _ok("export", "--agreement", KOMMUN, "--set", "bidrag.grundbelopp=1500000", "--output", book)
+    ws = openpyxl.load_workbook(book, data_only=True)["Per invånare"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Förändring mot överenskommelsen, per kommun (kronor)" in texts
+    assert texts.count("Totalt") == 2 and "Riket" not in texts
+
+
 @pytest.mark.parametrize(("args", "shown"), [
     (("allocate", "--format", "csv"), "09,Region Gotland,"), (("explain", "09"), "Gotland (09, Region Gotland)"),
     (("explain", "Region Gotland", "--format", "json"), '"region": "Region Gotland"'),

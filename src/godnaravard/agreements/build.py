@@ -189,6 +189,10 @@ def _keys(spec: Any, counts: set[str], checks: _Checks) -> dict[str, Key]:
             keys[name] = Key(name, "column", column=k.column, label=k.label, section=k.section)
         else:
             keys[name] = rural_key(name, k, spec.data, checks.need, checks.problem)
+            if spec.recipients == "kommun":  # a rural key sums kommuner into regions (avsnitt 12)
+                checks.problem(f"keys.{name}", "a rural key shares among regions or län (its file is per region, "
+                                               "or per kommun summed per län); the recipients of this agreement "
+                                               "are kommuner (recipients = \"kommun\"): share by a count instead")
     return keys
 
 

@@ -22,11 +22,8 @@ from ..errors import listing
 from ..rural_layout import RuralLayout, Status
 from .values import parse_value, shown_value
 
-__all__ = ["DEFAULT_SLOT", "rural_key", "rural_layouts"]
+__all__ = ["rural_key", "rural_layouts"]
 
-#: The data slot of a rural key that names none, when the definition has no single slot of
-#: ``kind = "rural_key"`` to read (``_default_slot``).
-DEFAULT_SLOT = "landsbygd"
 #: The fields of a data slot that only a rural key's data may have.
 _RURAL_FIELDS = ("category_columns", "category_labels", "weighted_sum", "reference_weights", "reference_source",
                  "unweighted", "status", "category_spellings")
@@ -41,23 +38,27 @@ def rural_key(name: str, k: Any, spec_data: Mapping[str, Any], need: Need, probl
     for category, weight in categories.items():
         need(f"keys.{name}.categories.{category}", weight, "weight")
     slot = k.data or _default_slot(spec_data)
-    if slot not in spec_data:
-        problem(f"keys.{name}.data" if k.data else f"keys.{name}",
-                f"the rural key reads the data slot {shown_value(slot)}, but there is no [data.{slot}]"
-                + (f"; the data slots are {listing(spec_data)}" if spec_data else ""))
+    if not slot:
+        rural = [n for n, d in spec_data.items() if d.kind == "rural_key"]
+        problem(f"keys.{name}", "the rural key names no data slot (data = \"SLOT\") and the definition has "
+                                f"{len(rural) or 'no'} data slot{'s' if len(rural) != 1 else ''} of kind = \"rural_key\""
+                                + (f" ({listing(rural)}): name one" if rural else ""))
+    elif slot not in spec_data:
+        problem(f"keys.{name}.data", f"the rural key reads the data slot {shown_value(slot)}, but there is no "
+                                     f"[data.{slot}]" + (f"; the data slots are {listing(spec_data)}" if spec_data else ""))
     elif spec_data[slot].kind != "rural_key":
-        problem(f"keys.{name}.data" if k.data else f"keys.{name}",
-                f"the rural key reads the data slot {shown_value(slot)}, whose kind is {shown_value(spec_data[slot].kind)}; "
-                "a rural key's data slot has kind = \"rural_key\" (issue 17 §3)")
+        kind = shown_value(spec_data[slot].kind)
+        problem(f"keys.{name}.data", f"the rural key reads the data slot {shown_value(slot)}, whose kind is {kind}; "
+                                     "a rural key's data slot has kind = \"rural_key\"")
     return Key(name, "landsbygd", weights=tuple(categories.values()), label=k.label, section=k.section,
                categories=tuple(categories), data=slot)
 
 
 def _default_slot(spec_data: Mapping[str, Any]) -> str:
     """The data slot of a rural key that names none: the one slot of ``kind = "rural_key"`` (by kind,
-    never by name: issue 17 §3), else ``DEFAULT_SLOT`` (which the message then names)."""
+    never by name: issue 17 §3), else "" (none, or several: the key must name one)."""
     rural = [n for n, d in spec_data.items() if d.kind == "rural_key"]
-    return rural[0] if len(rural) == 1 else DEFAULT_SLOT
+    return rural[0] if len(rural) == 1 else ""
 
 
 def rural_layouts(keys: Mapping[str, Key], spec_data: Mapping[str, Any], problem: ProblemAt,

@@ -52,7 +52,8 @@ def _one_kind(key: Any) -> Any:
 
         raise ValueError("'landsbygd = [...]' is the old form of a rural key: declare its categories by name, "
                          f'each with its weight parameter, and its data slot: categories = {{ {cats} }} and '
-                         'data = "landsbygd", with the columns in [data.landsbygd] category_columns (docs/agreements.md)')
+                         'data = "SLOT", where [data.SLOT] has kind = "rural_key" and the category_columns '
+                         '(docs/agreements.md, "The rural key: categories declared")')
     if (key.column is None) == (key.categories is None):
         raise ValueError("a key names either a data column (column = ...) or a rural key's categories and their "
                          "weights (categories = { NAME = \"PARAMETER\", ... })")

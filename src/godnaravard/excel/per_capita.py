@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from ..lan import LAN
 from .cells import FIRST, HEADER_ROW, Sheet, cell_text, check_cell, ref
 from .context import Context, per_capita_columns, population_column, text_columns
 from .printing import excel_pixels
@@ -59,10 +60,18 @@ def _baseline_rows(ctx: Context) -> list[Row] | None:
         signed = allocate(agreement=ctx.agreement)
     except Exception:  # noqa: BLE001 - the agreement's own allocation is only for comparison
         return None
-    codes = [r["lan_code"] for r in ctx.result.rows]
-    if [r["lan_code"] for r in signed.rows] != codes:
+    code = ctx.agreement.rules.recipient_column("code")
+    codes = [r[code] for r in ctx.result.rows]
+    if [r[code] for r in signed.rows] != codes:
         return None
     return [dict(r) for r in signed.rows]
+
+
+def total_word(ctx: Context) -> str:
+    """What the total row of every recipient is called: "Riket" when they are the 21 regions or
+    län, else "Totalt" (a kommun agreement, or some of the regions)."""
+    codes = {r.code for r in ctx.result.inputs.recipients}
+    return "Riket" if ctx.agreement.rules.recipient != "kommun" and codes == set(LAN) else "Totalt"
 
 
 def _chart_width(s: Sheet) -> int:
@@ -136,7 +145,7 @@ def _per_capita_table(
             cell = ref(row, source[1], sheet=source[0]) if source else f"({m.amount_expr(column, i)})"
             s.formula(row, 2 + j, f"=IF({ref(row, 1)}>0,{cell}/{ref(row, 1)},0)", _per(int(r[column]), population),
                       s.f.per_capita)
-    s.text(total_row, 0, "Riket", s.f.total_label)
+    s.text(total_row, 0, total_word(ctx), s.f.total_label)
     s.total(total_row, 1, FIRST, last, totals[pop])
     for j, column in enumerate(columns):
         src = sources[j]
@@ -178,7 +187,7 @@ def _charts(
     row = total_row + 2
     for j, label in enumerate(labels):
         col = helper + j
-        s.ws.write_string(HEADER_ROW, col, cell_text(f"Riket: {label}, kronor per invånare"), s.f.header)
+        s.ws.write_string(HEADER_ROW, col, cell_text(f"{total_word(ctx)}: {label}, kronor per invånare"), s.f.header)
         value = _per(totals[columns[j]], totals[pop])
         for i in range(len(rows)):
             s.ws.write_formula(FIRST + i, col, f"={ref(total_row, 2 + j, abs_row=True)}", s.f.per_capita, value)
@@ -192,7 +201,7 @@ def _charts(
         })
         line = wb.add_chart({"type": "line"})
         line.add_series({
-            "name": "Riket (genomsnitt)",
+            "name": f"{total_word(ctx)} (genomsnitt)",
             "categories": categories,
             "values": [sheet, FIRST, col, last, col],
             "line": {"color": _LINE, "width": 2.25},
@@ -275,7 +284,7 @@ def _changes(s: Sheet, ctx: Context, wb: Workbook, m: Model, sources: list[tuple
             cell = ref(FIRST + i, src[1], sheet=src[0]) if src else f"({m.amount_expr(c, i)})"
             s.formula(top + i, 1 + j, f"={cell}-{int(b[c])}", int(r[c]) - int(b[c]))
     end = top + n
-    s.text(end, 0, "Riket", s.f.total_label)
+    s.text(end, 0, total_word(ctx), s.f.total_label)
     for j, c in enumerate(shown):
         s.total(end, 1 + j, top, end - 1, sum(int(r[c]) - int(b[c]) for r, b in zip(rows, signed, strict=True)))
     s.block(first, end)

@@ -111,7 +111,8 @@ def load_inputs(
         problems += found
     if rural:
         try:
-            key, reference = load_landsbygd(landsbygd if landsbygd is not None else default_landsbygd, rural_layout)
+            key, reference = load_landsbygd(landsbygd if landsbygd is not None else default_landsbygd, rural_layout,
+                                            [r.code for r in own] if own and not kommun else None)
         except InputError as exc:
             problems += exc.problems
     if problems:

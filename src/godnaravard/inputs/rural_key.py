@@ -15,7 +15,7 @@ issue 17 §3); nothing here names a category.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -151,14 +151,16 @@ def _default_layout() -> RuralLayout:
 
 
 def load_landsbygd(
-    path: str | Path | None = None, layout: RuralLayout | None = None,
+    path: str | Path | None = None, layout: RuralLayout | None = None, codes: Sequence[str] | None = None,
 ) -> tuple[tuple[RuralKey, ...], dict[str, Fraction]]:
     """The rural key per region, and the weights (by category) its weighted sums were computed at.
 
     ``path`` is either a per-region key (the format of ``data/landsbygd_weights.csv``) or a
     per-kommun list (``kommun_code``, ``kategori``, ``population``); the header tells which.
-    ``layout`` is the definition's (default: the default agreement's key and file).
+    ``layout`` is the definition's (default: the default agreement's key and file); ``codes`` the
+    län codes of the agreement's recipients (default: all 21), each of which gets a key.
     """
+    expected = tuple(codes) if codes else tuple(LAN)
     if layout is None:
         layout = _default_layout()
     reference = dict(layout.reference)
@@ -175,11 +177,11 @@ def load_landsbygd(
         and any(_close(h, ["kommun_code", "kategori"], 0.6) for h in header)
     )
     if per_kommun:
-        return _per_kommun(_Report(table), layout), reference
-    return _per_region(_Report(table), layout, names), reference
+        return _per_kommun(_Report(table), layout, expected), reference
+    return _per_region(_Report(table), layout, names, expected), reference
 
 
-def _per_kommun(report: _Report, layout: RuralLayout) -> tuple[RuralKey, ...]:
+def _per_kommun(report: _Report, layout: RuralLayout, expected: Sequence[str]) -> tuple[RuralKey, ...]:
     """A per-kommun rural key, summed per län into inhabitants per category."""
     present = _columns(
         report,
@@ -211,6 +213,9 @@ def _per_kommun(report: _Report, layout: RuralLayout) -> tuple[RuralKey, ...]:
             report.add(
                 f"kommun {code} appears again; it is first on row {seen[code]}", row=line_no, column=column
             )
+        elif code[:2] not in expected:
+            report.add(f"kommun {code} is in län {code[:2]}, which is not among this agreement's recipients "
+                       f"({', '.join(expected)})", row=line_no, column=column)
         else:
             seen[code] = line_no
         lan_code = v.get("lan_code")
@@ -232,7 +237,7 @@ def _per_kommun(report: _Report, layout: RuralLayout) -> tuple[RuralKey, ...]:
             KommunRow(kommun_code=v["kommun_code"], kategori=v["kategori"], population=v["population"])
             for _, v in rows
         ],
-        LAN, layout.categories, layout.unweighted,
+        expected, layout.categories, layout.unweighted,
     )
 
 
@@ -244,7 +249,8 @@ def _weighted(key: RuralKey, reference: Mapping[str, Fraction]) -> Fraction:
     return sum((reference.get(c, Fraction(1)) * n for c, n in counts.items()), Fraction(0))
 
 
-def _per_region(report: _Report, layout: RuralLayout, names: Mapping[str, tuple[str, ...]]) -> tuple[RuralKey, ...]:
+def _per_region(report: _Report, layout: RuralLayout, names: Mapping[str, tuple[str, ...]],
+                expected: Sequence[str]) -> tuple[RuralKey, ...]:
     """A per-region rural key: categories, or the weighted sum at the reference weights, or both."""
     present = _columns(
         report,
@@ -271,7 +277,7 @@ def _per_region(report: _Report, layout: RuralLayout, names: Mapping[str, tuple[
         )
         report.raise_if_any()
     rows = _parse_rows(report, present, _region_row(layout))
-    _check_lan(report, rows, present, {"region": LAN})
+    _check_lan(report, rows, present, {"region": LAN}, expected)
     _check_totals(report, rows, present, measured)
     keys: list[RuralKey] = []
     total = Fraction(0)
