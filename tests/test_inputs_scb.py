@@ -109,3 +109,32 @@ def test_nonzero_decimals_are_refused(n: int, cents: int) -> None:
     for text in (f"{n},{cents:02d}", f"{n}.{cents:02d}"):
         with pytest.raises(ValueError, match="decimal count"):
             parse_count(text)
+
+
+def _renamed_count(tmp_path: Path, name: str) -> Path:
+    """``tests/fixtures/rural_two`` with its recipients' count ``population`` called ``name``."""
+    import shutil
+
+    folder = tmp_path / "ag"
+    shutil.copytree(FIXTURES / "rural_two", folder)
+    toml = (folder / "agreement.toml").read_text(encoding="utf-8")
+    toml = toml.replace('"population"', f'"{name}"').replace(f'key = "{name}"', 'key = "population"')
+    (folder / "agreement.toml").write_text(toml, encoding="utf-8")
+    rows = (folder / "regioner.csv").read_text(encoding="utf-8").replace(",population\n", f",{name}\n", 1)
+    (folder / "regioner.csv").write_text(rows, encoding="utf-8")
+    return folder
+
+
+def test_the_short_form_fills_the_agreements_own_inhabitants_count(tmp_path: Path) -> None:
+    """SCB's two columns give the population, whatever the agreement calls its inhabitants count
+    (here ``folkmangd``): a changed Stockholm changes the result (it was silently ignored)."""
+    folder = _renamed_count(tmp_path, "folkmangd")
+    short = tmp_path / "scb.csv"
+    short.write_text(_export(riket="none").replace(f'"{SCB_NAMES["01"]}";2455914', f'"{SCB_NAMES["01"]}";7367742'),
+                     encoding="utf-8")
+    own = invoke("allocate", "--agreement", folder, "--population", short, "--format", "csv")
+    agreed = invoke("allocate", "--agreement", folder, "--format", "csv")
+    assert own.exit_code == 0 and agreed.exit_code == 0, own.output
+    stockholm = next(r for r in csv.DictReader(own.stdout.splitlines()) if r["lan_code"] == "01")
+    assert stockholm["folkmangd"] == "7367742"
+    assert own.stdout != agreed.stdout

@@ -46,7 +46,8 @@ def read_inputs(sc: Sourced) -> tuple[core.Inputs, tuple[str, ...]]:
         own = _own_recipients(ag)
     short = None
     if population is not None and own is not None:
-        short = load_short_population(population, own)
+        inhabitants = ag.inhabitants_column
+        short = load_short_population(population, own, inhabitants if inhabitants in ag.recipients.counts else None)
     if short is not None:
         notes = (f"{population} gives only the population; {', '.join(short[1])} are the agreement's own "
                  f"({ag.recipients.path.name}, {ag.recipients.label})",)

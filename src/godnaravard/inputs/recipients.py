@@ -154,7 +154,7 @@ def _is_country(text: str) -> bool:
 
 
 def load_short_population(
-    path: str | Path, own: Sequence[Recipient]
+    path: str | Path, own: Sequence[Recipient], column: str | None = "population"
 ) -> tuple[tuple[Recipient, ...], tuple[str, ...]] | None:
     """A population file in SCB's short form, two columns: the län (code, name, or SCB's
     ``01 Stockholms län``) and its population (``Folkmängd``, ``Befolkning`` …, or the year
@@ -164,8 +164,10 @@ def load_short_population(
     first, or a ``Riket``/``Totalt`` row last) is not a recipient: it must equal the sum of the
     län, else the file is refused. Every other column (names, other counts) is taken from
     ``own``, the agreement's own data, and named in the second value returned, so that the output
-    can say so. Returns None when the file is not in the short form (the full format is then read
-    as usual).
+    can say so. The population goes to the recipients' count ``column`` (the agreement's
+    inhabitants, ``Agreement.inhabitants_column``); None refuses the short form (the agreement
+    counts no inhabitants among its recipients' counts). Returns None when the file is not in the
+    short form (the full format is then read as usual).
     """
     table = read_table(path, (*_header_names("lan_code", "lan", "region", "population"), *_year_headings()),
                        total_rows=True, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
@@ -175,6 +177,11 @@ def load_short_population(
     if len(table.header) != 2 or len(names) != 1 or len(counts) != 1:
         return None
     report = _Report(table)
+    if column is None:
+        report.add("a file of two columns gives one count per recipient, its population, but this agreement "
+                   "counts no inhabitants among its recipients' counts: give the file with every column "
+                   "of the agreement's own", column=counts[0])
+        report.raise_if_any()
     values, seen, totals = _short_rows(report, own, names[0], counts[0])
     by_code = {r.code: r for r in own}
     missing = [f"{c} {LAN[c]}" for c in by_code if c not in seen]
@@ -186,8 +193,8 @@ def load_short_population(
     if not report.problems:
         _check_country(report, totals, sum(values.values()), counts[0])
     report.raise_if_any()
-    borrowed = ["lan", "region", *[c for c in own[0].counts if c != "population"]]
-    recipients = tuple(replace(by_code[c], counts={**by_code[c].counts, "population": values[c]}) for c in by_code)
+    borrowed = ["lan", "region", *[c for c in own[0].counts if c != column]]
+    recipients = tuple(replace(by_code[c], counts={**by_code[c].counts, str(column): values[c]}) for c in by_code)
     return recipients, tuple(borrowed)
 
 
