@@ -114,7 +114,8 @@ BAD: list[tuple[str, tuple[str, str] | None, str, str, str]] = [
      "data.mer.counts", "the count 'population' is also a count of [data.population]"),
     ("a rural key without a rural_key slot",
      ('[keys.population]', '[keys.nyckel]\ncategories = { skog = "svf.total" }\n\n[keys.population]'),
-     "", "keys.nyckel", 'the rural key names no data slot (data = "SLOT") and the definition has no data slots of kind = "rural_key"'),
+     "", "keys.nyckel",
+     'the rural key names no data slot (data = "SLOT") and the definition has no data slots of kind = "rural_key"'),
     ("a rural key reading a slot of another kind",
      ('[keys.population]', '[keys.nyckel]\ndata = "population"\ncategories = { skog = "svf.total" }\n\n'
                            '[keys.population]'),

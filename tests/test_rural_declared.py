@@ -164,3 +164,16 @@ def test_the_workbook_recalculated_with_other_weights_equals_allocate(known: Pat
     where = amount_cells(_wb(files[3], False), load_agreement(FIXTURE))
     refused = [wb[s][c].value for (s, column, i), c in where.items() if i >= 0 and column == "bygd"]
     assert refused and all(v == "#N/A" for v in refused)
+
+
+def test_a_declared_column_in_capitals_reads_its_column(tmp_path: Path) -> None:
+    """A definition may name a column in capitals (``Fjall_inv``): the file's header matches it as
+    any header does, without regard to case (it was refused as "unknown column; did you mean 'Fjall_inv'")."""
+    folder = tmp_path / "caps"
+    shutil.copytree(FIXTURE, folder)
+    for name in ("agreement.toml", "bygd.csv"):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace("fjall_inv", "Fjall_inv"), encoding="utf-8")
+    caps = invoke("allocate", "--agreement", folder, "--format", "csv")
+    assert caps.exit_code == 0, caps.output
+    assert caps.stdout == invoke("allocate", "--agreement", FIXTURE, "--format", "csv").stdout

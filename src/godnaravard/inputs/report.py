@@ -62,10 +62,10 @@ def canonical_column(label: str, expected: Sequence[str],
     or ``headings``: those of a definition's columns, such as a rural key's, issue 17 §3)."""
     key = " ".join(label.split()).casefold()
     for column in expected:
-        if key == column:
+        if key == column.casefold():  # a definition may name a column in capitals ("Elever")
             return column
         for heading in (headings or HEADINGS).get(column, ()):
-            stem = heading.removesuffix("…")
+            stem = heading.removesuffix("…").casefold()
             if key == stem or (stem != heading and key.startswith((stem + " ", stem + "("))):
                 return column
     return None
