@@ -177,3 +177,13 @@ def test_a_declared_column_in_capitals_reads_its_column(tmp_path: Path) -> None:
     caps = invoke("allocate", "--agreement", folder, "--format", "csv")
     assert caps.exit_code == 0, caps.output
     assert caps.stdout == invoke("allocate", "--agreement", FIXTURE, "--format", "csv").stdout
+
+
+def test_all_weights_zero_with_a_zero_part_allocates_though_some_rows_have_only_a_weighted_sum() -> None:
+    """Weights 0/0 are allowed when the rural part is 0 kr (the plan's condition); a row with only
+    its weighted sum then weighs 0 too, rather than asking for its categories."""
+    zero = invoke("allocate", "--agreement", FIXTURE, "--set", "bygd.vikt.skog=0", "--set", "bygd.vikt.fjall=0",
+                  "--set", "bidrag.bygd=0", "--format", "csv")
+    assert zero.exit_code == 0, zero.output
+    rows = list(csv.DictReader(zero.stdout.splitlines()))
+    assert {r["bygd"] for r in rows} == {"0"} and sum(int(r["bidrag"]) for r in rows) == 10_000_000

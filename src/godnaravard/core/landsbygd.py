@@ -71,6 +71,8 @@ def weighted_rural_population(
     """
     if key.inhabitants is not None:
         return sum((w * key.inhabitants.get(c, 0) for c, w in weights.items()), Fraction(0))
+    if not any(weights.values()):  # every weight zero: W is zero however it is made up (the part must be 0 kr)
+        return Fraction(0)
     if key.weighted_sum is None:
         raise AllocationError(f"rural key for {key.code} has neither categories nor a weighted sum")
     if dict(weights) == dict(reference):
