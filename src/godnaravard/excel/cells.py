@@ -262,11 +262,19 @@ def _check_exact(value: int | float | str) -> None:
         raise ExportError(f"{shown} is too large for an Excel cell to hold exactly")
 
 
-def _shown_width(value: int | float | str) -> float:
-    """The width a value takes in its cell, in units (numbers with a separator between thousands)."""
+def _shown_width(value: int | float | str, fmt: Format | None = None) -> float:
+    """The width a value takes in its cell, in units (numbers with a separator between thousands,
+    and as many decimals as the cell's number format shows: two unless it says otherwise)."""
     if isinstance(value, str):
         return text_units(value) + _PAD
-    shown = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+    number_format = str(getattr(fmt, "num_format", "") or "")
+    decimals = len(number_format.split(".", 1)[1].rstrip("%")) if "." in number_format else 2
+    if number_format.endswith("%"):
+        shown = f"{value * 100:,.{decimals if '.' in number_format else 0}f}%"
+    elif isinstance(value, float) or decimals != 2 and "." in number_format:
+        shown = f"{value:,.{decimals}f}"
+    else:
+        shown = f"{value:,}"
     return text_units(shown.replace(",", " ")) + 1.5
 
 
@@ -343,10 +351,11 @@ class Sheet:
     def number(self, row: int, col: int, value: int | float, fmt: Format | None = None) -> None:
         """A number cell (kronor are ints; floats only for display)."""
         _check_exact(value)
-        self.ws.write_number(row, col, value, fmt if fmt is not None else self.f.amount)
+        fmt = fmt if fmt is not None else self.f.amount
+        self.ws.write_number(row, col, value, fmt)
         self._used(row, col)
-        self.grow(col, _shown_width(value))
-        self.at_least(col, _shown_width(value))
+        self.grow(col, _shown_width(value, fmt))
+        self.at_least(col, _shown_width(value, fmt))
 
     def formula(
         self, row: int, col: int, formula: str, value: int | float | str, fmt: Format | None = None,
@@ -365,9 +374,9 @@ class Sheet:
             if grow:
                 self.grow(col, text_units(value, bold, size) + _PAD)
         else:
-            self.at_least(col, _shown_width(value))
+            self.at_least(col, _shown_width(value, fmt))
             if grow:
-                self.grow(col, _shown_width(value))
+                self.grow(col, _shown_width(value, fmt))
 
     def check(self, row: int, col: int, formula: str, value: str, *, span: int = 0) -> None:
         """A check cell: a formula that says ``stämmer`` or ``fel: …``, green or red as it says.
