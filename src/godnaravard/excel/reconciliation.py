@@ -48,6 +48,9 @@ _ISSUES = {
     "unreadable_rows": "Antalet rader som delsumman omfattar kan inte läsas ur anmärkningen ”{note}”.",
 }
 
+#: The verdict when no published amount was compared (no official table, or no row of it matched).
+NOTHING_COMPARED = "inget att jämföra"
+
 #: The budget tables ``check`` audits (``TotalCheck.table``), with what each row is compared with.
 _BUDGET_TABLES = {
     "by_chapter": ("per kapitel", "Kapitel", "varje kapitelrad mot summan av kapitlets budgetposter"),
@@ -153,9 +156,12 @@ def _summary(s: Sheet, rec: Reconciliation, deviations: list[str], adjusted: lis
                       lambda r: s.number(r, 4, len(rec.inputs), s.f.bad_amount), "se tabellen nedan"))
     others = rec.sums_ok and all(t.ok for t in rec.totals) and not rec.inputs
     verdict = (f'=IF(AND(({within})={len(cells)},{"TRUE" if others else "FALSE"}),"{OK}","avvikelser")')
+    shown = OK if rec.ok else "avvikelser"
+    if rec.nothing_compared:  # no published amount to compare: neither a match nor a deviation (check exits 1)
+        verdict, shown = f'="{NOTHING_COMPARED}"', NOTHING_COMPARED
     lines.append((
         "Resultat",
-        lambda r: _verdict(s, r, verdict, OK if rec.ok else "avvikelser"),
+        lambda r: _verdict(s, r, verdict, shown),
         f"Stämmer när alla belopp ligger inom {rec.tolerance} kr och allt annat ovan stämmer.",
     ))
     for i, (label, write, comment) in enumerate(lines):
