@@ -187,3 +187,17 @@ def test_all_weights_zero_with_a_zero_part_allocates_though_some_rows_have_only_
     assert zero.exit_code == 0, zero.output
     rows = list(csv.DictReader(zero.stdout.splitlines()))
     assert {r["bygd"] for r in rows} == {"0"} and sum(int(r["bidrag"]) for r in rows) == 10_000_000
+
+
+def test_the_workbook_says_nothing_was_compared_in_its_formula_and_its_value(tmp_path: Path) -> None:
+    """No published table to compare: Avstämning's verdict says so, in the formula Excel recalculates
+    and in the value LibreOffice shows (the value said 'avvikelser', the formula 'stämmer')."""
+    openpyxl = pytest.importorskip("openpyxl")
+    assert invoke("check", "--agreement", FIXTURE).exit_code == 1  # nothing compared
+    book = tmp_path / "bygd.xlsx"
+    assert invoke("export", "--agreement", FIXTURE, "--output", book).exit_code == 0
+    formulas = openpyxl.load_workbook(book)["Avstämning"]
+    values = openpyxl.load_workbook(book, data_only=True)["Avstämning"]
+    [row] = [r for r in range(1, 20) if formulas.cell(r, 1).value == "Resultat"]
+    assert formulas.cell(row, 5).value == '="inget att jämföra"'
+    assert values.cell(row, 5).value == "inget att jämföra"
