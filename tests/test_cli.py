@@ -104,7 +104,7 @@ def test_set_what_ifs_keep_budget_lines(assignment: str, column: str, budget: in
         (["--set", "kommuner.andel_insatser=1.5"], "must be a share between 0 and 1"),
         (["--set", "kommuner.andel_insatser=abc"], "expected a share"),
         (["--set", "kommuner.total=1.5"], "expected whole kronor"),
-        (["--set", "landsbygd.vikt.gles=5"], "unknown for 20 region(s)"),
+        (["--set", "landsbygd.vikt.gles=5"], "unknown for 20 of the recipients"),
         (["--set", "novalue"], "expected KEY=VALUE"),
     ],
 )

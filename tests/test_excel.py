@@ -582,7 +582,7 @@ def test_parameters_are_defined_names_read_by_the_model(values: Any, formulas: A
     assert list(names["arbetsbokens_status"].destinations) == [("Parametrar", f"$B${signed_row + 3}")]
     checks = {r[0]: r[2] for r in ws.iter_rows(min_row=signed_row + 5, values_only=True) if r[0]}
     assert checks.pop("Kontroll av modellen (från bladet Delbelopp)") is None
-    assert checks["Landsbygdsnyckelns vikter"].startswith("stämmer: vikterna är proportionella")
+    assert checks["Landsbygdsnyckel: vikter"].startswith("stämmer: vikterna är proportionella")
     assert all(v.startswith("stämmer") for v in checks.values()) and len(checks) == 3 + 1 + 5
 
 
@@ -860,7 +860,7 @@ def test_svf_workbook(svf_xlsx: Path, svf: godnaravard.Allocation) -> None:
     parts = wb["Delbelopp"]
     headings, lines = block(parts, "Budgetrader")
     assert [r[0] for r in lines] == ["Belopp"] and lines[0][headings.index("Kontroll")] == "stämmer"
-    assert not any(text.startswith("Landsbygdsnyckeln") for _, text in labelled(parts))
+    assert not any(text.startswith("Landsbygdsnyckel:") for _, text in labelled(parts))
 
     rec = wb["Avstämning"]
     summary = {r[0]: r[4] for r in rec.iter_rows(min_row=4, max_row=14, values_only=True)}
@@ -1170,7 +1170,7 @@ def test_live_model_recalculates_random_parameters_like_allocate(xlsx: Path, svf
     landsbygd = [wb[s][c].value for (s, column, i), c in where[None].items() if column == "landsbygd"]
     assert all(v == "#N/A" for v in landsbygd)
     checks = {r[0]: r[2] for r in wb["Parametrar"].iter_rows(values_only=True) if r[0]}
-    assert checks["Landsbygdsnyckelns vikter"].startswith("fel: landsbygdsnyckeln anger för 20 av 21 mottagare")
+    assert checks["Landsbygdsnyckel: vikter"].startswith("fel: Landsbygdsnyckel anger för 20 av 21 mottagare")
     assert checks["Budgetrad: Nära vård"].startswith("fel")
     assert checks["Budgetrad: Ambulans"] == "stämmer"
     assert cover_pairs(wb["Översikt"])["Ändrat i arbetsboken"] == "1 parameter ändrad sedan export."

@@ -120,7 +120,7 @@ def test_every_input_and_parameter_has_a_source_and_a_label() -> None:
         assert doc["inputs"][key]["source"].startswith("data/population_2023.csv: Befolkning 1 nov 2023 (2023-11-01)")
     assert doc["inputs"]["population"]["label"] == ag.label("population")
     assert doc["inputs"]["landsbygd.W"]["source"].startswith("data/landsbygd_weights.csv: ")
-    assert "1/4/6" in doc["inputs"]["landsbygd.W"]["how"]
+    assert "tätortsnära 1, glesa 4, mycket glesa 6" in doc["inputs"]["landsbygd.W"]["how"]
     for key, entry in doc["parameters"].items():
         assert "avsnitt" in entry["source"].casefold(), key
         assert entry["label"] == ag.parameter_info[key].label
@@ -184,7 +184,7 @@ def test_proportional_rural_weights_are_explained_and_others_refused() -> None:
     weights = ("--set", "landsbygd.vikt.tatortsnara=2", "--set", "landsbygd.vikt.gles=8",
                "--set", "landsbygd.vikt.mycket_gles=12")
     doc = explain_json("14", *weights)
-    assert "scaled to the proportional weights 2/8/12" in doc["inputs"]["landsbygd.W"]["how"]
+    assert "scaled to the proportional weights tätortsnära 2, glesa 8, mycket glesa 12" in doc["inputs"]["landsbygd.W"]["how"]
     # The same figures as the rule with 1/4/6 (a what-if: the signed table's adjustment does not apply).
     assert recompute(doc) == allocate_row("14", *weights)
     assert recompute(doc)["ambulans"] == allocate_row("14")["ambulans"] - 1

@@ -226,16 +226,16 @@ def _rural_how(key: core.RuralKey, weights: Mapping[str, Fraction], reference: M
         terms = " + ".join(f"{_num(Fraction(w))} × {_kr(key.inhabitants.get(c, 0))} {labels.get(c, c.replace('_', ' '))}"
                            for c, w in weights.items())
         return f"W = {terms} inhabitants{where}"
-    ref = "/".join(_num(x) for x in reference.values())
+    def named(ws: Mapping[str, Fraction]) -> str:  # "tätortsnära 1, glesa 4": two bare numbers read as a fraction
+        return ", ".join(f"{labels.get(c, c.replace('_', ' '))} {_num(Fraction(w))}" for c, w in ws.items())
+
     given = _kr(key.weighted_sum or 0)
     if dict(weights) == dict(reference):
-        return (f"W = {given}, the weighted sum at the reference weights {ref}; "
+        return (f"W = {given}, the weighted sum at the reference weights {named(reference)}; "
                 f"the inhabitants per category are not known{where}")
-    shown = "/".join(_num(Fraction(x)) for x in weights.values())
-    total_w, total_r = sum(weights.values(), Fraction(0)), sum(reference.values(), Fraction(0))
-    return (f"W = {given} × {_num(total_w)}/{_num(total_r)}: the weighted "
-            f"sum at the reference weights {ref}, scaled to the proportional weights {shown}; "
-            f"the inhabitants per category are not known{where}")
+    factor = sum(weights.values(), Fraction(0)) / sum(reference.values(), Fraction(0))
+    return (f"W = {given} × {_num(factor)}: the weighted sum at the reference weights {named(reference)}, "
+            f"scaled to the proportional weights {named(weights)}; the inhabitants per category are not known{where}")
 
 
 def _weight_name(rules: core.Rules, key: core.Key) -> tuple[str, str]:

@@ -35,7 +35,9 @@ __all__ = [
 
 
 def _shown(weights: Mapping[str, Fraction]) -> str:
-    return "/".join(str(w) for w in weights.values())
+    """Weights by category, named: "skog 1, fjall 3" (bare numbers with slashes
+    read as a fraction when there are two)."""
+    return ", ".join(f"{c.replace('_', ' ')} {w}" for c, w in weights.items())
 
 
 class MissingCategoriesError(AllocationError):
@@ -44,12 +46,11 @@ class MissingCategoriesError(AllocationError):
     def __init__(self, codes: Iterable[str], weights: Mapping[str, Fraction], reference: Mapping[str, Fraction]):
         self.codes = tuple(codes)
         ref = _shown(reference)
-        names = ", ".join(c.replace("_", " ") for c in weights)
         super().__init__(
-            f"rural weights {_shown(weights)} need inhabitants per category ({names}), "
-            f"which are unknown for {len(self.codes)} region(s): {', '.join(self.codes)}; "
-            f"only their weighted sum at the weights {ref} is known. Supply a per-kommun rural key "
-            f"(kommun code, category, population) or keep weights proportional to {ref}."
+            f"rural weights {_shown(weights)} need inhabitants per category, which are unknown for "
+            f"{len(self.codes)} of the recipients: {', '.join(self.codes)}; only their weighted sum at the "
+            f"weights {ref} is known. Supply a per-kommun rural key (kommun code, category, population) "
+            f"or keep the weights proportional to {ref}."
         )
 
 

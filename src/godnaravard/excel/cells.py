@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from .fonts import PAD as _PAD
 from .fonts import longest_word, text_units, wrapped_lines
+from .fonts import shown_width as _shown_width
 from .fonts import style as _style
 from .sheetnames import sheet_name
 
@@ -260,22 +261,6 @@ def _check_exact(value: int | float | str) -> None:
     if isinstance(value, int) and abs(value) > MAX_EXACT_KRONOR:
         shown = str(value) if len(str(value)) <= 30 else f"an integer of {len(str(abs(value)))} digits"
         raise ExportError(f"{shown} is too large for an Excel cell to hold exactly")
-
-
-def _shown_width(value: int | float | str, fmt: Format | None = None) -> float:
-    """The width a value takes in its cell, in units (numbers with a separator between thousands,
-    and as many decimals as the cell's number format shows: two unless it says otherwise)."""
-    if isinstance(value, str):
-        return text_units(value) + _PAD
-    number_format = str(getattr(fmt, "num_format", "") or "")
-    decimals = len(number_format.split(".", 1)[1].rstrip("%")) if "." in number_format else 2
-    if number_format.endswith("%"):
-        shown = f"{value * 100:,.{decimals if '.' in number_format else 0}f}%"
-    elif isinstance(value, float) or decimals != 2 and "." in number_format:
-        shown = f"{value:,.{decimals}f}"
-    else:
-        shown = f"{value:,}"
-    return text_units(shown.replace(",", " ")) + 1.5
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
 
-__all__ = ["PAD", "longest_word", "style", "text_units", "wrapped_lines"]
+__all__ = ["PAD", "longest_word", "shown_width", "style", "text_units", "wrapped_lines"]
 
 #: The characters of the width tables below, and their advance widths in hundredths of a digit's width
 #: (a column width unit): the wider of Carlito (Calibri's metric twin) and DejaVu Sans, regular and bold.
@@ -90,3 +90,19 @@ def wrapped_lines(text: str, width: float, *, bold: bool = False, size: float = 
                     count += 1
                     used -= capacity
     return max(count, 1)
+
+
+def shown_width(value: int | float | str, fmt: Format | None = None) -> float:
+    """The width a value takes in its cell, in units (numbers with a separator between thousands,
+    and as many decimals as the cell's number format shows: two unless it says otherwise)."""
+    if isinstance(value, str):
+        return text_units(value) + PAD
+    number_format = str(getattr(fmt, "num_format", "") or "")
+    decimals = len(number_format.split(".", 1)[1].rstrip("%")) if "." in number_format else 2
+    if number_format.endswith("%"):
+        shown = f"{value * 100:,.{decimals if '.' in number_format else 0}f}%"
+    elif isinstance(value, float) or decimals != 2 and "." in number_format:
+        shown = f"{value:,.{decimals}f}"
+    else:
+        shown = f"{value:,}"
+    return text_units(shown.replace(",", " ")) + 1.5

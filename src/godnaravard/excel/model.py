@@ -402,15 +402,24 @@ class Model:
             math.gcd(*numerators),
         )
 
+    def reference_text(self) -> str:
+        """The rural key's reference weights by category: "skogsbygd 1, fjällbygd 3" (a list of bare
+        numbers with slashes reads as a fraction when there are two)."""
+        data = self.agreement.landsbygd
+        layout = data.rural if data is not None else None
+        return ", ".join(f"{layout.label(c) if layout else c} {x}"
+                         for c, x in self.result.inputs.reference_weights.items())
+
     def rural_messages(self) -> tuple[str, str, str]:
         """What the rural key's check cell says: proportional weights, known categories, or refused."""
         n = len(self.codes)
-        ref_text = "/".join(str(x) for x in self.result.inputs.reference_weights.values())
+        ref_text = self.reference_text()
         known = sum(k.categories_known for k in self.result.inputs.rural_key)
+        key = self.agreement.landsbygd.label if self.agreement.landsbygd else "nyckeln"
         return (
             f"{OK}: vikterna är proportionella mot referensvikterna {ref_text}",
             f"{OK}: invånarna per kategori är kända för alla mottagare",
-            f"fel: landsbygdsnyckeln anger för {n - known} av {n} mottagare bara den viktade summan vid "
+            f"fel: {key} anger för {n - known} av {n} mottagare bara den viktade summan vid "
             f"referensvikterna {ref_text}; andra vikter än i den proportionen kräver invånare per kategori, "
             "och verktyget vägrar räkna med dem (beloppen visas som fel, inte som felaktiga tal)",
         )

@@ -283,7 +283,8 @@ def check_cells(m: Model) -> list[tuple[str, str, str]]:
     out = [(f"Budgetrad: {ln.label or ln.name}", m.cell(m.line_rows[ln.name], c.adjustment, absolute=True), OK)
            for ln in m.agreement.rules.lines]
     if m.rural is not None:
-        out.append(("Landsbygdsnyckelns vikter", m.cell(m.rural.check_row, c.weight, absolute=True),
+        key = m.agreement.landsbygd.label if m.agreement.landsbygd else "Nyckeln"
+        out.append((f"{key}: vikter", m.cell(m.rural.check_row, c.weight, absolute=True),
                     m.rural_check_value()))
     out += [(f"Del: {b.label}", m.cell(b.check_row, c.exact, absolute=True), OK) for b in m.blocks.values()]
     return out

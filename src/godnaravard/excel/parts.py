@@ -175,8 +175,8 @@ def _rural(s: Sheet, ctx: Context, m: Model) -> None:
     c = m.cols
     n = len(m.codes)
     info = ag.parameter_info
-    s.text(rb.title_row, 0, "Landsbygdsnyckeln: vikterna som heltal, mot datafilens referensvikter", s.f.label,
-           grow=False)
+    key = ag.landsbygd.label if ag.landsbygd else "Nyckeln"
+    s.text(rb.title_row, 0, f"{key}: vikterna som heltal, mot datafilens referensvikter", s.f.label, grow=False)
     s.header_span(rb.title_row + 1, 0, c.names, "Vikt")
     s.header(rb.title_row + 1, ["Värde", "Nämnare", "Heltal", "Referensvikt (heltal)"], col0=c.weight,
              numeric=range(c.weight, c.weight + 4))
@@ -330,7 +330,7 @@ def _block(s: Sheet, ctx: Context, m: Model, key: tuple[str, str]) -> None:
     s.check(
         b.check_row, c.exact,
         f'=IF({ok}<>"ja",IF(NOT(ISNUMBER({total})),"fel: delens belopp kan inte beräknas (se budgetraden ovan)",'
-        f'IF(NOT(ISNUMBER({s_cell})),"fel: vikterna kan inte beräknas (se landsbygdsnyckeln ovan)",'
+        f'IF(NOT(ISNUMBER({s_cell})),"fel: vikterna kan inte beräknas (se nyckelns vikter ovan)",'
         f'IF({s_cell}=0,"fel: alla vikter är noll","{too_big}"))),'
         f'IF(SUM({a_rng})={total},"{OK}","fel: summan är inte delens belopp"))',
         OK, span=c.adjustment - c.exact)

@@ -136,7 +136,8 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
         if res.inputs.reference_weights:
             ref = " / ".join(str(x) for x in res.inputs.reference_weights.values())
             shown = " / ".join(layout.label(c) for c in res.inputs.reference_weights)
-            note = f"Landsbygdsnyckelns viktade summa avser referensvikterna {ref} ({shown})."
+            named = ctx.agreement.landsbygd.label if ctx.agreement.landsbygd else "Nyckeln"
+            note = f"{named}: den viktade summan avser referensvikterna {ref} ({shown})."
     s.title(ctx.title(f"Underlag: indata per {rules.recipient} med källor"), ctx.note(note))
     s.header(HEADER_ROW, headings, numeric=range(len(texts), len(texts) + len(counts) + measured))
     regions = res.inputs.recipients
