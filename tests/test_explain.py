@@ -184,7 +184,8 @@ def test_proportional_rural_weights_are_explained_and_others_refused() -> None:
     weights = ("--set", "landsbygd.vikt.tatortsnara=2", "--set", "landsbygd.vikt.gles=8",
                "--set", "landsbygd.vikt.mycket_gles=12")
     doc = explain_json("14", *weights)
-    assert "scaled to the proportional weights tätortsnära 2, glesa 8, mycket glesa 12" in doc["inputs"]["landsbygd.W"]["how"]
+    how = doc["inputs"]["landsbygd.W"]["how"]
+    assert "scaled to the proportional weights tätortsnära 2, glesa 8, mycket glesa 12" in how
     # The same figures as the rule with 1/4/6 (a what-if: the signed table's adjustment does not apply).
     assert recompute(doc) == allocate_row("14", *weights)
     assert recompute(doc)["ambulans"] == allocate_row("14")["ambulans"] - 1

@@ -3,7 +3,7 @@
 Public API:
 
 - ``allocate(scenario=None, overrides=None)``: every budget line allocated; ``.to_frame()``
-- ``compare(a, b)``: two scenarios per region and column, a pandas DataFrame
+- ``compare(a, b)``: two scenarios per recipient and column, a pandas DataFrame
 - ``scenario_from(base=AGREEMENT, parameters={...}, name=...)``: a scenario built in code
 - ``load_scenario(ref)``, ``Scenario``: scenario files, and each agreement as signed
 - ``load_agreement(ref)``, ``shipped_agreements()``: agreements as data (``docs/agreements.md``)

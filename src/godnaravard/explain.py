@@ -210,7 +210,7 @@ def data_source(alloc: Allocation, name: str) -> str:
         from .own_data import own_file_text
 
         return f"{own_file_text(sc, name)}: own file, in place of the agreement's {_shown_path(df.path)}"
-    title = f"{df.title}; " if df.title else ""
+    title = f"{df.title}; " if df.title and df.title != df.label else ""  # a slot without a title has its label as title
     return f"{_shown_path(df.path)}: {df.label} ({df.date.isoformat()}); {title}{df.source}"
 
 

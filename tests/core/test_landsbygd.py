@@ -128,6 +128,6 @@ def test_w_does_not_depend_on_the_categories_names_or_order(cells: list[tuple[in
 def test_a_rural_key_has_one_weight_per_category() -> None:
     from godnaravard.core import Key
 
-    assert Key("k", "landsbygd", weights=("w.a", "w.b"), categories=("a", "b")).weight_of("b") == "w.b"
+    assert Key("k", "landsbygd", weights=("w.a", "w.b"), categories=("a", "b")).weights == ("w.a", "w.b")
     with pytest.raises(ValueError, match="one weight per category"):
         Key("k", "landsbygd", weights=("w.a", "w.b"), categories=("a",))

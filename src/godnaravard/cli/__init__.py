@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "allocate": ("godnaravard.cli.allocate", "allocate_cmd", "Allocate an agreement and print its table (CSV, JSON)."),
     "check": ("godnaravard.cli.check", "check_cmd", "Reconcile every cell with the agreement's official tables."),
     "export": ("godnaravard.cli.export", "export_cmd", "Write the allocation as an Excel workbook (.xlsx)."),
-    "diff": ("godnaravard.cli.diff", "diff_cmd", "Compare two scenarios per region and column."),
+    "diff": ("godnaravard.cli.diff", "diff_cmd", "Compare two scenarios or agreements per recipient and column."),
     "explain": ("godnaravard.cli.explain", "explain_cmd", "How one recipient's amounts arise, step by step."),
     "sweep": ("godnaravard.cli.sweep", "sweep_cmd", "Allocate a grid or file of scenarios at once (CSV/Parquet)."),
     "parameters": ("godnaravard.cli.agreements", "parameters_cmd", "List an agreement's parameter keys (for --set)."),

@@ -76,10 +76,6 @@ class Key:
             raise ValueError(f"key {self.name}: one weight per category, got {len(self.weights)} weights for "
                              f"the categories {self.categories}")
 
-    def weight_of(self, category: str) -> str:
-        """The weight parameter of one of the key's categories."""
-        return self.weights[self.categories.index(category)]
-
 
 @dataclass(frozen=True, slots=True)
 class Part:

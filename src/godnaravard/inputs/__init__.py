@@ -38,7 +38,6 @@ from ..tables import MAX_BYTES
 from .cells import HEADINGS as HEADINGS
 from .cells import KOMMUN_KEY_COLUMNS as KOMMUN_KEY_COLUMNS
 from .cells import KOMMUNER_FILE as KOMMUNER_FILE
-from .cells import LANDSBYGD_FILE as LANDSBYGD_FILE
 from .cells import MAX_POPULATION as MAX_POPULATION
 from .cells import MAX_ROWS as MAX_ROWS
 from .cells import POPULATION_COLUMNS as POPULATION_COLUMNS

@@ -27,8 +27,6 @@ from ..tables import Formula, read_table
 if TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
-#: The shipped rural key (its provenance in data/sources.toml; its layout in its agreement's definition).
-LANDSBYGD_FILE = "landsbygd_weights.csv"
 KOMMUNER_FILE = "kommuner.csv"
 #: No län has ever had 100 million inhabitants; a larger count is a typing error.
 MAX_POPULATION = 100_000_000
