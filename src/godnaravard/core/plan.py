@@ -249,7 +249,9 @@ def plan_line(line: Line, rules: Rules) -> LinePlan:
     )
     carved = tuple(p for p in parts if p.kind == "carved")
     shares = tuple(p for p in parts if p.kind == "share")
-    rest = next(p for p in parts if p.kind == "rest")
+    rest = next((p for p in parts if p.kind == "rest"), None)
+    if rest is None:  # a definition is refused before (agreements.build); Rules built by hand are not
+        raise ValueError(f"line {line.name} has no rest part (a part with neither an amount nor a share)")
     split_unit = math.lcm(*(p.unit for p in parts if p.kind != "carved"))
     return LinePlan(line.name, line.total, line.base or "", line.round_to, parts, carved, shares, rest, split_unit,
                     tuple(_conditions(line, rules, parts, split_unit)))
