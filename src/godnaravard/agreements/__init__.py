@@ -26,8 +26,9 @@ Every name below is importable from ``godnaravard.agreements`` as before the spl
 
 from __future__ import annotations
 
+from typing import Any
+
 from .build import TEXT_COLUMNS
-from .copy import copy_agreement
 from .load import (
     DEFINITION,
     MAX_DEFINITION_BYTES,
@@ -71,3 +72,13 @@ __all__ = [
     "shown_path",
     "swedish_date",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``copy_agreement`` is imported when first used: ``agreement new`` alone needs it, and its
+    imports (signals, unique names) would cost every command's start."""
+    if name == "copy_agreement":
+        from .copy import copy_agreement
+
+        return copy_agreement
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
