@@ -1,12 +1,14 @@
 """A test helper: agreement definitions written into a folder, with any parameter keys and any number of lines.
 
 Used by tests/test_excel_names.py, tests/test_hostile_workbook.py and benchmarks/run.py (export time
-per budget line). The population file is the shipped one of the guide fixture (21 regions).
+per budget line); ``line_variant`` (a fixture with other budget lines) by tests/test_excel_round_to.py
+and tests/test_plan_backends.py. The population file is the shipped one of the guide fixture (21 regions).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -98,4 +100,20 @@ def write_definition(
         out.append(f'[parameters.{_q(key)}]\nvalue = "1/{2 * len(shared) + j}"\nkind = "share"\nunit = "andel"\n'
                    f'label = {_q("Andel " + key[:40])}\nsource = {_q(source)}\n')
     (folder / "agreement.toml").write_text("\n".join(out), encoding="utf-8")
+    return folder
+
+
+def line_variant(base: Path, folder: Path, lines: str, counts: Sequence[str] = (), append: str = "") -> Path:
+    """The agreement ``base`` copied to ``folder`` with its budget lines (from ``[[lines]]`` to
+    ``[[columns]]``) replaced by ``lines``, its recipients' ``counts = [...]`` by ``counts`` when
+    given, and ``append`` added at the end (parameters of the new lines)."""
+    shutil.copytree(base, folder)
+    toml = folder / "agreement.toml"
+    text = toml.read_text(encoding="utf-8")
+    start, end = text.index("[[lines]]"), text.index("[[columns]]")
+    text = text[:start] + lines + "\n" + text[end:]
+    if counts:
+        text, n = re.subn(r"(?m)^counts = \[.*\]$", f"counts = {json.dumps(list(counts))}", text, count=1)
+        assert n == 1, base
+    toml.write_text(text + append, encoding="utf-8")
     return folder

@@ -1121,6 +1121,17 @@ def _set_parameters(src: Path, dst: Path, changes: dict[str, int | Fraction]) ->
     wb.save(dst)
 
 
+def assert_amounts_as_allocated(wb: Any, where: dict[tuple[str, str, int], str], rows: list[dict[str, str]],
+                                *context: object) -> int:
+    """Every amount cell ``where`` names (``amount_cells``) holds in ``wb`` (read with values) what
+    ``allocate`` gave in ``rows``: the recipient's own amount, or the column's sum on the total row
+    (index -1). ``context`` goes into the failure message; the number of cells compared is returned."""
+    for (sheet, column, i), coordinate in where.items():
+        want = sum(int(r[column]) for r in rows) if i < 0 else int(rows[i][column])
+        assert wb[sheet][coordinate].value == want, (*context, sheet, column, i)
+    return len(where)
+
+
 def _allocate_csv(changes: dict[str, int | Fraction], agreement: str | None = None) -> list[dict[str, str]]:
     """``godnaravard allocate --set KEY=VALUE … --format csv``, in process."""
     args = [a for k, v in changes.items() for a in ("--set", f"{k}={v}")]
@@ -1155,10 +1166,7 @@ def test_live_model_recalculates_random_parameters_like_allocate(xlsx: Path, svf
     for out, (_, agreement, changes) in zip(outs, cases, strict=False):
         expected = _allocate_csv(changes, agreement)
         wb = _wb(out, data_only=True)
-        for (sheet, column, i), coordinate in where[agreement].items():
-            want = sum(int(r[column]) for r in expected) if i < 0 else int(expected[i][column])
-            assert wb[sheet][coordinate].value == want, (out.name, changes, sheet, column, i)
-            compared += 1
+        compared += assert_amounts_as_allocated(wb, where[agreement], expected, out.name, changes)
         headings, lines = block(wb["Delbelopp"], "Budgetrader")
         check = headings.index("Kontroll")
         assert [r[check] for r in lines] == ["stämmer"] * len(lines), (out.name, lines)

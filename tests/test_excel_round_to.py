@@ -4,11 +4,11 @@ LibreOffice, give every amount exactly as ``allocate --set`` (slow), and the cac
 from __future__ import annotations
 
 import random
-import shutil
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from _definitions import line_variant
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -22,6 +22,7 @@ from tests.test_excel import (  # noqa: E402
     _soffice,
     _wb,
     amount_cells,
+    assert_amounts_as_allocated,
     block,
 )
 
@@ -62,15 +63,7 @@ source = "Test"
 
 @pytest.fixture(scope="module")
 def units_agreement(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("units") / "units"
-    shutil.copytree(FIXTURE, folder)
-    toml = folder / "agreement.toml"
-    text = toml.read_text(encoding="utf-8")
-    start, end = text.index("[[lines]]"), text.index("[[columns]]")
-    text = text[:start] + _LINE + "\n" + text[end:]
-    text = text.replace('counts = ["population"]', 'counts = ["population", "hsl_insatser"]')
-    toml.write_text(text, encoding="utf-8")
-    return folder
+    return line_variant(FIXTURE, tmp_path_factory.mktemp("units") / "units", _LINE, ("population", "hsl_insatser"))
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +77,7 @@ def test_the_cached_amounts_are_the_cores_in_whole_units(units_agreement: Path, 
     ag = load_agreement(units_agreement)
     rows = _allocate_csv({}, str(units_agreement))
     assert all(int(r["stod"]) % 1000 == 0 for r in rows)
-    wb = _wb(units_xlsx, data_only=True)
-    for (sheet, column, i), coordinate in amount_cells(_wb(units_xlsx, False), ag).items():
-        want = sum(int(r[column]) for r in rows) if i < 0 else int(rows[i][column])
-        assert wb[sheet][coordinate].value == want
+    assert assert_amounts_as_allocated(_wb(units_xlsx, data_only=True), amount_cells(_wb(units_xlsx, False), ag), rows)
 
 
 @pytest.mark.slow
@@ -113,9 +103,7 @@ def test_recalculated_with_units_equals_allocate(units_agreement: Path, units_xl
     for out, changes in zip(outs, cases, strict=False):
         expected = _allocate_csv(changes, str(units_agreement))
         wb = _wb(out, data_only=True)
-        for (sheet, column, i), coordinate in where.items():
-            want = sum(int(r[column]) for r in expected) if i < 0 else int(expected[i][column])
-            assert wb[sheet][coordinate].value == want, (out.name, changes, sheet, column, i)
+        assert_amounts_as_allocated(wb, where, expected, out.name, changes)
         headings, lines = block(wb["Delbelopp"], "Budgetrader")
         assert [r[headings.index("Kontroll")] for r in lines] == ["stämmer"] * len(lines)
     wb = _wb(outs[-1], data_only=True)

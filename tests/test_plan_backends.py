@@ -8,11 +8,11 @@ core's message. The workbook's formulas recalculated by LibreOffice are slow-mar
 from __future__ import annotations
 
 import random
-import shutil
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from _definitions import line_variant
 
 import godnaravard
 from godnaravard import core
@@ -54,17 +54,10 @@ _PARAMETERS = {
 @pytest.fixture(scope="module")
 def shape(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture agreement with its one line replaced by the shape above."""
-    folder = tmp_path_factory.mktemp("plan") / "plan"
-    shutil.copytree(FIXTURE, folder)
-    toml = folder / "agreement.toml"
-    text = toml.read_text(encoding="utf-8")
-    start, end = text.index("[[lines]]"), text.index("[[columns]]")
-    text = text[:start] + _LINE + "\n" + text[end:]
-    text = text.replace('counts = ["population"]', 'counts = ["population", "hsl_insatser"]')
-    text += "".join(f'\n[parameters."{k}"]\nvalue = {v}\nkind = "{kind}"\nunit = "{unit}"\nlabel = "{k}"\n'
-                    f'source = "Test"\n' for k, (v, kind, unit) in _PARAMETERS.items())
-    toml.write_text(text, encoding="utf-8")
-    return folder
+    parameters = "".join(f'\n[parameters."{k}"]\nvalue = {v}\nkind = "{kind}"\nunit = "{unit}"\nlabel = "{k}"\n'
+                         f'source = "Test"\n' for k, (v, kind, unit) in _PARAMETERS.items())
+    return line_variant(FIXTURE, tmp_path_factory.mktemp("plan") / "plan", _LINE, ("population", "hsl_insatser"),
+                        parameters)
 
 
 def test_the_shape_is_planned_as_written(shape: Path) -> None:
@@ -108,7 +101,16 @@ def test_the_sweep_refuses_with_the_cores_message(shape: Path, levels: dict[str,
 openpyxl = pytest.importorskip("openpyxl")
 
 from godnaravard.excel import export_workbook  # noqa: E402
-from tests.test_excel import SOFFICE, _allocate_csv, _set_parameters, _soffice, _wb, amount_cells, block  # noqa: E402
+from tests.test_excel import (  # noqa: E402
+    SOFFICE,
+    _allocate_csv,
+    _set_parameters,
+    _soffice,
+    _wb,
+    amount_cells,
+    assert_amounts_as_allocated,
+    block,
+)
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +124,7 @@ def test_the_workbooks_cached_amounts_equal_the_core(shape: Path, shape_xlsx: Pa
     ag = load_agreement(shape)
     rows = _allocate_csv({}, str(shape))
     wb = _wb(shape_xlsx, data_only=True)
-    where = amount_cells(_wb(shape_xlsx, False), ag)
-    assert where
-    for (sheet, column, i), coordinate in where.items():
-        want = sum(int(r[column]) for r in rows) if i < 0 else int(rows[i][column])
-        assert wb[sheet][coordinate].value == want
+    assert assert_amounts_as_allocated(wb, amount_cells(_wb(shape_xlsx, False), ag), rows)
     headings, lines = block(wb["Delbelopp"], "Budgetrader")
     assert [r[headings.index("Kontroll")] for r in lines] == ["stämmer"]
 
@@ -158,9 +156,7 @@ def test_the_recalculated_workbook_equals_the_core(shape: Path, shape_xlsx: Path
     for out, changes in zip(outs, cases, strict=False):
         expected = _allocate_csv(changes, str(shape))
         wb = _wb(out, data_only=True)
-        for (sheet, column, i), coordinate in where.items():
-            want = sum(int(r[column]) for r in expected) if i < 0 else int(expected[i][column])
-            assert wb[sheet][coordinate].value == want, (out.name, changes, sheet, column, i)
+        assert_amounts_as_allocated(wb, where, expected, out.name, changes)
     wb = _wb(outs[-1], data_only=True)
     refused = [wb[s][c].value for (s, column, i), c in where.items() if i >= 0]
     assert refused and all(v == "#N/A" for v in refused)

@@ -135,7 +135,15 @@ def test_the_workbook_recalculated_with_other_weights_equals_allocate(known: Pat
     ``allocate --set``; with only Jämtland's weighted sum, weights out of proportion give errors, never figures."""
     pytest.importorskip("openpyxl")
     from godnaravard.excel import export_workbook
-    from tests.test_excel import SOFFICE, _allocate_csv, _set_parameters, _soffice, _wb, amount_cells
+    from tests.test_excel import (
+        SOFFICE,
+        _allocate_csv,
+        _set_parameters,
+        _soffice,
+        _wb,
+        amount_cells,
+        assert_amounts_as_allocated,
+    )
 
     if SOFFICE is None:
         pytest.skip("LibreOffice (soffice) is not installed")
@@ -157,9 +165,7 @@ def test_the_workbook_recalculated_with_other_weights_equals_allocate(known: Pat
         wb = _wb(out, data_only=True)
         where = amount_cells(_wb(files[0], False), load_agreement(folder))
         assert where
-        for (sheet, column, i), coordinate in where.items():
-            want = sum(int(r[column]) for r in expected) if i < 0 else int(expected[i][column])
-            assert wb[sheet][coordinate].value == want, (out.name, changes, sheet, column, i)
+        assert_amounts_as_allocated(wb, where, expected, out.name, changes)
     wb = _wb(outs[3], data_only=True)
     where = amount_cells(_wb(files[3], False), load_agreement(FIXTURE))
     refused = [wb[s][c].value for (s, column, i), c in where.items() if i >= 0 and column == "bygd"]
