@@ -8,20 +8,15 @@ definition's (``[keys.NAME] categories`` and ``[data.NAME] category_columns``, `
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "godnaravard"
+from test_no_year_literals import lines_of_the_package
+
 #: God och nära vård's categories, its per-region file's weighted-sum column and its unweighted category.
 NAMES = re.compile(r"tatortsnara|mycket_gles|vagd_summa|ovrig|gles_inv", re.IGNORECASE)
 
 
 def test_no_rural_category_in_the_package() -> None:
-    found = [
-        f"{path.relative_to(SRC.parent)}:{n}: {line.strip()}"
-        for path in sorted(SRC.rglob("*.py"))
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if NAMES.search(line)
-    ]
+    found = lines_of_the_package(NAMES)
     assert not found, "\n".join(found)
 
 

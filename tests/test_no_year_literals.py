@@ -14,13 +14,19 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "godnaravard"
 YEAR = re.compile(r"(?<![\w\\])(19|20)\d\d(?!\w)")
 
 
-def test_no_year_or_date_literal_in_the_package() -> None:
-    found = [
+def lines_of_the_package(pattern: re.Pattern[str]) -> list[str]:
+    """Every line of ``src/godnaravard`` (code, comments, docstrings) that ``pattern`` finds, as
+    ``godnaravard/MODULE.py:LINE: text``."""
+    return [
         f"{path.relative_to(SRC.parent)}:{n}: {line.strip()}"
         for path in sorted(SRC.rglob("*.py"))
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if YEAR.search(line)
+        if pattern.search(line)
     ]
+
+
+def test_no_year_or_date_literal_in_the_package() -> None:
+    found = lines_of_the_package(YEAR)
     assert not found, "\n".join(found)
 
 
