@@ -22,7 +22,7 @@ from pydantic_core import core_schema
 from ..core import Recipient
 from ..tables import MAX_BYTES, read_table
 from .cells import _KOMMUN_CODE, MAX_ROWS, _count, _lan_code, _parsed, _Row
-from .report import _check_totals, _columns, _header_names, _parse_rows, _Report
+from .report import _check_not_all_zero, _check_totals, _columns, _header_names, _parse_rows, _Report
 
 __all__ = ["join_counts", "load_counts", "with_counts"]
 
@@ -55,11 +55,8 @@ def load_counts(path: str | Path, counts: Sequence[str], recipients: Sequence[Re
     rows = _parse_rows(report, present, _counts_row(tuple(counts), kommun))
     _check_codes(report, rows, present, code, recipients)
     _check_totals(report, rows, present, counts)
-    for column in counts:
-        values = [v.get(column) for _, v in rows]
-        if column in present and rows and all(x is not None for x in values) and sum(x or 0 for x in values) == 0:
-            report.add("every row is zero: there is nothing to share by (the column must not sum to zero)",
-                       column=present[column])
+    if rows:  # no row at all is reported as the recipients without a row
+        _check_not_all_zero(report, rows, present, counts)
     report.raise_if_any()
     return {v[code]: {c: v[c] for c in counts} for _, v in rows}
 

@@ -33,7 +33,16 @@ from .cells import (
     _text,
     parse_count,
 )
-from .report import _check_lan, _check_totals, _columns, _header_names, _parse_rows, _Report, canonical_column
+from .report import (
+    _check_lan,
+    _check_not_all_zero,
+    _check_totals,
+    _columns,
+    _header_names,
+    _parse_rows,
+    _Report,
+    canonical_column,
+)
 
 # --------------------------------------------------------------------------------------------
 # Population
@@ -101,15 +110,7 @@ def load_population(
     rows = _parse_rows(report, present, _recipient_row(tuple(counts)))
     _check_lan(report, rows, present, {"lan": LAN, "region": REGION_NAMES}, expected_codes, require_all)
     _check_totals(report, rows, present, counts)
-    zero = set()
-    for column in counts:
-        values = [v.get(column) for _, v in rows]
-        if column in present and all(x is not None for x in values) and sum(x or 0 for x in values) == 0:
-            zero.add(column)
-            report.add(
-                "every row is zero: there is nothing to share by (the column must not sum to zero)",
-                column=present[column],
-            )
+    zero = _check_not_all_zero(report, rows, present, counts)
     if "hsl_insatser" in counts and "population" in counts:
         for line_no, v in rows:
             insatser, population = v.get("hsl_insatser"), v.get("population")
@@ -288,11 +289,7 @@ def _load_kommuner(
                    + (" …" if len(missing) > 10 else "") + "; every recipient must appear once",
                    column=present["kommun_code"])
     _check_totals(report, rows, present, counts)
-    for column in counts:
-        values = [v.get(column) for _, v in rows]
-        if column in present and all(x is not None for x in values) and sum(x or 0 for x in values) == 0:
-            report.add("every row is zero: there is nothing to share by (the column must not sum to zero)",
-                       column=present[column])
+    _check_not_all_zero(report, rows, present, counts)
     report.raise_if_any()
     return tuple(
         Recipient(code=v["kommun_code"], name=v["kommun"], lan=LAN.get(v["kommun_code"][:2], ""),

@@ -160,6 +160,20 @@ def _header_names(*columns: str, headings: Mapping[str, Sequence[str]] | None = 
     return (*columns, *(h.removesuffix("…") for c in columns for h in (headings or HEADINGS).get(c, ())))
 
 
+def _check_not_all_zero(report: _Report, rows: list[tuple[int, dict[str, Any]]], present: Mapping[str, str],
+                        counts: Sequence[str]) -> set[str]:
+    """Each count column that is present, read in every row and zero in all of them: there is
+    nothing to share by it. Reported at its column; returned."""
+    zero = set()
+    for column in counts:
+        values = [v.get(column) for _, v in rows]
+        if column in present and all(x is not None for x in values) and sum(x or 0 for x in values) == 0:
+            zero.add(column)
+            report.add("every row is zero: there is nothing to share by (the column must not sum to zero)",
+                       column=present[column])
+    return zero
+
+
 def _check_totals(
     report: _Report,
     rows: list[tuple[int, dict[str, Any]]],
