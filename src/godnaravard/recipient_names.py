@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from . import core
 from .api import Allocation
 from .lan import LAN, REGION_NAMES, lookup
+from .suggest import either
 
 __all__ = ["UnknownRecipientError", "find_recipient", "short_heading", "short_name"]
 
@@ -95,18 +96,14 @@ def find_recipient(alloc: Allocation, text: str) -> str:
     hint = ""
     near = _nearest(stripped, [(r.code, (r.code, r.lan, r.name)) for r in recipients])
     if near:
-        hint = f" (did you mean {_either(near)}?)"
+        hint = f" (did you mean {either(near)}?)"
     else:
         outside = _nearest(stripped, [(c, names) for c, names in others.items() if c not in codes])
         if outside:
             what = "the nearest name, is" if len(outside) == 1 else "the nearest names, are"
-            hint = f" ({_either(outside)}, {what} not among the {rules.recipients_word})"
+            hint = f" ({either(outside)}, {what} not among the {rules.recipients_word})"
     raise UnknownRecipientError(text, f"unknown {rules.recipient} {text!r}{hint}; give a code or a name "
                                       f"of one of the {listing}")
-
-
-def _either(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _nearest(text: str, candidates: list[tuple[str, tuple[str, ...]]]) -> list[str]:
