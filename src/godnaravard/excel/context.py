@@ -38,6 +38,7 @@ __all__ = [
     "NOT_AGREED",
     "change_text",
     "code_label",
+    "rural_label",
     "text_columns",
     "Context",
     "SheetPlan",
@@ -91,6 +92,12 @@ def shipped_path(path: Path) -> str | None:
         return path.resolve().relative_to(data_dir().resolve()).as_posix()
     except (ValueError, OSError):
         return None
+
+
+def rural_label(ag: Agreement) -> str:
+    """What the workbook calls the agreement's rural key: its data's label ("Landsbygdsnyckel",
+    "Bygdenyckel"), never one agreement's word for every key."""
+    return ag.landsbygd.label if ag.landsbygd is not None else "Nyckeln"
 
 
 def population_column(ag: Agreement) -> str | None:

@@ -70,6 +70,7 @@ from ..core.columns import adjustment_of, resolve
 from ..core.plan import LinePlan, PartPlan, plans
 from ..render import kr
 from .cells import HEADER_ROW, OK, ExportError, range_ref, ref
+from .context import rural_label
 from .names import defined_names
 
 if TYPE_CHECKING:
@@ -415,7 +416,7 @@ class Model:
         n = len(self.codes)
         ref_text = self.reference_text()
         known = sum(k.categories_known for k in self.result.inputs.rural_key)
-        key = self.agreement.landsbygd.label if self.agreement.landsbygd else "nyckeln"
+        key = rural_label(self.agreement)
         return (
             f"{OK}: vikterna är proportionella mot referensvikterna {ref_text}",
             f"{OK}: invånarna per kategori är kända för alla mottagare",

@@ -26,7 +26,7 @@ from .cells import (
     range_ref,
     ref,
 )
-from .context import AS_SIGNED, CHANGED, SIGNED, STATUS, Context
+from .context import AS_SIGNED, CHANGED, SIGNED, STATUS, Context, rural_label
 from .model import DECIMALS, Model, denominator
 from .names import define, renamed_note
 
@@ -283,8 +283,7 @@ def check_cells(m: Model) -> list[tuple[str, str, str]]:
     out = [(f"Budgetrad: {ln.label or ln.name}", m.cell(m.line_rows[ln.name], c.adjustment, absolute=True), OK)
            for ln in m.agreement.rules.lines]
     if m.rural is not None:
-        key = m.agreement.landsbygd.label if m.agreement.landsbygd else "Nyckeln"
-        out.append((f"{key}: vikter", m.cell(m.rural.check_row, c.weight, absolute=True),
+        out.append((f"{rural_label(m.agreement)}: vikter", m.cell(m.rural.check_row, c.weight, absolute=True),
                     m.rural_check_value()))
     out += [(f"Del: {b.label}", m.cell(b.check_row, c.exact, absolute=True), OK) for b in m.blocks.values()]
     return out

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from ..core import ROUNDING_RULE
 from .cells import OK, Sheet, display, formula_text, range_ref
-from .context import Context, code_label, text_columns
+from .context import Context, code_label, rural_label, text_columns
 from .line_checks import line_check, line_ok, rest_expr
 from .model import SPLIT, TWO53, Model, weight_ok
 from .reconciliation import rule_name
@@ -175,8 +175,7 @@ def _rural(s: Sheet, ctx: Context, m: Model) -> None:
     c = m.cols
     n = len(m.codes)
     info = ag.parameter_info
-    key = ag.landsbygd.label if ag.landsbygd else "Nyckeln"
-    s.text(rb.title_row, 0, f"{key}: vikterna som heltal, mot datafilens referensvikter", s.f.label, grow=False)
+    s.text(rb.title_row, 0, f"{rural_label(ag)}: vikterna som heltal, mot datafilens referensvikter", s.f.label, grow=False)
     s.header_span(rb.title_row + 1, 0, c.names, "Vikt")
     s.header(rb.title_row + 1, ["Värde", "Nämnare", "Heltal", "Referensvikt (heltal)"], col0=c.weight,
              numeric=range(c.weight, c.weight + 4))

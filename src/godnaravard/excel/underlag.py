@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..inputs import HEADINGS, canonical_column
 from .cells import FIRST, HEADER_ROW, Sheet
-from .context import Context, shipped_path
+from .context import Context, rural_label, shipped_path
 
 if TYPE_CHECKING:
     from ..agreements import Agreement
@@ -136,8 +136,7 @@ def write_inputs(s: Sheet, ctx: Context) -> None:
         if res.inputs.reference_weights:
             ref = " / ".join(str(x) for x in res.inputs.reference_weights.values())
             shown = " / ".join(layout.label(c) for c in res.inputs.reference_weights)
-            named = ctx.agreement.landsbygd.label if ctx.agreement.landsbygd else "Nyckeln"
-            note = f"{named}: den viktade summan avser referensvikterna {ref} ({shown})."
+            note = f"{rural_label(ctx.agreement)}: den viktade summan avser referensvikterna {ref} ({shown})."
     s.title(ctx.title(f"Underlag: indata per {rules.recipient} med källor"), ctx.note(note))
     s.header(HEADER_ROW, headings, numeric=range(len(texts), len(texts) + len(counts) + measured))
     regions = res.inputs.recipients
