@@ -19,7 +19,7 @@ from .core import AllocationError, Parameters
 from .errors import InputError
 from .scenario import Scenario, load_scenario, scenario_from
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"
 
 
 def __getattr__(name: str) -> Any:

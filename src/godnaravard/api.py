@@ -9,12 +9,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import core
 from .agreements import Agreement
+from .frozen import frozen
 from .scenario import Scenario, load_scenario, with_overrides
 from .scenario_inputs import read_inputs
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Allocation", "allocate", "load_agreement_inputs", "resolve_scenario"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Allocation:
     """The result of one allocation together with the scenario it was computed under.
 

@@ -28,7 +28,7 @@ The official tables are reference data (``reference``); the calculation never re
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,7 @@ from .core import Result
 from .core.rounding import RULES
 from .deviation import ComponentFacts, PartFacts, Reason, english, signed_kr
 from .display import kronor
+from .frozen import frozen
 from .reference import NotPrinted, OfficialCell, not_printed, official_cells, official_inputs
 from .render import kr
 from .signed import SignedCell, not_applied_note, signed_cells
@@ -76,7 +77,7 @@ def decimal_text(value: Fraction | int, places: int = 4) -> str:
     return kronor(value, places)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CellCheck:
     """One official cell against the computed one, with the rounding facts behind it.
 
@@ -134,7 +135,7 @@ class CellCheck:
                       self.parts, self.alternatives, self.summands, self.components, self.official_is_sum)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class InputDifference:
     """A recipient or a count of the input data that differs from what the official tables print.
 
@@ -158,7 +159,7 @@ class InputDifference:
         return f"{self.code} {self.name}: {label(self.column)} {kr(self.value)} in the input data, official {official}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RuleScore:
     """How many official cells of each column a rounding rule reproduces exactly.
 
@@ -182,7 +183,7 @@ class RuleScore:
         return sum(self.exact_by_column.values())
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Reconciliation:
     """The whole reconciliation: cells, stated totals, column sums and the rule comparison.
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from .core.budget import BudgetLine, derived_totals
+from .frozen import frozen
 from .reference import budget_tables, stated_totals
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ _ISSUES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TotalCheck:
     """A total stated by the agreement against the same total derived from its items.
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from .api import Allocation, allocate
 from .core import Recipient
 from .display import decimal
 from .errors import InputError, Problem
+from .frozen import frozen
 from .recipient_names import short_name
 from .scenario import Scenario, baseline, load_scenario
 
@@ -92,7 +93,7 @@ def default_columns(agreement: Agreement) -> tuple[str, ...]:
 
 # --- The comparison --------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Cell:
     """One column of one recipient (or of the total) in A and in B."""
 
@@ -133,7 +134,7 @@ class Cell:
         return None if pa is None or pb is None else pb - pa
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RecipientComparison:
     """One recipient (or the total, with ``code == ""``) in A and B, every column.
 
@@ -169,7 +170,7 @@ class RecipientComparison:
         return self.lan if self.is_total else f"{self.code} {self.short or self.lan}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Comparison:
     """Allocation A against allocation B, per recipient and column, with totals.
 

@@ -18,12 +18,12 @@ largest remainder):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from .core import ROUNDING_RULE
 from .display import kr, kronor
+from .frozen import frozen
 
 if TYPE_CHECKING:
     from .agreements import Agreement
@@ -48,7 +48,7 @@ def rule_name(rule: str) -> str:
     return _RULE_NAMES.get(rule, rule)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PartFacts:
     """One separately rounded part behind a cell, for one recipient: how its krona was decided.
 
@@ -69,7 +69,7 @@ class PartFacts:
     got_one: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ComponentFacts:
     """A column that a ``sum`` column adds up whose own cell differs from the official table."""
 
@@ -84,7 +84,7 @@ class ComponentFacts:
         return self.computed - self.official
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Reason:
     """Why one cell (``column``) differs: its ``kind`` and the facts behind it.
 

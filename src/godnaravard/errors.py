@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic_core import core_schema
+
+from .frozen import frozen
 
 if TYPE_CHECKING:
     from pydantic_core import CoreSchema
@@ -93,7 +94,7 @@ def other_digits(text: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Problem:
     """One thing wrong with an input: where (file, row, column, or key path in a TOML file) and what.
 

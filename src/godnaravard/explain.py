@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from .api import Allocation
 from .core.landsbygd import weighted_rural_population
 from .core.line import part_totals
 from .display import exact_text, fixed, kr
+from .frozen import frozen
 from .recipient_names import UnknownRecipientError, find_recipient
 
 __all__ = [
@@ -59,7 +59,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Source:
     """One input or parameter: its value, what it is, and where it comes from."""
 
@@ -70,7 +70,7 @@ class Source:
     how: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PartStep:
     """One separately rounded part of a budget line, for one recipient.
 
@@ -109,7 +109,7 @@ class PartStep:
     unit: int = 1  # round_to (issue 17 §2): floor, remainder and balancing kronor count units of this many kronor
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AdjustmentStep:
     """A signed table's correction by hand of one part for this recipient (``signed.AdjustedCell``):
     the kronor added to the rule's figure of the line, where it stands and why."""
@@ -123,7 +123,7 @@ class AdjustmentStep:
     signed: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LineSteps:
     """A budget line for one recipient: total, base amount per recipient, parts, amount.
 
@@ -150,7 +150,7 @@ class LineSteps:
     not_applied: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SumStep:
     """An output column that adds up other amount columns (``kind = "sum"``)."""
 
@@ -161,7 +161,7 @@ class SumStep:
     amount: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Explanation:
     """How one recipient's amounts arise, step by step, under one scenario."""
 

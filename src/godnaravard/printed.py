@@ -11,12 +11,12 @@ the allocation's as they stand (``Result.amount``: the signed figures for the ag
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .agreements import PrintedColumn, TableSpec
 from .core.columns import resolve
+from .frozen import frozen
 
 if TYPE_CHECKING:
     from .api import Allocation
@@ -27,7 +27,7 @@ __all__ = ["PrintedTable", "printed_csv", "printed_json", "printed_rich", "print
 Cell = str | int | Fraction
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PrintedTable:
     """A table as printed: title, columns, one row per recipient, the total row, and what stands
     beneath (footnotes, source line, and the notes on adjusted cells or their absence)."""

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from .errors import InputError, Problem, excerpts, safe_excerpt
+from .frozen import frozen
 
 __all__ = ["MAX_PUBLISHED_ROWS", "Published", "PublishedRow", "header_excerpt", "missing_columns", "read_checked",
            "read_published", "whole_kronor"]
@@ -40,7 +40,7 @@ class PublishedRow(dict[str, str]):
         self.line = line
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Published:
     """A published table as read: its name for messages, its header and its rows."""
 

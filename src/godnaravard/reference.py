@@ -9,10 +9,10 @@ holds which output column, is stated in the agreement's definition (``tables.*.o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from .agreements import Agreement, TableSpec, shown_path
+from .frozen import frozen
 from .published import Published, PublishedRow, read_checked, whole_kronor
 from .resources import data_dir, source_of
 from .tables import TOTAL_LABELS
@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class OfficialCell:
     """One amount cell of an official table: the table's short name, the column and the recipient."""
 
@@ -74,7 +74,7 @@ def _official_tables(ag: Agreement) -> tuple[TableSpec, ...]:
     return tuple(t for t in ag.tables if t.official is not None)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NotPrinted:
     """A cell an official table does not print (issue 17 §2): the recipient has no row in the table
     (``why = "row"``: a cut page, a row left out) or the cell is empty (``why = "cell"``). It is

@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from .agreements.values import MAX_DIGITS
 from .display import exact_text, kr, kronor
+from .frozen import frozen
 
 __all__ = ["Change", "change", "factor_of", "is_relative", "round_half_up", "scaled"]
 
@@ -91,7 +91,7 @@ def round_half_up(value: Fraction) -> int:
     return math.floor(value + Fraction(1, 2))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Change:
     """A relative change applied: the parameter, the change as shown, the value it applied to, the
     exact result and the value (the exact result, or for an amount, rounded half up)."""

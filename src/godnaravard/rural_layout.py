@@ -11,13 +11,15 @@ values only, shared by the agreement's registry and the input readers.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
+
+from .frozen import frozen
 
 __all__ = ["RuralLayout", "Status"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Status:
     """A status column: its name, and the values for "categories known" and "weighted sum only"."""
 
@@ -26,7 +28,7 @@ class Status:
     weighted_sum: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RuralLayout:
     """What a rural key's data file holds, category by category, in the key's order.
 

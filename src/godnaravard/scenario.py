@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -46,6 +46,7 @@ from .agreements import Agreement, borrowed_name, dated_agreement, load_agreemen
 from .agreements import parse_value as _parse_kind
 from .core import AllocationError, Inputs, Parameters
 from .errors import InputError, Problem, optional, record
+from .frozen import frozen
 from .relative import Change, change, is_relative
 from .scenario_data import data_section
 
@@ -69,7 +70,7 @@ MAX_SCENARIO_BYTES = 1024 * 1024
 MAX_BASES = 100
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Scenario:
     """Everything a run needs besides the core: the agreement, parameters with sources, data paths.
 
@@ -334,7 +335,7 @@ def _identity(path: Path) -> str:
         return str(path.absolute())
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Link:
     """One scenario file of a chain of bases, read and validated, not yet applied."""
 

@@ -11,11 +11,11 @@ No computation happens here beyond reading ``Result.rule_amount`` and ``Result.a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .core.columns import resolve
 from .display import fixed
+from .frozen import frozen
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -29,7 +29,7 @@ __all__ = ["AdjustedCell", "SignedCell", "adjusted_cells", "adjustments_json", "
            "not_applied_note", "signed_cells"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AdjustedCell:
     """One cell of a signed table that differs from the rule by an adjustment.
 
@@ -128,7 +128,7 @@ def adjustments_json(alloc: Allocation) -> list[dict[str, Any]]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SignedCell:
     """An official cell the applied adjustments change: the rule's figure, the kronor added, the
     signed figure and the published one (for ``check``: ``signed == official`` when the

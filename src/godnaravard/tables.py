@@ -43,13 +43,14 @@ import csv
 import io
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
 from .errors import MAX_PROBLEMS, InputError, Problem
 from .files import _spaced, _too_many_rows, read_file
 from .files import read_toml as read_toml
+from .frozen import frozen
 from .xlsx_reader import _ZIP, MAX_SHEET_CELLS, MAX_XLSX_INFLATED, Cell, Formula, _letter, _xlsx_rows
 
 __all__ = [
@@ -83,7 +84,7 @@ _CODE = re.compile(r"[0-9]{1,4}")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Table:
     """A table read from a file: its header and its rows, each with its row number in the file.
 

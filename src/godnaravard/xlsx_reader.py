@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import InputError, Problem, safe_excerpt
 from .files import _spaced, _too_many_rows
+from .frozen import frozen
 
 __all__ = ["MAX_SHEET_CELLS", "MAX_XLSX_INFLATED", "Cell", "Formula"]
 
@@ -32,7 +32,7 @@ MAX_SHEET_CELLS = 500_000
 _ZIP = b"PK\x03\x04"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Formula:
     """A workbook cell holding a formula whose value was never calculated (no cached value)."""
 

@@ -24,6 +24,7 @@ from types import FrameType
 from typing import Any
 
 from ..errors import InputError, Problem
+from ..frozen import frozen
 from .load import DEFINITION, MAX_DEFINITION_BYTES, _shipped_names, is_shipped
 from .model import Agreement
 
@@ -39,7 +40,7 @@ class CopyTerminated(BaseException):
     """SIGTERM arrived while a copy was being written (the temporary folder is removed)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CopyReport:
     """What ``copy_agreement`` did: the new definition, the files copied (as the copy names them)
     and the files left referenced: ``(key, absolute path, why)``."""

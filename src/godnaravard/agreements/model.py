@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ..core import Parameters, Rules
+from ..frozen import frozen
 from ..rural_layout import RuralLayout
 
 __all__ = ["Agreement", "DataFile", "ParameterInfo", "PrintedColumn", "TableSpec"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DataFile:
     """One data file of an agreement (a data slot ``[data.NAME]``): where it is, its date, what it holds
     and where it comes from.
@@ -42,7 +43,7 @@ class DataFile:
     rural: RuralLayout | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ParameterInfo:
     """A parameter's metadata: kind, unit, Swedish label and the place in the agreement it comes from."""
 
@@ -53,7 +54,7 @@ class ParameterInfo:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PrintedColumn:
     """One visible column of a signed table, as printed: a column of the data, or a share of one.
 
@@ -73,7 +74,7 @@ class PrintedColumn:
         return self.column if self.column is not None else str(self.share)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TableSpec:
     """A table of the agreement (a bilaga, or the overview) and its published version, if any.
 
@@ -103,7 +104,7 @@ class TableSpec:
     official_year: int | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class Agreement:
     """One agreement: identity, data files, rules, parameters (with sources) and tables.
 

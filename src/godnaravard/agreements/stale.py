@@ -19,8 +19,7 @@ standard error (``note_of``). Pure: the agreement in, texts out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..frozen import frozen
 from .load import borrowed_name, shown_path
 from .model import Agreement
 
@@ -33,7 +32,7 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StaleDetail:
     """One detail of a definition that belongs elsewhere: the key in the file and what to do (both
     printable: ``printable``)."""

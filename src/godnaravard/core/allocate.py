@@ -13,9 +13,9 @@ rule's figures only when the caller passes them: ``Result.amount`` is the figure
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 
+from ..frozen import frozen
 from .budget import BudgetLine, budget_lines
 from .column import Column
 from .columns import Behind, adjustment_of, resolve
@@ -30,7 +30,7 @@ __all__ = ["Row", "Result", "allocate"]
 Row = dict[str, str | int]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Result:
     """Everything one allocation produced.
 

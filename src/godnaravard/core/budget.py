@@ -10,15 +10,15 @@ against its printed figures.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from .model import Parameters
 from .spec import BudgetItem, StatedTotal
 
 __all__ = ["BudgetLine", "budget_lines", "derived_total", "derived_totals"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BudgetLine:
     """One line of the budget table with the scenario's amount.
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 
+from ..frozen import frozen
 from .rounding import Apportionment
 
 __all__ = ["Column"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Column:
     """One budget line for every recipient.
 

@@ -16,14 +16,14 @@ the kind itself, so a new kind of column changes one place.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from .spec import Adjustment, ColumnSpec, Rules
 
 __all__ = ["Behind", "adjustment_of", "resolve"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Behind:
     """What an output column adds up (empty for a column that carries no kronor).
 

@@ -19,9 +19,9 @@ The categories, their weight parameters and the reference weights are the defini
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 
+from ..frozen import frozen
 from .model import Inputs, RuralKey
 from .rounding import AllocationError
 
@@ -102,7 +102,7 @@ def rural_weights(inputs: Inputs, weights: Mapping[str, Fraction]) -> dict[str, 
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class KommunRow:
     """One kommun of a per-kommun rural key: its code, category and population."""
 

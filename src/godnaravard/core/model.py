@@ -9,10 +9,11 @@ parts against its total), and the line rule checks the rest (base amount × numb
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from types import MappingProxyType
 
+from ..frozen import frozen
 from .plan import plans
 from .rounding import AllocationError
 from .spec import TEXT_FIELDS, Rules
@@ -20,7 +21,7 @@ from .spec import TEXT_FIELDS, Rules
 __all__ = ["Recipient", "RuralKey", "Parameters", "Inputs"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Recipient:
     """One recipient of an agreement (a region, a län or a kommun) and the counts money is shared by
     (issue 17 §3, one recipient type).
@@ -51,7 +52,7 @@ class Recipient:
         return self.code if what == "code" else self.name if what == "name" else self.lan
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RuralKey:
     """The rural key of one recipient (avsnitt 12, bilaga 4 in God och nära vård).
 
@@ -75,7 +76,7 @@ class RuralKey:
         return None if self.inhabitants is None else self.inhabitants.get(category, 0)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Parameters:
     """Every number of an agreement that is not data: totals, base amounts, shares, weights.
 
@@ -175,7 +176,7 @@ class Parameters:
                 if not c.holds(plan, self.values)]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Inputs:
     """The data the allocation reads: recipients with their counts, and the rural key if any.
 

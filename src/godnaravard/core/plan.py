@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from ..frozen import frozen
 from .spec import RECIPIENT_PLURALS, Line, Rules
 
 __all__ = ["Condition", "ConditionKind", "LinePlan", "PartPlan", "Stage", "plan_line", "plans"]
@@ -49,7 +49,7 @@ ConditionKind = Literal[
 Values = Mapping[str, int | Fraction]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PartPlan:
     """One part of a line as a step: how its amount is fixed (``kind``), and how it is shared.
 
@@ -66,7 +66,7 @@ class PartPlan:
     share: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Condition:
     """One rule under which a line cannot be allocated, and its message.
 
@@ -135,7 +135,7 @@ class Condition:
                 f"unit round_to = {self.unit} kr" + (f" (the base amount is {base} kr)" if plan.base else ""))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LinePlan:
     """A line as ordered steps (see the module docstring) and the conditions that refuse it.
 

@@ -39,8 +39,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from fractions import Fraction
+
+from ..frozen import frozen
 
 Number = int | Fraction
 
@@ -59,7 +60,7 @@ class AllocationError(ValueError):
     """The parameters or inputs make the allocation impossible (e.g. all weights zero)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Apportionment:
     """One budget line split into whole kronor.
 

@@ -20,9 +20,11 @@ recipients:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import Literal
+
+from ..frozen import frozen
 
 __all__ = [
     "Adjustment",
@@ -51,7 +53,7 @@ TEXT_FIELDS: Mapping[str, str] = MappingProxyType({
 RECIPIENT_PLURALS: Mapping[str, str] = MappingProxyType({"region": "regions", "län": "län", "kommun": "kommuner"})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Key:
     """What a part is shared by.
 
@@ -77,7 +79,7 @@ class Key:
                              f"the categories {self.categories}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Part:
     """One separately rounded part of a budget line.
 
@@ -102,7 +104,7 @@ class Part:
         return self.amount is None and self.share is None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Line:
     """A budget line shared among the recipients: total, optional base amount, parts.
 
@@ -128,7 +130,7 @@ class Line:
         raise KeyError(f"line {self.name} has no part {name!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ColumnSpec:
     """One column of the output (``allocate --format csv`` and every table).
 
@@ -149,7 +151,7 @@ class ColumnSpec:
         return self.kind in ("line", "part", "sum")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BudgetItem:
     """One line of the agreement's budget table (avsnitt 11 of God och nära vård): amount, recipient, payer."""
 
@@ -162,7 +164,7 @@ class BudgetItem:
     allocated_in: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StatedTotal:
     """A total the agreement's text states, and how it follows from the items.
 
@@ -179,7 +181,7 @@ class StatedTotal:
     columns: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Adjustment:
     """A published correction of the rule's figures: kronor moved by hand between recipients.
 
@@ -202,7 +204,7 @@ class Adjustment:
         return self.kronor.get(code, 0)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rules:
     """Everything the core needs to know about an agreement, and nothing about files.
 

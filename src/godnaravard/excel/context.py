@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..frozen import frozen
 from ..render import kr
 from ..resources import data_dir
 from .cells import formula_text, sheet_name
@@ -76,7 +77,7 @@ RECONCILIATION = "Avstämning"
 _FIXED = (COVER, PER_CAPITA, PARTS, PARAMETERS, INPUTS, RECONCILIATION)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SheetPlan:
     """One sheet of the workbook: its name, one line for the cover's contents, what it shows."""
 
@@ -240,7 +241,7 @@ def display_name(word: str, names: Mapping[str, str] | None = None) -> str:
     return word[:1].upper() + word[1:]
 
 
-@dataclass(frozen=True)
+@frozen
 class Context:
     """What every sheet writer needs: the allocation, its reconciliation (``check.reconcile``), the plan and the time."""
 

@@ -68,6 +68,7 @@ from typing import TYPE_CHECKING
 
 from ..core.columns import adjustment_of, resolve
 from ..core.plan import LinePlan, PartPlan, plans
+from ..frozen import frozen
 from ..render import kr
 from .cells import HEADER_ROW, OK, ExportError, range_ref, ref
 from .context import rural_label
@@ -138,7 +139,7 @@ def _apportion(total: int, weights: Mapping[str, int]) -> tuple[dict[str, int], 
 # Layout of the sheet Delbelopp
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Columns:
     """The columns of Delbelopp: code, names, then the arithmetic of largest remainders."""
 

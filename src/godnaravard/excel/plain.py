@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..csvout import Value
+from ..frozen import frozen
 from .cells import MAX_EXACT_KRONOR, ExportError
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ ABOUT_SHEET = "Om tabellen"
 _MIN_WIDTH, _MAX_WIDTH = 8.0, 60.0
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     """One column of the table: its heading and the kind of its cells: ``text``, ``kronor`` (whole
     numbers, also counts, with a thousands separator), ``integer`` (an id: digits only) or

@@ -20,8 +20,8 @@ the widest font and fewer rows per page.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from .cells import ROW_PT, Sheet
 
 __all__ = ["MIN_SCALE", "PageSetup", "column_points", "escape", "excel_pixels", "page_footer", "page_header", "setup_page"]
@@ -80,7 +80,7 @@ def column_points(width: float) -> float:
     return pixels * 0.75
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PageSetup:
     """What ``setup_page`` chose for a sheet: its scale, page breaks and whether a heading repeats."""
 

@@ -19,11 +19,12 @@ per amount column says whether it still sums to its budget line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..check import signed_kr
+from ..frozen import frozen
 from ..render import kr
 from .cells import FIRST, HEADER_ROW, OK, Sheet, display, formula_text, ref
 from .context import SIGNED, Context
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["PercentFormats", "TableLayout", "layout", "line_note", "write_table"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Item:
     """One column of a table sheet: what it shows, about which output column or key, its heading."""
 
@@ -52,7 +53,7 @@ class Item:
     decimals: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TableLayout:
     """Where every column of one table sheet goes; ``positions`` maps output columns to sheet columns."""
 
@@ -210,7 +211,7 @@ def _lines_of(ag: Agreement, table: TableSpec) -> list[tuple[Line, tuple[str, ..
             for ln in rules.lines if ln.name in whole or ln.name in parts]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Marked:
     """One adjustment of the signed table on this sheet: its number, the cells it moves, what it says."""
 

@@ -100,7 +100,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -109,6 +108,7 @@ import numpy as np
 from .. import core
 from ..core import AllocationError
 from ..errors import InputError, Problem
+from ..frozen import frozen
 from .bounds import CAP, CHUNK, INT64_MAX, MAX_WEIGHT_VECTORS, TABLE_BYTES, ScenarioError
 from .lines import _compute_line, _Line, _plan_line
 from .params import _Params
@@ -125,7 +125,7 @@ __all__ = [
 # --------------------------------------------------------------------------- the sweep
 
 
-@dataclass(frozen=True)
+@frozen
 class Survey:
     """What ``Engine.survey`` found: how many scenarios go to the exact core, and the first ones."""
 

@@ -21,13 +21,14 @@ import numpy as np
 
 from .. import core
 from ..errors import InputError, Problem
+from ..frozen import frozen
 from .bounds import CAP, INT64_MAX, MAX_WEIGHT_VECTORS
 from .params import _Params
 from .scenarios import ScenarioSet, _spaced
 from .weights import _rural_vector, _strides, _unique_rows, _Weights, _weights
 
 
-@dataclass(frozen=True)
+@frozen
 class _Space:
     """The rows a line is computed for: every combination of its varied parameters (a table), or
     the scenarios themselves.

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, overload
 
@@ -38,6 +37,7 @@ import numpy as np
 
 from ..csvout import FORMULA_START, defuse, quote
 from ..errors import InputError, Problem
+from ..frozen import frozen
 from .bounds import INT64_MAX
 from .engine import Engine
 from .results import Cells, SweepResult
@@ -259,7 +259,7 @@ def _has_arrow_csv() -> bool:
 # --------------------------------------------------------------------------- streaming
 
 
-@dataclass(frozen=True)
+@frozen
 class Written:
     """What ``write_stream`` wrote: scenarios, rows, bytes, and the scenarios the core computed."""
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import core
+from ..frozen import frozen
 from .bounds import _LEVEL_ARRAYS, INT64_MAX
 from .scenarios import ScenarioSet, Value, ValueRange
 
@@ -40,7 +41,7 @@ def _amount_values(levels: Sequence[Value], codes: np.ndarray) -> np.ndarray:
     return np.array(list(levels), dtype=np.int64 if largest <= INT64_MAX else object)[codes]
 
 
-@dataclass(frozen=True)
+@frozen
 class Cells:
     """One output column of a sweep, row by row: numbers (``values``: int64, or object for Python
     ints beyond int64), or text as ``codes`` into ``categories`` (what a Categorical holds)."""

@@ -20,7 +20,7 @@ import math
 import os
 import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..frozen import frozen
 
 if TYPE_CHECKING:
     from ..agreements import Agreement
@@ -146,7 +147,7 @@ class _GridCodes(Mapping[str, np.ndarray]):
         return len(self._sset.keys)
 
 
-@dataclass(frozen=True)
+@frozen
 class ScenarioSet:
     """The scenarios of a sweep: per varied key, its distinct values and each scenario's choice.
 

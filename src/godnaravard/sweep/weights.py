@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -19,10 +18,11 @@ import numpy as np
 from .. import core
 from ..core import AllocationError
 from ..core.landsbygd import weighted_rural_population
+from ..frozen import frozen
 from .bounds import CAP, INT64_MAX
 
 
-@dataclass(frozen=True)
+@frozen
 class _Weights:
     """A key's integer weights per distinct weight vector (U of them), with their bounds (bound 7).
 
