@@ -1229,6 +1229,12 @@ def test_cli_export_what_if(whatif: Path) -> None:
     pairs = cover_pairs(wb["Översikt"])
     assert pairs["Ändringar mot överenskommelsen"].startswith("1 parameter")
     assert pairs["Scenario"] == WHATIF_NAME
+    # The table of changes follows the line that counts them, on the first page with the banner.
+    rows = [[c.value for c in r] for r in wb["Översikt"].iter_rows(max_col=4)]
+    at = next(i for i, r in enumerate(rows) if r[0] == "Ändringar mot överenskommelsen")
+    assert rows[at + 1] == ["Parameter", "Överenskommelsen", "Detta scenario", "Källa"]
+    assert rows[at + 2][:3] == ["Grundbelopp per region, ambulanssjukvård", "500 000 kr", "1 000 000 kr"]
+    assert at < 20
     assert "Grundbelopp per region, ambulanssjukvård" in cover and "ambulans.grundbelopp" not in cover
     assert "500 000 kr" in cover and "1 000 000 kr" in cover
     note = "Grundbelopp per region, ambulanssjukvård 500 000 kr → 1 000 000 kr"

@@ -19,6 +19,7 @@ from .reconciliation import rule_name
 __all__ = ["write_cover"]
 
 _LAST = 3  # the cover's columns: a label, then its value over three columns
+CHANGES = "Ändringar mot överenskommelsen"  # the line a scenario's table of changes follows
 
 
 def _data_text(ctx: Context, name: str) -> str:
@@ -118,13 +119,14 @@ def write_cover(s: Sheet, ctx: Context, m: Model) -> None:
         row += 1
         if label == "Avsnitt":  # the agreement's identity, then its money
             row = _money(s, ctx, m, row)
+        if label == CHANGES:  # a scenario's changes, on the first page where the banner is
+            row = _changes(s, ctx, row)
     row = _live(s, m, row, count)
     s.text(row, 0, "Skapad", s.f.label, grow=False)
     s.date(row, 1, ctx.created)
     row += 1
     s.text(row, 0, "Verktyg", s.f.label, grow=False)
     s.text(row, 1, f"godnaravard {__version__}", grow=False)
-    row = _changes(s, ctx, row)
     _contents(s, ctx, row)
 
 
@@ -150,12 +152,10 @@ def _lines(ctx: Context) -> list[tuple[str, str]]:
         lines.append(("Scenariofil", sc.origin if own_origin else "Ingen: överenskommelsens parametrar med "
                                                                    "ändringarna nedan."))
         if changes:
-            lines.append(("Ändringar mot överenskommelsen",
-                          f"{plural(len(changes))} {'ändrad' if len(changes) == 1 else 'ändrade'} mot "
-                          f"överenskommelsen – se nedan och bladet "
-                          f"{PARAMETERS}."))
+            lines.append((CHANGES, f"{plural(len(changes))} {'ändrad' if len(changes) == 1 else 'ändrade'} mot "
+                                   f"överenskommelsen: tabellen nedan och bladet {PARAMETERS}."))
         else:
-            lines.append(("Ändringar mot överenskommelsen", "Inga parametrar ändrade."))
+            lines.append((CHANGES, "Inga parametrar ändrade."))
         own = sc.own_files()
         lines.append(("Egna indatafiler", "; ".join(f"{k}: {v}" for k, v in own.items()) if own else "Inga."))
     for name, d in ag.data.items():
@@ -205,24 +205,24 @@ def _live(s: Sheet, m: Model, row: int, count: str) -> int:
 
 
 def _changes(s: Sheet, ctx: Context, row: int) -> int:
-    """The table of parameters a scenario changes from the agreement (none when agreed); the last row."""
+    """The table of parameters a scenario changes from the agreement, under the line that counts
+    them (nothing when none is changed); the next free row."""
     ag = ctx.agreement
     changes = ctx.scenario.changes()
-    if changes:
-        row += 2
-        first = row
-        s.text(row, 0, "Ändrade parametrar", s.f.label)
+    if not changes:
+        return row
+    first = row
+    s.header(row, ["Parameter", "Överenskommelsen", "Detta scenario", "Källa"])
+    for key, (old, new) in changes.items():
         row += 1
-        s.header(row, ["Parameter", "Överenskommelsen", "Detta scenario", "Källa"])
-        for key, (old, new) in changes.items():
-            row += 1
-            info = ag.parameter_info.get(key)
-            s.text(row, 0, info.label if info else key, s.f.wrap, grow=False)
-            s.text(row, 1, value_text(ag, key, old), grow=False)
-            s.text(row, 2, value_text(ag, key, new), grow=False)
-            s.text(row, 3, ctx.source(key), s.f.wrap, grow=False)
-        s.block(first, row)
-    return row
+        info = ag.parameter_info.get(key)
+        s.text(row, 0, info.label if info else key, s.f.wrap, grow=False)
+        s.text(row, 1, value_text(ag, key, old), grow=False)
+        s.text(row, 2, value_text(ag, key, new), grow=False)
+        s.text(row, 3, ctx.source(key), s.f.wrap, grow=False)
+    s.block(first, row)
+    s.heights[row + 1] = 6.0  # a thin empty row before the next line, as after the money
+    return row + 2
 
 
 def _contents(s: Sheet, ctx: Context, row: int) -> None:
