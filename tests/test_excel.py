@@ -1132,6 +1132,24 @@ def assert_amounts_as_allocated(wb: Any, where: dict[tuple[str, str, int], str],
     return len(where)
 
 
+def recalculated(cases: list[tuple[Path, dict[str, int | Fraction]]], tmp_path: Path) -> list[Path]:
+    """Each workbook of ``cases`` with its parameters changed as a user would (``_set_parameters``),
+    recalculated by LibreOffice in one run: the recalculated files, in the order of ``cases``."""
+    files = []
+    for i, (src, changes) in enumerate(cases):
+        files.append(tmp_path / f"case{i:02d}.xlsx")
+        _set_parameters(src, files[-1], changes)
+    return _soffice(files, tmp_path / "out", tmp_path, "xlsx")
+
+
+def assert_refused(out: Path, where: dict[tuple[str, str, int], str], column: str | None = None) -> None:
+    """A recalculated workbook whose parameters the core refuses shows errors, never figures: every
+    recipient's amount cell ``where`` names (of ``column``, or of every column) is ``#N/A``."""
+    wb = _wb(out, data_only=True)
+    refused = [wb[s][c].value for (s, col, i), c in where.items() if i >= 0 and column in (None, col)]
+    assert refused and all(v == "#N/A" for v in refused), (out.name, column)
+
+
 def _allocate_csv(changes: dict[str, int | Fraction], agreement: str | None = None) -> list[dict[str, str]]:
     """``godnaravard allocate --set KEY=VALUE … --format csv``, in process."""
     args = [a for k, v in changes.items() for a in ("--set", f"{k}={v}")]
@@ -1154,13 +1172,7 @@ def test_live_model_recalculates_random_parameters_like_allocate(xlsx: Path, svf
         cases.append((xlsx, None, changes))
     cases += [(svf_xlsx, SVF, {"svf.total": rng.randint(0, 10**9)}) for _ in range(2)]
     refused = {"landsbygd.vikt.gles": 5}
-    files = []
-    for i, (src, _, changes) in enumerate(cases):
-        files.append(tmp_path / f"case{i:02d}.xlsx")
-        _set_parameters(src, files[-1], changes)
-    files.append(tmp_path / "refused.xlsx")
-    _set_parameters(xlsx, files[-1], refused)
-    outs = _soffice(files, tmp_path / "out", tmp_path, "xlsx")
+    outs = recalculated([*((src, changes) for src, _, changes in cases), (xlsx, refused)], tmp_path)
     where = {None: amount_cells(_wb(xlsx, False), ag), SVF: amount_cells(_wb(svf_xlsx, False), load_agreement(SVF))}
     compared = 0
     for out, (_, agreement, changes) in zip(outs, cases, strict=False):

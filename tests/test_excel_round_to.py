@@ -18,12 +18,12 @@ from godnaravard.excel import export_workbook  # noqa: E402
 from tests.test_excel import (  # noqa: E402
     SOFFICE,
     _allocate_csv,
-    _set_parameters,
-    _soffice,
     _wb,
     amount_cells,
     assert_amounts_as_allocated,
+    assert_refused,
     block,
+    recalculated,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "partial_thousands"
@@ -91,13 +91,8 @@ def test_recalculated_with_units_equals_allocate(units_agreement: Path, units_xl
          "stod.andel": Fraction(rng.randint(0, 12), 12)}
         for _ in range(8)
     ]
-    files = []
-    for i, changes in enumerate(cases):
-        files.append(tmp_path / f"case{i}.xlsx")
-        _set_parameters(units_xlsx, files[-1], changes)
-    files.append(tmp_path / "refused.xlsx")
-    _set_parameters(units_xlsx, files[-1], {"stod.total": 1_000_000_500})
-    outs = _soffice(files, tmp_path / "out", tmp_path, "xlsx")
+    refused = {"stod.total": 1_000_000_500}
+    outs = recalculated([*((units_xlsx, changes) for changes in cases), (units_xlsx, refused)], tmp_path)
     ag = load_agreement(units_agreement)
     where = amount_cells(_wb(units_xlsx, False), ag)
     for out, changes in zip(outs, cases, strict=False):
@@ -106,6 +101,4 @@ def test_recalculated_with_units_equals_allocate(units_agreement: Path, units_xl
         assert_amounts_as_allocated(wb, where, expected, out.name, changes)
         headings, lines = block(wb["Delbelopp"], "Budgetrader")
         assert [r[headings.index("Kontroll")] for r in lines] == ["stämmer"] * len(lines)
-    wb = _wb(outs[-1], data_only=True)
-    refused = [wb[s][c].value for (s, column, i), c in where.items() if i >= 0]
-    assert refused and all(v == "#N/A" for v in refused)
+    assert_refused(outs[-1], where)

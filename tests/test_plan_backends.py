@@ -104,12 +104,12 @@ from godnaravard.excel import export_workbook  # noqa: E402
 from tests.test_excel import (  # noqa: E402
     SOFFICE,
     _allocate_csv,
-    _set_parameters,
-    _soffice,
     _wb,
     amount_cells,
     assert_amounts_as_allocated,
+    assert_refused,
     block,
+    recalculated,
 )
 
 
@@ -144,19 +144,12 @@ def test_the_recalculated_workbook_equals_the_core(shape: Path, shape_xlsx: Path
             "stod.andel_insatser": Fraction(rng.randint(0, 20), 40), "stod.andel_invanare": Fraction(rng.randint(0, 20), 40)}
         if 21 * case["stod.grund"] + case["stod.forsta"] + case["stod.andra"] <= case["stod.total"]:
             cases.append(case)
-    files = []
-    for i, changes in enumerate(cases):
-        files.append(tmp_path / f"case{i}.xlsx")
-        _set_parameters(shape_xlsx, files[-1], changes)
-    files.append(tmp_path / "refused.xlsx")
-    _set_parameters(shape_xlsx, files[-1], {"stod.andra": 29_999_200})  # remaining not in 500s
-    outs = _soffice(files, tmp_path / "out", tmp_path, "xlsx")
+    refused = {"stod.andra": 29_999_200}  # what remains is not a whole number of 500s
+    outs = recalculated([*((shape_xlsx, changes) for changes in cases), (shape_xlsx, refused)], tmp_path)
     ag = load_agreement(shape)
     where = amount_cells(_wb(shape_xlsx, False), ag)
     for out, changes in zip(outs, cases, strict=False):
         expected = _allocate_csv(changes, str(shape))
         wb = _wb(out, data_only=True)
         assert_amounts_as_allocated(wb, where, expected, out.name, changes)
-    wb = _wb(outs[-1], data_only=True)
-    refused = [wb[s][c].value for (s, column, i), c in where.items() if i >= 0]
-    assert refused and all(v == "#N/A" for v in refused)
+    assert_refused(outs[-1], where)
