@@ -28,7 +28,7 @@ builders, …) stays a plain ``@dataclass``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import MISSING, Field, FrozenInstanceError, field
 from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
@@ -77,18 +77,19 @@ def _make(cls: type, eq: bool) -> type:
         if name in ns:
             raise TypeError(f"{cls.__qualname__}: a record cannot define {name} (it is frozen)")
     fields = _fields(cls)
+    names = tuple(fields)
     body = {k: v for k, v in ns.items() if k not in fields and k not in ("__dict__", "__weakref__")}
-    body["__slots__"] = tuple(fields)
+    body["__slots__"] = names
     body["__dataclass_fields__"] = fields
     body["__match_args__"] = tuple(f.name for f in fields.values() if f.init)
     new: Any = type(cls)(cls.__name__, cls.__bases__, body)
     new.__qualname__ = cls.__qualname__
     methods: dict[str, Callable[..., Any]] = {
         "__init__": _init(new, fields, "__post_init__" in ns),
-        "__setattr__": _frozen_setattr(new, frozenset(fields)),
-        "__delattr__": _frozen_delattr(new, frozenset(fields)),
-        "__getstate__": _getstate(tuple(fields)),
-        "__setstate__": _setstate(tuple(fields)),
+        "__setattr__": _frozen_setattr(new, frozenset(names)),
+        "__delattr__": _frozen_delattr(new, frozenset(names)),
+        "__getstate__": _getstate(names),
+        "__setstate__": _setstate(names),
     }
     if "__repr__" not in ns:
         methods["__repr__"] = _repr(tuple(f.name for f in fields.values() if f.repr))
@@ -107,7 +108,7 @@ def _make(cls: type, eq: bool) -> type:
 def _fields(cls: type) -> dict[str, Field[Any]]:
     """The fields of ``cls`` from its annotations, as ``dataclasses`` records them."""
     fields: dict[str, Field[Any]] = {}
-    defaulted: str | None = None
+    defaulted = False  # a field before this one has a default
     for name, annotation in cls.__dict__.get("__annotations__", {}).items():
         text = str(annotation)
         if text.startswith(("ClassVar", "typing.ClassVar")):
@@ -122,10 +123,9 @@ def _fields(cls: type) -> dict[str, Field[Any]]:
             raise ValueError(f"mutable default {type(f.default)} for field {name} is not allowed: "
                              "use default_factory")
         has_default = f.default is not MISSING or f.default_factory is not MISSING
-        if f.init and not has_default and defaulted is not None:
+        if f.init and not has_default and defaulted:
             raise TypeError(f"non-default argument {name!r} follows default argument")
-        if f.init and has_default:
-            defaulted = name
+        defaulted = defaulted or (f.init and has_default)
         f.name, f.type = name, annotation
         f._field_type = _ORDINARY_FIELD  # type: ignore[attr-defined]
         fields[name] = f
@@ -166,10 +166,10 @@ def _init(cls: type, fields: dict[str, Field[Any]], post_init: bool) -> Callable
     return init
 
 
-def _key(names: Any) -> Callable[[Any], tuple[Any, ...]]:
+def _key(selected: Iterable[str]) -> Callable[[Any], tuple[Any, ...]]:
     """A function giving the tuple of these attributes of a record (what ``__eq__`` compares and
     ``__hash__`` hashes, as the dataclass's generated methods do)."""
-    names = tuple(names)
+    names = tuple(selected)
     if len(names) == 1:
         one = attrgetter(names[0])
         return lambda r: (one(r),)
