@@ -68,9 +68,14 @@ def _money(s: Sheet, ctx: Context, m: Model, row: int) -> int:
     s.text(row, 1, "Totalt", s.f.total_label, grow=False)
     s.total(row, 2, first + 1, row - 1, sum(res.columns[ln.name].total for ln in ag.rules.lines))
     s.block(first, row)
-    # A thin empty row: the Totalt row's double rule would otherwise run through the next line's text.
-    s.heights[row + 1] = 6.0
-    return row + 2
+    return _below_table(s, row)
+
+
+def _below_table(s: Sheet, last: int) -> int:
+    """The row for the cover's next line after a table ending at ``last``: one thin empty row
+    between them (a Totalt row's double rule would otherwise run through the next line's text)."""
+    s.heights[last + 1] = 6.0
+    return last + 2
 
 
 def _reconciliation_text(ctx: Context) -> str:
@@ -221,8 +226,7 @@ def _changes(s: Sheet, ctx: Context, row: int) -> int:
         s.text(row, 2, value_text(ag, key, new), grow=False)
         s.text(row, 3, ctx.source(key), s.f.wrap, grow=False)
     s.block(first, row)
-    s.heights[row + 1] = 6.0  # a thin empty row before the next line, as after the money
-    return row + 2
+    return _below_table(s, row)
 
 
 def _contents(s: Sheet, ctx: Context, row: int) -> None:
